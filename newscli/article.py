@@ -1,0 +1,284 @@
+"""The Article model: typed fields over the front matter, validation, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newscli.slugs import clean_topic, is_valid_slug, topic_key
+
+STATUSES = ("draft", "published")
+REQUIRED = ("id", "title", "slug", "date")
+# Canonical key order for rewrites; keys newscli does not know follow, in their own order.
+KEY_ORDER = ("id", "title", "slug", "date", "updated", "status", "author", "topics", "teaser")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an article, tied to the front-matter key it is about."""
+
+    key: str
+    message: str
+
+
+class InvalidArticle(ValueError):
+    """The front matter does not describe a valid article."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str = ""
+    url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news story; extra holds the front-matter keys newscli does not know, untouched."""
+
+    id: str
+    title: str
+    slug: str
+    date: dt.datetime
+    body: str = ""
+    updated: dt.datetime | None = None
+    status: str = "draft"
+    author: str = ""
+    topics: tuple[str, ...] = ()
+    teaser: str | None = None
+    image: Image | None = None
+    source: Source | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    path: PurePosixPath | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def lead(self) -> str:
+        """The teaser, or the body's first paragraph when the file has none."""
+        if self.teaser is not None:
+            return self.teaser
+        return first_paragraph(self.body)
+
+    @property
+    def story(self) -> str:
+        """The body to show under the lead: without the first paragraph when that is the lead."""
+        if self.teaser is not None:
+            return self.body
+        text = self.body.strip("\n")
+        _, _, rest = text.partition("\n\n")
+        return rest
+
+    @property
+    def topic_keys(self) -> tuple[str, ...]:
+        return tuple(topic_key(t) for t in self.topics)
+
+    @property
+    def last_change(self) -> dt.datetime:
+        return self.updated or self.date
+
+    def with_topics(self, topics: list[str]) -> Article:
+        return replace(self, topics=tuple(topics))
+
+
+def first_paragraph(body: str) -> str:
+    """The first block of text in Markdown, skipping headings, joined to one line."""
+    for block in body.strip().split("\n\n"):
+        block = block.strip()
+        if block and not block.startswith("#"):
+            return " ".join(block.split())
+    return ""
+
+
+def _as_datetime(value: Any, tz: ZoneInfo) -> dt.datetime | None:
+    """A TOML date or date-time as an aware datetime; dates without offset take tz."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+    return None
+
+
+def _text(
+    meta: dict[str, Any], key: str, problems: list[Problem], *, required: bool = False
+) -> str:
+    value = meta.get(key)
+    if value is None:
+        if required:
+            problems.append(Problem(key, f"missing required field '{key}'"))
+        return ""
+    if not isinstance(value, str):
+        problems.append(Problem(key, f"'{key}' must be a string, not {type(value).__name__}"))
+        return ""
+    if required and not value.strip():
+        problems.append(Problem(key, f"'{key}' is empty"))
+    if _CONTROL.search(value):
+        problems.append(Problem(key, f"'{key}' contains control characters"))
+    return value
+
+
+def _table(
+    meta: dict[str, Any], key: str, known: tuple[str, ...], problems: list[Problem]
+) -> dict[str, Any] | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problems.append(Problem(key, f"'{key}' must be a table ([{key}])"))
+        return None
+    for name in known:
+        if name in value and not isinstance(value[name], str):
+            problems.append(Problem(key, f"'{key}.{name}' must be a string"))
+            return None
+    return value
+
+
+def from_meta(
+    meta: dict[str, Any], body: str, tz: ZoneInfo, path: PurePosixPath | None = None
+) -> Article:
+    """Build an Article from parsed front matter, or raise InvalidArticle with every problem."""
+    problems: list[Problem] = []
+    article_id = _text(meta, "id", problems, required=True)
+    title = _text(meta, "title", problems, required=True)
+    slug = _text(meta, "slug", problems, required=True)
+    if slug and not is_valid_slug(slug):
+        problems.append(
+            Problem("slug", f"slug {slug!r} must be lower-case letters, digits and '-', at most 80")
+        )
+    dates: dict[str, dt.datetime | None] = {}
+    for key in ("date", "updated"):
+        raw = meta.get(key)
+        dates[key] = _as_datetime(raw, tz)
+        if raw is None:
+            if key == "date":
+                problems.append(Problem(key, "missing required field 'date'"))
+        elif dates[key] is None:
+            problems.append(
+                Problem(
+                    key,
+                    f"'{key}' must be a TOML date-time like 2021-11-23T14:00:00+01:00, not {raw!r}",
+                )
+            )
+    status = meta.get("status", "draft")
+    if status not in STATUSES:
+        problems.append(Problem("status", f"unknown status {status!r} (use draft or published)"))
+    author = _text(meta, "author", problems)
+    topics_raw = meta.get("topics", [])
+    if not isinstance(topics_raw, list) or not all(isinstance(t, str) for t in topics_raw):
+        problems.append(Problem("topics", "'topics' must be a list of strings"))
+        topics_raw = []
+    teaser = _text(meta, "teaser", problems) if "teaser" in meta else None
+    image_table = _table(meta, "image", ("src", "alt", "caption", "credit"), problems)
+    if image_table is not None and not image_table.get("src"):
+        problems.append(Problem("image", "'image.src' is missing"))
+        image_table = None
+    source_table = _table(meta, "source", ("name", "url"), problems)
+    if problems:
+        raise InvalidArticle(problems)
+    image = None
+    if image_table is not None:
+        image = Image(
+            src=image_table["src"],
+            alt=image_table.get("alt", ""),
+            caption=image_table.get("caption", ""),
+            credit=image_table.get("credit", ""),
+            extra={
+                k: v for k, v in image_table.items() if k not in ("src", "alt", "caption", "credit")
+            },
+        )
+    source = None
+    if source_table is not None:
+        source = Source(
+            name=source_table.get("name", ""),
+            url=source_table.get("url", ""),
+            extra={k: v for k, v in source_table.items() if k not in ("name", "url")},
+        )
+    date = dates["date"]
+    assert date is not None
+    known = set(KEY_ORDER) | {"image", "source"}
+    return Article(
+        id=article_id,
+        title=title,
+        slug=slug,
+        date=date,
+        body=body,
+        updated=dates["updated"],
+        status=status,
+        author=author,
+        topics=tuple(dedupe_topics(topics_raw)),
+        teaser=teaser,
+        image=image,
+        source=source,
+        extra={k: v for k, v in meta.items() if k not in known},
+        path=path,
+    )
+
+
+def dedupe_topics(topics: list[str]) -> list[str]:
+    """Topics in their order, cleaned, each identity once (the first spelling wins)."""
+    seen: set[str] = set()
+    result = []
+    for topic in topics:
+        cleaned = clean_topic(topic)
+        key = topic_key(cleaned)
+        if cleaned and key not in seen:
+            seen.add(key)
+            result.append(cleaned)
+    return result
+
+
+def to_meta(article: Article) -> dict[str, Any]:
+    """The front matter of an article in canonical key order, unknown keys kept."""
+    meta: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "slug": article.slug,
+        "date": article.date,
+    }
+    if article.updated is not None:
+        meta["updated"] = article.updated
+    meta["status"] = article.status
+    if article.author:
+        meta["author"] = article.author
+    meta["topics"] = list(article.topics)
+    if article.teaser is not None:
+        meta["teaser"] = article.teaser
+    meta.update(article.extra)
+    if article.image is not None:
+        image = {
+            "src": article.image.src,
+            "alt": article.image.alt,
+            "caption": article.image.caption,
+            "credit": article.image.credit,
+        }
+        meta["image"] = {k: v for k, v in image.items() if v} | article.image.extra
+    if article.source is not None:
+        source = {"name": article.source.name, "url": article.source.url}
+        meta["source"] = {k: v for k, v in source.items() if v} | article.source.extra
+    return meta
+
+
+def is_safe_relative(path: str) -> bool:
+    """True for a relative path that stays inside its folder (no '..', no absolute path)."""
+    pure = PurePosixPath(path)
+    return not pure.is_absolute() and ".." not in pure.parts and "\\" not in path

@@ -1,0 +1,429 @@
+"""The newscli command line: parse options, call the core once, hand the result to a renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from newscli import __version__
+from newscli.errors import ArticleError, ExitStatus, NewsError, UsageError
+from newscli.newsroom import Newsroom, new_draft, parse_article, parse_date, write_atomic
+from newscli.query import Filters, select
+
+
+class Environment:
+    """What the outside world looks like to a command; tests replace its parts."""
+
+    def stdin_is_terminal(self) -> bool:
+        return sys.stdin.isatty()
+
+    def now(self, tz: dt.tzinfo) -> dt.datetime:
+        return dt.datetime.now(tz)
+
+
+env = Environment()
+
+
+class NewsGroup(TyperGroup):
+    """Turns NewsError into `newscli: error: …` and its exit code; tracebacks only with --debug."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except NewsError as exc:
+            if ctx.params.get("debug"):
+                raise
+            _error(str(exc), exc.exit_status)
+        except KeyboardInterrupt:
+            typer.echo("newscli: interrupted", err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            _error(
+                f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                ExitStatus.FAILURE,
+            )
+
+
+app = typer.Typer(
+    cls=NewsGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="A command-line newsroom: write, find, tag and publish news stories kept as Markdown files.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _error(message: str, status: int) -> NoReturn:
+    typer.echo(f"newscli: error: {message}", err=True)
+    raise typer.Exit(status)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"newscli: warning: {message}", err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newscli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
+    ] = False,
+) -> None:
+    """A command-line newsroom: write, find, tag and publish news stories kept as Markdown files."""
+
+
+RootOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="Newsroom folder (default: $NEWSCLI_ROOT, else the nearest folder up with newscli.toml, else here).",
+        file_okay=False,
+    ),
+]
+
+
+def open_newsroom(root: Path | None) -> Newsroom:
+    from newscli.config import find_root
+
+    return Newsroom(find_root(root))
+
+
+def report_skipped(newsroom: Newsroom) -> None:
+    """One warning line per broken file a command had to skip."""
+    for problem in newsroom.skipped:
+        _warn(f"skipped {problem}")
+
+
+# -- new ------------------------------------------------------------------------
+
+
+class Status(enum.StrEnum):
+    draft = "draft"
+    published = "published"
+
+
+def _read_body(body_file: str | None) -> str:
+    if body_file is None:
+        return ""
+    try:
+        if body_file == "-":
+            return sys.stdin.read()
+        return Path(body_file).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{body_file}: the body is not valid UTF-8") from None
+    except OSError as exc:
+        raise UsageError(f"{body_file}: cannot read the body: {exc.strerror or exc}") from None
+
+
+def editor_command() -> list[str]:
+    """$EDITOR, then $VISUAL, then the first of sensible-editor, nano, vi on the PATH."""
+    for name in ("EDITOR", "VISUAL"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return shlex.split(value)
+    for fallback in ("sensible-editor", "nano", "vi"):
+        if shutil.which(fallback):
+            return [fallback]
+    raise UsageError("no editor found: set $EDITOR (for example EDITOR=nano)")
+
+
+def run_editor(path: Path) -> None:
+    command = editor_command()
+    try:
+        code = subprocess.call([*command, str(path)])
+    except OSError as exc:
+        raise UsageError(f"cannot start the editor {command[0]!r}: {exc.strerror or exc}") from None
+    if code != 0:
+        raise NewsError(f"the editor {command[0]!r} exited with status {code}", path)
+
+
+@app.command()
+def new(
+    title: Annotated[str | None, typer.Argument(help="Headline of the story.")] = None,
+    teaser: Annotated[str | None, typer.Option(help="Lead paragraph shown on listings.")] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", "-t", help="A topic (repeatable).")
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option(help="Author line (default: [defaults] author).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="2021-11-23, '2021-11-23 14:00' or ISO 8601 (default: now).")
+    ] = None,
+    status: Annotated[Status | None, typer.Option(help="draft (default) or published.")] = None,
+    publish: Annotated[bool, typer.Option("--publish", help="Same as --status published.")] = False,
+    body_file: Annotated[
+        str | None, typer.Option("--body-file", help="Markdown body from a file, or - for stdin.")
+    ] = None,
+    image: Annotated[
+        str | None, typer.Option(help="Photo path inside the newsroom (or an https:// URL).")
+    ] = None,
+    caption: Annotated[str, typer.Option(help="Photo caption.")] = "",
+    credit: Annotated[str, typer.Option(help="Photographer credit (shown as 'Foto: …').")] = "",
+    edit: Annotated[bool, typer.Option("--edit", help="Open the new file in $EDITOR.")] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; fail if the title is missing.")
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Create an article and print the path of its new file."""
+    newsroom = open_newsroom(root)
+    site = newsroom.site
+    if publish and status is Status.draft:
+        raise UsageError("--publish and --status draft contradict each other")
+    chosen_status = "published" if publish else (status.value if status else "draft")
+    interactive = not no_input and env.stdin_is_terminal() and body_file != "-"
+    topics = list(topic or [])
+    if interactive:
+        if not title:
+            title = typer.prompt("Rubrik (title)")
+        if teaser is None:
+            teaser = typer.prompt("Ingress (teaser)", default="", show_default=False)
+        if not topics:
+            typed = typer.prompt("Ämnen (topics, comma-separated)", default="", show_default=False)
+            topics = [t for t in typed.split(",") if t.strip()]
+    if not title or not title.strip():
+        raise UsageError(
+            'a title is required: newscli new "Rubrik" (prompts only on a terminal without --no-input)'
+        )
+    if image is not None and not image.startswith(("https://", "http://")):
+        from newscli.article import is_safe_relative
+
+        if not is_safe_relative(image):
+            raise UsageError(
+                f"--image {image!r} must be a path inside the newsroom or an http(s) URL"
+            )
+    when = parse_date(date, site) if date else None
+    draft = new_draft(
+        site,
+        title,
+        now=env.now(site.tz),
+        teaser=teaser,
+        topics=topics,
+        author=author,
+        date=when,
+        status=chosen_status,
+        body=_read_body(body_file),
+        image=image,
+        caption=caption,
+        credit=credit,
+    )
+    article = newsroom.create(draft)
+    report_skipped(newsroom)
+    typer.echo(str(article.path))
+    if edit:
+        edit_file(newsroom, newsroom.file_of(article))
+
+
+# -- list, show -------------------------------------------------------------------
+
+
+class ListFormat(enum.StrEnum):
+    table = "table"
+    cards = "cards"
+    json = "json"
+    csv = "csv"
+    paths = "paths"
+
+
+TopicOption = Annotated[
+    list[str] | None, typer.Option("--topic", help="Only this topic (repeatable: any of them).")
+]
+AuthorOption = Annotated[str | None, typer.Option(help="Only this author.")]
+StatusOption = Annotated[Status | None, typer.Option("--status", help="Only draft or published.")]
+SinceOption = Annotated[str | None, typer.Option(help="Only stories dated on or after this date.")]
+UntilOption = Annotated[str | None, typer.Option(help="Only stories dated on or before this date.")]
+SearchOption = Annotated[
+    str | None,
+    typer.Option(help="Words that title, teaser or body contain (case and accents ignored)."),
+]
+
+
+def build_filters(
+    newsroom: Newsroom,
+    topic: list[str] | None,
+    author: str | None,
+    status: Status | None,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+) -> Filters:
+    site = newsroom.site
+    return Filters(
+        topics=tuple(topic or ()),
+        author=author,
+        status=status.value if status else None,
+        since=parse_date(since, site) if since else None,
+        until=parse_date(until, site, end_of_day=True) if until else None,
+        search=search,
+    )
+
+
+@app.command("list")
+def list_articles(
+    topic: TopicOption = None,
+    author: AuthorOption = None,
+    status: StatusOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many stories.")] = None,
+    format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+    root: RootOption = None,
+) -> None:
+    """List articles, newest first."""
+    newsroom = open_newsroom(root)
+    filters = build_filters(newsroom, topic, author, status, since, until, search)
+    articles = select(newsroom.scan().articles, filters, limit)
+    report_skipped(newsroom)
+    if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
+        from newscli.render.machine import write_articles
+
+        write_articles(articles, format.value, sys.stdout)
+        return
+    from newscli.render import terminal
+
+    out = terminal.console()
+    if format is ListFormat.cards:
+        terminal.print_cards(articles, newsroom.site.language, out)
+    else:
+        terminal.print_table(articles, newsroom.site.language, out)
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    teaser: Annotated[bool, typer.Option("--teaser", help="Show the teaser card only.")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help="Print the file as it is.")] = False,
+    root: RootOption = None,
+) -> None:
+    """Preview one article: the full story, its teaser card, or the raw file."""
+    newsroom = open_newsroom(root)
+    article = newsroom.resolve(ref)
+    report_skipped(newsroom)
+    if raw:
+        sys.stdout.flush()
+        typer.echo(newsroom.file_of(article).read_text(encoding="utf-8"), nl=False)
+        return
+    from newscli.render import terminal
+
+    out = terminal.console()
+    if teaser:
+        out.print(terminal.teaser_card(article, newsroom.site.language))
+    else:
+        terminal.print_story(article, newsroom.site.language, out)
+
+
+# -- edit, check --------------------------------------------------------------------
+
+
+def _rescue(newsroom: Newsroom, name: str, text: str) -> Path:
+    """Keep text the user wrote that could not be saved, where they can find it."""
+    folder = newsroom.root / ".newscli" / "rescued"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = env.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    target = folder / f"{Path(name).stem}-{stamp}.md"
+    write_atomic(target, text.encode("utf-8"))
+    return target
+
+
+def edit_file(newsroom: Newsroom, path: Path) -> None:
+    """Edit a copy of the file; save it back only if it is a valid article and nobody else changed it."""
+    original = path.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="newscli-") as folder:
+        scratch = Path(folder) / path.name
+        scratch.write_bytes(original)
+        while True:
+            run_editor(scratch)
+            data = scratch.read_bytes()
+            if data == original:
+                typer.echo("No changes.", err=True)
+                return
+            rel = newsroom.relative(path)
+            try:
+                from newscli.newsroom import decode
+
+                parse_article(decode(data, rel), newsroom.site, rel)
+            except ArticleError as exc:
+                _warn(str(exc))
+                if env.stdin_is_terminal() and typer.confirm(
+                    "Open the editor again?", default=True
+                ):
+                    continue
+                kept = _rescue(newsroom, path.name, data.decode("utf-8", errors="surrogateescape"))
+                raise NewsError(
+                    f"not saved: the article is not valid; your text is kept in {kept}", rel
+                ) from None
+            if path.read_bytes() != original:
+                kept = _rescue(newsroom, path.name, data.decode("utf-8"))
+                raise NewsError(
+                    f"changed on disk while you edited; not saved, your version is kept in {kept}",
+                    rel,
+                )
+            write_atomic(path, data)
+            typer.echo(str(rel))
+            return
+
+
+@app.command()
+def edit(
+    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    root: RootOption = None,
+) -> None:
+    """Open an article in $EDITOR and save it back only if it is still valid."""
+    newsroom = open_newsroom(root)
+    try:
+        path = newsroom.file_of(newsroom.resolve(ref))
+    except ArticleError as exc:
+        if exc.path is None:
+            raise
+        path = newsroom.root / str(exc.path)
+    edit_file(newsroom, path)
+
+
+@app.command()
+def check(root: RootOption = None) -> None:
+    """Validate every article: one line per problem as path:line: message; exit 1 if any."""
+    newsroom = open_newsroom(root)
+    findings = newsroom.check()
+    for finding in findings:
+        typer.echo(str(finding))
+    total = len(newsroom.article_files())
+    if findings:
+        files = len({f.path for f in findings})
+        typer.echo(f"{len(findings)} problem(s) in {files} of {total} article file(s)", err=True)
+        raise typer.Exit(ExitStatus.FAILURE)
+    typer.echo(f"All {total} article file(s) are valid.", err=True)
+
+
+def main() -> None:
+    """Entry point of the `newscli` script."""
+    app(prog_name="newscli")

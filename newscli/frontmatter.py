@@ -1,0 +1,140 @@
+"""Article text ⇄ (front matter, body): TOML between '+++' lines, the body kept byte for byte."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+import tomli_w
+
+DELIMITER = "+++"
+BOM = "\ufeff"
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_HEADER = re.compile(r"^\[")
+
+
+class FrontMatterError(ValueError):
+    """Front matter that cannot be split or parsed; line is 1-based in the whole file."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Split:
+    """A file cut in three: everything up to and including the opening delimiter, the TOML, the rest."""
+
+    head: str
+    toml: str
+    tail: str
+    body: str
+
+    @property
+    def toml_first_line(self) -> int:
+        return self.head.count("\n") + 1
+
+
+def _is_delimiter(line: str) -> bool:
+    return line.rstrip("\r\n").rstrip() == DELIMITER
+
+
+def split(text: str) -> Split:
+    """Cut text at its '+++' lines; the body is everything after the closing line, untouched."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not _is_delimiter(lines[0].removeprefix(BOM)):
+        raise FrontMatterError("does not start with a '+++' line (TOML front matter)", 1)
+    for index in range(1, len(lines)):
+        if _is_delimiter(lines[index]):
+            return Split(
+                head=lines[0],
+                toml="".join(lines[1:index]),
+                tail=lines[index],
+                body="".join(lines[index + 1 :]),
+            )
+    raise FrontMatterError("front matter has no closing '+++' line", len(lines))
+
+
+def parse(text: str) -> tuple[dict[str, Any], str, Split]:
+    """The front matter as a dict, the body, and the split for line numbers and rewrites."""
+    parts = split(text)
+    try:
+        meta = tomllib.loads(parts.toml)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        line = parts.toml_first_line + int(found.group(1)) - 1 if found else 1
+        message = _TOML_LINE.sub("", str(exc)).strip()
+        raise FrontMatterError(f"broken TOML front matter: {message}", line) from None
+    return meta, parts.body, parts
+
+
+def dump(meta: dict[str, Any], body: str) -> str:
+    """A whole article file: front matter in the order given, then the body as it is."""
+    return f"{DELIMITER}\n{tomli_w.dumps(meta)}{DELIMITER}\n{body}"
+
+
+def key_line(parts: Split, key: str) -> int:
+    """The file line where a top-level key is set, or the first front-matter line."""
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    for offset, line in enumerate(parts.toml.splitlines()):
+        if _HEADER.match(line):
+            break
+        if pattern.match(line):
+            return parts.toml_first_line + offset
+    return parts.toml_first_line
+
+
+def has_comments(toml_text: str, meta: dict[str, Any]) -> bool:
+    """True when a canonical rewrite would drop a comment: more '#' than the values hold."""
+    return toml_text.count("#") > tomli_w.dumps(meta).count("#")
+
+
+def replace_key(parts: Split, key: str, value: Any) -> str | None:
+    """The file with one top-level key set to value and every other line as it was.
+
+    Returns None when the key's lines cannot be found with certainty; the caller then
+    falls back to a canonical rewrite. The result is checked by parsing it again.
+    """
+    lines = parts.toml.splitlines(keepends=True)
+    new_lines = tomli_w.dumps({key: value})
+    pattern = re.compile(rf"^(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    start = end = None
+    first_header = len(lines)
+    for index, line in enumerate(lines):
+        if _HEADER.match(line):
+            first_header = index
+            break
+        if pattern.match(line):
+            start = index
+            for stop in range(index, len(lines)):
+                try:
+                    tomllib.loads("".join(lines[index : stop + 1]))
+                except tomllib.TOMLDecodeError:
+                    continue
+                end = stop + 1
+                break
+            break
+    if start is not None and end is None:
+        return None
+    if start is None:
+        insert_at = first_header
+        while insert_at > 0 and not lines[insert_at - 1].strip():
+            insert_at -= 1
+        before = "".join(lines[:insert_at])
+        if before and not before.endswith("\n"):
+            before += "\n"
+        toml = before + new_lines + "".join(lines[insert_at:])
+    else:
+        assert end is not None
+        toml = "".join(lines[:start]) + new_lines + "".join(lines[end:])
+    try:
+        expected = tomllib.loads(parts.toml)
+        expected[key] = value
+        if tomllib.loads(toml) != expected:
+            return None
+    except tomllib.TOMLDecodeError:
+        return None
+    return parts.head + toml + parts.tail + parts.body

@@ -1,0 +1,349 @@
+"""The articles/ tree: find and load articles, resolve REFs, create and replace files atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import os
+import tempfile
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from newscli import frontmatter
+from newscli.article import (
+    Article,
+    Image,
+    InvalidArticle,
+    Problem,
+    dedupe_topics,
+    from_meta,
+    to_meta,
+)
+from newscli.config import Site, load_site
+from newscli.errors import ArticleError, RefError, UsageError, WriteError
+from newscli.slugs import is_valid_slug, make_slug, unique_slug
+
+ARTICLES = "articles"
+
+
+@dataclass
+class Scan:
+    """Every article that loaded, and an error naming each file that did not."""
+
+    articles: list[Article] = field(default_factory=list)
+    broken: list[ArticleError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem `check` reports as path:line: message."""
+
+    path: PurePosixPath
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def write_atomic(
+    path: Path, data: bytes, *, exclusive: bool = False, mode: int | None = None
+) -> None:
+    """Write data so that a crash leaves the old file or the new one, never a torn one.
+
+    The temporary file lives in the same folder, is flushed and fsynced, then renamed over
+    the target (or hard-linked to it with exclusive=True, which fails if the target exists).
+    The target's permission bits are kept.
+    """
+    folder = path.parent
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        if exclusive:
+            os.link(tmp, path)
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WriteError(
+            f"could not write: {exc.strerror or exc}; the file is unchanged", path
+        ) from None
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def parse_article(text: str, site: Site, path: PurePosixPath) -> Article:
+    """An article from its file text, or ArticleError naming the file, line and problem."""
+    try:
+        meta, body, parts = frontmatter.parse(text)
+    except frontmatter.FrontMatterError as exc:
+        raise ArticleError(exc.message, path, exc.line) from None
+    try:
+        return from_meta(meta, body, site.tz, path)
+    except InvalidArticle as exc:
+        first = exc.problems[0]
+        raise ArticleError(str(exc), path, frontmatter.key_line(parts, first.key)) from None
+
+
+def decode(data: bytes, path: PurePosixPath) -> str:
+    """UTF-8 text of a file, or ArticleError pointing at the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ArticleError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path, line) from None
+
+
+class Newsroom:
+    """A newsroom folder: newscli.toml, articles/ and the stories in it."""
+
+    def __init__(self, root: Path, site: Site | None = None):
+        self.root = root
+        self.site = site if site is not None else load_site(root)
+        self.articles_dir = root / ARTICLES
+        self.skipped: list[ArticleError] = []
+
+    def relative(self, path: Path) -> PurePosixPath:
+        return PurePosixPath(path.relative_to(self.root).as_posix())
+
+    def article_files(self) -> list[Path]:
+        """Every *.md file under articles/, in a stable order."""
+        if not self.articles_dir.is_dir():
+            return []
+        found: list[Path] = []
+        for folder, dirs, files in os.walk(self.articles_dir):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            found.extend(
+                Path(folder, name)
+                for name in sorted(files)
+                if name.endswith(".md") and not name.startswith(".")
+            )
+        return found
+
+    def read(self, path: Path) -> tuple[bytes, Article]:
+        """The bytes of a file and the article they hold; ArticleError if either is bad."""
+        rel = self.relative(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ArticleError(f"cannot read: {exc.strerror or exc}", rel) from None
+        return data, parse_article(decode(data, rel), self.site, rel)
+
+    def load(self, path: Path) -> Article:
+        return self.read(path)[1]
+
+    def scan(self) -> Scan:
+        """Load every article; a broken file is noted and skipped, never fatal."""
+        scan = Scan()
+        for path in self.article_files():
+            try:
+                scan.articles.append(self.load(path))
+            except ArticleError as exc:
+                scan.broken.append(exc)
+        self.skipped = scan.broken
+        return scan
+
+    def file_of(self, article: Article) -> Path:
+        assert article.path is not None
+        return self.root / article.path
+
+    # -- REFs ---------------------------------------------------------------
+
+    def path_from_ref(self, ref: str) -> Path | None:
+        """The file a REF names when it is a path (absolute, or relative to cwd or root)."""
+        if "/" not in ref and not ref.endswith(".md"):
+            return None
+        candidates = [Path(ref)] if Path(ref).is_absolute() else [Path.cwd() / ref, self.root / ref]
+        articles = self.articles_dir.resolve()
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved.is_file() and resolved.is_relative_to(articles):
+                return self.root / ARTICLES / resolved.relative_to(articles)
+        return None
+
+    def resolve(self, ref: str, scan: Scan | None = None) -> Article:
+        """The one article a REF means: a path, a slug, or a unique id prefix."""
+        ref = ref.strip()
+        if not ref:
+            raise RefError("empty REF: give a slug, a path or an id prefix")
+        path = self.path_from_ref(ref)
+        if path is not None:
+            return self.load(path)
+        if scan is None and is_valid_slug(ref):
+            quick = [p for p in self.articles_dir.glob(f"*/*/{ref}.md") if p.is_file()]
+            if len(quick) == 1:
+                article = self.load(quick[0])
+                if article.slug == ref:
+                    return article
+        scan = scan if scan is not None else self.scan()
+        by_slug = [a for a in scan.articles if a.slug == ref]
+        if len(by_slug) == 1:
+            return by_slug[0]
+        matches = by_slug or [a for a in scan.articles if a.id.lower().startswith(ref.lower())]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            listing = ", ".join(f"{a.path} ({a.id[:8]})" for a in matches[:10])
+            raise RefError(f"{ref!r} matches {len(matches)} articles: {listing}")
+        close = difflib.get_close_matches(ref, [a.slug for a in scan.articles], n=5, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise RefError(f"no article matches {ref!r} (give a slug, a path or an id prefix){hint}")
+
+    def resolve_many(self, refs: Iterable[str]) -> tuple[list[Article], list[str]]:
+        """Articles for many REFs with one scan, and the REFs that matched nothing."""
+        scan = self.scan()
+        found: dict[str, Article] = {}
+        missing = []
+        for ref in refs:
+            try:
+                article = self.resolve(ref, scan)
+            except (RefError, ArticleError):
+                missing.append(ref)
+                continue
+            found.setdefault(article.id + str(article.path), article)
+        return list(found.values()), missing
+
+    # -- writing ------------------------------------------------------------
+
+    def create(self, draft: Article) -> Article:
+        """Write a new article file under articles/YYYY/MM/, never over another one."""
+        scan = self.scan()
+        taken = {a.slug for a in scan.articles} | {p.stem for p in self.article_files()}
+        base = draft.slug or make_slug(draft.title)
+        if not is_valid_slug(base):
+            base = make_slug(base)
+        while True:
+            slug = unique_slug(base, taken)
+            article = replace(draft, slug=slug)
+            folder = self.articles_dir / f"{article.date.year:04d}" / f"{article.date.month:02d}"
+            target = folder / f"{slug}.md"
+            assert target.resolve().is_relative_to(self.articles_dir.resolve())
+            folder.mkdir(parents=True, exist_ok=True)
+            text = frontmatter.dump(to_meta(article), article.body)
+            try:
+                write_atomic(target, text.encode("utf-8"), exclusive=True)
+            except FileExistsError:
+                taken.add(slug)
+                continue
+            return replace(article, path=self.relative(target))
+
+    def check(self) -> list[Finding]:
+        """Every problem in every article file, for `newscli check`."""
+        findings: list[Finding] = []
+        seen_slugs: dict[str, PurePosixPath] = {}
+        seen_ids: dict[str, PurePosixPath] = {}
+        for path in self.article_files():
+            rel = self.relative(path)
+            try:
+                text = decode(path.read_bytes(), rel)
+                meta, body, parts = frontmatter.parse(text)
+            except ArticleError as exc:
+                findings.append(Finding(rel, exc.line or 1, exc.message))
+                continue
+            except frontmatter.FrontMatterError as exc:
+                findings.append(Finding(rel, exc.line, exc.message))
+                continue
+            except OSError as exc:
+                findings.append(Finding(rel, 1, f"cannot read: {exc.strerror or exc}"))
+                continue
+            try:
+                article = from_meta(meta, body, self.site.tz, rel)
+            except InvalidArticle as exc:
+                findings.extend(
+                    Finding(rel, frontmatter.key_line(parts, p.key), p.message)
+                    for p in exc.problems
+                )
+                continue
+            for problem in _duplicates(article, seen_slugs, seen_ids):
+                findings.append(
+                    Finding(rel, frontmatter.key_line(parts, problem.key), problem.message)
+                )
+        return findings
+
+
+def _duplicates(
+    article: Article, slugs: dict[str, PurePosixPath], ids: dict[str, PurePosixPath]
+) -> Iterator[Problem]:
+    assert article.path is not None
+    for key, value, seen in (("slug", article.slug, slugs), ("id", article.id, ids)):
+        if value in seen:
+            yield Problem(key, f"duplicate {key} {value!r}, also in {seen[value]}")
+        else:
+            seen[value] = article.path
+
+
+def new_draft(
+    site: Site,
+    title: str,
+    *,
+    now: dt.datetime,
+    teaser: str | None = None,
+    topics: Iterable[str] = (),
+    author: str | None = None,
+    date: dt.datetime | None = None,
+    status: str = "draft",
+    body: str = "",
+    image: str | None = None,
+    caption: str = "",
+    credit: str = "",
+) -> Article:
+    """A new article that is not yet on disk, with a fresh id and defaults filled in."""
+    if not title.strip():
+        raise UsageError("a title is required")
+    if image is None and (caption or credit):
+        raise UsageError("--caption and --credit describe an --image; give one")
+    text = body.strip("\n")
+    return Article(
+        id=str(uuid.uuid4()),
+        title=" ".join(title.split()),
+        slug=make_slug(title),
+        date=date or now.replace(second=0, microsecond=0),
+        body=f"\n{text}\n" if text else "",
+        status=status,
+        author=author if author is not None else site.default_author,
+        topics=tuple(dedupe_topics(list(topics))),
+        teaser=teaser.strip() if teaser and teaser.strip() else None,
+        image=Image(src=image, caption=caption, credit=credit) if image else None,
+    )
+
+
+def parse_date(text: str, site: Site, *, end_of_day: bool = False) -> dt.datetime:
+    """A date typed by staff: 2021-11-23, 2021-11-23 14:00 or ISO 8601; no offset → site tz.
+
+    A bare day means its start, or with end_of_day its last moment (for --until).
+    """
+    text = text.strip()
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"cannot read date {text!r}; use 2021-11-23, 2021-11-23 14:00 or ISO 8601"
+        ) from None
+    if end_of_day and len(text) == 10:
+        value = value.replace(hour=23, minute=59, second=59, microsecond=999999)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=site.tz)
+    return value

@@ -1,0 +1,60 @@
+"""Which articles a listing or a bulk change is about: filters, newest-first order, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from newscli.article import Article
+from newscli.slugs import fold, topic_key
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters `list` offers; every one that is set must match."""
+
+    topics: tuple[str, ...] = ()
+    author: str | None = None
+    status: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    search: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.topics, self.author, self.status, self.since, self.until, self.search))
+
+
+def matches(article: Article, filters: Filters) -> bool:
+    """True when the article passes every filter that is set."""
+    if filters.topics:
+        wanted = {topic_key(t) for t in filters.topics}
+        if not wanted & set(article.topic_keys):
+            return False
+    if filters.author and fold(filters.author.strip()) != fold(article.author.strip()):
+        return False
+    if filters.status and article.status != filters.status:
+        return False
+    if filters.since and article.date < filters.since:
+        return False
+    if filters.until and article.date > filters.until:
+        return False
+    if filters.search:
+        haystack = fold(f"{article.title}\n{article.lead}\n{article.body}")
+        if not all(word in haystack for word in fold(filters.search).split()):
+            return False
+    return True
+
+
+def newest_first(articles: Iterable[Article]) -> list[Article]:
+    """Articles sorted newest first; ties broken by path so the order is stable."""
+    return sorted(articles, key=lambda a: (-a.date.timestamp(), str(a.path)))
+
+
+def select(
+    articles: Iterable[Article], filters: Filters, limit: int | None = None
+) -> list[Article]:
+    """The matching articles, newest first, at most limit of them."""
+    chosen = newest_first(a for a in articles if matches(a, filters))
+    return chosen if limit is None else chosen[:limit]

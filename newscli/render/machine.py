@@ -1,0 +1,86 @@
+"""Output for scripts: JSON, CSV and paths, never coloured or wrapped."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from newscli.article import Article, to_meta
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """Every front-matter field of an article plus its path, as JSON-ready values."""
+    record = {"path": str(article.path)}
+    record.update(_plain(to_meta(article)))
+    return record
+
+
+def _flatten(record: dict[str, Any]) -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            for inner, inner_value in _flatten(value).items():
+                flat[f"{key}.{inner}"] = inner_value
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            flat[key] = "; ".join(value)
+        elif isinstance(value, str):
+            flat[key] = value
+        else:
+            flat[key] = json.dumps(value, ensure_ascii=False)
+    return flat
+
+
+def write_json(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    json.dump(list(records), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_csv(records: Sequence[dict[str, Any]], out: IO[str], first: Sequence[str] = ()) -> None:
+    """CSV with a header of every field any record has; nested tables as 'image.src' columns."""
+    rows = [_flatten(r) for r in records]
+    columns = list(first)
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+ARTICLE_COLUMNS = (
+    "path",
+    "id",
+    "title",
+    "slug",
+    "date",
+    "updated",
+    "status",
+    "author",
+    "topics",
+    "teaser",
+)
+
+
+def write_articles(articles: Sequence[Article], fmt: str, out: IO[str]) -> None:
+    """Articles as json, csv or paths (one newsroom-relative path per line)."""
+    if fmt == "paths":
+        for article in articles:
+            out.write(f"{article.path}\n")
+    elif fmt == "json":
+        write_json((article_record(a) for a in articles), out)
+    elif fmt == "csv":
+        write_csv([article_record(a) for a in articles], out, ARTICLE_COLUMNS)
+    else:
+        raise ValueError(fmt)

@@ -1,0 +1,140 @@
+"""Rich previews of articles: the listing table, teaser cards and the full story."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from newscli.article import Article
+from newscli.labels import label, long_date
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console that is plain when piped and honours NO_COLOR (Rich does both)."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _byline(article: Article, language: str) -> Text:
+    parts = [long_date(article.date, language)]
+    if article.updated:
+        parts.append(f"{label(language, 'updated')} {long_date(article.updated, language)}")
+    if article.author:
+        parts.append(article.author)
+    text = Text(" · ".join(parts), style="dim")
+    if not article.published:
+        text.append(f"  [{label(language, 'draft')}]", style="bold yellow")
+    return text
+
+
+def _caption(article: Article, language: str) -> Text | None:
+    image = article.image
+    if image is None or not (image.caption or image.credit):
+        return None
+    text = Text(image.caption, style="italic")
+    if image.credit:
+        text.append(
+            f"{' ' if image.caption else ''}{label(language, 'photo')} {image.credit}",
+            style="italic dim",
+        )
+    return text
+
+
+def _topics(article: Article, language: str) -> Text | None:
+    if not article.topics:
+        return None
+    text = Text(f"{label(language, 'topics')} ", style="dim")
+    text.append(", ".join(article.topics), style="cyan")
+    return text
+
+
+def teaser_card(article: Article, language: str) -> RenderableType:
+    """One teaser as on the listing page: photo caption, headline, date, teaser, topics."""
+    rows: list[RenderableType] = []
+    caption = _caption(article, language)
+    if caption is not None:
+        rows.append(caption)
+    rows.append(Text(article.title, style="bold"))
+    rows.append(_byline(article, language))
+    if article.lead:
+        rows.append(Text(article.lead))
+    topics = _topics(article, language)
+    if topics is not None:
+        rows.append(topics)
+    return Panel(
+        Group(*rows),
+        subtitle=Text(article.slug, style="dim"),
+        subtitle_align="right",
+        padding=(0, 1),
+    )
+
+
+def story(article: Article, language: str) -> RenderableType:
+    """The full story the way the published page reads it."""
+    rows: list[RenderableType] = [
+        Text(article.title, style="bold underline"),
+        _byline(article, language),
+    ]
+    topics = _topics(article, language)
+    if topics is not None:
+        rows.append(topics)
+    if article.lead:
+        rows.append(Padding(Text(article.lead, style="bold"), (1, 0, 0, 2)))
+    caption = _caption(article, language)
+    if caption is not None:
+        rows.append(Padding(caption, (1, 0, 0, 2)))
+    if article.story.strip():
+        rows.append(Text())
+        rows.append(Markdown(article.story))
+    rows.append(Rule(style="dim"))
+    if article.author:
+        rows.append(Text(f"{label(language, 'author')} {article.author}"))
+    if article.source is not None and (article.source.name or article.source.url):
+        source = Text(f"{label(language, 'source')} ")
+        source.append(
+            article.source.name or article.source.url,
+            style=f"link {article.source.url}" if article.source.url else "",
+        )
+        if article.source.url and article.source.name:
+            source.append(f" <{article.source.url}>", style="dim")
+        rows.append(source)
+    return Group(*rows)
+
+
+def article_table(articles: Sequence[Article], language: str) -> RenderableType:
+    """Date, title, topics, status and slug; titles wrap so the table fits the terminal."""
+    table = Table(show_edge=False, pad_edge=False, expand=False)
+    table.add_column("Datum" if language == "sv" else "Date", no_wrap=True, style="dim")
+    table.add_column("Rubrik" if language == "sv" else "Title", ratio=3, overflow="fold")
+    table.add_column(label(language, "topics").rstrip(":"), ratio=2, overflow="fold", style="cyan")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Slug", ratio=2, overflow="fold", style="dim")
+    for article in articles:
+        status = Text(article.status, style="green" if article.published else "yellow")
+        table.add_row(
+            article.date.strftime("%Y-%m-%d"),
+            Text(article.title),
+            Text(", ".join(article.topics)),
+            status,
+            Text(article.slug),
+        )
+    return table
+
+
+def print_cards(articles: Iterable[Article], language: str, out: Console) -> None:
+    for article in articles:
+        out.print(teaser_card(article, language))
+
+
+def print_story(article: Article, language: str, out: Console) -> None:
+    out.print(story(article, language))
+
+
+def print_table(articles: Sequence[Article], language: str, out: Console) -> None:
+    out.print(article_table(articles, language))
