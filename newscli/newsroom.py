@@ -20,6 +20,7 @@ from newscli.article import (
     Problem,
     dedupe_topics,
     from_meta,
+    is_safe_relative,
     to_meta,
 )
 from newscli.config import Site, load_site
@@ -165,6 +166,17 @@ class Newsroom:
                 scan.broken.append(exc)
         self.skipped = scan.broken
         return scan
+
+    def asset(self, src: str) -> Path | None:
+        """The newsroom file a relative src such as images/x.jpg names, if it exists inside the root."""
+        if not src or not is_safe_relative(src):
+            return None
+        candidate = self.root / src
+        try:
+            inside = candidate.resolve().is_relative_to(self.root.resolve())
+        except OSError:
+            return None
+        return candidate if inside and candidate.is_file() else None
 
     def file_of(self, article: Article) -> Path:
         assert article.path is not None

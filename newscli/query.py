@@ -58,3 +58,15 @@ def select(
     """The matching articles, newest first, at most limit of them."""
     chosen = newest_first(a for a in articles if matches(a, filters))
     return chosen if limit is None else chosen[:limit]
+
+
+def publishable(
+    articles: Iterable[Article], now: dt.datetime, *, drafts: bool = False, future: bool = False
+) -> list[Article]:
+    """What the public may see, newest first: published and not dated in the future.
+
+    drafts and future widen the choice for preview builds.
+    """
+    return newest_first(
+        a for a in articles if (a.published or drafts) and (a.date <= now or future)
+    )

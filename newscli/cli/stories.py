@@ -1,4 +1,4 @@
-"""The newscli command line: parse options, call the core once, hand the result to a renderer."""
+"""Commands for writing and reading stories: new, list, show, edit, check."""
 
 from __future__ import annotations
 
@@ -11,114 +11,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
-from newscli import __version__
+from newscli.cli.common import RootOption, env, open_newsroom, report_skipped, warn
 from newscli.errors import ArticleError, ExitStatus, NewsError, UsageError
 from newscli.newsroom import Newsroom, new_draft, parse_article, parse_date, write_atomic
 from newscli.query import Filters, select
-
-
-class Environment:
-    """What the outside world looks like to a command; tests replace its parts."""
-
-    def stdin_is_terminal(self) -> bool:
-        return sys.stdin.isatty()
-
-    def now(self, tz: dt.tzinfo) -> dt.datetime:
-        return dt.datetime.now(tz)
-
-
-env = Environment()
-
-
-class NewsGroup(TyperGroup):
-    """Turns NewsError into `newscli: error: …` and its exit code; tracebacks only with --debug."""
-
-    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
-        try:
-            return super().invoke(ctx)
-        except NewsError as exc:
-            if ctx.params.get("debug"):
-                raise
-            _error(str(exc), exc.exit_status)
-        except KeyboardInterrupt:
-            typer.echo("newscli: interrupted", err=True)
-            raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
-        except Exception as exc:
-            if ctx.params.get("debug"):
-                raise
-            _error(
-                f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-                ExitStatus.FAILURE,
-            )
-
-
-app = typer.Typer(
-    cls=NewsGroup,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="A command-line newsroom: write, find, tag and publish news stories kept as Markdown files.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _error(message: str, status: int) -> NoReturn:
-    typer.echo(f"newscli: error: {message}", err=True)
-    raise typer.Exit(status)
-
-
-def _warn(message: str) -> None:
-    typer.echo(f"newscli: warning: {message}", err=True)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"newscli {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
-    ] = False,
-) -> None:
-    """A command-line newsroom: write, find, tag and publish news stories kept as Markdown files."""
-
-
-RootOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--root",
-        help="Newsroom folder (default: $NEWSCLI_ROOT, else the nearest folder up with newscli.toml, else here).",
-        file_okay=False,
-    ),
-]
-
-
-def open_newsroom(root: Path | None) -> Newsroom:
-    from newscli.config import find_root
-
-    return Newsroom(find_root(root))
-
-
-def report_skipped(newsroom: Newsroom) -> None:
-    """One warning line per broken file a command had to skip."""
-    for problem in newsroom.skipped:
-        _warn(f"skipped {problem}")
-
 
 # -- new ------------------------------------------------------------------------
 
@@ -163,7 +63,6 @@ def run_editor(path: Path) -> None:
         raise NewsError(f"the editor {command[0]!r} exited with status {code}", path)
 
 
-@app.command()
 def new(
     title: Annotated[str | None, typer.Argument(help="Headline of the story.")] = None,
     teaser: Annotated[str | None, typer.Option(help="Lead paragraph shown on listings.")] = None,
@@ -285,7 +184,6 @@ def build_filters(
     )
 
 
-@app.command("list")
 def list_articles(
     topic: TopicOption = None,
     author: AuthorOption = None,
@@ -309,6 +207,9 @@ def list_articles(
 
         write_articles(articles, format.value, sys.stdout)
         return
+    if not articles:
+        typer.echo("No articles match." if filters.active else "No articles yet.", err=True)
+        return
     from newscli.render import terminal
 
     out = terminal.console()
@@ -318,7 +219,6 @@ def list_articles(
         terminal.print_table(articles, newsroom.site.language, out)
 
 
-@app.command()
 def show(
     ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
     teaser: Annotated[bool, typer.Option("--teaser", help="Show the teaser card only.")] = False,
@@ -373,7 +273,7 @@ def edit_file(newsroom: Newsroom, path: Path) -> None:
 
                 parse_article(decode(data, rel), newsroom.site, rel)
             except ArticleError as exc:
-                _warn(str(exc))
+                warn(str(exc))
                 if env.stdin_is_terminal() and typer.confirm(
                     "Open the editor again?", default=True
                 ):
@@ -393,7 +293,6 @@ def edit_file(newsroom: Newsroom, path: Path) -> None:
             return
 
 
-@app.command()
 def edit(
     ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
     root: RootOption = None,
@@ -409,7 +308,6 @@ def edit(
     edit_file(newsroom, path)
 
 
-@app.command()
 def check(root: RootOption = None) -> None:
     """Validate every article: one line per problem as path:line: message; exit 1 if any."""
     newsroom = open_newsroom(root)
@@ -422,8 +320,3 @@ def check(root: RootOption = None) -> None:
         typer.echo(f"{len(findings)} problem(s) in {files} of {total} article file(s)", err=True)
         raise typer.Exit(ExitStatus.FAILURE)
     typer.echo(f"All {total} article file(s) are valid.", err=True)
-
-
-def main() -> None:
-    """Entry point of the `newscli` script."""
-    app(prog_name="newscli")

@@ -1,0 +1,60 @@
+"""The newscli command line: thin commands over the core, one module per group of commands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from newscli import __version__
+from newscli.cli import stories
+from newscli.cli.common import NewsGroup, env
+
+__all__ = ["app", "env", "main"]
+
+app = typer.Typer(
+    cls=NewsGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="A command-line newsroom: write, find, tag and publish news stories kept as Markdown files.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newscli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
+    ] = False,
+) -> None:
+    """A command-line newsroom: write, find, tag and publish news stories kept as Markdown files."""
+
+
+app.command()(stories.new)
+app.command("list")(stories.list_articles)
+app.command()(stories.show)
+app.command()(stories.edit)
+app.command()(stories.check)
+
+export_app = typer.Typer(
+    no_args_is_help=True, help="Publish: feeds (rss, atom, json) and the static site (html)."
+)
+app.add_typer(export_app, name="export")
+# Export commands are registered here, one line each, from newscli.cli.feeds and newscli.cli.site.
+
+
+def main() -> None:
+    """Entry point of the `newscli` script."""
+    app(prog_name="newscli")

@@ -1,0 +1,1 @@
+"""Publishing: feeds and the static site, built from the same articles and Markdown rendering."""

@@ -1,0 +1,71 @@
+"""Story Markdown to HTML with markdown-it-py: CommonMark, raw HTML off, only safe URLs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+
+def is_safe_url(url: str) -> bool:
+    """True for relative URLs and http(s)/mailto/tel ones; never javascript:, data:, file: …"""
+    cleaned = "".join(ch for ch in url if ch > " ").lower()
+    try:
+        scheme = urlsplit(cleaned).scheme
+    except ValueError:
+        return False
+    return scheme == "" or scheme in SAFE_SCHEMES
+
+
+def is_relative_url(url: str) -> bool:
+    """True for a path relative to the site root: no scheme, no host, no leading '/' or '#'."""
+    parts = urlsplit(url)
+    return not (parts.scheme or parts.netloc or url.startswith(("/", "#", "?")))
+
+
+def absolute_url(base_url: str, url: str) -> str:
+    """url made absolute against the site's base_url; absolute URLs and fragments stay."""
+    if not is_relative_url(url):
+        return url
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return urljoin(base, url)
+
+
+@cache
+def _parser(allow_html: bool) -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": allow_html})
+    parser.validateLink = is_safe_url  # type: ignore[method-assign]
+    return parser
+
+
+def _rewrite(tokens: list[Token], rewrite_url: Callable[[str], str]) -> None:
+    for token in tokens:
+        if token.type == "link_open":
+            href = token.attrGet("href")
+            if isinstance(href, str):
+                token.attrSet("href", rewrite_url(href))
+        elif token.type == "image":
+            src = token.attrGet("src")
+            if isinstance(src, str):
+                token.attrSet("src", rewrite_url(src))
+        if token.children:
+            _rewrite(token.children, rewrite_url)
+
+
+def render_markdown(
+    text: str, *, allow_html: bool = False, rewrite_url: Callable[[str], str] | None = None
+) -> str:
+    """HTML for a story body; rewrite_url maps every link and image URL (for feeds and pages)."""
+    parser = _parser(allow_html)
+    env: dict[str, Any] = {}
+    tokens = parser.parse(text, env)
+    if rewrite_url is not None:
+        _rewrite(tokens, rewrite_url)
+    html: str = parser.renderer.render(tokens, parser.options, env)
+    return html

@@ -1,0 +1,68 @@
+"""Shared fixtures: tmp_path newsrooms built from the seed stories, a pinned terminal and clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from newscli import cli
+from newscli.newsroom import Newsroom
+
+REPO = Path(__file__).resolve().parent.parent
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# The pinned "now" of every test: a Monday in late 2026, long after the sample stories.
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=STOCKHOLM)
+
+STORY = "forbattrad-ekonomisk-prognos-for-socialtjansten"
+STORY_PATH = f"articles/2021/11/{STORY}.md"
+
+
+@pytest.fixture(autouse=True)
+def pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Same terminal, colour, clock and editor for every test, whatever the machine has."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("LINES", "50")
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.delenv("NEWSCLI_ROOT", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "false")
+    monkeypatch.setattr(cli.env, "now", lambda tz: NOW.astimezone(tz))
+    monkeypatch.setattr(cli.env, "stdin_is_terminal", lambda: False)
+    yield
+
+
+@pytest.fixture
+def newsroom_path(tmp_path: Path) -> Path:
+    """A copy of the sample newsroom (the five seed stories and newscli.toml)."""
+    root = tmp_path / "newsroom"
+    shutil.copytree(REPO / "articles", root / "articles")
+    shutil.copy(REPO / "newscli.toml", root / "newscli.toml")
+    return root
+
+
+@pytest.fixture
+def newsroom(newsroom_path: Path) -> Newsroom:
+    return Newsroom(newsroom_path)
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def invoke(newsroom_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """Run newscli in the sample newsroom (as the working directory) and return the result."""
+    monkeypatch.chdir(newsroom_path)
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
+
+    return run
