@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install what the static-site tests need, only when it is missing, without questions:
+# headless Chromium (browser test), a Java runtime and the Nu Html Checker (vnu-jar, from npm).
+# CI runs this, then sets NEWSCLI_REQUIRE_SITE_TOOLS=1 so those tests fail instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+packages=()
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [ "${#packages[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}"
+fi
+
+jar=".ci/vendor/node_modules/vnu-jar/build/dist/vnu.jar"
+if [ -z "${VNU_JAR:-}" ] && [ ! -f "$jar" ]; then
+  npm install --silent --no-audit --no-fund --prefix .ci/vendor vnu-jar
+fi
+
+echo "site tools: chromium=$(command -v chromium || echo missing)" \
+  "java=$(command -v java || echo missing) vnu=${VNU_JAR:-$jar}"

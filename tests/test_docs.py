@@ -1,0 +1,43 @@
+"""The README and docs stay true to the command line."""
+
+import re
+
+from typer.main import get_command
+
+from newscli import cli
+from tests.conftest import REPO
+
+
+def _commands() -> set[str]:
+    group = get_command(cli.app)
+    names = set()
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(command, "commands", None)
+        if sub is not None:
+            names.update(f"{name} {inner}" for inner in sub)
+        else:
+            names.add(name)
+    return names
+
+
+def test_readme_lists_every_command_and_no_other() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n\n", 2)[1]
+    listed = set(re.findall(r"^\| `newscli ([a-z ]+?)`", table, re.MULTILINE))
+    assert listed == _commands()
+
+
+def test_command_reference_documents_every_command() -> None:
+    reference = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
+    headings = " ".join(re.findall(r"^## newscli (.+)$", reference, re.MULTILINE))
+    for command in _commands():
+        assert f"{command}" in headings, command
+
+
+def test_readme_quick_start_has_two_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quick start", 1)[1].split("## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.+?)\n```", quick, re.DOTALL)
+    assert len(blocks) == 2
+    assert blocks[0].startswith("pip install . && newscli list")
+    assert blocks[1] == "pip install '.[test]' && python -m pytest"

@@ -1,0 +1,61 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newscli.slugs import MAX_SLUG, fold, is_valid_slug, make_slug, topic_key, unique_slug
+
+
+def test_swedish_letters_fold_the_swedish_way() -> None:
+    assert make_slug("Jäv för") == "jav-for"
+    assert make_slug("Åsa öppnar Älvsbyn") == "asa-oppnar-alvsbyn"
+    assert make_slug("Café på Österbo") == "cafe-pa-osterbo"
+
+
+def test_long_titles_are_cut_at_a_word_boundary() -> None:
+    title = "Förbättrad ekonomisk prognos för socialtjänsten, utökat brandskydd och satsning på barn som anhöriga"
+    slug = make_slug(title)
+    assert len(slug) <= MAX_SLUG
+    assert slug.startswith("forbattrad-ekonomisk-prognos-for-socialtjansten")
+    assert (
+        title.lower()
+        .replace("å", "a")
+        .replace("ä", "a")
+        .replace("ö", "o")
+        .replace(",", "")
+        .replace(" ", "-")
+        .startswith(slug)
+    )
+
+
+def test_hostile_titles_give_safe_slugs() -> None:
+    for title in ("../../x", "/etc/passwd", "<script>alert(1)</script>", "..", "\x00\x07"):
+        slug = make_slug(title)
+        assert is_valid_slug(slug), slug
+        assert "/" not in slug and ".." not in slug
+
+
+def test_a_title_without_letters_still_gets_a_slug() -> None:
+    assert make_slug("!!! ???") == "artikel"
+
+
+def test_clashing_slugs_get_numbers() -> None:
+    assert unique_slug("nyhet", set()) == "nyhet"
+    assert unique_slug("nyhet", {"nyhet"}) == "nyhet-2"
+    assert unique_slug("nyhet", {"nyhet", "nyhet-2"}) == "nyhet-3"
+    long = "a" * MAX_SLUG
+    numbered = unique_slug(long, {long})
+    assert numbered.endswith("-2") and len(numbered) <= MAX_SLUG
+
+
+def test_topic_identity_ignores_case_space_and_accents() -> None:
+    assert topic_key("familjefrågor ") == topic_key("Familjefrågor") == topic_key("FAMILJEFRÅGOR")
+    assert topic_key("Ekonomi") != topic_key("Anhörigstöd")
+
+
+def test_search_folding() -> None:
+    assert fold("Förbättrad") == "forbattrad"
+    assert fold("ÅÄÖ é") == "aao e"
+
+
+@given(st.text(max_size=200))
+def test_every_title_gives_a_valid_slug(title: str) -> None:
+    assert is_valid_slug(make_slug(title))
