@@ -1,0 +1,206 @@
+"""The static site's map: which pages there are, where they go and which stories each lists; pure.
+
+Paths here are site-relative folder paths ("2021/11/<slug>/", "topics/ekonomi/", "" for the
+front page); each page is written as index.html in its folder. link() turns them into the
+page-relative URLs that work from file:// and from any sub-path.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from newscli.article import Article
+from newscli.export.markdown import is_relative_url
+from newscli.slugs import topic_key
+
+# Characters left as they are in a path inside a link: the reserved ones and '%' (a path an
+# author already percent-encoded stays as written); spaces and non-ASCII letters get encoded.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+@dataclass(frozen=True)
+class TopicLink:
+    """A topic as shown on a story: its display form and the path of its page."""
+
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Story:
+    """An article as the site shows it."""
+
+    article: Article
+    path: str
+    topics: tuple[TopicLink, ...]
+    image: str | None  # site-relative path or absolute URL of the photo; None: no photo shown
+    draft: bool
+    future: bool
+
+    @property
+    def preview(self) -> bool:
+        """True for a story the public does not see yet (shown only in preview builds)."""
+        return self.draft or self.future
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a paginated list of stories."""
+
+    path: str
+    number: int
+    count: int
+    stories: tuple[Story, ...]
+    newer: str | None
+    older: str | None
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    name: str
+    path: str
+    stories: tuple[Story, ...]
+    listings: tuple[Listing, ...]
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    path: str
+    stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """Every page of the site: the front-page listings, stories, topics and the archive."""
+
+    front: tuple[Listing, ...]
+    stories: tuple[Story, ...]
+    topics: tuple[Topic, ...]
+    years: tuple[Year, ...]
+
+    @property
+    def months(self) -> tuple[Month, ...]:
+        return tuple(month for year in self.years for month in year.months)
+
+
+TOPICS_PATH = "topics/"
+ARCHIVE_PATH = "archive/"
+STATIC_PATH = "static/"
+
+
+def month_path(year: int, month: int) -> str:
+    """The month's archive page sits in the folder its stories' pages are in."""
+    return f"{year:04d}/{month:02d}/"
+
+
+def root_of(path: str) -> str:
+    """The way up from a page in folder path to the site root ('../../' for 'topics/x/')."""
+    return "../" * path.count("/")
+
+
+def link(target: str, root: str) -> str:
+    """A site-relative target as a link from a page whose way to the root is root.
+
+    Folders get an explicit index.html, because file:// does not serve it for a folder.
+    Absolute URLs, fragments and queries alone are left as they are.
+    """
+    if not is_relative_url(target):
+        return target
+    cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
+    path, rest = target[:cut], target[cut:]
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return root + quote(path, safe=_PATH_SAFE) + rest
+
+
+def paginate(stories: Sequence[Story], per_page: int, base: str) -> tuple[Listing, ...]:
+    """Pages of per_page stories: the first at base, then base/page/2/ …; always one page."""
+    count = max(1, -(-len(stories) // per_page))
+
+    def path(number: int) -> str:
+        return base if number == 1 else f"{base}page/{number}/"
+
+    return tuple(
+        Listing(
+            path=path(n),
+            number=n,
+            count=count,
+            stories=tuple(stories[(n - 1) * per_page : n * per_page]),
+            newer=path(n - 1) if n > 1 else None,
+            older=path(n + 1) if n < count else None,
+        )
+        for n in range(1, count + 1)
+    )
+
+
+def collation_key(text: str, language: str) -> str:
+    """Alphabetical order for the site language: in Swedish å, ä, ö come after z."""
+    text = text.casefold()
+    if language == "sv":
+        text = text.replace("å", "{").replace("ä", "|").replace("ö", "}")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def topic_names(stories: Iterable[Story]) -> dict[str, str]:
+    """Each topic's display form: the spelling most stories use, the newest story's on a tie."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for story in stories:
+        for name in story.article.topics:
+            spellings[topic_key(name)][name] += 1
+    # Counter.most_common keeps first-seen order among equals, and stories come newest first.
+    return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
+
+
+def build_site_map(
+    stories: Sequence[Story],
+    *,
+    per_page: int,
+    language: str,
+    topic_path: Callable[[str], str],
+) -> SiteMap:
+    """Group stories (newest first) into the front page, topic pages and the archive."""
+    by_topic: dict[str, list[Story]] = defaultdict(list)
+    for story in stories:
+        for key in dict.fromkeys(story.article.topic_keys):
+            by_topic[key].append(story)
+    names = topic_names(stories)
+    topics = []
+    for key, listed in by_topic.items():
+        path = topic_path(names[key])
+        topics.append(
+            Topic(
+                key=key,
+                name=names[key],
+                path=path,
+                stories=tuple(listed),
+                listings=paginate(listed, per_page, path),
+            )
+        )
+    topics.sort(key=lambda t: (collation_key(t.name, language), t.key))
+
+    by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
+    for story in stories:
+        by_month[(story.article.date.year, story.article.date.month)].append(story)
+    years: dict[int, list[Month]] = defaultdict(list)
+    for (year, month), listed in sorted(by_month.items(), reverse=True):
+        years[year].append(Month(year, month, month_path(year, month), tuple(listed)))
+    return SiteMap(
+        front=paginate(stories, per_page, ""),
+        stories=tuple(stories),
+        topics=tuple(topics),
+        years=tuple(Year(year, tuple(months)) for year, months in years.items()),
+    )

@@ -1,0 +1,396 @@
+"""The static HTML site: render every page of the site map with Jinja2 and write what changed.
+
+The core of `newscli export html`: it returns a report and never prints. Output is
+deterministic (no clock in it), a file whose bytes are unchanged is not rewritten, and files
+an earlier export wrote that are no longer part of the site are removed, using the manifest
+kept in the output folder. Nothing else in that folder is ever deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+
+from newscli.article import Article, is_safe_relative
+from newscli.config import Site
+from newscli.errors import UsageError
+from newscli.export import urls
+from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
+from newscli.export.pages import (
+    ARCHIVE_PATH,
+    STATIC_PATH,
+    TOPICS_PATH,
+    Listing,
+    SiteMap,
+    Story,
+    Topic,
+    TopicLink,
+    build_site_map,
+    link,
+    root_of,
+)
+from newscli.labels import label, long_date, month_name
+from newscli.newsroom import ARTICLES, Newsroom, write_atomic
+from newscli.query import publishable
+
+MANIFEST = ".newscli-manifest.json"
+TEMPLATES = "templates"
+_PACKAGE = Path(__file__).resolve().parent
+STYLESHEET = "style.css"
+# Files a story may link to or embed with a relative URL that are copied into the site.
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"})
+ASSET_SUFFIXES = PHOTO_SUFFIXES | {".pdf", ".mp3", ".mp4"}
+
+# Newsroom folders never copied into the site, whatever a story links to.
+PRIVATE = (f"{ARTICLES}/", f"{TEMPLATES}/", ".")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SiteReport:
+    """What an export did, for the CLI's summary line and warnings."""
+
+    stories: int = 0
+    topics: int = 0
+    pages: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    feeds: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+class OutputFolder:
+    """Writes files under the output folder only when their bytes change, and keeps the list."""
+
+    def __init__(self, root: Path, report: SiteReport):
+        self.root = root
+        self.report = report
+        self.files: set[str] = set()
+
+    def write(self, rel: str, data: bytes) -> None:
+        target = self.root / rel
+        self.files.add(rel)
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                self.report.unchanged += 1
+                return
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except NotADirectoryError:
+            pass
+        write_atomic(target, data)
+        self.report.written += 1
+
+    def copy(self, rel: str, source: Path) -> None:
+        """Copy a newsroom file, keeping its mtime so an unchanged copy is seen without reading it."""
+        target = self.root / rel
+        self.files.add(rel)
+        stat = source.stat()
+        try:
+            mine = target.stat()
+            if mine.st_size == stat.st_size and mine.st_mtime_ns == stat.st_mtime_ns:
+                self.report.unchanged += 1
+                return
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, source.read_bytes())
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        self.report.written += 1
+
+    def previous_files(self) -> set[str]:
+        """The files the last export listed in its manifest (none when there is no manifest)."""
+        try:
+            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return set()
+        except (OSError, ValueError):
+            self.report.warnings.append(
+                f"{self.root / MANIFEST} is unreadable: files of deleted stories were not removed"
+            )
+            return set()
+        files = data.get("files", []) if isinstance(data, dict) else []
+        return {f for f in files if isinstance(f, str) and is_safe_relative(f) and f != MANIFEST}
+
+    def finish(self, previous: set[str]) -> None:
+        """Remove what the last export wrote and this one did not, then save the manifest."""
+        for rel in sorted(previous - self.files):
+            target = self.root / rel
+            if target.is_symlink() or not target.is_file():
+                continue
+            target.unlink()
+            self.report.removed += 1
+            folder = target.parent
+            while folder != self.root and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        manifest = {"generator": "newscli", "files": sorted(self.files)}
+        text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
+        self.write(MANIFEST, text.encode("utf-8"))
+        self.files.discard(MANIFEST)
+
+
+def check_output(newsroom: Newsroom, output: Path) -> None:
+    """Refuse an output folder that would mix the site into the newsroom's own files."""
+    out = output.resolve()
+    root = newsroom.root.resolve()
+    if out == root or root.is_relative_to(out):
+        raise UsageError(f"--output {output} would write the site over the newsroom itself")
+    if out.is_relative_to(root / ARTICLES) or out.is_relative_to(root / TEMPLATES):
+        raise UsageError(f"--output {output} is inside the newsroom's {out.parent.name}/ folder")
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--output {output} is a file, not a folder")
+
+
+# -- templates ----------------------------------------------------------------------------
+
+
+def template_environment(newsroom_root: Path) -> jinja2.Environment:
+    """Templates from the newsroom's templates/ folder first, then newscli's own."""
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(newsroom_root / TEMPLATES),
+            jinja2.FileSystemLoader(_PACKAGE / TEMPLATES),
+        ]
+    )
+    environment = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.globals["url"] = _url
+    environment.globals["safe_url"] = is_safe_url
+    return environment
+
+
+@jinja2.pass_context
+def _url(context: jinja2.runtime.Context, target: str) -> str:
+    """A site-relative path as a link from the page being rendered."""
+    return link(target, context["root"])
+
+
+@dataclass(frozen=True)
+class Words:
+    """Labels and dates in the site language, for templates."""
+
+    language: str
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = label(self.language, key)
+        return text.format(**values) if values else text
+
+    def date(self, value: dt.datetime) -> str:
+        return long_date(value, self.language)
+
+    def month(self, year: int, month: int) -> str:
+        return f"{month_name(self.language, month)} {year}"
+
+    def stories(self, count: int) -> str:
+        return f"{count} {label(self.language, 'story_one' if count == 1 else 'story_many')}"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed to announce with <link rel="alternate"> and to write."""
+
+    kind: str
+    path: str
+    title: str
+
+    @property
+    def mime(self) -> str:
+        return "application/atom+xml" if self.kind == "atom" else "application/rss+xml"
+
+
+# -- the build ----------------------------------------------------------------------------
+
+
+class SiteBuilder:
+    """Everything one export needs: the site, its templates, the output and what to report."""
+
+    def __init__(self, newsroom: Newsroom, output: Path, report: SiteReport):
+        self.newsroom = newsroom
+        self.site: Site = newsroom.site
+        self.out = OutputFolder(output, report)
+        self.report = report
+        self.templates = template_environment(newsroom.root)
+        self.words = Words(self.site.language)
+        self.feeds = bool(self.site.base_url)
+        self.assets: dict[str, Path] = {}
+
+    # stories --------------------------------------------------------------------------
+
+    def photo(self, article: Article) -> str | None:
+        """Where the story's photo is on the site, or None (with a warning) when it is missing."""
+        if article.image is None:
+            return None
+        src = article.image.src
+        if src.startswith(("https://", "http://")) and is_safe_url(src):
+            return src
+        found = self.asset(src)
+        if found is None or PurePosixPath(src).suffix.lower() not in PHOTO_SUFFIXES:
+            self.report.warnings.append(
+                f"{article.path}: image {src!r} is not a photo in the newsroom; the story is shown without it"
+            )
+            return None
+        return src
+
+    def asset(self, src: str) -> Path | None:
+        """The newsroom file a site-relative src names, noted for copying; None if not there."""
+        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES or src.startswith(PRIVATE):
+            return None
+        found = self.newsroom.asset(src)
+        if found is not None:
+            self.assets[PurePosixPath(src).as_posix()] = found
+        return found
+
+    def stories(self, articles: list[Article], now: dt.datetime) -> list[Story]:
+        seen: dict[str, Article] = {}
+        stories = []
+        for article in articles:
+            path = urls.article_path(article)
+            if path in seen:
+                self.report.warnings.append(
+                    f"{article.path}: same address {path} as {seen[path].path}; left out of the site"
+                )
+                continue
+            seen[path] = article
+            stories.append(
+                Story(
+                    article=article,
+                    path=path,
+                    topics=tuple(TopicLink(t, urls.topic_path(t)) for t in article.topics),
+                    image=self.photo(article),
+                    draft=not article.published,
+                    future=article.date > now,
+                )
+            )
+        return stories
+
+    def body(self, story: Story, root: str) -> str:
+        """The story's body as HTML, its site-relative links made relative to the page."""
+
+        def rewrite(url: str) -> str:
+            if not is_relative_url(url):
+                return url
+            path = url.split("#", 1)[0].split("?", 1)[0]
+            if PurePosixPath(path).suffix.lower() in ASSET_SUFFIXES and self.asset(path) is None:
+                self.report.warnings.append(
+                    f"{story.article.path}: the story links to {path!r}, which is not in the newsroom"
+                )
+            return link(url, root)
+
+        return render_markdown(
+            story.article.story, allow_html=self.site.allow_html, rewrite_url=rewrite
+        )
+
+    # pages ----------------------------------------------------------------------------
+
+    def site_feeds(self) -> list[Feed]:
+        if not self.feeds:
+            return []
+        return [
+            Feed("rss", "rss.xml", f"{self.site.title} (RSS)"),
+            Feed("atom", "atom.xml", f"{self.site.title} (Atom)"),
+        ]
+
+    def page(self, template: str, path: str, **context: Any) -> None:
+        """Render one page into path/index.html."""
+        root = root_of(path)
+        canonical = absolute_url(self.site.base_url, path) if self.site.base_url else None
+        feeds = self.site_feeds() + context.pop("extra_feeds", [])
+        html = self.templates.get_template(template).render(
+            site=self.site,
+            words=self.words,
+            root=root,
+            path=path,
+            canonical=canonical,
+            feeds=feeds,
+            absolute=lambda target: absolute_url(self.site.base_url, target),
+            **context,
+        )
+        self.out.write(f"{path}index.html", html.encode("utf-8"))
+        self.report.pages += 1
+
+    def listing(self, template: str, listing: Listing, **context: Any) -> None:
+        self.page(template, listing.path, listing=listing, **context)
+
+    def story(self, story: Story) -> None:
+        body = self.body(story, root_of(story.path))
+        og_image = None
+        if story.image is not None and (self.site.base_url or not is_relative_url(story.image)):
+            og_image = absolute_url(self.site.base_url, story.image)
+        self.page("story.html", story.path, story=story, body=body, og_image=og_image)
+
+    def topic(self, topic: Topic, listing: Listing) -> None:
+        feed = Feed("rss", f"{topic.path}rss.xml", f"{self.site.title}: {topic.name} (RSS)")
+        if not self.feeds:
+            self.listing("topic.html", listing, topic=topic, topic_feed=None)
+            return
+        self.listing("topic.html", listing, topic=topic, topic_feed=feed, extra_feeds=[feed])
+
+    def plan(self, site_map: SiteMap) -> Iterator[Callable[[], None]]:
+        """One step per page, so that progress can be shown while they render."""
+        for listing in site_map.front:
+            yield partial(self.listing, "front.html", listing)
+        for story in site_map.stories:
+            yield partial(self.story, story)
+        for topic in site_map.topics:
+            for listing in topic.listings:
+                yield partial(self.topic, topic, listing)
+        yield partial(self.page, "topics.html", TOPICS_PATH, topics=site_map.topics)
+        yield partial(self.page, "archive.html", ARCHIVE_PATH, years=site_map.years)
+        for month in site_map.months:
+            yield partial(self.page, "month.html", month.path, month=month)
+
+
+def export_site(
+    newsroom: Newsroom,
+    output: Path,
+    *,
+    now: dt.datetime,
+    drafts: bool = False,
+    future: bool = False,
+    progress: Progress | None = None,
+) -> SiteReport:
+    """Build the static site of the newsroom into output; see docs/site.md."""
+    check_output(newsroom, output)
+    output.mkdir(parents=True, exist_ok=True)
+    report = SiteReport()
+    builder = SiteBuilder(newsroom, output, report)
+    previous = builder.out.previous_files()
+    articles = publishable(newsroom.scan().articles, now, drafts=drafts, future=future)
+    stories = builder.stories(articles, now)
+    site_map = build_site_map(
+        stories,
+        per_page=newsroom.site.per_page,
+        language=newsroom.site.language,
+        topic_path=urls.topic_path,
+    )
+    steps = list(builder.plan(site_map))
+    for done, step in enumerate(steps, 1):
+        step()
+        if progress is not None:
+            progress(done, len(steps))
+    builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
+    for rel, source in sorted(builder.assets.items()):
+        builder.out.copy(rel, source)
+    builder.out.finish(previous)
+    report.stories = len(site_map.stories)
+    report.topics = len(site_map.topics)
+    return report
