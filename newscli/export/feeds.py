@@ -1,0 +1,428 @@
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 from articles already chosen: rendering only, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from email.utils import format_datetime
+from html import escape as html_escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from xml.sax.saxutils import escape as xml_escape
+
+from markdown_it.common.normalize_url import normalizeLink
+
+from newscli.article import Article
+from newscli.config import Site
+from newscli.errors import ConfigError
+from newscli.export.markdown import absolute_url, is_safe_url, render_markdown
+from newscli.export.urls import article_path, topic_path
+from newscli.labels import label
+from newscli.query import Filters, matches, publishable
+from newscli.slugs import topic_key
+
+FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
+# No version number: a new newscli release must not change feeds whose articles did not change.
+GENERATOR = "newscli"
+
+# Characters XML 1.0 (section 2.2) does not allow anywhere in a document.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The RSS Profile asks for hexadecimal references in plain-text elements: the form the
+# widest range of aggregators reads back as text rather than markup.
+_RSS_PLAIN = str.maketrans({"&": "&#x26;", "<": "&#x3C;", ">": "&#x3E;"})
+_ATTRIBUTE = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+# Atom ids must be IRIs; an article id that is not a UUID gets a stable one derived from it.
+_ID_NAMESPACE = uuid.UUID("6f1c0e7a-3f0e-5b8e-9d43-6e657773636c")
+_IMAGE_TYPES = {
+    ".avif": "image/avif",
+    ".gif": "image/gif",
+    ".jpeg": "image/jpeg",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+_RSS_NAMESPACES = (
+    ' xmlns:atom="http://www.w3.org/2005/Atom"'
+    ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    ' xmlns:media="http://search.yahoo.com/mrss/"'
+)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """Which feed to render; its page (channel link) is the folder of feed_url."""
+
+    kind: str  # "rss" | "atom" | "json"
+    feed_url: str  # absolute public URL of this feed (self link)
+    title: str  # channel title (site.title, or "Ämnen: X – site.title" for a topic)
+    full: bool = False
+
+
+# -- where feeds live and what they hold ----------------------------------------------
+
+
+def require_base_url(site: Site) -> str:
+    """site.base_url ending in '/', or ConfigError saying what to set: feeds need absolute links."""
+    if not site.base_url:
+        raise ConfigError(
+            "feeds need absolute links: set base_url under [site] in newscli.toml "
+            '(for example base_url = "https://www.example.se/aktuellt/"), or pass --base-url'
+        )
+    return site.base_url if site.base_url.endswith("/") else site.base_url + "/"
+
+
+def feed_path(kind: str, topic: str | None = None) -> str:
+    """Where a feed lives under base_url: 'rss.xml', or 'topics/<key>/rss.xml' for a topic."""
+    return (topic_path(topic) if topic else "") + FEED_FILES[kind]
+
+
+def feed_title(site: Site, topic: str | None = None) -> str:
+    """The site title, or 'Ämnen: Familjefrågor – <site title>' for a topic's feed."""
+    if not topic:
+        return site.title
+    return f"{label(site.language, 'topics')} {topic} – {site.title}"
+
+
+def feed_spec(site: Site, kind: str, *, topic: str | None = None, full: bool = False) -> FeedSpec:
+    """The spec of the site's feed of one kind, or of one topic's feed (topic in display form)."""
+    url = require_base_url(site) + feed_path(kind, topic)
+    return FeedSpec(kind=kind, feed_url=url, title=feed_title(site, topic), full=full)
+
+
+def topic_name(articles: Iterable[Article], topic: str) -> str | None:
+    """The spelling the newsroom uses for a topic (the first one found), or None if unused."""
+    key = topic_key(topic)
+    for article in articles:
+        for name in article.topics:
+            if topic_key(name) == key:
+                return name
+    return None
+
+
+def feed_articles(
+    articles: Iterable[Article],
+    now: dt.datetime,
+    *,
+    topic: str | None = None,
+    limit: int | None = None,
+    drafts: bool = False,
+    future: bool = False,
+) -> list[Article]:
+    """What a feed shows: publishable articles (of one topic), newest first, at most limit."""
+    chosen = publishable(articles, now, drafts=drafts, future=future)
+    if topic:
+        wanted = Filters(topics=(topic,))
+        chosen = [a for a in chosen if matches(a, wanted)]
+    return chosen if limit is None else chosen[:limit]
+
+
+# -- the parts of an item every format shares ---------------------------------------
+
+
+@dataclass(frozen=True)
+class _Photo:
+    url: str
+    type: str | None
+    length: int | None  # bytes, known when the file is in the newsroom
+
+
+@dataclass(frozen=True)
+class _Item:
+    article: Article
+    url: str
+    content_html: str | None
+    photo: _Photo | None
+
+
+def _photo(article: Article, base: str, asset: Callable[[str], Path | None]) -> _Photo | None:
+    image = article.image
+    if image is None or not is_safe_url(image.src):
+        return None
+    length = None
+    found = asset(image.src)
+    if found is not None:
+        try:
+            length = found.stat().st_size
+        except OSError:
+            length = None
+    suffix = Path(urlsplit(image.src).path).suffix.lower()
+    return _Photo(urljoin(base, normalizeLink(image.src)), _IMAGE_TYPES.get(suffix), length)
+
+
+def _story_html(article: Article, site: Site, base: str) -> str:
+    """The lead and the story as HTML, links and images absolute, for readers showing it alone."""
+    body = render_markdown(
+        article.body, allow_html=site.allow_html, rewrite_url=lambda url: absolute_url(base, url)
+    ).rstrip("\n")
+    if article.teaser is None:
+        # The lead is the body's first paragraph: the body already starts with it.
+        return body
+    lead = f"<p>{html_escape(article.teaser, quote=False)}</p>"
+    return f"{lead}\n{body}" if body else lead
+
+
+def _items(
+    articles: Sequence[Article],
+    site: Site,
+    spec: FeedSpec,
+    base: str,
+    asset: Callable[[str], Path | None],
+) -> list[_Item]:
+    return [
+        _Item(
+            article=a,
+            url=base + article_path(a),
+            content_html=_story_html(a, site, base) if spec.full else None,
+            photo=_photo(a, base, asset),
+        )
+        for a in articles
+    ]
+
+
+def _writable(moment: dt.datetime) -> dt.datetime:
+    """moment, or moment in UTC when its offset has seconds (a zone's old local mean time),
+    which neither RFC 822 nor RFC 3339 can write."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return moment.astimezone(dt.UTC)
+    return moment
+
+
+def _rfc822(moment: dt.datetime) -> str:
+    return format_datetime(_writable(moment))
+
+
+def _rfc3339(moment: dt.datetime) -> str:
+    return _writable(moment).isoformat()
+
+
+def _newest_change(articles: Sequence[Article]) -> dt.datetime | None:
+    return max((a.last_change for a in articles), default=None)
+
+
+def _home_url(spec: FeedSpec) -> str:
+    return spec.feed_url.rsplit("/", 1)[0] + "/"
+
+
+def _atom_id(article_id: str) -> str:
+    try:
+        return uuid.UUID(article_id).urn
+    except ValueError:
+        return uuid.uuid5(_ID_NAMESPACE, article_id).urn
+
+
+# -- XML ----------------------------------------------------------------------------
+
+
+def _rss_plain(text: str) -> str:
+    return text.translate(_RSS_PLAIN)
+
+
+def _element(
+    name: str,
+    text: str | None = None,
+    attributes: Iterable[tuple[str, str]] = (),
+    escape: Callable[[str], str] = xml_escape,
+) -> str:
+    attrs = "".join(f' {key}="{xml_escape(value, _ATTRIBUTE)}"' for key, value in attributes)
+    if text is None:
+        return f"<{name}{attrs}/>"
+    return f"<{name}{attrs}>{escape(text)}</{name}>"
+
+
+def _xml_document(root_open: str, children: list[str], root_close: str) -> str:
+    # Forbidden characters cannot be part of the markup itself, so removing them from the
+    # finished document removes them from every text and attribute value.
+    text = "\n".join(['<?xml version="1.0" encoding="utf-8"?>', root_open, *children, root_close])
+    return _NOT_XML.sub("", text) + "\n"
+
+
+def _indent(lines: Iterable[str], depth: int) -> list[str]:
+    return ["  " * depth + line for line in lines]
+
+
+def _rss_item(item: _Item) -> list[str]:
+    article = item.article
+    lines = [
+        _element("title", article.title, escape=_rss_plain),
+        _element("link", item.url),
+        _element("guid", article.id, [("isPermaLink", "false")]),
+        _element("pubDate", _rfc822(article.date)),
+    ]
+    if article.author:
+        lines.append(_element("dc:creator", article.author, escape=_rss_plain))
+    lines.extend(_element("category", topic, escape=_rss_plain) for topic in article.topics)
+    if article.lead:
+        # description holds HTML (RSS Profile): the plain-text lead is escaped as HTML first.
+        lines.append(_element("description", html_escape(article.lead, quote=False)))
+    if item.content_html is not None:
+        lines.append(_element("content:encoded", item.content_html))
+    photo = item.photo
+    if photo is not None and photo.length is not None:
+        kind = photo.type or "application/octet-stream"  # enclosure requires a type
+        attrs = [("url", photo.url), ("length", str(photo.length)), ("type", kind)]
+        lines.append(_element("enclosure", None, attrs))
+    elif photo is not None:
+        attrs = [("url", photo.url), ("medium", "image")]
+        lines.append(_element("media:content", None, attrs + _type_attr(photo)))
+    return lines
+
+
+def _type_attr(photo: _Photo) -> list[tuple[str, str]]:
+    return [("type", photo.type)] if photo.type else []
+
+
+def _rss(items: list[_Item], site: Site, spec: FeedSpec) -> str:
+    channel = [
+        _element("title", spec.title, escape=_rss_plain),
+        _element("link", _home_url(spec)),
+        _element("description", site.description or spec.title, escape=_rss_plain),
+        _element("language", site.language),
+    ]
+    newest = _newest_change([i.article for i in items])
+    if newest is not None:
+        channel.append(_element("lastBuildDate", _rfc822(newest)))
+    channel.append(_element("generator", GENERATOR))
+    self_link = [("href", spec.feed_url), ("rel", "self"), ("type", "application/rss+xml")]
+    channel.append(_element("atom:link", None, self_link))
+    for item in items:
+        channel.extend(["<item>", *_indent(_rss_item(item), 1), "</item>"])
+    body = ["  <channel>", *_indent(channel, 2), "  </channel>"]
+    return _xml_document(f'<rss version="2.0"{_RSS_NAMESPACES}>', body, "</rss>")
+
+
+def _atom_author(name: str) -> list[str]:
+    return ["<author>", "  " + _element("name", name), "</author>"]
+
+
+def _atom_entry(item: _Item) -> list[str]:
+    article = item.article
+    lines = [
+        _element("title", article.title),
+        _element("link", None, [("href", item.url), ("rel", "alternate"), ("type", "text/html")]),
+        _element("id", _atom_id(article.id)),
+        _element("published", _rfc3339(article.date)),
+        _element("updated", _rfc3339(article.last_change)),
+    ]
+    if article.author:
+        lines.extend(_atom_author(article.author))
+    lines.extend(_element("category", None, [("term", topic)]) for topic in article.topics)
+    if article.lead:
+        lines.append(_element("summary", article.lead, [("type", "text")]))
+    if item.content_html is not None:
+        lines.append(_element("content", item.content_html, [("type", "html")]))
+    photo = item.photo
+    if photo is not None:
+        attrs = [("href", photo.url), ("rel", "enclosure"), *_type_attr(photo)]
+        if photo.length is not None:
+            attrs.append(("length", str(photo.length)))
+        lines.append(_element("link", None, attrs))
+    return lines
+
+
+def _atom(items: list[_Item], site: Site, spec: FeedSpec) -> str:
+    # An empty feed still needs <updated>; the epoch keeps it free of the clock.
+    newest = _newest_change([i.article for i in items]) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    feed = [_element("title", spec.title)]
+    if site.description:
+        feed.append(_element("subtitle", site.description))
+    feed += [
+        _element(
+            "link", None, [("href", _home_url(spec)), ("rel", "alternate"), ("type", "text/html")]
+        ),
+        _element(
+            "link",
+            None,
+            [("href", spec.feed_url), ("rel", "self"), ("type", "application/atom+xml")],
+        ),
+        _element("id", spec.feed_url),
+        _element("updated", _rfc3339(newest)),
+        # Entries without an author of their own inherit this one (RFC 4287, 4.1.2).
+        *_atom_author(site.default_author or site.title),
+        _element("generator", GENERATOR),
+    ]
+    for item in items:
+        feed.extend(["<entry>", *_indent(_atom_entry(item), 1), "</entry>"])
+    root = f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{xml_escape(site.language)}">'
+    return _xml_document(root, _indent(feed, 1), "</feed>")
+
+
+# -- JSON Feed ----------------------------------------------------------------------
+
+
+def _json_item(item: _Item) -> dict[str, Any]:
+    article = item.article
+    entry: dict[str, Any] = {"id": article.id, "url": item.url, "title": article.title}
+    # Every item needs content_html or content_text (JSON Feed 1.1, items).
+    if item.content_html is not None:
+        entry["content_html"] = item.content_html
+    else:
+        entry["content_text"] = article.lead
+    if article.lead:
+        entry["summary"] = article.lead
+    if item.photo is not None:
+        entry["image"] = item.photo.url
+    entry["date_published"] = _rfc3339(article.date)
+    entry["date_modified"] = _rfc3339(article.last_change)
+    if article.author:
+        entry["authors"] = [{"name": article.author}]
+    if article.topics:
+        entry["tags"] = list(article.topics)
+    return entry
+
+
+def _without_forbidden(value: Any) -> Any:
+    """The same characters as the XML feeds carry: control characters removed."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {key: _without_forbidden(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_without_forbidden(inner) for inner in value]
+    return value
+
+
+def _json(items: list[_Item], site: Site, spec: FeedSpec) -> str:
+    feed: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": spec.title,
+        "home_page_url": _home_url(spec),
+        "feed_url": spec.feed_url,
+    }
+    if site.description:
+        feed["description"] = site.description
+    feed["language"] = site.language
+    feed["authors"] = [{"name": site.default_author or site.title}]
+    feed["items"] = [_json_item(item) for item in items]
+    return json.dumps(_without_forbidden(feed), ensure_ascii=False, indent=2) + "\n"
+
+
+_RENDERERS: dict[str, Callable[[list[_Item], Site, FeedSpec], str]] = {
+    "rss": _rss,
+    "atom": _atom,
+    "json": _json,
+}
+
+
+def render_feed(
+    articles: Sequence[Article],
+    site: Site,
+    spec: FeedSpec,
+    asset: Callable[[str], Path | None],
+) -> str:
+    """The feed document for articles already chosen and sorted (newest first, limited).
+
+    Requires site.base_url; asset finds an image file in the newsroom (for its byte length).
+    The same articles always give the same text: no clock, no locale, no version in it.
+    """
+    if spec.kind not in _RENDERERS:
+        raise ValueError(f"unknown feed kind {spec.kind!r}")
+    base = require_base_url(site)
+    return _RENDERERS[spec.kind](_items(articles, site, spec, base, asset), site, spec)
