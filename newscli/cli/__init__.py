@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from newscli import __version__
-from newscli.cli import stories
+from newscli.cli import feeds, stories
 from newscli.cli.common import NewsGroup, env
 
 __all__ = ["app", "env", "main"]
@@ -53,6 +53,9 @@ export_app = typer.Typer(
 )
 app.add_typer(export_app, name="export")
 # Export commands are registered here, one line each, from newscli.cli.feeds and newscli.cli.site.
+export_app.command("rss")(feeds.rss)
+export_app.command("atom")(feeds.atom)
+export_app.command("json")(feeds.json)
 
 
 def main() -> None:
