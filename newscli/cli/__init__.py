@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from newscli import __version__
-from newscli.cli import feeds, stories
+from newscli.cli import feeds, site, stories
 from newscli.cli.common import NewsGroup, env
 
 __all__ = ["app", "env", "main"]
@@ -56,6 +56,8 @@ app.add_typer(export_app, name="export")
 export_app.command("rss")(feeds.rss)
 export_app.command("atom")(feeds.atom)
 export_app.command("json")(feeds.json)
+export_app.command("html")(site.export_html)
+app.command()(site.serve)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -22,7 +22,7 @@ import jinja2
 from newscli.article import Article, is_safe_relative
 from newscli.config import Site
 from newscli.errors import UsageError
-from newscli.export import urls
+from newscli.export import feeds, urls
 from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.export.pages import (
     ARCHIVE_PATH,
@@ -51,6 +51,11 @@ ASSET_SUFFIXES = PHOTO_SUFFIXES | {".pdf", ".mp3", ".mp4"}
 
 # Newsroom folders never copied into the site, whatever a story links to.
 PRIVATE = (f"{ARTICLES}/", f"{TEMPLATES}/", ".")
+
+SITEMAP = "sitemap.xml"
+SITE_FEEDS = (("rss", "RSS"), ("atom", "Atom"))
+# As many stories as `newscli export rss` puts in a feed by default.
+FEED_LIMIT = 50
 
 Progress = Callable[[int, int], None]
 
@@ -242,13 +247,16 @@ class SiteBuilder:
         src = article.image.src
         if src.startswith(("https://", "http://")) and is_safe_url(src):
             return src
-        found = self.asset(src)
-        if found is None or PurePosixPath(src).suffix.lower() not in PHOTO_SUFFIXES:
-            self.report.warnings.append(
-                f"{article.path}: image {src!r} is not a photo in the newsroom; the story is shown without it"
-            )
-            return None
-        return src
+        if PurePosixPath(src).suffix.lower() not in PHOTO_SUFFIXES:
+            problem = f"is not a photo ({', '.join(sorted(PHOTO_SUFFIXES))})"
+        elif self.asset(src) is None:
+            problem = "is not in the newsroom"
+        else:
+            return src
+        self.report.warnings.append(
+            f"{article.path}: image {src!r} {problem}; the story is shown without it"
+        )
+        return None
 
     def asset(self, src: str) -> Path | None:
         """The newsroom file a site-relative src names, noted for copying; None if not there."""
@@ -305,8 +313,8 @@ class SiteBuilder:
         if not self.feeds:
             return []
         return [
-            Feed("rss", "rss.xml", f"{self.site.title} (RSS)"),
-            Feed("atom", "atom.xml", f"{self.site.title} (Atom)"),
+            Feed(kind, feeds.feed_path(kind), f"{feeds.feed_title(self.site)} ({name})")
+            for kind, name in SITE_FEEDS
         ]
 
     def page(self, template: str, path: str, **context: Any) -> None:
@@ -338,7 +346,8 @@ class SiteBuilder:
         self.page("story.html", story.path, story=story, body=body, og_image=og_image)
 
     def topic(self, topic: Topic, listing: Listing) -> None:
-        feed = Feed("rss", f"{topic.path}rss.xml", f"{self.site.title}: {topic.name} (RSS)")
+        title = f"{feeds.feed_title(self.site, topic.name)} (RSS)"
+        feed = Feed("rss", feeds.feed_path("rss", topic.name), title)
         if not self.feeds:
             self.listing("topic.html", listing, topic=topic, topic_feed=None)
             return
@@ -358,6 +367,44 @@ class SiteBuilder:
         for month in site_map.months:
             yield partial(self.page, "month.html", month.path, month=month)
 
+    def write_feeds(self, site_map: SiteMap, articles: list[Article], now: dt.datetime) -> None:
+        """The site's RSS and Atom feeds and each topic's RSS feed: public stories only."""
+        for kind, _ in SITE_FEEDS:
+            self.feed(kind, None, articles, now)
+        for topic in site_map.topics:
+            self.feed("rss", topic.name, articles, now)
+
+    def feed(self, kind: str, topic: str | None, articles: list[Article], now: dt.datetime) -> None:
+        chosen = feeds.feed_articles(articles, now, topic=topic, limit=FEED_LIMIT)
+        spec = feeds.feed_spec(self.site, kind, topic=topic)
+        text = feeds.render_feed(chosen, self.site, spec, self.newsroom.asset)
+        self.out.write(feeds.feed_path(kind, topic), text.encode("utf-8"))
+
+    def write_sitemap(self, site_map: SiteMap) -> None:
+        """sitemap.xml: every public page, with the last change of what it shows."""
+        entries: list[tuple[str, dt.datetime | None]] = []
+
+        def add(path: str, stories: Iterable[Story]) -> None:
+            public = [s.article.last_change for s in stories if not s.preview]
+            entries.append((path, max(public, default=None)))
+
+        add("", site_map.stories)
+        add(TOPICS_PATH, site_map.stories)
+        add(ARCHIVE_PATH, site_map.stories)
+        for topic in site_map.topics:
+            add(topic.path, topic.stories)
+        for month in site_map.months:
+            add(month.path, month.stories)
+        for story in site_map.stories:
+            if not story.preview:
+                add(story.path, [story])
+        locations = [
+            (absolute_url(self.site.base_url, path), lastmod.isoformat() if lastmod else None)
+            for path, lastmod in entries
+        ]
+        xml = self.templates.get_template(SITEMAP).render(urls=locations)
+        self.out.write(SITEMAP, xml.encode("utf-8"))
+
 
 def export_site(
     newsroom: Newsroom,
@@ -374,7 +421,8 @@ def export_site(
     report = SiteReport()
     builder = SiteBuilder(newsroom, output, report)
     previous = builder.out.previous_files()
-    articles = publishable(newsroom.scan().articles, now, drafts=drafts, future=future)
+    scanned = newsroom.scan().articles
+    articles = publishable(scanned, now, drafts=drafts, future=future)
     stories = builder.stories(articles, now)
     site_map = build_site_map(
         stories,
@@ -387,6 +435,15 @@ def export_site(
         step()
         if progress is not None:
             progress(done, len(steps))
+    if builder.feeds:
+        builder.write_feeds(site_map, scanned, now)
+        builder.write_sitemap(site_map)
+        report.feeds = True
+    else:
+        report.warnings.append(
+            "no base_url in newscli.toml: feeds and sitemap.xml need absolute links and were "
+            "not written (the pages link to each other relatively and work without it)"
+        )
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
     for rel, source in sorted(builder.assets.items()):
         builder.out.copy(rel, source)
