@@ -314,6 +314,18 @@ def test_photo_is_an_enclosure_with_its_size_or_media_content(
     )
 
 
+def test_an_image_that_is_not_a_photo_is_left_out(invoke: Invoke, newsroom_path: Path) -> None:
+    add_article(
+        newsroom_path,
+        "installningar",
+        'title = "Inställningar"\ndate = 2022-05-01T10:00:00+02:00\nstatus = "published"\n'
+        '[image]\nsrc = "newscli.toml"',
+    )
+    entry = read_feed(export(invoke, "rss")).entries[0]
+    assert entry.id == "installningar-id"
+    assert entry.enclosures == [] and "media_content" not in entry
+
+
 def test_full_story_links_and_images_become_absolute(invoke: Invoke, newsroom_path: Path) -> None:
     add_article(
         newsroom_path,

@@ -20,7 +20,7 @@ from markdown_it.common.normalize_url import normalizeLink
 from newscli.article import Article
 from newscli.config import Site
 from newscli.errors import ConfigError
-from newscli.export.markdown import absolute_url, is_safe_url, render_markdown
+from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.export.urls import article_path, topic_path
 from newscli.labels import label
 from newscli.query import Filters, matches, publishable
@@ -145,6 +145,9 @@ def _photo(article: Article, base: str, asset: Callable[[str], Path | None]) -> 
     image = article.image
     if image is None or not is_safe_url(image.src):
         return None
+    suffix = Path(urlsplit(image.src).path).suffix.lower()
+    if suffix not in _IMAGE_TYPES and is_relative_url(image.src):
+        return None  # not a photo: the site shows none either
     length = None
     found = asset(image.src)
     if found is not None:
@@ -152,7 +155,6 @@ def _photo(article: Article, base: str, asset: Callable[[str], Path | None]) -> 
             length = found.stat().st_size
         except OSError:
             length = None
-    suffix = Path(urlsplit(image.src).path).suffix.lower()
     return _Photo(urljoin(base, normalizeLink(image.src)), _IMAGE_TYPES.get(suffix), length)
 
 
