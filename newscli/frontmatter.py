@@ -92,11 +92,12 @@ def has_comments(toml_text: str, meta: dict[str, Any]) -> bool:
     return toml_text.count("#") > tomli_w.dumps(meta).count("#")
 
 
-def replace_key(parts: Split, key: str, value: Any) -> str | None:
+def replace_key(parts: Split, meta: dict[str, Any], key: str, value: Any) -> str | None:
     """The file with one top-level key set to value and every other line as it was.
 
-    Returns None when the key's lines cannot be found with certainty; the caller then
-    falls back to a canonical rewrite. The result is checked by parsing it again.
+    meta is the parsed TOML of parts. Returns None when the key's lines cannot be found
+    with certainty; the caller then falls back to a canonical rewrite. The result is
+    checked by parsing it again: it must equal meta with only that key changed.
     """
     lines = parts.toml.splitlines(keepends=True)
     new_lines = tomli_w.dumps({key: value})
@@ -130,9 +131,8 @@ def replace_key(parts: Split, key: str, value: Any) -> str | None:
     else:
         assert end is not None
         toml = "".join(lines[:start]) + new_lines + "".join(lines[end:])
+    expected = {**meta, key: value}
     try:
-        expected = tomllib.loads(parts.toml)
-        expected[key] = value
         if tomllib.loads(toml) != expected:
             return None
     except tomllib.TOMLDecodeError:

@@ -8,7 +8,7 @@ import difflib
 import os
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -25,6 +25,7 @@ from newscli.article import (
 )
 from newscli.config import Site, load_site
 from newscli.errors import ArticleError, RefError, UsageError, WriteError
+from newscli.query import Filters, matches, newest_first
 from newscli.slugs import is_valid_slug, make_slug, unique_slug
 
 ARTICLES = "articles"
@@ -35,6 +36,14 @@ class Scan:
     """Every article that loaded, and an error naming each file that did not."""
 
     articles: list[Article] = field(default_factory=list)
+    broken: list[ArticleError] = field(default_factory=list)
+
+
+@dataclass
+class Selection:
+    """The files a bulk command acts on, and the broken files it could not judge."""
+
+    paths: list[Path] = field(default_factory=list)
     broken: list[ArticleError] = field(default_factory=list)
 
 
@@ -224,19 +233,42 @@ class Newsroom:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise RefError(f"no article matches {ref!r} (give a slug, a path or an id prefix){hint}")
 
-    def resolve_many(self, refs: Iterable[str]) -> tuple[list[Article], list[str]]:
-        """Articles for many REFs with one scan, and the REFs that matched nothing."""
+    def select(
+        self, filters: Filters, refs: Sequence[str] | None = None, everything: bool = False
+    ) -> Selection:
+        """The files a bulk command should change: named by REFs, or every article, narrowed by filters.
+
+        With neither REFs nor everything, filters alone choose; choosing nothing at all is
+        a usage error, never "everything". A REF that names no article is a RefError before
+        anything is changed; a REF that names a broken file selects it (and it will be skipped).
+        """
+        if refs is None and not everything and not filters.active:
+            raise UsageError(
+                "say which articles: filters like --topic or --search, --article REF, --stdin or --all"
+            )
         scan = self.scan()
-        found: dict[str, Article] = {}
-        missing = []
+        if refs is None:
+            chosen = [a for a in scan.articles if matches(a, filters)]
+            return Selection([self.file_of(a) for a in newest_first(chosen)], scan.broken)
+        paths: dict[Path, None] = {}
+        unknown = []
         for ref in refs:
-            try:
-                article = self.resolve(ref, scan)
-            except (RefError, ArticleError):
-                missing.append(ref)
-                continue
-            found.setdefault(article.id + str(article.path), article)
-        return list(found.values()), missing
+            path = self.path_from_ref(ref)
+            if path is None:
+                try:
+                    article = self.resolve(ref, scan)
+                except RefError:
+                    unknown.append(ref)
+                    continue
+                if not matches(article, filters):
+                    continue
+                path = self.file_of(article)
+            paths[path] = None
+        if unknown:
+            raise RefError(
+                f"no article matches {', '.join(map(repr, unknown[:10]))}; nothing was changed"
+            )
+        return Selection(list(paths), [])
 
     # -- writing ------------------------------------------------------------
 

@@ -34,8 +34,8 @@ def test_broken_toml_reports_the_file_line() -> None:
 
 
 def test_replace_key_changes_only_that_key_and_keeps_comments() -> None:
-    parts = frontmatter.split(TEXT)
-    new = frontmatter.replace_key(parts, "topics", ["A", "C"])
+    meta, _, parts = frontmatter.parse(TEXT)
+    new = frontmatter.replace_key(parts, meta, "topics", ["A", "C"])
     assert new is not None
     assert "# a comment" in new
     assert new.endswith("+++\n\nBody\n+++\nmore\n")
@@ -46,7 +46,8 @@ def test_replace_key_changes_only_that_key_and_keeps_comments() -> None:
 
 def test_replace_key_adds_a_missing_key_before_the_tables() -> None:
     text = '+++\nid = "x"\n\n[image]\nsrc = "i.jpg"\n+++\nB\n'
-    new = frontmatter.replace_key(frontmatter.split(text), "topics", ["Ekonomi"])
+    meta, _, parts = frontmatter.parse(text)
+    new = frontmatter.replace_key(parts, meta, "topics", ["Ekonomi"])
     assert new is not None
     meta, body, _ = frontmatter.parse(new)
     assert meta == {"id": "x", "topics": ["Ekonomi"], "image": {"src": "i.jpg"}}

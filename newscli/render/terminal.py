@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
@@ -14,6 +15,9 @@ from rich.text import Text
 
 from newscli.article import Article
 from newscli.labels import label, long_date
+from newscli.tagging import TopicCount
+
+T = TypeVar("T")
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -138,3 +142,27 @@ def print_story(article: Article, language: str, out: Console) -> None:
 
 def print_table(articles: Sequence[Article], language: str, out: Console) -> None:
     out.print(article_table(articles, language))
+
+
+def print_topics(counts: Sequence[TopicCount], language: str, out: Console) -> None:
+    """Topics with their counts; other spellings in use are shown so staff can merge them."""
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column(label(language, "topics").rstrip(":"), style="cyan")
+    table.add_column("Artiklar" if language == "sv" else "Articles", justify="right")
+    table.add_column("Publicerade" if language == "sv" else "Published", justify="right")
+    table.add_column("Andra stavningar" if language == "sv" else "Other spellings", style="yellow")
+    for topic in counts:
+        table.add_row(
+            Text(topic.name),
+            str(topic.articles),
+            str(topic.published),
+            Text(", ".join(topic.spellings[1:])),
+        )
+    out.print(table)
+
+
+def progress(items: Sequence[T], description: str) -> Iterator[T]:
+    """Items, with a progress bar on stderr while they are worked through."""
+    from rich.progress import track
+
+    yield from track(items, description=description, console=console(stderr=True), transient=True)

@@ -1,0 +1,251 @@
+"""`tag add|remove|rename|merge` and `topics` from the command line, as scripts use them."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from newscli import frontmatter
+from newscli.newsroom import Newsroom
+from tests.conftest import REPO, STORY, STORY_PATH, Invoke
+
+FAMILY = 4  # sample stories with Familjefrågor
+
+
+def topics_of(newsroom_path: Path) -> dict[str, tuple[str, ...]]:
+    newsroom = Newsroom(newsroom_path)
+    return {str(a.path): a.topics for a in newsroom.scan().articles}
+
+
+def test_rename_across_the_newsroom(invoke: Invoke, newsroom_path: Path) -> None:
+    result = invoke("tag", "rename", "familjefrågor ", "Familj och barn")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{FAMILY} articles changed\n"
+    topics = topics_of(newsroom_path)
+    assert sum("Familj och barn" in t for t in topics.values()) == FAMILY
+    assert not any("Familjefrågor" in t for t in topics.values())
+    # order kept: the renamed topic stands where the old one stood
+    assert topics[
+        "articles/2022/02/socialnamnden-har-minskat-sitt-budgetunderskott-med-31-miljoner-pa-tva-ar.md"
+    ] == ("Familj och barn", "Ekonomi")
+
+
+def test_rename_twice_changes_nothing_the_second_time(invoke: Invoke, newsroom_path: Path) -> None:
+    invoke("tag", "rename", "Familjefrågor", "Familj och barn")
+    stamps = {p: p.stat().st_mtime_ns for p in newsroom_path.rglob("*.md")}
+    again = invoke("tag", "rename", "Familjefrågor", "Familj och barn")
+    assert again.exit_code == 0
+    assert again.stdout == "0 articles changed\n"
+    assert {p: p.stat().st_mtime_ns for p in newsroom_path.rglob("*.md")} == stamps
+
+
+def test_rename_onto_an_existing_topic_merges(invoke: Invoke, newsroom_path: Path) -> None:
+    assert invoke("tag", "rename", "Anhörigstöd", "ekonomi").exit_code == 0
+    # one topic, not two, written the way the user typed it
+    assert topics_of(newsroom_path)[STORY_PATH] == ("ekonomi",)
+
+
+def test_unknown_topic_suggests_near_matches(invoke: Invoke) -> None:
+    result = invoke("tag", "rename", "Familjefrgor", "Familj")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "newscli: error: no article has the topic 'Familjefrgor'; did you mean Familjefrågor?\n"
+    )
+    removed = invoke("tag", "remove", "Ekonom", "--all")
+    assert removed.exit_code == 1 and "did you mean Ekonomi?" in removed.stderr
+
+
+def test_merge_into_one(invoke: Invoke, newsroom_path: Path) -> None:
+    result = invoke("tag", "merge", "Anhörigstöd", "Ekonomi", "--into", "Stöd och ekonomi")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "3 articles changed\n"
+    topics = topics_of(newsroom_path)
+    assert topics[STORY_PATH] == ("Stöd och ekonomi",)
+
+
+def test_add_by_search_and_the_summary(invoke: Invoke, newsroom_path: Path) -> None:
+    result = invoke("tag", "add", "Brandskydd", "Ekonomi", "--search", "budget")
+    assert result.exit_code == 0, result.stderr
+    # the story and the closing-accounts story mention "budget"; both gain Brandskydd
+    assert result.stdout == "2 articles changed\n"
+    again = invoke("tag", "add", "Brandskydd", "--search", "budget")
+    assert again.stdout == "0 articles changed, 2 already tagged\n"
+
+
+def test_add_from_stdin_paths_piped_from_list(invoke: Invoke, newsroom_path: Path) -> None:
+    paths = invoke("list", "--topic", "Ekonomi", "--format", "paths").stdout
+    result = invoke("tag", "add", "Budget", "--stdin", input=f"# from list\n\n{paths}")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "2 articles changed\n"
+    assert sum("Budget" in t for t in topics_of(newsroom_path).values()) == 2
+
+
+def test_add_by_article_refs_and_filters_narrow(invoke: Invoke, newsroom_path: Path) -> None:
+    result = invoke("tag", "add", "Utvalda", "-a", STORY, "-a", "5d1c3f4e", "--topic", "Ekonomi")
+    assert result.stdout == "1 article changed\n"
+    assert "Utvalda" in topics_of(newsroom_path)[STORY_PATH]
+
+
+def test_no_selection_is_a_usage_error(invoke: Invoke, newsroom_path: Path) -> None:
+    before = {p: p.read_bytes() for p in newsroom_path.rglob("*.md")}
+    result = invoke("tag", "add", "Brandskydd")
+    assert result.exit_code == 2
+    assert "say which articles" in result.stderr
+    assert invoke("tag", "add", "X", "--stdin", input="\n# nothing\n").exit_code == 2
+    assert invoke("tag", "add", "X", "--all", "-a", STORY).exit_code == 2
+    assert {p: p.read_bytes() for p in newsroom_path.rglob("*.md")} == before
+
+
+def test_unknown_ref_changes_nothing(invoke: Invoke, newsroom_path: Path) -> None:
+    before = {p: p.read_bytes() for p in newsroom_path.rglob("*.md")}
+    result = invoke("tag", "add", "X", "-a", STORY, "-a", "finns-inte")
+    assert result.exit_code == 1 and "'finns-inte'" in result.stderr
+    assert {p: p.read_bytes() for p in newsroom_path.rglob("*.md")} == before
+
+
+def test_dry_run_shows_changes_and_writes_nothing(invoke: Invoke, newsroom_path: Path) -> None:
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in newsroom_path.rglob("*.md")}
+    result = invoke("tag", "rename", "Ekonomi", "Budget", "--dry-run")
+    assert result.exit_code == 0
+    assert f"{STORY_PATH}: Ekonomi, Anhörigstöd → Budget, Anhörigstöd" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1] == "2 articles would change"
+    report = json.loads(
+        invoke("tag", "remove", "Ekonomi", "--all", "--dry-run", "--format", "json").stdout
+    )
+    assert (
+        report["dry_run"] is True and len(report["changed"]) == 2 and len(report["unchanged"]) == 3
+    )
+    assert {
+        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in newsroom_path.rglob("*.md")
+    } == before
+
+
+def test_json_report_for_scripts(invoke: Invoke) -> None:
+    report = json.loads(invoke("tag", "add", "Ekonomi", "--all", "--format", "json").stdout)
+    assert report["summary"] == "3 articles changed, 2 already tagged"
+    change = next(c for c in report["changed"] if c["path"].endswith("kvalitetsmassa.md"))
+    assert change["before"] == ["Familjefrågor", "Kvalitetsutveckling"]
+    assert change["after"] == ["Familjefrågor", "Kvalitetsutveckling", "Ekonomi"]
+
+
+def test_broken_files_are_skipped_untouched_and_exit_1(invoke: Invoke, newsroom_path: Path) -> None:
+    broken = newsroom_path / "articles/2022/03/trasig.md"
+    broken.write_bytes(b'+++\ntitle = "Trasig\ntopics = ["Ekonomi"]\n+++\n')
+    result = invoke("tag", "rename", "Ekonomi", "Budget")
+    assert result.exit_code == 1
+    assert result.stdout == "2 articles changed, 1 skipped (broken)\n"
+    assert "articles/2022/03/trasig.md:2" in result.stderr
+    assert broken.read_bytes() == b'+++\ntitle = "Trasig\ntopics = ["Ekonomi"]\n+++\n'
+    piped = invoke(
+        "tag", "add", "X", "--stdin", input="articles/2022/03/trasig.md\n" + STORY + "\n"
+    )
+    assert piped.exit_code == 1 and piped.stdout == "1 article changed, 1 skipped (broken)\n"
+
+
+def test_topics_lists_counts_and_spellings(invoke: Invoke, newsroom_path: Path) -> None:
+    story = newsroom_path / STORY_PATH
+    story.write_text(
+        story.read_text().replace('"Ekonomi", "Anhörigstöd"', '"ekonomi", "Anhörigstöd"')
+    )
+    (newsroom_path / "articles/2021/11/utkast.md").write_text(
+        '+++\nid = "d"\ntitle = "Utkast"\nslug = "utkast"\ndate = 2021-11-01\ntopics = ["Ekonomi"]\n+++\n'
+    )
+    records = json.loads(invoke("topics", "--format", "json").stdout)
+    assert records[0] == {
+        "topic": "Familjefrågor",
+        "slug": "familjefragor",
+        "articles": 4,
+        "published": 4,
+        "spellings": ["Familjefrågor"],
+    }
+    economy = next(r for r in records if r["slug"] == "ekonomi")
+    assert economy["articles"] == 3 and economy["published"] == 2
+    assert sorted(economy["spellings"]) == ["Ekonomi", "ekonomi"]
+    table = invoke("topics").stdout
+    assert "ekonomi" in table and "Familjefrågor" in table
+    by_name = json.loads(invoke("topics", "--sort", "name", "--format", "json").stdout)
+    assert [r["slug"] for r in by_name] == sorted(r["slug"] for r in by_name)
+    assert (
+        invoke("topics", "--format", "csv").stdout.splitlines()[0]
+        == "topic,slug,articles,published,spellings"
+    )
+
+
+# -- real processes: killed part-way, and two at once -------------------------------------------
+
+
+def _generated(tmp_path: Path, count: int) -> Path:
+    from benchmarks.generate import generate
+
+    root = tmp_path / "big"
+    generate(root, count, seed=7)
+    return root
+
+
+def _newscli(root: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "newscli", *args, "--root", str(root)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _snapshot(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in (root / "articles").rglob("*.md")}
+
+
+def test_a_killed_run_leaves_every_file_old_or_new_and_a_rerun_finishes(tmp_path: Path) -> None:
+    root = _generated(tmp_path, 1500)
+    before = _snapshot(root)
+    run = _newscli(root, "tag", "add", "Avbruten", "--all")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        changed = sum(b"Avbruten" in p.read_bytes() for p in list(before)[::25])
+        if changed >= 3:
+            break
+        time.sleep(0.02)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    newsroom = Newsroom(root)
+    done = 0
+    for path, old in before.items():
+        data = path.read_bytes()
+        article = newsroom.load(path)  # parseable, never torn
+        assert frontmatter.split(data.decode()).body == frontmatter.split(old.decode()).body
+        if data != old:
+            done += 1
+            assert article.topics[-1] == "Avbruten"
+    assert 0 < done < len(before), "the kill should land part-way through the run"
+    rerun = _newscli(root, "tag", "add", "Avbruten", "--all")
+    out, err = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, err
+
+    def number(n: int) -> str:
+        return f"{n:,}".replace(",", " ")
+
+    assert (
+        out.strip()
+        == f"{number(len(before) - done)} articles changed, {number(done)} already tagged"
+    )
+    assert all("Avbruten" in newsroom.load(p).topics for p in before)
+
+
+def test_two_runs_at_once_lose_neither_change(tmp_path: Path) -> None:
+    root = _generated(tmp_path, 400)
+    first = _newscli(root, "tag", "add", "Första", "--all")
+    second = _newscli(root, "tag", "add", "Andra", "--all")
+    for run in (first, second):
+        _, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+    newsroom = Newsroom(root)
+    for path in (root / "articles").rglob("*.md"):
+        topics = newsroom.load(path).topics
+        assert "Första" in topics and "Andra" in topics
