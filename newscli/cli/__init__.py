@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from newscli import __version__
-from newscli.cli import feeds, site, stories
+from newscli.cli import feeds, site, stories, tag
 from newscli.cli.common import NewsGroup, env
 
 __all__ = ["app", "env", "main"]
@@ -47,6 +47,8 @@ app.command("list")(stories.list_articles)
 app.command()(stories.show)
 app.command()(stories.edit)
 app.command()(stories.check)
+app.add_typer(tag.app, name="tag")
+app.command()(tag.topics)
 
 export_app = typer.Typer(
     no_args_is_help=True, help="Publish: feeds (rss, atom, json) and the static site (html)."
