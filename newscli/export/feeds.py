@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from html import escape as html_escape
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -116,11 +117,12 @@ def feed_articles(
     future: bool = False,
 ) -> list[Article]:
     """What a feed shows: publishable articles (of one topic), newest first, at most limit."""
-    chosen = publishable(articles, now, drafts=drafts, future=future)
-    if topic:
-        wanted = Filters(topics=(topic,))
-        chosen = [a for a in chosen if matches(a, wanted)]
-    return chosen if limit is None else chosen[:limit]
+    wanted = Filters(topics=(topic,) if topic else ())
+    # Lazily, so that a topic's feed stops looking once it has limit stories.
+    found = (
+        a for a in publishable(articles, now, drafts=drafts, future=future) if matches(a, wanted)
+    )
+    return list(found if limit is None else islice(found, limit))
 
 
 # -- the parts of an item every format shares ---------------------------------------
