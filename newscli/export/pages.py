@@ -36,6 +36,7 @@ class Story:
 
     article: Article
     path: str
+    lead: str  # the lead as plain text, for cards and descriptions
     topics: tuple[TopicLink, ...]
     image: str | None  # site-relative path or absolute URL of the photo; None: no photo shown
     draft: bool

@@ -14,10 +14,12 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+from markupsafe import escape
 
 from newscli.article import Article, is_safe_relative
 from newscli.config import Site
@@ -282,6 +284,7 @@ class SiteBuilder:
                 Story(
                     article=article,
                     path=path,
+                    lead=article.teaser if article.teaser is not None else plain_text(article.lead),
                     topics=tuple(TopicLink(t, urls.topic_path(t)) for t in article.topics),
                     image=self.photo(article),
                     draft=not article.published,
@@ -290,8 +293,17 @@ class SiteBuilder:
             )
         return stories
 
+    def lead(self, story: Story, root: str) -> str:
+        """The lead as HTML: the teaser as text, or the body's first paragraph as Markdown."""
+        if story.article.teaser is not None:
+            return f"<p>{escape(story.article.teaser)}</p>" if story.article.teaser else ""
+        return self.markdown(story, story.article.lead, root).strip()
+
     def body(self, story: Story, root: str) -> str:
-        """The story's body as HTML, its site-relative links made relative to the page."""
+        return self.markdown(story, story.article.story, root)
+
+    def markdown(self, story: Story, text: str, root: str) -> str:
+        """Markdown of a story as HTML, its site-relative links made relative to the page."""
 
         def rewrite(url: str) -> str:
             if not is_relative_url(url):
@@ -303,9 +315,7 @@ class SiteBuilder:
                 )
             return link(url, root)
 
-        return render_markdown(
-            story.article.story, allow_html=self.site.allow_html, rewrite_url=rewrite
-        )
+        return render_markdown(text, allow_html=self.site.allow_html, rewrite_url=rewrite)
 
     # pages ----------------------------------------------------------------------------
 
@@ -339,11 +349,12 @@ class SiteBuilder:
         self.page(template, listing.path, listing=listing, **context)
 
     def story(self, story: Story) -> None:
-        body = self.body(story, root_of(story.path))
+        root = root_of(story.path)
+        lead, body = self.lead(story, root), self.body(story, root)
         og_image = None
         if story.image is not None and (self.site.base_url or not is_relative_url(story.image)):
             og_image = absolute_url(self.site.base_url, story.image)
-        self.page("story.html", story.path, story=story, body=body, og_image=og_image)
+        self.page("story.html", story.path, story=story, lead=lead, body=body, og_image=og_image)
 
     def topic(self, topic: Topic, listing: Listing) -> None:
         title = f"{feeds.feed_title(self.site, topic.name)} (RSS)"
@@ -404,6 +415,23 @@ class SiteBuilder:
         ]
         xml = self.templates.get_template(SITEMAP).render(urls=locations)
         self.out.write(SITEMAP, xml.encode("utf-8"))
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader sees of a bit of Markdown, as one line of plain text."""
+    parser = _Text()
+    parser.feed(render_markdown(markdown))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def export_site(
