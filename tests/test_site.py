@@ -166,6 +166,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Sit
     plain = sample_newsroom(base / "plain", photos=False)
     build("plain", plain, Site(language="en", per_page=2, title="News & views"))
     build("paged", plain, Site(per_page=2, base_url="https://example.se/sub/"))
+    (base / "empty").mkdir()
+    build("empty", base / "empty", Site(base_url="https://example.se/"))
     return built
 
 
@@ -283,6 +285,22 @@ def test_topics_and_archive_pages(sites: dict[str, tuple[Path, SiteReport]]) -> 
         '<link rel="alternate" type="application/rss+xml" title="Ämnen: Familjefrågor – Piteå kommun – Aktuellt (RSS)" href="../../topics/familjefragor/rss.xml">'
         in topic
     )
+
+
+def test_every_page_announces_the_feeds(sites: dict[str, tuple[Path, SiteReport]]) -> None:
+    out, _ = sites["sample"]
+    for page in html_files(out):
+        text = page.read_text(encoding="utf-8")
+        depth = len(page.relative_to(out).parts) - 1
+        for kind, name in (("rss+xml", "rss.xml"), ("atom+xml", "atom.xml")):
+            assert f'type="application/{kind}"' in text and f'href="{"../" * depth}{name}"' in text
+
+
+def test_an_empty_newsroom_still_gives_a_site(sites: dict[str, tuple[Path, SiteReport]]) -> None:
+    out, report = sites["empty"]
+    assert (report.stories, report.topics, report.pages) == (0, 0, 3)
+    assert "<p>Inga nyheter ännu.</p>" in read(out, "index.html")
+    assert "<item>" not in read(out, "rss.xml")
 
 
 def test_swedish_collation_puts_a_ring_and_umlauts_last() -> None:

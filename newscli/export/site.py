@@ -23,7 +23,7 @@ from markupsafe import escape
 
 from newscli.article import Article, is_safe_relative
 from newscli.config import Site
-from newscli.errors import UsageError
+from newscli.errors import UsageError, WriteError
 from newscli.export import feeds, urls
 from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.export.pages import (
@@ -445,7 +445,10 @@ def export_site(
 ) -> SiteReport:
     """Build the static site of the newsroom into output; see docs/site.md."""
     check_output(newsroom, output)
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot create the folder: {exc.strerror or exc}", output) from None
     report = SiteReport()
     builder = SiteBuilder(newsroom, output, report)
     previous = builder.out.previous_files()
