@@ -139,19 +139,31 @@ class Newsroom:
     def relative(self, path: Path) -> PurePosixPath:
         return PurePosixPath(path.relative_to(self.root).as_posix())
 
+    def walk(self) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        """Every *.md file under articles/ as (newsroom-relative path, dir entry), in a stable order.
+
+        Hidden files and folders (temporary files of atomic writes among them) are passed over;
+        symlinked folders are not followed.
+        """
+
+        def entries(folder: str, rel: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+            try:
+                listing = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                return
+            for entry in listing:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    yield from entries(entry.path, f"{rel}/{entry.name}")
+                elif entry.name.endswith(".md"):
+                    yield f"{rel}/{entry.name}", entry
+
+        yield from entries(str(self.articles_dir), ARTICLES)
+
     def article_files(self) -> list[Path]:
         """Every *.md file under articles/, in a stable order."""
-        if not self.articles_dir.is_dir():
-            return []
-        found: list[Path] = []
-        for folder, dirs, files in os.walk(self.articles_dir):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found.extend(
-                Path(folder, name)
-                for name in sorted(files)
-                if name.endswith(".md") and not name.startswith(".")
-            )
-        return found
+        return [Path(entry.path) for _, entry in self.walk()]
 
     def read(self, path: Path) -> tuple[bytes, Article]:
         """The bytes of a file and the article they hold; ArticleError if either is bad."""

@@ -41,10 +41,15 @@ def matches(article: Article, filters: Filters) -> bool:
     if filters.until and article.date > filters.until:
         return False
     if filters.search:
-        haystack = fold(f"{article.title}\n{article.lead}\n{article.body}")
+        haystack = search_text(article)
         if not all(word in haystack for word in fold(filters.search).split()):
             return False
     return True
+
+
+def search_text(article: Article) -> str:
+    """What --search looks in: title, teaser and body, folded."""
+    return fold(f"{article.title}\n{article.lead}\n{article.body}")
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:

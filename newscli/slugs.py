@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from slugify import slugify
 
@@ -49,6 +50,7 @@ def is_valid_slug(slug: str) -> bool:
     return len(slug) <= MAX_SLUG and SLUG_PATTERN.fullmatch(slug) is not None
 
 
+@lru_cache(maxsize=8192)
 def topic_key(topic: str) -> str:
     """A topic's identity: 'familjefrågor ' and 'Familjefrågor' are the same topic."""
     return slugify(topic, replacements=_SWEDISH) or topic.strip().casefold()
@@ -59,7 +61,10 @@ def clean_topic(topic: str) -> str:
     return " ".join(topic.split())
 
 
+# The combining-mark blocks of Unicode: what is left of an accent after NFKD decomposition.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of text for searching ('Förbättrad' → 'forbattrad')."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))

@@ -18,7 +18,7 @@ import typer
 from newscli.cli.common import RootOption, env, open_newsroom, report_skipped, warn
 from newscli.errors import ArticleError, ExitStatus, NewsError, UsageError
 from newscli.newsroom import Newsroom, new_draft, parse_article, parse_date, write_atomic
-from newscli.query import Filters, select
+from newscli.query import Filters
 
 # -- new ------------------------------------------------------------------------
 
@@ -143,6 +143,9 @@ def new(
 # -- list, show -------------------------------------------------------------------
 
 
+SCREENFUL = 50
+
+
 class ListFormat(enum.StrEnum):
     table = "table"
     cards = "cards"
@@ -195,28 +198,40 @@ def list_articles(
     format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.table,
+    no_index: Annotated[
+        bool, typer.Option("--no-index", help="Read every file instead of the index in .newscli/.")
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """List articles, newest first."""
+    from newscli.index import catalog, catalog_records
+
     newsroom = open_newsroom(root)
     filters = build_filters(newsroom, topic, author, status, since, until, search)
-    articles = select(newsroom.scan().articles, filters, limit)
-    report_skipped(newsroom)
     if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
-        from newscli.render.machine import write_articles
+        from newscli.render.machine import write_records
 
-        write_articles(articles, format.value, sys.stdout)
+        fields = "path" if format is ListFormat.paths else "machine"
+        records = catalog_records(newsroom, filters, limit, not no_index, fields)
+        report_skipped(newsroom)
+        write_records(records, format.value, sys.stdout)
         return
-    if not articles:
+    # Tables and cards are for people: one screenful unless --limit asks for more.
+    page = catalog(newsroom, filters, limit or SCREENFUL, use_index=not no_index)
+    report_skipped(newsroom)
+    if not page.articles:
         typer.echo("No articles match." if filters.active else "No articles yet.", err=True)
         return
     from newscli.render import terminal
 
     out = terminal.console()
     if format is ListFormat.cards:
-        terminal.print_cards(articles, newsroom.site.language, out)
+        terminal.print_cards(page.articles, newsroom.site.language, out)
     else:
-        terminal.print_table(articles, newsroom.site.language, out)
+        terminal.print_table(page.articles, newsroom.site.language, out)
+    hidden = page.total - len(page.articles)
+    if hidden > 0:
+        terminal.print_more(hidden, page.total, out)
 
 
 def show(

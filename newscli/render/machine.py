@@ -73,14 +73,13 @@ ARTICLE_COLUMNS = (
 )
 
 
-def write_articles(articles: Sequence[Article], fmt: str, out: IO[str]) -> None:
-    """Articles as json, csv or paths (one newsroom-relative path per line)."""
+def write_records(records: Sequence[Any], fmt: str, out: IO[str]) -> None:
+    """Article records as json or csv, or paths (one newsroom-relative path per line)."""
     if fmt == "paths":
-        for article in articles:
-            out.write(f"{article.path}\n")
+        out.writelines(f"{path}\n" for path in records)
     elif fmt == "json":
-        write_json((article_record(a) for a in articles), out)
+        write_json(records, out)
     elif fmt == "csv":
-        write_csv([article_record(a) for a in articles], out, ARTICLE_COLUMNS)
+        write_csv(records, out, ARTICLE_COLUMNS)
     else:
         raise ValueError(fmt)

@@ -131,6 +131,21 @@ def article_table(articles: Sequence[Article], language: str) -> RenderableType:
     return table
 
 
+def print_more(hidden: int, total: int, out: Console) -> None:
+    """The footer under a listing that shows only the newest page of a long list."""
+
+    def number(n: int) -> str:
+        return f"{n:,}".replace(",", " ")
+
+    out.print(
+        Text(
+            f"… and {number(hidden)} more of {number(total)}: see them with --limit N, "
+            "or all with --format paths|json|csv",
+            style="dim",
+        )
+    )
+
+
 def print_cards(articles: Iterable[Article], language: str, out: Console) -> None:
     for article in articles:
         out.print(teaser_card(article, language))

@@ -1,0 +1,139 @@
+"""The index in .newscli/ changes how fast `list` answers, never what it answers."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import STORY_PATH, Invoke
+
+QUERIES = [
+    (),
+    ("--topic", "familjefragor"),
+    ("--topic", "Ekonomi", "--topic", "Kvalitetsutveckling"),
+    ("--search", "forbattrad"),
+    ("--search", "KÄLLBOGÅRDEN prognos"),
+    ("--search", "sjösatt"),  # in the body of the story without a teaser key
+    ("--author", "PITEÅ KOMMUN", "--since", "2022-01-01"),
+    ("--until", "2022-02-16", "--status", "published"),
+    ("--limit", "2"),
+]
+
+
+def both(invoke: Invoke, *args: str) -> tuple[str, str]:
+    with_index = invoke("list", "--format", "json", *args)
+    without = invoke("list", "--format", "json", "--no-index", *args)
+    assert with_index.exit_code == without.exit_code == 0
+    assert with_index.stderr == without.stderr
+    return with_index.stdout, without.stdout
+
+
+@pytest.mark.parametrize("args", QUERIES)
+def test_index_and_files_give_the_same_answers(
+    invoke: Invoke, newsroom_path: Path, args: tuple[str, ...]
+) -> None:
+    indexed, scanned = both(invoke, *args)
+    assert indexed == scanned
+    assert (newsroom_path / ".newscli" / "index.sqlite").is_file()
+    for fmt in ("csv", "paths", "table", "cards"):
+        assert (
+            invoke("list", "--format", fmt, *args).stdout
+            == invoke("list", "--format", fmt, "--no-index", *args).stdout
+        )
+
+
+def test_a_changed_added_or_deleted_file_is_seen(invoke: Invoke, newsroom_path: Path) -> None:
+    invoke("list")
+    story = newsroom_path / STORY_PATH
+    story.write_text(story.read_text().replace("Ekonomi", "Budget"), encoding="utf-8")
+    invoke("new", "Helt ny", "--no-input", "-t", "Budget", "--date", "2023-01-01")
+    gone = (
+        newsroom_path
+        / "articles/2022/01/socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation.md"
+    )
+    gone.unlink()
+    indexed, scanned = both(invoke, "--topic", "Budget")
+    assert indexed == scanned
+    assert [r["title"] for r in json.loads(indexed)] == [
+        "Helt ny",
+        "Förbättrad ekonomisk prognos för socialtjänsten, utökat brandskydd och satsning på barn som anhöriga",
+    ]
+    assert len(json.loads(both(invoke)[0])) == 5
+
+
+def test_broken_files_are_warned_about_from_the_index_too(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    (newsroom_path / "articles/2021/11/trasig.md").write_text('+++\ntitle = "x\n+++\n')
+    invoke("list")
+    indexed = invoke("list", "--format", "paths")
+    assert "articles/2021/11/trasig.md:2" in indexed.stderr
+    assert len(indexed.stdout.splitlines()) == 5
+
+
+def test_a_corrupt_index_is_rebuilt(invoke: Invoke, newsroom_path: Path) -> None:
+    invoke("list")
+    index = newsroom_path / ".newscli" / "index.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{index}{suffix}").unlink(missing_ok=True)
+    index.write_bytes(b"this is not a database" * 100)
+    indexed, scanned = both(invoke, "--search", "brandskydd")
+    assert indexed == scanned and len(json.loads(indexed)) == 1
+    assert sqlite3.connect(index).execute("SELECT count(*) FROM article").fetchone()[0] == 5
+
+
+def test_a_locked_index_falls_back_to_the_files(invoke: Invoke, newsroom_path: Path) -> None:
+    invoke("list")
+    story = newsroom_path / STORY_PATH
+    story.write_text(story.read_text().replace("Ekonomi", "Låst"), encoding="utf-8")
+    holder = sqlite3.connect(newsroom_path / ".newscli" / "index.sqlite", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = invoke("list", "--format", "paths", "--topic", "Låst")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.stdout == f"{STORY_PATH}\n"
+
+
+def test_an_unwritable_index_folder_falls_back_to_the_files(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    (newsroom_path / ".newscli").write_text("a file where the folder should be")
+    result = invoke("list", "--format", "paths", "--search", "kvalitetsmassa")
+    assert result.exit_code == 0
+    assert result.stdout.endswith("framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa.md\n")
+
+
+def test_a_new_timezone_rebuilds_the_index(invoke: Invoke, newsroom_path: Path) -> None:
+    (newsroom_path / "articles/2021/11/lokal.md").write_text(
+        '+++\nid = "l"\ntitle = "Lokal tid"\nslug = "lokal"\ndate = 2021-11-30T23:30:00\nstatus = "published"\n+++\n'
+    )
+    before = json.loads(invoke("list", "--format", "json", "--search", "lokal tid").stdout)[0][
+        "date"
+    ]
+    config = newsroom_path / "newscli.toml"
+    config.write_text(config.read_text().replace("Europe/Stockholm", "America/New_York"))
+    after = json.loads(invoke("list", "--format", "json", "--search", "lokal tid").stdout)[0][
+        "date"
+    ]
+    assert (before, after) == ("2021-11-30T23:30:00+01:00", "2021-11-30T23:30:00-05:00")
+
+
+def test_a_long_table_shows_the_newest_page_and_says_how_to_see_the_rest(invoke: Invoke) -> None:
+    for day in range(1, 61):
+        assert (
+            invoke(
+                "new",
+                f"Notis {day}",
+                "--no-input",
+                "--date",
+                f"2023-03-{(day % 28) + 1:02d} 10:{day % 60:02d}",
+            ).exit_code
+            == 0
+        )
+    table = invoke("list").stdout
+    assert "… and 15 more of 65: see them with --limit N" in " ".join(table.split())
+    assert len(invoke("list", "--format", "paths").stdout.splitlines()) == 65
+    assert "more of" not in invoke("list", "--limit", "70").stdout
