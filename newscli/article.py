@@ -82,12 +82,14 @@ class Article:
 
     @property
     def story(self) -> str:
-        """The body to show under the lead: without the first paragraph when that is the lead."""
+        """The body to show under the lead: without the paragraph that is the lead, if it came from there."""
         if self.teaser is not None:
             return self.body
-        text = self.body.strip("\n")
-        _, _, rest = text.partition("\n\n")
-        return rest
+        blocks = self.body.strip("\n").split("\n\n")
+        for index, block in enumerate(blocks):
+            if block.strip() and not block.strip().startswith("#"):
+                return "\n\n".join(blocks[:index] + blocks[index + 1 :])
+        return self.body
 
     @property
     def topic_keys(self) -> tuple[str, ...]:
@@ -103,7 +105,7 @@ class Article:
 
 def first_paragraph(body: str) -> str:
     """The first block of text in Markdown, skipping headings, joined to one line."""
-    for block in body.strip().split("\n\n"):
+    for block in body.strip("\n").split("\n\n"):
         block = block.strip()
         if block and not block.startswith("#"):
             return " ".join(block.split())

@@ -38,24 +38,27 @@ class Split:
         return self.head.count("\n") + 1
 
 
-def _is_delimiter(line: str) -> bool:
-    return line.rstrip("\r\n").rstrip() == DELIMITER
+_CLOSING = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
 
 
 def split(text: str) -> Split:
     """Cut text at its '+++' lines; the body is everything after the closing line, untouched."""
-    lines = text.splitlines(keepends=True)
-    if not lines or not _is_delimiter(lines[0].removeprefix(BOM)):
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[: first_end + 1]
+    if first.removeprefix(BOM).rstrip() != DELIMITER:
         raise FrontMatterError("does not start with a '+++' line (TOML front matter)", 1)
-    for index in range(1, len(lines)):
-        if _is_delimiter(lines[index]):
-            return Split(
-                head=lines[0],
-                toml="".join(lines[1:index]),
-                tail=lines[index],
-                body="".join(lines[index + 1 :]),
-            )
-    raise FrontMatterError("front matter has no closing '+++' line", len(lines))
+    closing = _CLOSING.search(text, len(first))
+    if first_end < 0 or closing is None:
+        raise FrontMatterError("front matter has no closing '+++' line", text.count("\n") + 1)
+    end = closing.end()
+    if end < len(text) and text[end] == "\n":
+        end += 1
+    return Split(
+        head=first,
+        toml=text[len(first) : closing.start()],
+        tail=text[closing.start() : end],
+        body=text[end:],
+    )
 
 
 def parse(text: str) -> tuple[dict[str, Any], str, Split]:

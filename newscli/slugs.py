@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -53,7 +54,12 @@ def is_valid_slug(slug: str) -> bool:
 @lru_cache(maxsize=8192)
 def topic_key(topic: str) -> str:
     """A topic's identity: 'familjefrågor ' and 'Familjefrågor' are the same topic."""
-    return slugify(topic, replacements=_SWEDISH) or topic.strip().casefold()
+    key: str = slugify(topic, replacements=_SWEDISH)
+    if key:
+        return key
+    # A topic with no letters or digits (say "…" or "+++"): a stable, path-safe key all the same.
+    digest = hashlib.sha1(" ".join(topic.split()).casefold().encode("utf-8")).hexdigest()
+    return f"topic-{digest[:10]}"
 
 
 def clean_topic(topic: str) -> str:
