@@ -6,13 +6,15 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from newscli.errors import ExitStatus, NewsError
-from newscli.newsroom import Newsroom
+
+if TYPE_CHECKING:
+    from newscli.newsroom import Newsroom
 
 
 class Environment:
@@ -78,6 +80,7 @@ RootOption = Annotated[
 
 def open_newsroom(root: Path | None) -> Newsroom:
     from newscli.config import find_root
+    from newscli.newsroom import Newsroom
 
     return Newsroom(find_root(root))
 

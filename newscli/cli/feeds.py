@@ -12,7 +12,6 @@ import typer
 
 from newscli.cli.common import RootOption, env, open_newsroom, report_skipped
 from newscli.errors import NewsError, UsageError, WriteError
-from newscli.newsroom import write_atomic
 
 PUBLIC = "public"
 
@@ -28,6 +27,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(f"cannot create the folder: {exc.strerror or exc}", path.parent) from None
+    from newscli.newsroom import write_atomic
+
     write_atomic(path, data)
     return True
 

@@ -11,14 +11,16 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from newscli.cli.common import RootOption, env, open_newsroom, report_skipped, warn
 from newscli.errors import ArticleError, ExitStatus, NewsError, UsageError
-from newscli.newsroom import Newsroom, new_draft, parse_article, parse_date, write_atomic
-from newscli.query import Filters
+
+if TYPE_CHECKING:
+    from newscli.newsroom import Newsroom
+    from newscli.query import Filters
 
 # -- new ------------------------------------------------------------------------
 
@@ -92,6 +94,8 @@ def new(
     root: RootOption = None,
 ) -> None:
     """Create an article and print the path of its new file."""
+    from newscli.newsroom import new_draft, parse_date
+
     newsroom = open_newsroom(root)
     site = newsroom.site
     if publish and status is Status.draft:
@@ -176,6 +180,9 @@ def build_filters(
     until: str | None,
     search: str | None,
 ) -> Filters:
+    from newscli.newsroom import parse_date
+    from newscli.query import Filters
+
     site = newsroom.site
     return Filters(
         topics=tuple(topic or ()),
@@ -262,6 +269,8 @@ def show(
 
 def _rescue(newsroom: Newsroom, name: str, text: str) -> Path:
     """Keep text the user wrote that could not be saved, where they can find it."""
+    from newscli.newsroom import write_atomic
+
     folder = newsroom.root / ".newscli" / "rescued"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = env.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
@@ -272,6 +281,8 @@ def _rescue(newsroom: Newsroom, name: str, text: str) -> Path:
 
 def edit_file(newsroom: Newsroom, path: Path) -> None:
     """Edit a copy of the file; save it back only if it is a valid article and nobody else changed it."""
+    from newscli.newsroom import decode, parse_article, write_atomic
+
     original = path.read_bytes()
     with tempfile.TemporaryDirectory(prefix="newscli-") as folder:
         scratch = Path(folder) / path.name
@@ -284,8 +295,6 @@ def edit_file(newsroom: Newsroom, path: Path) -> None:
                 return
             rel = newsroom.relative(path)
             try:
-                from newscli.newsroom import decode
-
                 parse_article(decode(data, rel), newsroom.site, rel)
             except ArticleError as exc:
                 warn(str(exc))

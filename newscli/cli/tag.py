@@ -7,11 +7,10 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newscli import tagging
 from newscli.cli.common import RootOption, open_newsroom, warn
 from newscli.cli.stories import (
     AuthorOption,
@@ -22,8 +21,11 @@ from newscli.cli.stories import (
     build_filters,
 )
 from newscli.errors import ExitStatus, NewsError, UsageError
-from newscli.newsroom import Newsroom
-from newscli.query import Filters
+
+if TYPE_CHECKING:
+    from newscli import tagging
+    from newscli.newsroom import Newsroom
+    from newscli.query import Filters
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -102,6 +104,8 @@ def execute(
     unchanged_as: str,
 ) -> None:
     """Run a bulk change, print per-article lines (dry run) and the summary; exit 1 if anything was skipped."""
+    from newscli import tagging
+
     report = tagging.Report(dry_run=dry_run, skipped=list(broken))
     try:
         for path, outcome in tagging.run(
@@ -169,6 +173,9 @@ def _change_selected(
     dry_run: bool,
     format: ReportFormat,
 ) -> None:
+    """Under the newsroom lock: check the topics exist, choose the files, run the change."""
+    from newscli import tagging
+
     if everything and refs is not None:
         raise UsageError("--all and --article/--stdin contradict each other")
     with tagging.NewsroomLock(newsroom, wait=_waiting):
@@ -210,6 +217,8 @@ def add(
     root: RootOption = None,
 ) -> None:
     """Add topics to the selected articles (filters like `list`, --article, --stdin or --all)."""
+    from newscli import tagging
+
     newsroom = open_newsroom(root)
     filters = build_filters(newsroom, topic, author, status, since, until, search)
     _change_selected(
@@ -242,6 +251,8 @@ def remove(
     root: RootOption = None,
 ) -> None:
     """Remove topics from the selected articles (filters like `list`, --article, --stdin or --all)."""
+    from newscli import tagging
+
     newsroom = open_newsroom(root)
     filters = build_filters(newsroom, topic, author, status, since, until, search)
     _change_selected(
@@ -260,6 +271,9 @@ def remove(
 def _across_newsroom(
     sources: list[str], into: str, dry_run: bool, format: ReportFormat, root: Path | None
 ) -> None:
+    """Rename or merge across the whole newsroom, under its lock."""
+    from newscli import tagging
+
     newsroom = open_newsroom(root)
     with tagging.NewsroomLock(newsroom, wait=_waiting):
         scan = newsroom.scan()
@@ -286,6 +300,7 @@ def rename(
     root: RootOption = None,
 ) -> None:
     """Rename a topic across the newsroom; onto an existing topic, the two merge."""
+
     _across_newsroom([old], new, dry_run, format, root)
 
 
@@ -322,6 +337,8 @@ def topics(
     root: RootOption = None,
 ) -> None:
     """Every topic with its number of articles; spellings that differ are shown so you can merge them."""
+    from newscli import tagging
+
     newsroom = open_newsroom(root)
     scan = newsroom.scan()
     for error in scan.broken:
