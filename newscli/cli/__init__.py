@@ -12,9 +12,12 @@ from newscli.cli.common import NewsGroup, env
 
 __all__ = ["app", "env", "main"]
 
+# Plain help (rich_markup_mode=None): Typer's Rich help would import Rich's Markdown stack
+# and triple the cost of `newscli --help`.
 app = typer.Typer(
     cls=NewsGroup,
     no_args_is_help=True,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="A command-line newsroom: write, find, tag and publish news stories kept as Markdown files.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -51,7 +54,9 @@ app.add_typer(tag.app, name="tag")
 app.command()(tag.topics)
 
 export_app = typer.Typer(
-    no_args_is_help=True, help="Publish: feeds (rss, atom, json) and the static site (html)."
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Publish: feeds (rss, atom, json) and the static site (html).",
 )
 app.add_typer(export_app, name="export")
 # Export commands are registered here, one line each, from newscli.cli.feeds and newscli.cli.site.

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     no_args_is_help=True,
+    rich_markup_mode=None,
     help="Change the topics of many articles at once, safely (--dry-run to preview).",
 )
 
