@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import multiprocessing as mp
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,6 +30,7 @@ from newscli.slugs import fold, topic_key
 
 INDEX_PATH = Path(".newscli") / "index.sqlite"
 SCHEMA = 2
+PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS article (
@@ -42,6 +45,7 @@ CREATE TABLE IF NOT EXISTS article (
     status TEXT,
     author TEXT,
     topics TEXT,
+    topic_names TEXT,
     haystack TEXT
 );
 CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path);
@@ -50,6 +54,15 @@ CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path);
 
 class IndexUnavailable(Exception):
     """The index cannot be used this time; the caller reads the files instead."""
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    """An article as topic bookkeeping sees it (see tagging.Tagged)."""
+
+    path: PurePosixPath | None
+    topics: tuple[str, ...]
+    published: bool
 
 
 @dataclass(frozen=True)
@@ -142,7 +155,7 @@ class Index:
         try:
             article = self.newsroom.load(path)
         except ArticleError as exc:
-            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line or 1) + (None,) * 7
+            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line or 1) + (None,) * 8
         lead = first_paragraph(article.body) if article.teaser is None else None
         record = {"meta": to_meta(article), "lead": lead}
         return (
@@ -157,8 +170,21 @@ class Index:
             article.status,
             fold(article.author.strip()),
             "|" + "|".join(article.topic_keys) + "|",
+            json.dumps(article.topics, ensure_ascii=False),
             search_text(article),
         )
+
+    def _rows(self, work: list[tuple[Path, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
+        """Rows for many files; a first run over a big newsroom reads them on every core."""
+        cores = os.cpu_count() or 1
+        if len(work) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
+            yield from (self._row(*item) for item in work)
+            return
+        global _WORKER_INDEX
+        _WORKER_INDEX = self  # inherited by the forked workers
+        chunk = max(64, len(work) // (cores * 8))
+        with mp.get_context("fork").Pool(cores) as pool:
+            yield from pool.imap(_worker_row, work, chunksize=chunk)
 
     def refresh(self) -> None:
         """Bring the index up to date with the files: a stat walk, re-reading only what changed."""
@@ -185,8 +211,8 @@ class Index:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("DELETE FROM article WHERE path = ?", [(rel,) for rel in gone])
             db.executemany(
-                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self._row(on_disk[rel][0], rel, on_disk[rel][1]) for rel in stale),
+                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._rows([(on_disk[rel][0], rel, on_disk[rel][1]) for rel in stale]),
             )
             db.execute("COMMIT")
         except BaseException:
@@ -246,6 +272,14 @@ class Index:
             )
         ]
 
+    def topic_rows(self) -> list[TopicRow]:
+        return [
+            TopicRow(PurePosixPath(path), tuple(json.loads(names)), status == "published")
+            for path, names, status in self.open().execute(
+                "SELECT path, topic_names, status FROM article WHERE error IS NULL ORDER BY path"
+            )
+        ]
+
     def records(self, filters: Filters, limit: int | None, fields: str = "machine") -> list[Any]:
         """Matching rows newest first: machine records (dicts), or with fields="path" paths only."""
         where, params = self._where(filters)
@@ -255,6 +289,14 @@ class Index:
             sql += f" LIMIT {int(limit)}"
         rows = [value for (value,) in self.open().execute(sql, params)]
         return rows if column == "path" else [json.loads(row) for row in rows]
+
+
+_WORKER_INDEX: Index | None = None
+
+
+def _worker_row(item: tuple[Path, str, os.stat_result]) -> tuple[Any, ...]:
+    assert _WORKER_INDEX is not None
+    return _WORKER_INDEX._row(*item)
 
 
 def _indexed(newsroom: Newsroom, use_index: bool) -> Index | None:
@@ -308,3 +350,16 @@ def catalog_records(
     if fields == "path":
         return [str(a.path) for a in chosen]
     return [article_record(a) for a in chosen]
+
+
+def topic_rows(newsroom: Newsroom, use_index: bool = True) -> list[TopicRow]:
+    """Every valid article's topics and status, for `topics`, `tag rename` and `tag merge`."""
+    index = _indexed(newsroom, use_index)
+    if index is not None:
+        try:
+            return index.topic_rows()
+        except sqlite3.Error:
+            pass
+        finally:
+            index.close()
+    return [TopicRow(a.path, a.topics, a.published) for a in newsroom.scan().articles]

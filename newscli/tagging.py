@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from newscli import frontmatter
 from newscli.article import Article, to_meta
@@ -198,15 +199,32 @@ def run(
             yield newsroom.relative(path), exc
 
 
+class Tagged(Protocol):
+    """What topic bookkeeping needs of an article: an Article, or a row of the index."""
+
+    @property
+    def path(self) -> PurePosixPath | None: ...
+
+    @property
+    def topics(self) -> tuple[str, ...]: ...
+
+    @property
+    def published(self) -> bool: ...
+
+
 def files_with_topics(
-    articles: Iterable[Article], names: Iterable[str], newsroom: Newsroom
+    articles: Iterable[Tagged], names: Iterable[str], newsroom: Newsroom
 ) -> list[Path]:
     """The files of the articles that have any of the given topics."""
     keys = {topic_key(clean_topic(n)) for n in names}
-    return [newsroom.file_of(a) for a in articles if keys & set(a.topic_keys)]
+    return [
+        newsroom.root / str(a.path)
+        for a in articles
+        if a.path is not None and keys & {topic_key(t) for t in a.topics}
+    ]
 
 
-def known_topics(articles: Iterable[Article]) -> dict[str, list[str]]:
+def known_topics(articles: Iterable[Tagged]) -> dict[str, list[str]]:
     """Every topic identity in the newsroom with the spellings that occur, most common first."""
     spellings: dict[str, dict[str, int]] = {}
     for article in articles:
@@ -217,7 +235,7 @@ def known_topics(articles: Iterable[Article]) -> dict[str, list[str]]:
 
 
 def require_topics(
-    names: Sequence[str], articles: Sequence[Article], done_as: str | None = None
+    names: Sequence[str], articles: Sequence[Tagged], done_as: str | None = None
 ) -> None:
     """NewsError naming a topic no article has, with near matches as suggestions.
 
@@ -251,13 +269,13 @@ class TopicCount:
     spellings: tuple[str, ...]
 
 
-def topic_counts(articles: Iterable[Article], by: str = "count") -> list[TopicCount]:
+def topic_counts(articles: Iterable[Tagged], by: str = "count") -> list[TopicCount]:
     """Every topic with its number of articles and published articles; by count or by name."""
     articles = list(articles)
     spellings = known_topics(articles)
     totals: dict[str, list[int]] = {key: [0, 0] for key in spellings}
     for article in articles:
-        for key in set(article.topic_keys):
+        for key in {topic_key(t) for t in article.topics}:
             totals[key][0] += 1
             totals[key][1] += article.published
     counts = [

@@ -137,3 +137,13 @@ def test_a_long_table_shows_the_newest_page_and_says_how_to_see_the_rest(invoke:
     assert "… and 15 more of 65: see them with --limit N" in " ".join(table.split())
     assert len(invoke("list", "--format", "paths").stdout.splitlines()) == 65
     assert "more of" not in invoke("list", "--limit", "70").stdout
+
+
+def test_a_first_run_read_on_every_core_gives_the_same_answers(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newscli.index
+
+    monkeypatch.setattr(newscli.index, "PARALLEL_FROM", 2)
+    indexed, scanned = both(invoke, "--search", "socialtjänsten")
+    assert indexed == scanned and len(json.loads(indexed)) == 5

@@ -179,15 +179,24 @@ def _change_selected(
 
     if everything and refs is not None:
         raise UsageError("--all and --article/--stdin contradict each other")
+    from newscli.index import catalog_records, topic_rows
+
     with tagging.NewsroomLock(newsroom, wait=_waiting):
         if must_exist:
-            tagging.require_topics(must_exist, newsroom.scan().articles)
-        selection = newsroom.select(filters, refs, everything)
+            tagging.require_topics(must_exist, topic_rows(newsroom))
+        if refs is None and (filters.active or everything):
+            paths = [
+                newsroom.root / p for p in catalog_records(newsroom, filters, None, fields="path")
+            ]
+            broken = list(newsroom.skipped)
+        else:
+            selection = newsroom.select(filters, refs, everything)
+            paths, broken = selection.paths, list(selection.broken)
         execute(
             newsroom,
-            selection.paths,
+            paths,
             edit,
-            broken=selection.broken,
+            broken=broken,
             dry_run=dry_run,
             format=format,
             unchanged_as=unchanged_as,
@@ -276,16 +285,18 @@ def _across_newsroom(
     from newscli import tagging
 
     newsroom = open_newsroom(root)
+    from newscli.index import topic_rows
+
     with tagging.NewsroomLock(newsroom, wait=_waiting):
-        scan = newsroom.scan()
-        tagging.require_topics(sources, scan.articles, done_as=into)
-        paths = tagging.files_with_topics(scan.articles, sources, newsroom)
+        rows = topic_rows(newsroom)
+        tagging.require_topics(sources, rows, done_as=into)
+        paths = tagging.files_with_topics(rows, sources, newsroom)
         edit = tagging.merging(sources, into)
         execute(
             newsroom,
             paths,
             edit,
-            broken=scan.broken,
+            broken=newsroom.skipped,
             dry_run=dry_run,
             format=format,
             unchanged_as="already as wanted",
@@ -341,10 +352,12 @@ def topics(
     from newscli import tagging
 
     newsroom = open_newsroom(root)
-    scan = newsroom.scan()
-    for error in scan.broken:
+    from newscli.index import topic_rows
+
+    rows = topic_rows(newsroom)
+    for error in newsroom.skipped:
         warn(f"skipped {error}")
-    counts = tagging.topic_counts(scan.articles, sort.value)
+    counts = tagging.topic_counts(rows, sort.value)
     records = [
         {
             "topic": t.name,
