@@ -19,7 +19,7 @@ from newscli.slugs import topic_key
 
 # Characters left as they are in a path inside a link: the reserved ones and '%' (a path an
 # author already percent-encoded stays as written); spaces and non-ASCII letters get encoded.
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def link(target: str, root: str) -> str:
     path, rest = target[:cut], target[cut:]
     if path == "" or path.endswith("/"):
         path += "index.html"
-    return root + quote(path, safe=_PATH_SAFE) + rest
+    return root + quote(path, safe=PATH_SAFE) + rest
 
 
 def paginate(stories: Sequence[Story], per_page: int, base: str) -> tuple[Listing, ...]:

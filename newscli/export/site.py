@@ -9,28 +9,33 @@ kept in the output folder. Nothing else in that folder is ever deleted.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from html.parser import HTMLParser
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import escape
 
-from newscli.article import Article, is_safe_relative
+from newscli import __version__, labels
+from newscli.article import Article
 from newscli.config import Site
 from newscli.errors import UsageError, WriteError
-from newscli.export import feeds, urls
+from newscli.export import feeds, markdown, pages, urls
 from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
+from newscli.export.output import OutputFolder
 from newscli.export.pages import (
     ARCHIVE_PATH,
+    PATH_SAFE,
     STATIC_PATH,
     TOPICS_PATH,
     Listing,
+    Month,
     SiteMap,
     Story,
     Topic,
@@ -40,10 +45,9 @@ from newscli.export.pages import (
     root_of,
 )
 from newscli.labels import label, long_date, month_name
-from newscli.newsroom import ARTICLES, Newsroom, write_atomic
+from newscli.newsroom import ARTICLES, Newsroom
 from newscli.query import publishable
 
-MANIFEST = ".newscli-manifest.json"
 TEMPLATES = "templates"
 _PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "style.css"
@@ -76,77 +80,7 @@ class SiteReport:
     warnings: list[str] = field(default_factory=list)
 
 
-# -- writing ------------------------------------------------------------------------------
-
-
-class OutputFolder:
-    """Writes files under the output folder only when their bytes change, and keeps the list."""
-
-    def __init__(self, root: Path, report: SiteReport):
-        self.root = root
-        self.report = report
-        self.files: set[str] = set()
-
-    def write(self, rel: str, data: bytes) -> None:
-        target = self.root / rel
-        self.files.add(rel)
-        try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                self.report.unchanged += 1
-                return
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except NotADirectoryError:
-            pass
-        write_atomic(target, data)
-        self.report.written += 1
-
-    def copy(self, rel: str, source: Path) -> None:
-        """Copy a newsroom file, keeping its mtime so an unchanged copy is seen without reading it."""
-        target = self.root / rel
-        self.files.add(rel)
-        stat = source.stat()
-        try:
-            mine = target.stat()
-            if mine.st_size == stat.st_size and mine.st_mtime_ns == stat.st_mtime_ns:
-                self.report.unchanged += 1
-                return
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, source.read_bytes())
-        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        self.report.written += 1
-
-    def previous_files(self) -> set[str]:
-        """The files the last export listed in its manifest (none when there is no manifest)."""
-        try:
-            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return set()
-        except (OSError, ValueError):
-            self.report.warnings.append(
-                f"{self.root / MANIFEST} is unreadable: files of deleted stories were not removed"
-            )
-            return set()
-        files = data.get("files", []) if isinstance(data, dict) else []
-        return {f for f in files if isinstance(f, str) and is_safe_relative(f) and f != MANIFEST}
-
-    def finish(self, previous: set[str]) -> None:
-        """Remove what the last export wrote and this one did not, then save the manifest."""
-        for rel in sorted(previous - self.files):
-            target = self.root / rel
-            if target.is_symlink() or not target.is_file():
-                continue
-            target.unlink()
-            self.report.removed += 1
-            folder = target.parent
-            while folder != self.root and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent
-        manifest = {"generator": "newscli", "files": sorted(self.files)}
-        text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
-        self.write(MANIFEST, text.encode("utf-8"))
-        self.files.discard(MANIFEST)
+# -- checks and keys -----------------------------------------------------------------------
 
 
 def check_output(newsroom: Newsroom, output: Path) -> None:
@@ -159,6 +93,26 @@ def check_output(newsroom: Newsroom, output: Path) -> None:
         raise UsageError(f"--output {output} is inside the newsroom's {out.parent.name}/ folder")
     if output.exists() and not output.is_dir():
         raise UsageError(f"--output {output} is a file, not a folder")
+
+
+def build_key(newsroom: Newsroom) -> str:
+    """Everything every page depends on besides its stories: settings, templates, newscli itself.
+
+    A change here renders every page again; the pages' own keys cover the rest.
+    """
+    digest = hashlib.sha256(f"{__version__}\n{newsroom.site!r}\n".encode())
+    code = [Path(m.__file__ or "") for m in (labels, markdown, pages, urls)] + [Path(__file__)]
+    folders = [newsroom.root / TEMPLATES, _PACKAGE / TEMPLATES]
+    files = code + [f for d in folders if d.is_dir() for f in sorted(d.rglob("*")) if f.is_file()]
+    for file in files:
+        digest.update(f"{file}\n".encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def digest(*parts: object) -> str:
+    """A short stable key of the reprs of parts (frozen dataclasses of plain values)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 # -- templates ----------------------------------------------------------------------------
@@ -179,6 +133,7 @@ def template_environment(newsroom_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one export never sees a template change: no stat per render
     )
     environment.globals["url"] = _url
     environment.globals["safe_url"] = is_safe_url
@@ -224,6 +179,14 @@ class Feed:
         return "application/atom+xml" if self.kind == "atom" else "application/rss+xml"
 
 
+@dataclass
+class Found:
+    """What rendering a story's Markdown found: files to copy, and links to missing ones."""
+
+    assets: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
 # -- the build ----------------------------------------------------------------------------
 
 
@@ -233,12 +196,14 @@ class SiteBuilder:
     def __init__(self, newsroom: Newsroom, output: Path, report: SiteReport):
         self.newsroom = newsroom
         self.site: Site = newsroom.site
-        self.out = OutputFolder(output, report)
+        self.out = OutputFolder(output, build_key(newsroom))
         self.report = report
+        self.keys: dict[str, str] = {}
         self.templates = template_environment(newsroom.root)
         self.words = Words(self.site.language)
         self.feeds = bool(self.site.base_url)
         self.assets: dict[str, Path] = {}
+        self.found: dict[str, Path | None] = {}
 
     # stories --------------------------------------------------------------------------
 
@@ -264,7 +229,9 @@ class SiteBuilder:
         """The newsroom file a site-relative src names, noted for copying; None if not there."""
         if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES or src.startswith(PRIVATE):
             return None
-        found = self.newsroom.asset(src)
+        if src not in self.found:
+            self.found[src] = self.newsroom.asset(src)
+        found = self.found[src]
         if found is not None:
             self.assets[PurePosixPath(src).as_posix()] = found
         return found
@@ -293,26 +260,25 @@ class SiteBuilder:
             )
         return stories
 
-    def lead(self, story: Story, root: str) -> str:
-        """The lead as HTML: the teaser as text, or the body's first paragraph as Markdown."""
-        if story.article.teaser is not None:
-            return f"<p>{escape(story.article.teaser)}</p>" if story.article.teaser else ""
-        return self.markdown(story, story.article.lead, root).strip()
+    def key(self, story: Story) -> str:
+        """The key of everything a story shows, computed once per export."""
+        if story.path not in self.keys:
+            self.keys[story.path] = digest(story)
+        return self.keys[story.path]
 
-    def body(self, story: Story, root: str) -> str:
-        return self.markdown(story, story.article.story, root)
-
-    def markdown(self, story: Story, text: str, root: str) -> str:
-        """Markdown of a story as HTML, its site-relative links made relative to the page."""
+    def markdown(self, story: Story, text: str, root: str, found: Found) -> str:
+        """Markdown of a story as HTML, its site-relative links made relative to the page;
+        the files it links to are noted in found (copied) or as warnings (missing)."""
 
         def rewrite(url: str) -> str:
             if not is_relative_url(url):
                 return url
             path = url.split("#", 1)[0].split("?", 1)[0]
-            if PurePosixPath(path).suffix.lower() in ASSET_SUFFIXES and self.asset(path) is None:
-                self.report.warnings.append(
-                    f"{story.article.path}: the story links to {path!r}, which is not in the newsroom"
-                )
+            if PurePosixPath(path).suffix.lower() in ASSET_SUFFIXES:
+                if self.asset(path) is None:
+                    found.missing.append(path)
+                else:
+                    found.assets.append(PurePosixPath(path).as_posix())
             return link(url, root)
 
         return render_markdown(text, allow_html=self.site.allow_html, rewrite_url=rewrite)
@@ -327,8 +293,14 @@ class SiteBuilder:
             for kind, name in SITE_FEEDS
         ]
 
-    def page(self, template: str, path: str, **context: Any) -> None:
-        """Render one page into path/index.html."""
+    def page(self, template: str, path: str, key: str, **context: Any) -> None:
+        """Render one page into path/index.html, unless it was rendered from the same key."""
+        self.report.pages += 1
+        rel = f"{path}index.html"
+        if self.out.unchanged_page(rel, digest(template, key)) is None:
+            self.out.write_page(rel, self.render(template, path, **context), digest(template, key))
+
+    def render(self, template: str, path: str, **context: Any) -> bytes:
         root = root_of(path)
         canonical = absolute_url(self.site.base_url, path) if self.site.base_url else None
         feeds = self.site_feeds() + context.pop("extra_feeds", [])
@@ -342,51 +314,90 @@ class SiteBuilder:
             absolute=lambda target: absolute_url(self.site.base_url, target),
             **context,
         )
-        self.out.write(f"{path}index.html", html.encode("utf-8"))
-        self.report.pages += 1
+        return html.encode("utf-8")
 
-    def listing(self, template: str, listing: Listing, **context: Any) -> None:
-        self.page(template, listing.path, listing=listing, **context)
+    def listing(self, template: str, listing: Listing, extra: object, **context: Any) -> None:
+        """A page of story cards; extra holds what else the page shows, for its key."""
+        stories = [self.key(story) for story in listing.stories]
+        key = digest(listing.path, listing.number, listing.count, stories, extra)
+        self.page(template, listing.path, key, listing=listing, **context)
 
     def story(self, story: Story) -> None:
+        """The story's page; its body is rendered only when the page must be."""
+        self.report.pages += 1
+        rel = f"{story.path}index.html"
+        key = digest("story.html", self.key(story))
+        record = self.out.unchanged_page(rel, key)
+        if record is not None:
+            if all(self.asset(src) is not None for src in record.assets) and not any(
+                self.asset(src) is not None for src in record.missing
+            ):
+                self.missing(story, record.missing)
+                return
+            self.out.forget(rel)
         root = root_of(story.path)
-        lead, body = self.lead(story, root), self.body(story, root)
+        found = Found()
+        if story.article.teaser is not None:
+            lead = f"<p>{escape(story.article.teaser)}</p>" if story.article.teaser else ""
+        else:
+            lead = self.markdown(story, story.article.lead, root, found).strip()
+        body = self.markdown(story, story.article.story, root, found)
         og_image = None
         if story.image is not None and (self.site.base_url or not is_relative_url(story.image)):
             og_image = absolute_url(self.site.base_url, story.image)
-        self.page("story.html", story.path, story=story, lead=lead, body=body, og_image=og_image)
+        html = self.render(
+            "story.html", story.path, story=story, lead=lead, body=body, og_image=og_image
+        )
+        missing = tuple(dict.fromkeys(found.missing))
+        self.missing(story, missing)
+        self.out.write_page(rel, html, key, tuple(dict.fromkeys(found.assets)), missing)
+
+    def missing(self, story: Story, paths: Iterable[str]) -> None:
+        for path in paths:
+            self.report.warnings.append(
+                f"{story.article.path}: the story links to {path!r}, which is not in the newsroom"
+            )
 
     def topic(self, topic: Topic, listing: Listing) -> None:
         title = f"{feeds.feed_title(self.site, topic.name)} (RSS)"
         feed = Feed("rss", feeds.feed_path("rss", topic.name), title)
+        extra = (topic.key, topic.name, topic.path, feed)
         if not self.feeds:
-            self.listing("topic.html", listing, topic=topic, topic_feed=None)
+            self.listing("topic.html", listing, extra, topic=topic, topic_feed=None)
             return
-        self.listing("topic.html", listing, topic=topic, topic_feed=feed, extra_feeds=[feed])
+        self.listing("topic.html", listing, extra, topic=topic, topic_feed=feed, extra_feeds=[feed])
+
+    def month(self, month: Month) -> None:
+        key = digest(month.year, month.month, [self.key(story) for story in month.stories])
+        self.page("month.html", month.path, key, month=month)
 
     def plan(self, site_map: SiteMap) -> Iterator[Callable[[], None]]:
         """One step per page, so that progress can be shown while they render."""
         for listing in site_map.front:
-            yield partial(self.listing, "front.html", listing)
+            yield partial(self.listing, "front.html", listing, None)
         for story in site_map.stories:
             yield partial(self.story, story)
         for topic in site_map.topics:
             for listing in topic.listings:
                 yield partial(self.topic, topic, listing)
-        yield partial(self.page, "topics.html", TOPICS_PATH, topics=site_map.topics)
-        yield partial(self.page, "archive.html", ARCHIVE_PATH, years=site_map.years)
+        topics = [(t.name, t.path, len(t.stories)) for t in site_map.topics]
+        yield partial(self.page, "topics.html", TOPICS_PATH, digest(topics), topics=site_map.topics)
+        months = [(m.path, len(m.stories)) for m in site_map.months]
+        yield partial(self.page, "archive.html", ARCHIVE_PATH, digest(months), years=site_map.years)
         for month in site_map.months:
-            yield partial(self.page, "month.html", month.path, month=month)
+            yield partial(self.month, month)
 
-    def write_feeds(self, site_map: SiteMap, articles: list[Article], now: dt.datetime) -> None:
-        """The site's RSS and Atom feeds and each topic's RSS feed: public stories only."""
+    def write_feeds(self, site_map: SiteMap) -> None:
+        """The site's RSS and Atom feeds and each topic's RSS feed: public stories only,
+        the newest FEED_LIMIT, as `newscli export rss` chooses them, even in preview builds."""
         for kind, _ in SITE_FEEDS:
-            self.feed(kind, None, articles, now)
+            self.feed(kind, None, site_map.stories)
         for topic in site_map.topics:
-            self.feed("rss", topic.name, articles, now)
+            self.feed("rss", topic.name, topic.stories)
 
-    def feed(self, kind: str, topic: str | None, articles: list[Article], now: dt.datetime) -> None:
-        chosen = feeds.feed_articles(articles, now, topic=topic, limit=FEED_LIMIT)
+    def feed(self, kind: str, topic: str | None, stories: Iterable[Story]) -> None:
+        public = (story.article for story in stories if not story.preview)
+        chosen = list(islice(public, FEED_LIMIT))
         spec = feeds.feed_spec(self.site, kind, topic=topic)
         text = feeds.render_feed(chosen, self.site, spec, self.newsroom.asset)
         self.out.write(feeds.feed_path(kind, topic), text.encode("utf-8"))
@@ -409,8 +420,10 @@ class SiteBuilder:
         for story in site_map.stories:
             if not story.preview:
                 add(story.path, [story])
+        # Every path here is a folder of the site: joined to base_url as it is (urljoin is slow).
+        base = absolute_url(self.site.base_url, "")
         locations = [
-            (absolute_url(self.site.base_url, path), lastmod.isoformat() if lastmod else None)
+            (base + quote(path, safe=PATH_SAFE), lastmod.isoformat() if lastmod else None)
             for path, lastmod in entries
         ]
         xml = self.templates.get_template(SITEMAP).render(urls=locations)
@@ -451,7 +464,31 @@ def export_site(
         raise WriteError(f"cannot create the folder: {exc.strerror or exc}", output) from None
     report = SiteReport()
     builder = SiteBuilder(newsroom, output, report)
-    previous = builder.out.previous_files()
+    try:
+        build(builder, now, drafts=drafts, future=future, progress=progress)
+    except BaseException:
+        builder.out.abandon()
+        raise
+    counts = builder.out.counts
+    report.written, report.unchanged, report.removed = (
+        counts.written,
+        counts.unchanged,
+        counts.removed,
+    )
+    report.warnings[:0] = counts.warnings
+    return report
+
+
+def build(
+    builder: SiteBuilder,
+    now: dt.datetime,
+    *,
+    drafts: bool,
+    future: bool,
+    progress: Progress | None,
+) -> None:
+    """Scan, plan and render the site, then write what is not a page and finish the folder."""
+    newsroom, report = builder.newsroom, builder.report
     scanned = newsroom.scan().articles
     articles = publishable(scanned, now, drafts=drafts, future=future)
     stories = builder.stories(articles, now)
@@ -467,7 +504,7 @@ def export_site(
         if progress is not None:
             progress(done, len(steps))
     if builder.feeds:
-        builder.write_feeds(site_map, scanned, now)
+        builder.write_feeds(site_map)
         builder.write_sitemap(site_map)
         report.feeds = True
     else:
@@ -478,7 +515,6 @@ def export_site(
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
     for rel, source in sorted(builder.assets.items()):
         builder.out.copy(rel, source)
-    builder.out.finish(previous)
+    builder.out.finish()
     report.stories = len(site_map.stories)
     report.topics = len(site_map.topics)
-    return report

@@ -1,0 +1,242 @@
+"""The folder an export writes to: only files whose bytes change, a manifest, stale files removed.
+
+The manifest (.newscli-manifest.json) lists every file newscli wrote, so that a later export
+can remove the ones it no longer writes (pages of deleted stories) and nothing else; and
+it remembers, per page, a key of everything the page was rendered from, so that a page
+whose inputs did not change is not even rendered again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newscli.article import is_safe_relative
+from newscli.errors import WriteError
+from newscli.newsroom import write_atomic
+
+MANIFEST = ".newscli-manifest.json"
+MANIFEST_FORMAT = 1
+# Writes run in threads so that the fsync of one file overlaps the rendering of the next;
+# at most this many rendered files wait in memory for their turn.
+WRITERS = 8
+QUEUE = 256
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What the last export knows of a page: its input key, size, and what rendering found."""
+
+    key: str
+    size: int
+    assets: tuple[str, ...] = ()  # files the page links to, copied into the site
+    missing: tuple[str, ...] = ()  # files the page links to that the newsroom lacks
+
+
+@dataclass
+class Counts:
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class OutputFolder:
+    """Writes under root only what changed, remembers it, and removes what is no longer written."""
+
+    def __init__(self, root: Path, build: str):
+        self.root = root
+        self.build = build
+        self.counts = Counts()
+        self.files: set[str] = set()
+        self.pages: dict[str, PageRecord] = {}
+        self.previous_files: set[str] = set()
+        self.previous_pages: dict[str, PageRecord] = {}
+        self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="newscli-write")
+        self._pending: deque[Future[bool]] = deque()
+        self._read_manifest()
+
+    # -- the manifest -------------------------------------------------------------------
+
+    def _read_manifest(self) -> None:
+        try:
+            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError):
+            self.counts.warnings.append(
+                f"{self.root / MANIFEST} is unreadable: files of deleted stories were not removed"
+            )
+            return
+        if not isinstance(data, dict):
+            return
+        files = data.get("files", [])
+        if isinstance(files, list):
+            self.previous_files = {
+                f for f in files if isinstance(f, str) and is_safe_relative(f) and f != MANIFEST
+            }
+        pages = data.get("pages", {})
+        same_build = data.get("format") == MANIFEST_FORMAT and data.get("build") == self.build
+        if same_build and isinstance(pages, dict):
+            for rel, record in pages.items():
+                parsed = _record(record)
+                if parsed is not None:
+                    self.previous_pages[rel] = parsed
+
+    def unchanged_page(self, rel: str, key: str) -> PageRecord | None:
+        """The last export's record of a page when it was rendered from the same inputs and
+        its file is still there as written; None when the page must be rendered."""
+        record = self.previous_pages.get(rel)
+        if record is None or record.key != key:
+            return None
+        try:
+            if (self.root / rel).stat().st_size != record.size:
+                return None
+        except OSError:
+            return None
+        self.files.add(rel)
+        self.pages[rel] = record
+        self.counts.unchanged += 1
+        return record
+
+    # -- writing ------------------------------------------------------------------------
+
+    def write_page(
+        self,
+        rel: str,
+        data: bytes,
+        key: str,
+        assets: tuple[str, ...] = (),
+        missing: tuple[str, ...] = (),
+    ) -> None:
+        self.pages[rel] = PageRecord(key, len(data), assets, missing)
+        self.write(rel, data)
+
+    def forget(self, rel: str) -> None:
+        """Undo unchanged_page: the page is rendered after all."""
+        del self.pages[rel]
+        self.files.discard(rel)
+        self.counts.unchanged -= 1
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Write data to rel unless the file already holds exactly that."""
+        self.files.add(rel)
+        self._submit(_write_if_changed, self.root / rel, data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        """Copy a newsroom file, keeping its mtime so an unchanged copy is seen without reading it."""
+        self.files.add(rel)
+        self._submit(_copy_if_changed, self.root / rel, source)
+
+    def _submit(self, *call: Any) -> None:
+        self._pending.append(self._pool.submit(*call))
+        while len(self._pending) > QUEUE:
+            self._count(self._pending.popleft())
+
+    def _count(self, future: Future[bool]) -> None:
+        if future.result():
+            self.counts.written += 1
+        else:
+            self.counts.unchanged += 1
+
+    def abandon(self) -> None:
+        """After an error elsewhere: let the writes under way end, keep the old manifest."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pending.clear()
+
+    def close(self) -> None:
+        """Wait for every write; the first error is raised after all have finished."""
+        self._pool.shutdown(wait=True)
+        errors = []
+        while self._pending:
+            try:
+                self._count(self._pending.popleft())
+            except (WriteError, OSError) as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    def finish(self) -> None:
+        """Wait for the writes, remove what the last export wrote and this one did not, and
+        save the manifest."""
+        self.close()
+        for rel in sorted(self.previous_files - self.files):
+            target = self.root / rel
+            if target.is_symlink() or not target.is_file():
+                continue
+            target.unlink()
+            self.counts.removed += 1
+            folder = target.parent
+            while folder != self.root and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        manifest = {
+            "generator": "newscli",
+            "format": MANIFEST_FORMAT,
+            "build": self.build,
+            "files": sorted(self.files),
+            "pages": {
+                rel: {
+                    "key": record.key,
+                    "size": record.size,
+                    "assets": list(record.assets),
+                    "missing": list(record.missing),
+                }
+                for rel, record in sorted(self.pages.items())
+            },
+        }
+        text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        _write_if_changed(self.root / MANIFEST, text.encode("utf-8"))
+
+
+def _record(value: Any) -> PageRecord | None:
+    if not isinstance(value, dict):
+        return None
+    key, size = value.get("key"), value.get("size")
+    assets, missing = value.get("assets", []), value.get("missing", [])
+    if not isinstance(key, str) or not isinstance(size, int):
+        return None
+    if not isinstance(assets, list) or not all(isinstance(a, str) for a in assets):
+        return None
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        return None
+    return PageRecord(key, size, tuple(assets), tuple(missing))
+
+
+def _prepare(target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(
+            f"cannot create the folder: {exc.strerror or exc}", target.parent
+        ) from None
+
+
+def _write_if_changed(target: Path, data: bytes) -> bool:
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        _prepare(target)
+    except OSError:
+        pass
+    write_atomic(target, data)
+    return True
+
+
+def _copy_if_changed(target: Path, source: Path) -> bool:
+    stat = source.stat()
+    try:
+        mine = target.stat()
+        if mine.st_size == stat.st_size and mine.st_mtime_ns == stat.st_mtime_ns:
+            return False
+    except FileNotFoundError:
+        _prepare(target)
+    write_atomic(target, source.read_bytes())
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return True
