@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import signal
 import sys
 import tempfile
 import time
@@ -131,6 +132,20 @@ def make_server(folder: Path, port: int) -> ThreadingHTTPServer:
         ) from None
 
 
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Treat SIGTERM (kill, a service manager) like Ctrl+C, so the temporary folder goes."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def serve(
     port: Annotated[
         int, typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1.")
@@ -149,6 +164,6 @@ def serve(
             typer.echo(
                 f"Serving the site at http://{host!s}:{real_port}/ (Ctrl+C to stop)", err=True
             )
-            with contextlib.suppress(KeyboardInterrupt):
+            with contextlib.suppress(KeyboardInterrupt), _stop_on_sigterm():
                 server.serve_forever()
     typer.echo("Stopped.", err=True)
