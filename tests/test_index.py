@@ -147,4 +147,7 @@ def test_a_first_run_read_on_every_core_gives_the_same_answers(
     monkeypatch.setattr(newscli.index, "PARALLEL_FROM", 2)
     indexed, scanned = both(invoke)
     assert indexed == scanned and len(json.loads(indexed)) == 5
-    assert both(invoke, "--search", "socialtjänsten")[0] == both(invoke, "--search", "socialtjansten")[1]
+    assert (
+        both(invoke, "--search", "socialtjänsten")[0]
+        == both(invoke, "--search", "socialtjansten")[1]
+    )
