@@ -55,6 +55,7 @@ PEOPLE = [
     "Ann-Catrin Gustafsson",
 ]
 TZ = ZoneInfo("Europe/Stockholm")
+PHOTOS = 40
 
 
 def _sentence(rng: random.Random, low: int = 6, high: int = 16) -> str:
@@ -88,6 +89,15 @@ def generate(root: Path, count: int, seed: int = 1) -> list[Path]:
         '[defaults]\nauthor = "Piteå kommun"\n',
         encoding="utf-8",
     )
+    photos = []
+    (root / "images").mkdir(exist_ok=True)
+    for number in range(PHOTOS):
+        photo = root / "images" / f"foto-{number:02d}.jpg"
+        # JPEG start and end markers around noise: the size of a small web photo, not a picture
+        photo.write_bytes(
+            b"\xff\xd8\xff\xe0" + rng.randbytes(rng.randint(20_000, 80_000)) + b"\xff\xd9"
+        )
+        photos.append(f"images/{photo.name}")
     start = dt.datetime(2012, 1, 1, 8, 0, tzinfo=TZ)
     span = int((dt.datetime(2026, 1, 1, tzinfo=TZ) - start).total_seconds())
     files = []
@@ -105,7 +115,9 @@ def generate(root: Path, count: int, seed: int = 1) -> list[Path]:
             author=rng.choice(["Piteå kommun", *PEOPLE]),
             topics=tuple(rng.sample(TOPICS, rng.randint(1, 3))),
             teaser=_paragraph(rng),
-            image=Image(src=f"images/{slug}.jpg", caption=_sentence(rng), credit=rng.choice(PEOPLE))
+            image=Image(
+                src=photos[index % len(photos)], caption=_sentence(rng), credit=rng.choice(PEOPLE)
+            )
             if rng.random() < 0.4
             else None,
             source=Source(name="Piteå kommun", url=f"https://www.example.se/nyheter/{slug}")

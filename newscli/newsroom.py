@@ -59,30 +59,46 @@ class Finding:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+def _current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+# Read once, at import: setting the umask to read it is not safe while other threads write.
+_UMASK = _current_umask()
+
+
 def write_atomic(
-    path: Path, data: bytes, *, exclusive: bool = False, mode: int | None = None
+    path: Path,
+    data: bytes,
+    *,
+    exclusive: bool = False,
+    mode: int | None = None,
+    durable: bool = True,
 ) -> None:
     """Write data so that a crash leaves the old file or the new one, never a torn one.
 
     The temporary file lives in the same folder, is flushed and fsynced, then renamed over
     the target (or hard-linked to it with exclusive=True, which fails if the target exists).
-    The target's permission bits are kept.
+    The target's permission bits are kept. durable=False skips the fsyncs: still atomic for
+    a crashed or killed process, but not proof against power loss; for exports, which the
+    next run can always write again.
     """
     folder = path.parent
     if mode is None:
         try:
             mode = path.stat().st_mode & 0o7777
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+            mode = 0o666 & ~_UMASK
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         if exclusive:
             os.link(tmp, path)
@@ -97,6 +113,8 @@ def write_atomic(
         raise WriteError(
             f"could not write: {exc.strerror or exc}; the file is unchanged", path
         ) from None
+    if not durable:
+        return
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:

@@ -11,26 +11,9 @@ from typing import Annotated
 import typer
 
 from newscli.cli.common import RootOption, env, open_newsroom, report_skipped
-from newscli.errors import NewsError, UsageError, WriteError
+from newscli.errors import NewsError, UsageError
 
 PUBLIC = "public"
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write data atomically (creating folders) unless the file already holds it; True if written."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WriteError(f"cannot create the folder: {exc.strerror or exc}", path.parent) from None
-    from newscli.newsroom import write_atomic
-
-    write_atomic(path, data)
-    return True
 
 
 def export_feed(
@@ -79,6 +62,8 @@ def export_feed(
         target = newsroom.root / shown
     else:
         shown, target = output, Path(output)
+    from newscli.export.output import write_if_changed
+
     written = write_if_changed(target, text.encode("utf-8"))
     typer.echo(f"Exported {count} to {shown}{'' if written else ' (unchanged)'}", err=True)
 

@@ -126,7 +126,7 @@ class OutputFolder:
     def write(self, rel: str, data: bytes) -> None:
         """Write data to rel unless the file already holds exactly that."""
         self.files.add(rel)
-        self._submit(_write_if_changed, self.root / rel, data)
+        self._submit(write_if_changed, self.root / rel, data)
 
     def copy(self, rel: str, source: Path) -> None:
         """Copy a newsroom file, keeping its mtime so an unchanged copy is seen without reading it."""
@@ -191,7 +191,7 @@ class OutputFolder:
             },
         }
         text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        _write_if_changed(self.root / MANIFEST, text.encode("utf-8"))
+        write_if_changed(self.root / MANIFEST, text.encode("utf-8"))
 
 
 def _record(value: Any) -> PageRecord | None:
@@ -217,7 +217,11 @@ def _prepare(target: Path) -> None:
         ) from None
 
 
-def _write_if_changed(target: Path, data: bytes) -> bool:
+def write_if_changed(target: Path, data: bytes) -> bool:
+    """Write data atomically (creating folders) unless the file already holds it; True if written.
+
+    Exports are regenerated from the newsroom, so they skip fsync (see write_atomic).
+    """
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
             return False
@@ -225,7 +229,7 @@ def _write_if_changed(target: Path, data: bytes) -> bool:
         _prepare(target)
     except OSError:
         pass
-    write_atomic(target, data)
+    write_atomic(target, data, durable=False)
     return True
 
 
@@ -237,6 +241,6 @@ def _copy_if_changed(target: Path, source: Path) -> bool:
             return False
     except FileNotFoundError:
         _prepare(target)
-    write_atomic(target, source.read_bytes())
+    write_atomic(target, source.read_bytes(), durable=False)
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return True
