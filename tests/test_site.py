@@ -771,3 +771,29 @@ def test_serve_command_builds_then_serves_until_interrupted(
     assert result.exit_code == 0, result.stderr
     assert "Serving the site at http://127.0.0.1:" in result.stderr
     assert served and not served[0].exists()  # the temporary folder is gone afterwards
+
+
+def test_rendering_on_every_core_gives_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample_newsroom(tmp_path / "newsroom")
+    (root / "articles/2021/11/trasig.md").write_text("no front matter\n", encoding="utf-8")
+    newsroom = Newsroom(root)
+    serial = export_site(newsroom, tmp_path / "serial", now=NOW)
+    monkeypatch.setattr(site_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(site_module, "CHUNK", 2)
+    parallel = export_site(Newsroom(root), tmp_path / "parallel", now=NOW)
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        }
+
+    assert files(tmp_path / "parallel") == files(tmp_path / "serial")
+    assert (parallel.pages, parallel.written, parallel.warnings) == (
+        serial.pages,
+        serial.written,
+        serial.warnings,
+    )
+    again = export_site(Newsroom(root), tmp_path / "parallel", now=NOW)
+    assert again.written == 0 and again.unchanged == serial.written

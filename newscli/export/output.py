@@ -39,6 +39,16 @@ class PageRecord:
 
 
 @dataclass
+class Worker:
+    """What a rendering process hands back: the files and pages it made, and the writes."""
+
+    files: set[str]
+    pages: dict[str, PageRecord]
+    counts: Counts
+    writes: list[tuple[Any, ...]]
+
+
+@dataclass
 class Counts:
     written: int = 0
     unchanged: int = 0
@@ -59,6 +69,7 @@ class OutputFolder:
         self.previous_pages: dict[str, PageRecord] = {}
         self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="newscli-write")
         self._pending: deque[Future[bool]] = deque()
+        self._deferred: list[tuple[Any, ...]] | None = None
         self._read_manifest()
 
     # -- the manifest -------------------------------------------------------------------
@@ -133,7 +144,26 @@ class OutputFolder:
         self.files.add(rel)
         self._submit(_copy_if_changed, self.root / rel, source)
 
+    def start_worker(self) -> Worker:
+        """In a forked rendering process: keep this process's files, pages and writes, for the
+        parent to take in with merge() and write with its threads (the parent's writer threads
+        are not in a forked process, and file creation here is faster from many threads)."""
+        self.files, self.pages, self.counts = set(), {}, Counts()
+        self._deferred = []
+        return Worker(self.files, self.pages, self.counts, self._deferred)
+
+    def merge(self, worker: Worker) -> None:
+        """Take in what a rendering process did, and write what it rendered."""
+        self.files |= worker.files
+        self.pages.update(worker.pages)
+        self.counts.unchanged += worker.counts.unchanged
+        for call in worker.writes:
+            self._submit(*call)
+
     def _submit(self, *call: Any) -> None:
+        if self._deferred is not None:
+            self._deferred.append(call)
+            return
         self._pending.append(self._pool.submit(*call))
         while len(self._pending) > QUEUE:
             self._count(self._pending.popleft())

@@ -7,6 +7,7 @@ page-relative URLs that work from file:// and from any sub-path.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -112,12 +113,18 @@ def root_of(path: str) -> str:
     return "../" * path.count("/")
 
 
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_./-]*")
+
+
 def link(target: str, root: str) -> str:
     """A site-relative target as a link from a page whose way to the root is root.
 
     Folders get an explicit index.html, because file:// does not serve it for a folder.
     Absolute URLs, fragments and queries alone are left as they are.
     """
+    if _PLAIN_PATH.fullmatch(target) and not target.startswith("/"):
+        # The common case (slugs, topic keys): nothing to quote, no scheme, no fragment.
+        return root + (target + "index.html" if target == "" or target.endswith("/") else target)
     if not is_relative_url(target):
         return target
     cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))

@@ -9,7 +9,10 @@ kept in the output folder. Nothing else in that folder is ever deleted.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+import multiprocessing as mp
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,7 +31,7 @@ from newscli.config import Site
 from newscli.errors import UsageError, WriteError
 from newscli.export import feeds, markdown, pages, urls
 from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
-from newscli.export.output import OutputFolder
+from newscli.export.output import OutputFolder, Worker
 from newscli.export.pages import (
     ARCHIVE_PATH,
     PATH_SAFE,
@@ -479,6 +482,78 @@ def export_site(
     return report
 
 
+# Pages to render before a process per core pays for itself.
+PARALLEL_FROM = 400
+CHUNK = 64
+_WORK: tuple[SiteBuilder, list[Callable[[], None]]] | None = None
+
+
+@dataclass
+class Rendered:
+    """What one rendering process did with a chunk of steps, for the parent to take in."""
+
+    output: Worker
+    page_count: int
+    warnings: list[tuple[int, list[str]]]
+    assets: dict[str, Path]
+
+
+def _render_chunk(indices: range) -> Rendered:
+    """In a forked process: run some steps of the plan; the parent writes what they render."""
+    assert _WORK is not None
+    builder, steps = _WORK
+    output = builder.out.start_worker()
+    builder.report.pages = 0
+    builder.assets = {}
+    warnings = []
+    for index in indices:
+        before = len(builder.report.warnings)
+        steps[index]()
+        warnings.append((index, builder.report.warnings[before:]))
+        del builder.report.warnings[before:]
+    return Rendered(output, builder.report.pages, warnings, builder.assets)
+
+
+def render_steps(
+    builder: SiteBuilder, steps: list[Callable[[], None]], progress: Progress | None
+) -> None:
+    """Run every step of the plan: on every core for a big site, in order otherwise.
+
+    The result is the same either way: each page is its own file, and warnings are put back
+    in plan order.
+    """
+    cores = os.cpu_count() or 1
+    if len(steps) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
+        for done, step in enumerate(steps, 1):
+            step()
+            if progress is not None:
+                progress(done, len(steps))
+        return
+    global _WORK
+    _WORK = (builder, steps)
+    chunks = [range(start, min(start + CHUNK, len(steps))) for start in range(0, len(steps), CHUNK)]
+    warnings: list[tuple[int, list[str]]] = []
+    done = 0
+    # Keep the collector away from what the workers inherit: it would touch, and so copy,
+    # every page of memory the parent has.
+    gc.freeze()
+    try:
+        with mp.get_context("fork").Pool(cores) as pool:
+            for rendered in pool.imap_unordered(_render_chunk, chunks):
+                builder.out.merge(rendered.output)
+                builder.report.pages += rendered.page_count
+                builder.assets.update(rendered.assets)
+                warnings.extend(rendered.warnings)
+                done += sum(1 for _ in rendered.warnings)
+                if progress is not None:
+                    progress(done, len(steps))
+    finally:
+        _WORK = None
+        gc.unfreeze()
+    for _, found in sorted(warnings, key=lambda item: item[0]):
+        builder.report.warnings.extend(found)
+
+
 def build(
     builder: SiteBuilder,
     now: dt.datetime,
@@ -499,10 +574,7 @@ def build(
         topic_path=urls.topic_path,
     )
     steps = list(builder.plan(site_map))
-    for done, step in enumerate(steps, 1):
-        step()
-        if progress is not None:
-            progress(done, len(steps))
+    render_steps(builder, steps, progress)
     if builder.feeds:
         builder.write_feeds(site_map)
         builder.write_sitemap(site_map)
