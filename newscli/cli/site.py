@@ -10,15 +10,18 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from newscli.cli.common import RootOption, env, open_newsroom, report_skipped, warn
 from newscli.errors import NewsError, UsageError
-from newscli.newsroom import Newsroom
+
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
+
+    from newscli.newsroom import Newsroom
 
 PUBLIC = "public"
 
@@ -54,6 +57,8 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _open(root: Path | None, base_url: str | None) -> Newsroom:
+    from newscli.newsroom import Newsroom
+
     newsroom = open_newsroom(root)
     if base_url is not None:
         if not base_url.startswith(("https://", "http://")):
@@ -114,18 +119,19 @@ def export_html(
     build(newsroom, target, drafts, future, shown)
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Serves the built site; logs one short line per request on stderr."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
-
-
 def make_server(folder: Path, port: int) -> ThreadingHTTPServer:
     """An HTTP server for folder on 127.0.0.1 only (port 0 picks a free one)."""
+    import http.server
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        """Serves the built site; logs one short line per request on stderr."""
+
+        def log_message(self, format: str, *args: object) -> None:
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
     handler = functools.partial(QuietHandler, directory=str(folder))
     try:
-        return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
         raise NewsError(
             f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (try --port {port + 1})"
