@@ -13,6 +13,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from html.parser import HTMLParser
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -760,13 +761,13 @@ def test_serve_command_builds_then_serves_until_interrupted(
 ) -> None:
     served: list[Path] = []
 
-    def stop(self: site_cli.ThreadingHTTPServer) -> None:
+    def stop(self: ThreadingHTTPServer) -> None:
         folder = Path(self.RequestHandlerClass.keywords["directory"])  # type: ignore[attr-defined]
         served.append(folder)
         assert (folder / "index.html").is_file()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(site_cli.ThreadingHTTPServer, "serve_forever", stop)
+    monkeypatch.setattr(ThreadingHTTPServer, "serve_forever", stop)
     result = invoke("serve", "--port", "0")
     assert result.exit_code == 0, result.stderr
     assert "Serving the site at http://127.0.0.1:" in result.stderr
