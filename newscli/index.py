@@ -48,7 +48,9 @@ CREATE TABLE IF NOT EXISTS article (
     topic_names TEXT,
     haystack TEXT
 );
-CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path);
+CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path, error);
+CREATE INDEX IF NOT EXISTS article_stat ON article (path, mtime_ns, size);
+CREATE INDEX IF NOT EXISTS article_broken ON article (path) WHERE error IS NOT NULL;
 """
 
 
@@ -189,10 +191,10 @@ class Index:
     def refresh(self) -> None:
         """Bring the index up to date with the files: a stat walk, re-reading only what changed."""
         db = self.open()
-        on_disk: dict[str, tuple[Path, os.stat_result]] = {}
-        for rel, entry in self.newsroom.walk():
+        on_disk: dict[str, tuple[str, os.stat_result]] = {}
+        for rel, entry in self.newsroom.walk(ordered=False):
             try:
-                on_disk[rel] = (Path(entry.path), entry.stat())
+                on_disk[rel] = (entry.path, entry.stat())
             except OSError:
                 continue
         known = {
@@ -212,7 +214,7 @@ class Index:
             db.executemany("DELETE FROM article WHERE path = ?", [(rel,) for rel in gone])
             db.executemany(
                 "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._rows([(on_disk[rel][0], rel, on_disk[rel][1]) for rel in stale]),
+                self._rows([(Path(on_disk[rel][0]), rel, on_disk[rel][1]) for rel in stale]),
             )
             db.execute("COMMIT")
         except BaseException:

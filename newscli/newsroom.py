@@ -157,8 +157,9 @@ class Newsroom:
     def relative(self, path: Path) -> PurePosixPath:
         return PurePosixPath(path.relative_to(self.root).as_posix())
 
-    def walk(self) -> Iterator[tuple[str, os.DirEntry[str]]]:
-        """Every *.md file under articles/ as (newsroom-relative path, dir entry), in a stable order.
+    def walk(self, ordered: bool = True) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        """Every *.md file under articles/ as (newsroom-relative path, dir entry), in a stable
+        order unless ordered is False (the index does not need one).
 
         Hidden files and folders (temporary files of atomic writes among them) are passed over;
         symlinked folders are not followed.
@@ -166,7 +167,8 @@ class Newsroom:
 
         def entries(folder: str, rel: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
             try:
-                listing = sorted(os.scandir(folder), key=lambda e: e.name)
+                with os.scandir(folder) as scan:
+                    listing = sorted(scan, key=lambda e: e.name) if ordered else list(scan)
             except OSError:
                 return
             for entry in listing:
