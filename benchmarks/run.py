@@ -206,25 +206,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10_000, help="number of articles (default 10 000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument(
-        "--dir", type=Path, help="keep the generated newsroom here (reused if present)"
+        "--dir",
+        type=Path,
+        help="where the generated newsroom is kept and reused (default: ~/.cache/newscli-bench/)",
     )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    holder = None
-    if args.dir is None:
-        holder = tempfile.TemporaryDirectory(prefix="newscli-bench-")
-        root = Path(holder.name) / "newsroom"
-    else:
-        root = args.dir
-    try:
-        if not (root / "articles").is_dir():
-            print(f"generating {args.n} articles in {root} …", file=sys.stderr)
-            generate(root, args.n, args.seed)
-        table, _ = report(figures(root, args.repeat), args.n)
-        print(table)
-    finally:
-        if holder is not None:
-            holder.cleanup()
+    root = args.dir or Path.home() / ".cache" / "newscli-bench" / f"n{args.n}-seed{args.seed}"
+    if not (root / "articles").is_dir():
+        print(f"generating {args.n} articles in {root} …", file=sys.stderr)
+        generate(root, args.n, args.seed)
+    table, _ = report(figures(root, args.repeat), args.n)
+    print(table)
     return 0
 
 
