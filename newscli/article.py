@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from newscli.slugs import clean_topic, is_valid_slug, topic_key
@@ -101,6 +101,19 @@ class Article:
 
     def with_topics(self, topics: list[str]) -> Article:
         return replace(self, topics=tuple(topics))
+
+
+class Tagged(Protocol):
+    """What topic bookkeeping needs of an article: an Article, or a row of the index."""
+
+    @property
+    def path(self) -> PurePosixPath | None: ...
+
+    @property
+    def topics(self) -> tuple[str, ...]: ...
+
+    @property
+    def published(self) -> bool: ...
 
 
 def first_paragraph(body: str) -> str:

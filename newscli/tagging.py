@@ -16,10 +16,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Protocol
 
 from newscli import frontmatter
-from newscli.article import Article, to_meta
+from newscli.article import Article, Tagged, to_meta
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
 from newscli.newsroom import Newsroom, decode, write_atomic
 from newscli.slugs import clean_topic, topic_key
@@ -197,19 +196,6 @@ def run(
             yield newsroom.relative(path), _change_file(newsroom, path, edit, dry_run)
         except NewsError as exc:
             yield newsroom.relative(path), exc
-
-
-class Tagged(Protocol):
-    """What topic bookkeeping needs of an article: an Article, or a row of the index."""
-
-    @property
-    def path(self) -> PurePosixPath | None: ...
-
-    @property
-    def topics(self) -> tuple[str, ...]: ...
-
-    @property
-    def published(self) -> bool: ...
 
 
 def files_with_topics(

@@ -1,6 +1,7 @@
 """The index in .newscli/ changes how fast `list` answers, never what it answers."""
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -151,3 +152,14 @@ def test_a_first_run_read_on_every_core_gives_the_same_answers(
         both(invoke, "--search", "socialtjänsten")[0]
         == both(invoke, "--search", "socialtjansten")[1]
     )
+
+
+def test_feeds_chosen_by_the_index_match_those_chosen_from_the_files(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    indexed = invoke("export", "rss", "--full", "-o", "-").stdout
+    assert (newsroom_path / ".newscli" / "index.sqlite").is_file()
+    shutil.rmtree(newsroom_path / ".newscli")
+    (newsroom_path / ".newscli").write_text("not a folder: the index cannot be used")
+    assert invoke("export", "rss", "--full", "-o", "-").stdout == indexed
+    assert "<title>Förbättrad ekonomisk prognos" in indexed

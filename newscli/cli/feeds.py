@@ -37,19 +37,25 @@ def export_feed(
             raise UsageError(f"--base-url must start with https:// or http://, not {base_url!r}")
         site = replace(site, base_url=base_url)
     feeds.require_base_url(site)  # before reading every article
-    articles = newsroom.scan().articles
-    report_skipped(newsroom)
+    from newscli.index import newest_articles, topic_rows
+    from newscli.query import Filters
+
     name = None
     if topic is not None:
-        name = feeds.topic_name(articles, topic)
+        rows = topic_rows(newsroom)
+        name = feeds.topic_name(rows, topic)
         if name is None:
-            known = sorted({t for a in articles for t in a.topics})
+            known = sorted({t for row in rows for t in row.topics})
             close = difflib.get_close_matches(topic, known, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise NewsError(f"no article has the topic {topic!r}{hint}")
-    chosen = feeds.feed_articles(
-        articles, env.now(site.tz), topic=name, limit=limit, drafts=drafts, future=future
+    wanted = Filters(
+        topics=(name,) if name else (),
+        status=None if drafts else "published",
+        until=None if future else env.now(site.tz),
     )
+    chosen = newest_articles(newsroom, wanted, limit)
+    report_skipped(newsroom)
     spec = feeds.feed_spec(site, kind, topic=name, full=full)
     text = feeds.render_feed(chosen, site, spec, newsroom.asset)
     count = f"{len(chosen)} {'story' if len(chosen) == 1 else 'stories'}"

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from html import escape as html_escape
-from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -18,13 +17,12 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it.common.normalize_url import normalizeLink
 
-from newscli.article import Article
+from newscli.article import Article, Tagged
 from newscli.config import Site
 from newscli.errors import ConfigError
 from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.export.urls import article_path, topic_path
 from newscli.labels import label
-from newscli.query import Filters, matches, publishable
 from newscli.slugs import topic_key
 
 FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
@@ -97,7 +95,7 @@ def feed_spec(site: Site, kind: str, *, topic: str | None = None, full: bool = F
     return FeedSpec(kind=kind, feed_url=url, title=feed_title(site, topic), full=full)
 
 
-def topic_name(articles: Iterable[Article], topic: str) -> str | None:
+def topic_name(articles: Iterable[Tagged], topic: str) -> str | None:
     """The spelling the newsroom uses for a topic (the first one found), or None if unused."""
     key = topic_key(topic)
     for article in articles:
@@ -105,24 +103,6 @@ def topic_name(articles: Iterable[Article], topic: str) -> str | None:
             if topic_key(name) == key:
                 return name
     return None
-
-
-def feed_articles(
-    articles: Iterable[Article],
-    now: dt.datetime,
-    *,
-    topic: str | None = None,
-    limit: int | None = None,
-    drafts: bool = False,
-    future: bool = False,
-) -> list[Article]:
-    """What a feed shows: publishable articles (of one topic), newest first, at most limit."""
-    wanted = Filters(topics=(topic,) if topic else ())
-    # Lazily, so that a topic's feed stops looking once it has limit stories.
-    found = (
-        a for a in publishable(articles, now, drafts=drafts, future=future) if matches(a, wanted)
-    )
-    return list(found if limit is None else islice(found, limit))
 
 
 # -- the parts of an item every format shares ---------------------------------------
