@@ -128,6 +128,13 @@ class OutputFolder:
         self.pages[rel] = PageRecord(key, len(data), assets, missing)
         self.write(rel, data)
 
+    def keep(self, rel: str) -> None:
+        """Leave a page as the last export wrote it (its input broke meanwhile), if it is there."""
+        if (self.root / rel).is_file():
+            self.files.add(rel)
+            if rel in self.previous_pages:
+                self.pages[rel] = self.previous_pages[rel]
+
     def forget(self, rel: str) -> None:
         """Undo unchanged_page: the page is rendered after all."""
         del self.pages[rel]

@@ -42,6 +42,9 @@ class Story:
     image: str | None  # site-relative path or absolute URL of the photo; None: no photo shown
     draft: bool
     future: bool
+    # The file's mtime and size: the body is not held in memory (it is read when the page is
+    # rendered), so this is what tells that it changed.
+    stamp: tuple[int, int] = (0, 0)
 
     @property
     def preview(self) -> bool:

@@ -28,7 +28,7 @@ from markupsafe import escape
 from newscli import __version__, labels
 from newscli.article import Article
 from newscli.config import Site
-from newscli.errors import UsageError, WriteError
+from newscli.errors import ArticleError, UsageError, WriteError
 from newscli.export import feeds, markdown, pages, urls
 from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.export.output import OutputFolder, Worker
@@ -47,9 +47,10 @@ from newscli.export.pages import (
     link,
     root_of,
 )
+from newscli.index import catalog
 from newscli.labels import label, long_date, month_name
 from newscli.newsroom import ARTICLES, Newsroom
-from newscli.query import publishable
+from newscli.query import Filters, publishable
 
 TEMPLATES = "templates"
 _PACKAGE = Path(__file__).resolve().parent
@@ -250,6 +251,11 @@ class SiteBuilder:
                 )
                 continue
             seen[path] = article
+            try:
+                stat = (self.newsroom.root / str(article.path)).stat()
+                stamp = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                stamp = (0, 0)
             stories.append(
                 Story(
                     article=article,
@@ -259,6 +265,7 @@ class SiteBuilder:
                     image=self.photo(article),
                     draft=not article.published,
                     future=article.date > now,
+                    stamp=stamp,
                 )
             )
         return stories
@@ -340,11 +347,18 @@ class SiteBuilder:
             self.out.forget(rel)
         root = root_of(story.path)
         found = Found()
-        if story.article.teaser is not None:
-            lead = f"<p>{escape(story.article.teaser)}</p>" if story.article.teaser else ""
+        try:
+            # The listing held the story without its body; the page needs all of it.
+            article = self.newsroom.load(self.newsroom.root / str(story.article.path))
+        except ArticleError as exc:
+            self.report.warnings.append(f"{exc}; its page was not rendered again")
+            self.out.keep(rel)
+            return
+        if article.teaser is not None:
+            lead = f"<p>{escape(article.teaser)}</p>" if article.teaser else ""
         else:
-            lead = self.markdown(story, story.article.lead, root, found).strip()
-        body = self.markdown(story, story.article.story, root, found)
+            lead = self.markdown(story, article.lead, root, found).strip()
+        body = self.markdown(story, article.story, root, found)
         og_image = None
         if story.image is not None and (self.site.base_url or not is_relative_url(story.image)):
             og_image = absolute_url(self.site.base_url, story.image)
@@ -564,7 +578,8 @@ def build(
 ) -> None:
     """Scan, plan and render the site, then write what is not a page and finish the folder."""
     newsroom, report = builder.newsroom, builder.report
-    scanned = newsroom.scan().articles
+    # From the index: every story's front matter and lead, without its body (read per page).
+    scanned = catalog(newsroom, Filters(), None).articles
     articles = publishable(scanned, now, drafts=drafts, future=future)
     stories = builder.stories(articles, now)
     site_map = build_site_map(
