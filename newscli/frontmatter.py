@@ -71,7 +71,82 @@ def parse(text: str) -> tuple[dict[str, Any], str, Split]:
         line = parts.toml_first_line + int(found.group(1)) - 1 if found else 1
         message = _TOML_LINE.sub("", str(exc)).strip()
         raise FrontMatterError(f"broken TOML front matter: {message}", line) from None
+    except RecursionError:
+        # tomllib recurses once per nested array or inline table.
+        line = parts.toml_first_line + _deep_line(parts.toml) - 1
+        raise FrontMatterError(TOO_DEEP, line) from None
+    for key, value in meta.items():
+        if nesting(value) > MAX_NESTING:
+            raise FrontMatterError(TOO_DEEP, definition_line(parts, key))
     return meta, parts.body, parts
+
+
+# Arrays and tables inside each other: an article needs two levels, and everything that
+# walks a value (JSON, the index, templates, TOML writers) recurses once per level.
+MAX_NESTING = 32
+TOO_DEEP = (
+    f"front matter is nested more than {MAX_NESTING} levels deep (arrays or tables in each other)"
+)
+
+
+def nesting(value: Any) -> int:
+    """How deep tables and arrays are nested in value (0 for a plain value); no recursion."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if children is None:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_NESTING:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def definition_line(parts: Split, key: str) -> int:
+    """The file line where a top-level key is set, in a table header too, or the first line."""
+    name = rf"(?:{re.escape(key)}|\"{re.escape(key)}\")"
+    pattern = re.compile(rf"^\s*(?:\[+\s*{name}\s*[.\]]|{name}\s*[.=])")
+    for offset, line in enumerate(parts.toml.splitlines()):
+        if pattern.match(line):
+            return parts.toml_first_line + offset
+    return parts.toml_first_line
+
+
+def _deep_line(toml: str) -> int:
+    """The TOML line where brackets and braces nest deeper than MAX_NESTING, skipping strings
+    and comments; only used once tomllib has given up, so speed does not matter."""
+    depth, line, at = 0, 1, 0
+    while at < len(toml):
+        char = toml[at]
+        if char == "\n":
+            line += 1
+        elif char == "#":
+            at = toml.find("\n", at)
+            at = len(toml) if at < 0 else at
+            continue
+        elif char in "\"'":
+            quote = char * 3 if toml.startswith(char * 3, at) else char
+            end = at + len(quote)
+            while end < len(toml) and not toml.startswith(quote, end):
+                if len(quote) == 1 and toml[end] == "\n":
+                    break
+                end += 2 if char == '"' and toml[end] == "\\" else 1
+            line += toml.count("\n", at, end)
+            at = end + len(quote) if toml.startswith(quote, end) else end
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        at += 1
+    return 1
 
 
 def dump(meta: dict[str, Any], body: str) -> str:
