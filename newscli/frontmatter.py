@@ -77,7 +77,7 @@ def parse(text: str) -> tuple[dict[str, Any], str, Split]:
         raise FrontMatterError(TOO_DEEP, line) from None
     for key, value in meta.items():
         if nesting(value) > MAX_NESTING:
-            raise FrontMatterError(TOO_DEEP, definition_line(parts, key))
+            raise FrontMatterError(TOO_DEEP, key_line(parts, key))
     return meta, parts.body, parts
 
 
@@ -105,16 +105,6 @@ def nesting(value: Any) -> int:
             break
         stack.extend((child, depth + 1) for child in children)
     return deepest
-
-
-def definition_line(parts: Split, key: str) -> int:
-    """The file line where a top-level key is set, in a table header too, or the first line."""
-    name = rf"(?:{re.escape(key)}|\"{re.escape(key)}\")"
-    pattern = re.compile(rf"^\s*(?:\[+\s*{name}\s*[.\]]|{name}\s*[.=])")
-    for offset, line in enumerate(parts.toml.splitlines()):
-        if pattern.match(line):
-            return parts.toml_first_line + offset
-    return parts.toml_first_line
 
 
 def _deep_line(toml: str) -> int:
@@ -155,13 +145,16 @@ def dump(meta: dict[str, Any], body: str) -> str:
 
 
 def key_line(parts: Split, key: str) -> int:
-    """The file line where a top-level key is set, or the first front-matter line."""
-    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    """The file line where a top-level key is set (`key =`, `key.x =`, or a `[key]` header),
+    or the first front-matter line."""
+    name = rf"(?:{re.escape(key)}|\"{re.escape(key)}\")"
+    assignment = re.compile(rf"^\s*{name}\s*[.=]")
+    header = re.compile(rf"^\s*\[+\s*{name}\s*[.\]]")
+    in_table = False
     for offset, line in enumerate(parts.toml.splitlines()):
-        if _HEADER.match(line):
-            break
-        if pattern.match(line):
+        if header.match(line) or (not in_table and assignment.match(line)):
             return parts.toml_first_line + offset
+        in_table = in_table or bool(_HEADER.match(line.lstrip()))
     return parts.toml_first_line
 
 
