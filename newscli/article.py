@@ -134,6 +134,15 @@ def _as_datetime(value: Any, tz: ZoneInfo) -> dt.datetime | None:
     return None
 
 
+def _in_range(value: dt.datetime) -> bool:
+    """True when the moment can be written in UTC, as feeds and sorting need (years 1–9999)."""
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError:
+        return False
+    return True
+
+
 def _text(
     meta: dict[str, Any], key: str, problems: list[Problem], *, required: bool = False
 ) -> str:
@@ -183,17 +192,19 @@ def from_meta(
     dates: dict[str, dt.datetime | None] = {}
     for key in ("date", "updated"):
         raw = meta.get(key)
-        dates[key] = _as_datetime(raw, tz)
+        value = dates[key] = _as_datetime(raw, tz)
         if raw is None:
             if key == "date":
                 problems.append(Problem(key, "missing required field 'date'"))
-        elif dates[key] is None:
+        elif value is None:
             problems.append(
                 Problem(
                     key,
                     f"'{key}' must be a TOML date-time like 2021-11-23T14:00:00+01:00, not {raw!r}",
                 )
             )
+        elif not _in_range(value):
+            problems.append(Problem(key, f"'{key}' {raw} is out of range (years 1–9999 in UTC)"))
     status = meta.get("status", "draft")
     if status not in STATUSES:
         problems.append(Problem("status", f"unknown status {status!r} (use draft or published)"))
