@@ -174,6 +174,9 @@ def _table(
         if name in value and not isinstance(value[name], str):
             problems.append(Problem(key, f"'{key}.{name}' must be a string"))
             return None
+        if name in value and _CONTROL.search(value[name]):
+            problems.append(Problem(key, f"'{key}.{name}' contains control characters"))
+            return None
     return value
 
 

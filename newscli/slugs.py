@@ -62,9 +62,14 @@ def topic_key(topic: str) -> str:
     return f"topic-{digest[:10]}"
 
 
+# Control characters str.split() does not already treat as white space.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
 def clean_topic(topic: str) -> str:
-    """The display form of a topic as typed, without stray or doubled white space."""
-    return " ".join(topic.split())
+    """The display form of a topic as typed, without stray or doubled white space, and
+    without control characters (a terminal would obey them, a feed reader refuse them)."""
+    return " ".join(_CONTROL.sub("", topic).split())
 
 
 # The combining-mark blocks of Unicode: what is left of an accent after NFKD decomposition.
