@@ -16,6 +16,9 @@ REQUIRED = ("id", "title", "slug", "date")
 # Canonical key order for rewrites; keys newscli does not know follow, in their own order.
 KEY_ORDER = ("id", "title", "slug", "date", "updated", "status", "author", "topics", "teaser")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every topic gets a page listing its stories, each with all its topics: a story with
+# thousands of topics would make the site grow with the square of that number.
+MAX_TOPICS = 100
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,10 @@ def from_meta(
     if not isinstance(topics_raw, list) or not all(isinstance(t, str) for t in topics_raw):
         problems.append(Problem("topics", "'topics' must be a list of strings"))
         topics_raw = []
+    elif len(topics_raw) > MAX_TOPICS:
+        problems.append(
+            Problem("topics", f"'topics' has {len(topics_raw)} topics; at most {MAX_TOPICS}")
+        )
     teaser = _text(meta, "teaser", problems) if "teaser" in meta else None
     image_table = _table(meta, "image", ("src", "alt", "caption", "credit"), problems)
     if image_table is not None and not image_table.get("src"):
