@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newscli.errors import ConfigError
 
 CONFIG_NAME = "newscli.toml"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 LANGUAGES = ("sv", "en")
 
 
@@ -26,9 +30,29 @@ class Site:
     allow_html: bool = False
     default_author: str = ""
 
+    def __post_init__(self) -> None:
+        # Checked here, not only in load_site: --base-url replaces it on the command line.
+        if self.base_url and not is_site_url(self.base_url):
+            raise ConfigError(
+                "base_url must be an http(s) address with a host, like "
+                f"https://www.example.se/aktuellt/, not {self.base_url!r}"
+            )
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def is_site_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host and nothing a link cannot hold."""
+    if _CONTROL_OR_SPACE.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
@@ -51,6 +75,8 @@ def _expect(table: dict[str, Any], key: str, kind: type, path: Path) -> Any:
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(f"{key} must be a {kind.__name__}, not {value!r}", path)
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ConfigError(f"{key} contains control characters: {value!r}", path)
     return value
 
 
@@ -58,13 +84,19 @@ def load_site(root: Path) -> Site:
     """Read newscli.toml at the newsroom root; a missing file means all defaults."""
     path = root / CONFIG_NAME
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors start the file with a byte order mark.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return Site()
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"broken TOML: {exc}", path) from None
+    except RecursionError:
+        raise ConfigError("broken TOML: arrays or tables nested too deeply", path) from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"cannot read: {reason}", path) from None
     site = data.get("site", {})
     defaults = data.get("defaults", {})
     if not isinstance(site, dict) or not isinstance(defaults, dict):
@@ -85,7 +117,10 @@ def load_site(root: Path) -> Site:
     author = _expect(defaults, "author", str, path)
     if author is not None:
         values["default_author"] = author
-    result = Site(**values)
+    try:
+        result = Site(**values)
+    except ConfigError as exc:
+        raise ConfigError(exc.message, path) from None
     if result.language not in LANGUAGES:
         raise ConfigError(
             f"language must be one of {', '.join(LANGUAGES)}, not {result.language!r}", path
@@ -94,8 +129,4 @@ def load_site(root: Path) -> Site:
         result.tz  # noqa: B018 - validates the name now rather than at first use
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown timezone {result.timezone!r}", path) from None
-    if result.base_url and not result.base_url.startswith(("https://", "http://")):
-        raise ConfigError(
-            f"base_url must start with https:// or http://, not {result.base_url!r}", path
-        )
     return result
