@@ -283,16 +283,25 @@ def dedupe_topics(topics: list[str]) -> list[str]:
     return result
 
 
+def _writable(moment: dt.datetime) -> dt.datetime:
+    """The moment as TOML can write it: an offset with seconds (a zone's local mean time
+    before about 1900, such as +01:12:12) has no TOML form, so such a moment is kept in UTC."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return moment.astimezone(dt.UTC)
+    return moment
+
+
 def to_meta(article: Article) -> dict[str, Any]:
     """The front matter of an article in canonical key order, unknown keys kept."""
     meta: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
         "slug": article.slug,
-        "date": article.date,
+        "date": _writable(article.date),
     }
     if article.updated is not None:
-        meta["updated"] = article.updated
+        meta["updated"] = _writable(article.updated)
     meta["status"] = article.status
     if article.author:
         meta["author"] = article.author
