@@ -232,8 +232,12 @@ class Newsroom:
         candidates = [Path(ref)] if Path(ref).is_absolute() else [Path.cwd() / ref, self.root / ref]
         articles = self.articles_dir.resolve()
         for candidate in candidates:
-            resolved = candidate.resolve()
-            if resolved.is_file() and resolved.is_relative_to(articles):
+            try:
+                resolved = candidate.resolve()
+                found = resolved.is_file() and resolved.is_relative_to(articles)
+            except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+                continue
+            if found:
                 return self.root / ARTICLES / resolved.relative_to(articles)
         return None
 
