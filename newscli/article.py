@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
@@ -288,7 +289,8 @@ def _writable(moment: dt.datetime) -> dt.datetime:
     before about 1900, such as +01:12:12) has no TOML form, so such a moment is kept in UTC."""
     offset = moment.utcoffset()
     if offset is not None and offset.seconds % 60:
-        return moment.astimezone(dt.UTC)
+        with contextlib.suppress(OverflowError):  # year 1: from_meta refuses it anyway
+            return moment.astimezone(dt.UTC)
     return moment
 
 

@@ -321,8 +321,17 @@ class Newsroom:
             folder = self.articles_dir / f"{article.date.year:04d}" / f"{article.date.month:02d}"
             target = folder / f"{slug}.md"
             assert target.resolve().is_relative_to(self.articles_dir.resolve())
-            folder.mkdir(parents=True, exist_ok=True)
             text = frontmatter.dump(to_meta(article), article.body)
+            try:  # never write a file that would not read back as this article
+                parse_article(text, self.site, self.relative(target))
+            except ArticleError as exc:
+                raise UsageError(f"the new article would not be valid: {exc.message}") from None
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WriteError(
+                    f"cannot create the folder: {exc.strerror or exc}", folder
+                ) from None
             try:
                 write_atomic(target, text.encode("utf-8"), exclusive=True)
             except FileExistsError:
@@ -395,6 +404,11 @@ def new_draft(
         raise UsageError("a title is required")
     if image is None and (caption or credit):
         raise UsageError("--caption and --credit describe an --image; give one")
+    if date is not None:
+        try:
+            date.astimezone(dt.UTC)
+        except OverflowError:
+            raise UsageError(f"the date {date.isoformat()} is out of range") from None
     text = body.strip("\n")
     return Article(
         id=str(uuid.uuid4()),
