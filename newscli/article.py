@@ -326,6 +326,13 @@ def to_meta(article: Article) -> dict[str, Any]:
 
 
 def is_safe_relative(path: str) -> bool:
-    """True for a relative path that stays inside its folder (no '..', no absolute path)."""
+    """True for a relative path that stays inside its folder (no '..', no absolute path) and
+    that no browser reads as a URL (a ':' before the first '/' would make 'javascript:x.jpg'
+    a scheme)."""
     pure = PurePosixPath(path)
-    return not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
+    return (
+        not pure.is_absolute()
+        and ".." not in pure.parts
+        and "\\" not in path
+        and ":" not in path.split("/", 1)[0]
+    )
