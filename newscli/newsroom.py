@@ -91,7 +91,12 @@ def write_atomic(
             mode = path.stat().st_mode & 0o7777
         except FileNotFoundError:
             mode = 0o666 & ~_UMASK
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # a read-only or full folder
+        raise WriteError(
+            f"could not write: {exc.strerror or exc}; the file is unchanged", path
+        ) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -113,6 +118,9 @@ def write_atomic(
         raise WriteError(
             f"could not write: {exc.strerror or exc}; the file is unchanged", path
         ) from None
+    except BaseException:  # Ctrl+C mid-write: no temporary file left behind
+        tmp.unlink(missing_ok=True)
+        raise
     if not durable:
         return
     with contextlib.suppress(OSError):
