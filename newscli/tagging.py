@@ -178,7 +178,10 @@ def _change_file(newsroom: Newsroom, path: Path, edit: TopicEdit, dry_run: bool)
         if path.read_bytes() != data:
             time.sleep(0.01)
             continue
-        write_atomic(path, new_text.encode("utf-8"))
+        try:
+            write_atomic(path, new_text.encode("utf-8"))
+        except WriteError as exc:  # named like every other file of the run
+            raise WriteError(exc.message, rel) from None
         return change
     raise WriteError("the file keeps changing on disk; not changed", rel)
 

@@ -20,7 +20,7 @@ from newscli.cli.stories import (
     UntilOption,
     build_filters,
 )
-from newscli.errors import ExitStatus, NewsError, UsageError
+from newscli.errors import ExitStatus, NewsError, UsageError, WriteError
 
 if TYPE_CHECKING:
     from newscli import tagging
@@ -64,14 +64,17 @@ def _number(n: int) -> str:
 
 
 def summary(report: tagging.Report, unchanged_as: str) -> str:
-    """`2 980 articles changed, 20 already tagged, 3 skipped (broken)`."""
+    """`2 980 articles changed, 20 already tagged, 3 skipped (broken), 1 not written`."""
     verb = "would change" if report.dry_run else "changed"
     noun = "article" if len(report.changed) == 1 else "articles"
     parts = [f"{_number(len(report.changed))} {noun} {verb}"]
     if report.unchanged:
         parts.append(f"{_number(len(report.unchanged))} {unchanged_as}")
-    if report.skipped:
-        parts.append(f"{_number(len(report.skipped))} skipped (broken)")
+    failed = sum(isinstance(e, WriteError) for e in report.skipped)
+    if len(report.skipped) > failed:
+        parts.append(f"{_number(len(report.skipped) - failed)} skipped (broken)")
+    if failed:
+        parts.append(f"{_number(failed)} not written")
     return ", ".join(parts)
 
 
