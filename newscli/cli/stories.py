@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newscli.cli.common import RootOption, env, open_newsroom, report_skipped, warn
-from newscli.errors import ArticleError, ExitStatus, NewsError, UsageError
+from newscli.errors import ArticleError, ExitStatus, NewsError, UsageError, WriteError
 
 if TYPE_CHECKING:
     from newscli.newsroom import Newsroom
@@ -267,16 +267,24 @@ def show(
 # -- edit, check --------------------------------------------------------------------
 
 
-def _rescue(newsroom: Newsroom, name: str, text: str) -> Path:
-    """Keep text the user wrote that could not be saved, where they can find it."""
+def _rescue(newsroom: Newsroom, name: str, data: bytes) -> Path:
+    """Keep what the user wrote that could not be saved, byte for byte, where they can find
+    it: in .newscli/rescued/, or in the system's temporary folder if that cannot be written."""
     from newscli.newsroom import write_atomic
 
+    stem = Path(name).stem
     folder = newsroom.root / ".newscli" / "rescued"
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = env.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    target = folder / f"{Path(name).stem}-{stamp}.md"
-    write_atomic(target, text.encode("utf-8"))
-    return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{stem}-{stamp}.md"
+        write_atomic(target, data)
+        return target
+    except (OSError, NewsError):
+        fd, elsewhere = tempfile.mkstemp(prefix=f"newscli-{stem}-{stamp}-", suffix=".md")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return Path(elsewhere)
 
 
 def edit_file(newsroom: Newsroom, path: Path) -> None:
@@ -302,17 +310,21 @@ def edit_file(newsroom: Newsroom, path: Path) -> None:
                     "Open the editor again?", default=True
                 ):
                     continue
-                kept = _rescue(newsroom, path.name, data.decode("utf-8", errors="surrogateescape"))
+                kept = _rescue(newsroom, path.name, data)
                 raise NewsError(
                     f"not saved: the article is not valid; your text is kept in {kept}", rel
                 ) from None
             if path.read_bytes() != original:
-                kept = _rescue(newsroom, path.name, data.decode("utf-8"))
+                kept = _rescue(newsroom, path.name, data)
                 raise NewsError(
                     f"changed on disk while you edited; not saved, your version is kept in {kept}",
                     rel,
                 )
-            write_atomic(path, data)
+            try:
+                write_atomic(path, data)
+            except WriteError as exc:
+                kept = _rescue(newsroom, path.name, data)
+                raise NewsError(f"{exc.message}; your version is kept in {kept}", rel) from None
             typer.echo(str(rel))
             return
 
