@@ -193,9 +193,26 @@ class Newsroom:
         """Every *.md file under articles/, in a stable order."""
         return [Path(entry.path) for _, entry in self.walk()]
 
+    def refuse_links_out(self, path: Path) -> None:
+        """ArticleError for a symbolic link that leads out of articles/: newscli never reads,
+        publishes or writes through one (it could name any file the user may read)."""
+        if not path.is_symlink():
+            return
+        try:
+            inside = path.resolve(strict=True).is_relative_to(self.articles_dir.resolve())
+        except (OSError, RuntimeError):
+            raise ArticleError(
+                "is a symbolic link that leads nowhere", self.relative(path), 1
+            ) from None
+        if not inside:
+            raise ArticleError(
+                "is a symbolic link to a file outside articles/; not read", self.relative(path), 1
+            )
+
     def read(self, path: Path) -> tuple[bytes, Article]:
         """The bytes of a file and the article they hold; ArticleError if either is bad."""
         rel = self.relative(path)
+        self.refuse_links_out(path)
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -355,6 +372,7 @@ class Newsroom:
         for path in self.article_files():
             rel = self.relative(path)
             try:
+                self.refuse_links_out(path)
                 text = decode(path.read_bytes(), rel)
                 meta, body, parts = frontmatter.parse(text)
             except ArticleError as exc:

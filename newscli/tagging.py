@@ -178,8 +178,8 @@ def _change_file(newsroom: Newsroom, path: Path, edit: TopicEdit, dry_run: bool)
         if path.read_bytes() != data:
             time.sleep(0.01)
             continue
-        try:
-            write_atomic(path, new_text.encode("utf-8"))
+        try:  # a symlink (read() has made sure it stays in articles/) keeps pointing there
+            write_atomic(path.resolve() if path.is_symlink() else path, new_text.encode("utf-8"))
         except WriteError as exc:  # named like every other file of the run
             raise WriteError(exc.message, rel) from None
         return change
