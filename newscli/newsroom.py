@@ -81,16 +81,23 @@ def write_atomic(
 
     The temporary file lives in the same folder, is flushed and fsynced, then renamed over
     the target (or hard-linked to it with exclusive=True, which fails if the target exists).
-    The target's permission bits are kept. durable=False skips the fsyncs: still atomic for
-    a crashed or killed process, but not proof against power loss; for exports, which the
-    next run can always write again.
+    The target's permission bits are kept, and a read-only target is refused. durable=False
+    skips the fsyncs: still atomic for a crashed or killed process, but not proof against
+    power loss; for exports, which the next run can always write again.
     """
     folder = path.parent
+    try:
+        current: int | None = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise WriteError(f"could not write: {exc.strerror or exc}", path) from None
+    read_only = current is not None and not (current & 0o222 and os.access(path, os.W_OK))
+    if read_only and not exclusive:
+        # Renaming over a read-only file works, but its owner made it read-only on purpose.
+        raise WriteError("the file is read-only; it is unchanged", path)
     if mode is None:
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
+        mode = current if current is not None else 0o666 & ~_UMASK
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:  # a read-only or full folder
