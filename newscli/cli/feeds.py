@@ -6,12 +6,15 @@ import difflib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from newscli.cli.common import RootOption, env, open_newsroom, report_skipped
 from newscli.errors import NewsError, UsageError
+
+if TYPE_CHECKING:
+    from newscli.newsroom import Newsroom
 
 PUBLIC = "public"
 
@@ -37,6 +40,8 @@ def export_feed(
             raise UsageError(f"--base-url must start with https:// or http://, not {base_url!r}")
         site = replace(site, base_url=base_url)
     feeds.require_base_url(site)  # before reading every article
+    if output not in (None, "-"):
+        check_output(newsroom, output)
     from newscli.index import newest_articles, topic_rows
     from newscli.query import Filters
 
@@ -72,6 +77,23 @@ def export_feed(
 
     written = write_if_changed(target, text.encode("utf-8"))
     typer.echo(f"Exported {count} to {shown}{'' if written else ' (unchanged)'}", err=True)
+
+
+def check_output(newsroom: Newsroom, output: str) -> None:
+    """Refuse a feed file that would replace a story or the settings (or cannot be a path)."""
+    from newscli.config import CONFIG_NAME
+    from newscli.newsroom import ARTICLES
+
+    try:
+        target = Path(output).resolve()
+        root = newsroom.root.resolve()
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--output {output!r} is not a usable path: {exc}") from None
+    if target.is_relative_to(root / ARTICLES) or target == root / CONFIG_NAME:
+        raise UsageError(
+            f"--output {output} is inside the newsroom's articles/ or is its {CONFIG_NAME}: "
+            "the feed would replace what newscli publishes from"
+        )
 
 
 OutputOption = Annotated[
