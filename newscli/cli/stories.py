@@ -41,6 +41,8 @@ def _read_body(body_file: str | None) -> str:
         raise UsageError(f"{body_file}: the body is not valid UTF-8") from None
     except OSError as exc:
         raise UsageError(f"{body_file}: cannot read the body: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL byte in the name
+        raise UsageError(f"{body_file!r}: cannot read the body: {exc}") from None
 
 
 def editor_command() -> list[str]:
