@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from newscli import frontmatter
 from newscli.article import Article, Tagged, to_meta
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
-from newscli.newsroom import Newsroom, decode, write_atomic
+from newscli.newsroom import Newsroom, decode, parse_article, write_atomic
 from newscli.slugs import clean_topic, topic_key
 
 TopicEdit = Callable[[Sequence[str]], list[str]]
@@ -170,10 +170,13 @@ def _change_file(newsroom: Newsroom, path: Path, edit: TopicEdit, dry_run: bool)
         if after == list(article.topics):
             return None
         change = Change(rel, article.topics, tuple(after))
+        new_text = rewrite_topics(decode(data, rel), article, after)
+        try:  # never write a file that would not read back (101 topics, say)
+            parse_article(new_text, newsroom.site, rel)
+        except ArticleError as exc:
+            raise ArticleError(f"not changed: {exc.message}", rel, exc.line) from None
         if dry_run:
             return change
-        text = decode(data, rel)
-        new_text = rewrite_topics(text, article, after)
         # Compare before replace: someone (an editor, not newscli) may have saved meanwhile.
         if path.read_bytes() != data:
             time.sleep(0.01)
