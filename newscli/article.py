@@ -38,7 +38,7 @@ class InvalidArticle(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     src: str
     alt: str = ""
@@ -47,14 +47,14 @@ class Image:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     name: str = ""
     url: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news story; extra holds the front-matter keys newscli does not know, untouched."""
 

@@ -28,7 +28,7 @@ WRITERS = 8
 QUEUE = 256
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageRecord:
     """What the last export knows of a page: its input key, size, and what rendering found."""
 

@@ -23,7 +23,7 @@ from newscli.slugs import topic_key
 PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicLink:
     """A topic as shown on a story: its display form and the path of its page."""
 
@@ -31,7 +31,7 @@ class TopicLink:
     path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     """An article as the site shows it."""
 
