@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import difflib
 import os
+import stat
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -87,11 +88,16 @@ def write_atomic(
     """
     folder = path.parent
     try:
-        current: int | None = path.stat().st_mode & 0o7777
+        status = path.stat()
     except FileNotFoundError:
         current = None
     except OSError as exc:
         raise WriteError(f"could not write: {exc.strerror or exc}", path) from None
+    else:
+        if not stat.S_ISREG(status.st_mode):
+            # Renaming over /dev/null or a pipe would replace the device with a file.
+            raise WriteError("is not a regular file (a folder, device or pipe); not replaced", path)
+        current = stat.S_IMODE(status.st_mode)
     read_only = current is not None and not (current & 0o222 and os.access(path, os.W_OK))
     if read_only and not exclusive:
         # Renaming over a read-only file works, but its owner made it read-only on purpose.
