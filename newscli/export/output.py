@@ -21,7 +21,7 @@ from newscli.errors import WriteError
 from newscli.newsroom import write_atomic
 
 MANIFEST = ".newscli-manifest.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: a page is [key, size, assets, missing], compact for 100 000 pages
 # Writes run in threads so that the fsync of one file overlaps the rendering of the next;
 # at most this many rendered files wait in memory for their turn.
 WRITERS = 8
@@ -218,24 +218,18 @@ class OutputFolder:
             "build": self.build,
             "files": sorted(self.files),
             "pages": {
-                rel: {
-                    "key": record.key,
-                    "size": record.size,
-                    "assets": list(record.assets),
-                    "missing": list(record.missing),
-                }
+                rel: [record.key, record.size, list(record.assets), list(record.missing)]
                 for rel, record in sorted(self.pages.items())
             },
         }
-        text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        text = json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
         write_if_changed(self.root / MANIFEST, text.encode("utf-8"))
 
 
 def _record(value: Any) -> PageRecord | None:
-    if not isinstance(value, dict):
+    if not isinstance(value, list) or len(value) != 4:
         return None
-    key, size = value.get("key"), value.get("size")
-    assets, missing = value.get("assets", []), value.get("missing", [])
+    key, size, assets, missing = value
     if not isinstance(key, str) or not isinstance(size, int):
         return None
     if not isinstance(assets, list) or not all(isinstance(a, str) for a in assets):
