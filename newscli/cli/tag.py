@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -213,72 +213,57 @@ def _waiting() -> None:
 TopicsArgument = Annotated[list[str], typer.Argument(help="Topics, as they should be written.")]
 
 
-@app.command()
-def add(
-    topics: TopicsArgument,
-    topic: FilterTopicOption = None,
-    author: AuthorOption = None,
-    status: StatusOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    article: ArticleOption = None,
-    stdin: StdinOption = False,
-    all: AllOption = False,
-    dry_run: DryRunOption = False,
-    format: FormatOption = ReportFormat.text,
-    root: RootOption = None,
-) -> None:
-    """Add topics to the selected articles (filters like `list`, --article, --stdin or --all)."""
-    from newscli import tagging
+def _selection_command(verb: str, doc: str) -> Callable[..., None]:
+    """`tag add` or `tag remove`: the same selection options, a different change."""
 
-    newsroom = open_newsroom(root)
-    filters = build_filters(newsroom, topic, author, status, since, until, search)
-    _change_selected(
-        newsroom,
-        tagging.adding(topics),
-        filters,
-        _refs(article, stdin),
-        all,
-        must_exist=[],
-        unchanged_as="already tagged",
-        dry_run=dry_run,
-        format=format,
+    def command(
+        topics: TopicsArgument,
+        topic: FilterTopicOption = None,
+        author: AuthorOption = None,
+        status: StatusOption = None,
+        since: SinceOption = None,
+        until: UntilOption = None,
+        search: SearchOption = None,
+        article: ArticleOption = None,
+        stdin: StdinOption = False,
+        all: AllOption = False,
+        dry_run: DryRunOption = False,
+        format: FormatOption = ReportFormat.text,
+        root: RootOption = None,
+    ) -> None:
+        from newscli import tagging
+
+        newsroom = open_newsroom(root)
+        filters = build_filters(newsroom, topic, author, status, since, until, search)
+        adding = verb == "add"
+        _change_selected(
+            newsroom,
+            tagging.adding(topics) if adding else tagging.removing(topics),
+            filters,
+            _refs(article, stdin),
+            all,
+            must_exist=[] if adding else topics,
+            unchanged_as="already tagged" if adding else "not tagged",
+            dry_run=dry_run,
+            format=format,
+        )
+
+    command.__doc__ = doc
+    return command
+
+
+app.command("add")(
+    _selection_command(
+        "add",
+        "Add topics to the selected articles (filters like `list`, --article, --stdin or --all).",
     )
-
-
-@app.command()
-def remove(
-    topics: TopicsArgument,
-    topic: FilterTopicOption = None,
-    author: AuthorOption = None,
-    status: StatusOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    article: ArticleOption = None,
-    stdin: StdinOption = False,
-    all: AllOption = False,
-    dry_run: DryRunOption = False,
-    format: FormatOption = ReportFormat.text,
-    root: RootOption = None,
-) -> None:
-    """Remove topics from the selected articles (filters like `list`, --article, --stdin or --all)."""
-    from newscli import tagging
-
-    newsroom = open_newsroom(root)
-    filters = build_filters(newsroom, topic, author, status, since, until, search)
-    _change_selected(
-        newsroom,
-        tagging.removing(topics),
-        filters,
-        _refs(article, stdin),
-        all,
-        must_exist=topics,
-        unchanged_as="not tagged",
-        dry_run=dry_run,
-        format=format,
+)
+app.command("remove")(
+    _selection_command(
+        "remove",
+        "Remove topics from the selected articles (filters like `list`, --article, --stdin or --all).",
     )
+)
 
 
 def _across_newsroom(
