@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
@@ -18,6 +19,14 @@ from newscli.labels import label, long_date
 from newscli.tagging import TopicCount
 
 T = TypeVar("T")
+# Control characters a terminal obeys (ESC and CSI start escape sequences that can move the
+# cursor, clear the screen or set the window title). The body is the one field validation
+# lets through with them, so what is shown of it is cleaned here; tabs and newlines stay.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    return _TERMINAL_CONTROL.sub("", text)
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -67,7 +76,7 @@ def teaser_card(article: Article, language: str) -> RenderableType:
     rows.append(Text(article.title, style="bold"))
     rows.append(_byline(article, language))
     if article.lead:
-        rows.append(Text(article.lead))
+        rows.append(Text(_shown(article.lead)))
     topics = _topics(article, language)
     if topics is not None:
         rows.append(topics)
@@ -89,13 +98,13 @@ def story(article: Article, language: str) -> RenderableType:
     if topics is not None:
         rows.append(topics)
     if article.lead:
-        rows.append(Padding(Text(article.lead, style="bold"), (1, 0, 0, 2)))
+        rows.append(Padding(Text(_shown(article.lead), style="bold"), (1, 0, 0, 2)))
     caption = _caption(article, language)
     if caption is not None:
         rows.append(Padding(caption, (1, 0, 0, 2)))
     if article.story.strip():
         rows.append(Text())
-        rows.append(Markdown(article.story))
+        rows.append(Markdown(_shown(article.story)))
     rows.append(Rule(style="dim"))
     if article.author:
         rows.append(Text(f"{label(language, 'author')} {article.author}"))
