@@ -10,6 +10,7 @@ strict XML parser and by feedparser.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from tests.test_security_support import (
     html_shape,
     printable_text,
     run,
+    scratch_newsroom,
     site_shape,
     toml_string,
     unsafe_urls,
@@ -330,3 +332,25 @@ def test_the_check_sees_markup_when_a_newsroom_allows_raw_html(
     }
     with built(files, config(allow_html=True)) as root, pytest.raises(AssertionError):
         assert_safe_site(root, benign)
+
+
+TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@pytest.mark.parametrize(
+    "poison", ["\x1b[2J", "\x1b]0;PWNED\x07", "\x9b31m", "\x1b[31m", "\x08\x08\x08", "\r"]
+)
+def test_the_terminal_never_gets_escape_sequences_from_a_story(poison: str) -> None:
+    body = f"\nFörsta stycket {poison} med kontrolltecken.\n\nAndra {poison} stycket.\n"
+    files = {"articles/2022/02/fientlig.md": article("fientlig", teaser="-", body=body)}
+    with scratch_newsroom(files) as root:
+        for args in (
+            ("show", "fientlig"),
+            ("show", "fientlig", "--teaser"),
+            ("list", "--format", "cards"),
+            ("list",),
+            ("topics",),
+        ):
+            shown = run(root, *args)
+            assert shown.exit_code == 0
+            assert not TERMINAL_CONTROL.search(shown.stdout), (args, shown.stdout)
