@@ -202,6 +202,7 @@ class OutputFolder:
         """Wait for the writes, remove what the last export wrote and this one did not, and
         save the manifest."""
         self.close()
+        self.previous_pages = {}  # every page is decided: let a big site's old records go
         for rel in sorted(self.previous_files - self.files):
             target = self.root / rel
             if target.is_symlink() or not target.is_file():

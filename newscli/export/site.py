@@ -588,8 +588,7 @@ def build(
         language=newsroom.site.language,
         topic_path=urls.topic_path,
     )
-    steps = list(builder.plan(site_map))
-    render_steps(builder, steps, progress)
+    render_steps(builder, list(builder.plan(site_map)), progress)
     if builder.feeds:
         builder.write_feeds(site_map)
         builder.write_sitemap(site_map)
