@@ -254,3 +254,18 @@ def test_the_export_refuses_an_output_folder_over_the_newsroom(
         assert result.exit_code == 2, output
         assert "inside the newsroom" in result.stderr or "newscli.toml" in result.stderr
     assert {p: p.read_bytes() for p in newsroom_path.rglob("*") if p.is_file()} == before
+
+
+def test_a_feed_is_never_written_over_a_device_pipe_or_folder(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    # What `-o /dev/null` would do to a device (as root, rename replaces it): shown on a pipe.
+    pipe = newsroom_path / "pipe"
+    os.mkfifo(pipe)
+    (newsroom_path / "folder").mkdir()
+    for output in ("pipe", "folder"):
+        result = invoke("export", "rss", "-o", output)
+        assert result.exit_code == 1
+        assert f"{output}: is not a regular file" in result.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert leftovers(newsroom_path) == []
