@@ -358,7 +358,11 @@ class Newsroom:
             article = replace(draft, slug=slug)
             folder = self.articles_dir / f"{article.date.year:04d}" / f"{article.date.month:02d}"
             target = folder / f"{slug}.md"
-            assert target.resolve().is_relative_to(self.articles_dir.resolve())
+            if not target.resolve().is_relative_to(self.articles_dir.resolve()):
+                raise WriteError(
+                    "is not inside articles/ (a symlinked folder leads out of it); not written",
+                    self.relative(target),
+                )
             text = frontmatter.dump(to_meta(article), article.body)
             try:  # never write a file that would not read back as this article
                 parse_article(text, self.site, self.relative(target))
