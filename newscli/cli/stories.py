@@ -343,6 +343,7 @@ def edit(
         if exc.path is None:
             raise
         path = newsroom.root / str(exc.path)
+        newsroom.refuse_links_out(path)  # a broken file may be opened, a link out never
     edit_file(newsroom, path)
 
 
