@@ -269,3 +269,33 @@ def test_a_feed_is_never_written_over_a_device_pipe_or_folder(
         assert f"{output}: is not a regular file" in result.stderr
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert leftovers(newsroom_path) == []
+
+
+def test_new_never_writes_through_a_symlinked_folder_out_of_articles(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (newsroom_path / "articles/2026").symlink_to(elsewhere, target_is_directory=True)
+    result = invoke("new", "Ut ur rummet", "--no-input")
+    assert result.exit_code == 1
+    assert "articles/2026/11/ut-ur-rummet.md: is not inside articles/" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_edit_never_opens_a_symlink_out_of_articles(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = secret_article(tmp_path)
+    (newsroom_path / "articles/2022/01/hemlig.md").symlink_to(secret)
+    monkeypatch.setenv("EDITOR", "touch")  # would "save" the file if it were opened
+    before = secret.read_bytes()
+    for ref in ("hemlig", "articles/2022/01/hemlig.md"):
+        result = invoke("edit", ref)
+        assert result.exit_code == 1
+    assert (
+        "symbolic link to a file outside articles/" in result.stderr
+        or "no article" in result.stderr
+    )
+    assert secret.read_bytes() == before
+    assert (newsroom_path / "articles/2022/01/hemlig.md").is_symlink()
