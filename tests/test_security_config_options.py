@@ -377,3 +377,47 @@ def test_paths_in_options(path: str) -> None:
 def test_export_html_output_with_a_name_too_long_is_a_clear_error() -> None:
     with scratch_newsroom() as root:
         run(root, "export", "html", "-o", str(root / ("x" * 300)))
+
+
+@FUZZ_CLI
+@given(
+    argument_text, argument_text, st.sampled_from(["images/bild.jpg", *NASTY, "https://x.se/a.jpg"])
+)
+def test_text_options_of_every_command(text: str, other: str, image: str) -> None:
+    with scratch_newsroom() as root:
+        for args in (
+            ("list", "--topic", text, "--author", other),
+            ("list", "--search", text, "--format", "json"),
+            ("topics", "--format", "csv"),
+            ("export", "rss", "-o", "-", "--topic", text),
+            ("tag", "add", text, "--search", other, "--dry-run"),
+            ("tag", "add", text, "--all", "--dry-run"),
+            ("tag", "remove", text, "--all", "--dry-run"),
+            ("tag", "rename", text, other, "--dry-run"),
+            ("tag", "merge", text, other, "--into", text, "--dry-run"),
+        ):
+            run(root, *args)
+        created = run(
+            root,
+            "new",
+            text or "Rubrik",
+            "--teaser",
+            other,
+            "--author",
+            other,
+            "-t",
+            text,
+            "--image",
+            image,
+            "--caption",
+            other,
+            "--credit",
+            text,
+            "--no-input",
+        )
+        if created.exit_code == 0:
+            assert run(root, "check").exit_code == 0, "new wrote a file check refuses"
+            assert run(root, "tag", "add", other or "X", "--all").exit_code in (0, 2)
+            assert run(root, "check").exit_code == 0
+        else:
+            assert created.exit_code == 2
