@@ -369,11 +369,6 @@ def test_paths_in_options(path: str) -> None:
         assert stat.S_ISFIFO((root / "pipe").stat().st_mode)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="newscli/export/site.py check_output stats --output unguarded: a name too long "
-    "for the file system ends in 'unexpected OSError'; see docs/security.md, open findings",
-)
 def test_export_html_output_with_a_name_too_long_is_a_clear_error() -> None:
     with scratch_newsroom() as root:
         run(root, "export", "html", "-o", str(root / ("x" * 300)))

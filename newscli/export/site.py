@@ -89,13 +89,20 @@ class SiteReport:
 
 def check_output(newsroom: Newsroom, output: Path) -> None:
     """Refuse an output folder that would mix the site into the newsroom's own files."""
-    out = output.resolve()
-    root = newsroom.root.resolve()
+    try:
+        out = output.resolve()
+        root = newsroom.root.resolve()
+        is_file = output.exists() and not output.is_dir()
+    except (OSError, ValueError) as exc:
+        raise UsageError(
+            f"--output {output!s:.80}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     if out == root or root.is_relative_to(out):
         raise UsageError(f"--output {output} would write the site over the newsroom itself")
-    if out.is_relative_to(root / ARTICLES) or out.is_relative_to(root / TEMPLATES):
-        raise UsageError(f"--output {output} is inside the newsroom's {out.parent.name}/ folder")
-    if output.exists() and not output.is_dir():
+    for private in (ARTICLES, TEMPLATES):
+        if out.is_relative_to(root / private):
+            raise UsageError(f"--output {output} is inside the newsroom's {private}/ folder")
+    if is_file:
         raise UsageError(f"--output {output} is a file, not a folder")
 
 
