@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -66,3 +69,16 @@ def invoke(newsroom_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
         return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+def newscli_process(root: Path, *args: str) -> subprocess.Popen[str]:
+    """newscli as a real process on the newsroom at root (for kill and concurrency tests)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "newscli", *args, "--root", str(root)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )

@@ -1,16 +1,13 @@
 """`tag add|remove|rename|merge` and `topics` from the command line, as scripts use them."""
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from newscli import frontmatter
 from newscli.newsroom import Newsroom
-from tests.conftest import REPO, STORY, STORY_PATH, Invoke
+from tests.conftest import STORY, STORY_PATH, Invoke, newscli_process
 
 FAMILY = 4  # sample stories with Familjefrågor
 
@@ -186,18 +183,6 @@ def _generated(tmp_path: Path, count: int) -> Path:
     return root
 
 
-def _newscli(root: Path, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "newscli", *args, "--root", str(root)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-
-
 def _snapshot(root: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in (root / "articles").rglob("*.md")}
 
@@ -205,7 +190,7 @@ def _snapshot(root: Path) -> dict[Path, bytes]:
 def test_a_killed_run_leaves_every_file_old_or_new_and_a_rerun_finishes(tmp_path: Path) -> None:
     root = _generated(tmp_path, 1500)
     before = _snapshot(root)
-    run = _newscli(root, "tag", "add", "Avbruten", "--all")
+    run = newscli_process(root, "tag", "add", "Avbruten", "--all")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         changed = sum(b"Avbruten" in p.read_bytes() for p in list(before)[::25])
@@ -224,7 +209,7 @@ def test_a_killed_run_leaves_every_file_old_or_new_and_a_rerun_finishes(tmp_path
             done += 1
             assert article.topics[-1] == "Avbruten"
     assert 0 < done < len(before), "the kill should land part-way through the run"
-    rerun = _newscli(root, "tag", "add", "Avbruten", "--all")
+    rerun = newscli_process(root, "tag", "add", "Avbruten", "--all")
     out, err = rerun.communicate(timeout=60)
     assert rerun.returncode == 0, err
 
@@ -240,8 +225,8 @@ def test_a_killed_run_leaves_every_file_old_or_new_and_a_rerun_finishes(tmp_path
 
 def test_two_runs_at_once_lose_neither_change(tmp_path: Path) -> None:
     root = _generated(tmp_path, 400)
-    first = _newscli(root, "tag", "add", "Första", "--all")
-    second = _newscli(root, "tag", "add", "Andra", "--all")
+    first = newscli_process(root, "tag", "add", "Första", "--all")
+    second = newscli_process(root, "tag", "add", "Andra", "--all")
     for run in (first, second):
         _, err = run.communicate(timeout=60)
         assert run.returncode == 0, err

@@ -23,24 +23,12 @@ import pytest
 from newscli import frontmatter
 from newscli.export.output import MANIFEST
 from newscli.newsroom import Newsroom
-from tests.conftest import REPO
+from tests.conftest import REPO, newscli_process
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
 ARTICLES = 150
 KILL_AT = [0.02, 0.4, 0.85]  # share of the files the run will change
-
-
-def newscli(root: Path, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "newscli", *args, "--root", str(root)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
 
 
 def finish(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
@@ -105,7 +93,7 @@ def test_a_tag_run_killed_at_any_point_leaves_every_article_whole(
     def changed() -> int:
         return sum(b"Avbruten" in p.read_bytes() for p in sample)
 
-    run = newscli(root, "tag", "add", "Avbruten", "--all")
+    run = newscli_process(root, "tag", "add", "Avbruten", "--all")
     kill_when(run, changed, max(1, round(share * len(sample))))
 
     newsroom = Newsroom(root)
@@ -166,7 +154,7 @@ def test_an_export_killed_at_any_point_leaves_old_or_new_files_and_a_rerun_finis
                 count += path.stat().st_mtime_ns >= started
         return count
 
-    run = newscli(root, "export", "html")
+    run = newscli_process(root, "export", "html")
     kill_when(run, written, max(1, round(share * len(watched))))
 
     after = files(public)
