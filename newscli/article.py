@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from newscli.slugs import clean_topic, is_valid_slug, topic_key
+from newscli.markdown import plain_text
+from newscli.slugs import is_valid_slug
+from newscli.topics import dedupe_topics, topic_key
 
 STATUSES = ("draft", "published")
 REQUIRED = ("id", "title", "slug", "date")
@@ -55,14 +57,17 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
-    """One news story; extra holds the front-matter keys newscli does not know, untouched."""
+class Summary:
+    """A story as listings show it: its front matter, its file and its lead, not its body.
+
+    The catalog answers listings with summaries (from the index, without reading a file);
+    an Article is a Summary with its body.
+    """
 
     id: str
     title: str
     slug: str
     date: dt.datetime
-    body: str = ""
     updated: dt.datetime | None = None
     status: str = "draft"
     author: str = ""
@@ -72,17 +77,37 @@ class Article:
     source: Source | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     path: PurePosixPath | None = None
+    # What readers see as the story's lead, as one line of plain text: the teaser, or the
+    # body's first paragraph with its Markdown rendered to text.
+    lead: str = ""
 
     @property
     def published(self) -> bool:
         return self.status == "published"
 
     @property
-    def lead(self) -> str:
-        """The teaser, or the body's first paragraph when the file has none."""
-        if self.teaser is not None:
-            return self.teaser
-        return first_paragraph(self.body)
+    def topic_keys(self) -> tuple[str, ...]:
+        return tuple(topic_key(t) for t in self.topics)
+
+    @property
+    def last_change(self) -> dt.datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Article(Summary):
+    """One news story; extra holds the front-matter keys newscli does not know, untouched."""
+
+    lead: str = field(init=False, default="")
+    body: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lead", lead_of(self.teaser, self.body))
+
+    @property
+    def lead_markdown(self) -> str | None:
+        """The lead as Markdown when it is the body's first paragraph; None for a teaser."""
+        return None if self.teaser is not None else first_paragraph(self.body)
 
     @property
     def story(self) -> str:
@@ -95,33 +120,21 @@ class Article:
                 return "\n\n".join(blocks[:index] + blocks[index + 1 :])
         return self.body
 
-    @property
-    def topic_keys(self) -> tuple[str, ...]:
-        return tuple(topic_key(t) for t in self.topics)
-
-    @property
-    def last_change(self) -> dt.datetime:
-        return self.updated or self.date
-
-    def with_topics(self, topics: list[str]) -> Article:
-        return replace(self, topics=tuple(topics))
+    def summary(self) -> Summary:
+        """The article without its body."""
+        values = {name: getattr(self, name) for name in Summary.__dataclass_fields__}
+        return Summary(**values)
 
 
-class Tagged(Protocol):
-    """What topic bookkeeping needs of an article: an Article, or a row of the index."""
-
-    @property
-    def path(self) -> PurePosixPath | None: ...
-
-    @property
-    def topics(self) -> tuple[str, ...]: ...
-
-    @property
-    def published(self) -> bool: ...
+def lead_of(teaser: str | None, body: str) -> str:
+    """The lead readers see: the teaser as written, else the body's first paragraph as text."""
+    if teaser is not None:
+        return " ".join(teaser.split())
+    return plain_text(first_paragraph(body))
 
 
 def first_paragraph(body: str) -> str:
-    """The first block of text in Markdown, skipping headings, joined to one line."""
+    """The first block of text in Markdown, skipping headings, its lines joined by spaces."""
     for block in body.strip("\n").split("\n\n"):
         block = block.strip()
         if block and not block.startswith("#"):
@@ -188,6 +201,17 @@ def from_meta(
     meta: dict[str, Any], body: str, tz: ZoneInfo, path: PurePosixPath | None = None
 ) -> Article:
     """Build an Article from parsed front matter, or raise InvalidArticle with every problem."""
+    return Article(**_fields(meta, tz, path), body=body)
+
+
+def summary_from_meta(
+    meta: dict[str, Any], lead: str, tz: ZoneInfo, path: PurePosixPath | None = None
+) -> Summary:
+    """A Summary from front matter and the lead the index keeps; as strict as from_meta."""
+    return Summary(**_fields(meta, tz, path), lead=lead)
+
+
+def _fields(meta: dict[str, Any], tz: ZoneInfo, path: PurePosixPath | None) -> dict[str, Any]:
     problems: list[Problem] = []
     article_id = _text(meta, "id", problems, required=True)
     title = _text(meta, "title", problems, required=True)
@@ -253,12 +277,11 @@ def from_meta(
     date = dates["date"]
     assert date is not None
     known = set(KEY_ORDER) | {"image", "source"}
-    return Article(
+    return dict(
         id=article_id,
         title=title,
         slug=slug,
         date=date,
-        body=body,
         updated=dates["updated"],
         status=status,
         author=author,
@@ -271,19 +294,6 @@ def from_meta(
     )
 
 
-def dedupe_topics(topics: list[str]) -> list[str]:
-    """Topics in their order, cleaned, each identity once (the first spelling wins)."""
-    seen: set[str] = set()
-    result = []
-    for topic in topics:
-        cleaned = clean_topic(topic)
-        key = topic_key(cleaned)
-        if cleaned and key not in seen:
-            seen.add(key)
-            result.append(cleaned)
-    return result
-
-
 def _writable(moment: dt.datetime) -> dt.datetime:
     """The moment as TOML can write it: an offset with seconds (a zone's local mean time
     before about 1900, such as +01:12:12) has no TOML form, so such a moment is kept in UTC."""
@@ -294,7 +304,7 @@ def _writable(moment: dt.datetime) -> dt.datetime:
     return moment
 
 
-def to_meta(article: Article) -> dict[str, Any]:
+def to_meta(article: Summary) -> dict[str, Any]:
     """The front matter of an article in canonical key order, unknown keys kept."""
     meta: dict[str, Any] = {
         "id": article.id,

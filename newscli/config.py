@@ -55,11 +55,16 @@ def is_site_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def find_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:
-    """Find the newsroom like git finds its repo: --root, NEWSCLI_ROOT, nearest newscli.toml, cwd."""
+def find_root(
+    explicit: Path | None = None, cwd: Path | None = None, variable: str | None = None
+) -> Path:
+    """Find the newsroom like git finds its repo: --root, NEWSCLI_ROOT, nearest newscli.toml, cwd.
+
+    variable is $NEWSCLI_ROOT as the run's environment has it (None: read it here).
+    """
     if explicit is not None:
         return explicit
-    env = os.environ.get("NEWSCLI_ROOT")
+    env = os.environ.get("NEWSCLI_ROOT", "") if variable is None else variable
     if env:
         return Path(env)
     here = (cwd or Path.cwd()).resolve()

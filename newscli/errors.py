@@ -7,9 +7,12 @@ from pathlib import PurePath
 
 
 class ExitStatus(enum.IntEnum):
+    """Every exit code newscli uses."""
+
     OK = 0
-    FAILURE = 1
-    USAGE = 2
+    FAILURE = 1  # an article, a file or a check failed; something the user asked could not be done
+    USAGE = 2  # the command line asks for something impossible
+    INTERRUPTED = 130  # Ctrl+C (128 + SIGINT), as shells report it
 
 
 class NewsError(Exception):

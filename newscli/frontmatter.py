@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
+
+if TYPE_CHECKING:
+    from tomlkit.items import Array
 
 DELIMITER = "+++"
 BOM = "\ufeff"
@@ -151,61 +155,178 @@ def key_line(parts: Split, key: str) -> int:
     assignment = re.compile(rf"^\s*{name}\s*[.=]")
     header = re.compile(rf"^\s*\[+\s*{name}\s*[.\]]")
     in_table = False
-    for offset, line in enumerate(parts.toml.splitlines()):
+    for offset, line in enumerate(parts.toml.split("\n")):
         if header.match(line) or (not in_table and assignment.match(line)):
             return parts.toml_first_line + offset
         in_table = in_table or bool(_HEADER.match(line.lstrip()))
     return parts.toml_first_line
 
 
-def has_comments(toml_text: str, meta: dict[str, Any]) -> bool:
-    """True when a canonical rewrite would drop a comment: more '#' than the values hold."""
-    return toml_text.count("#") > tomli_w.dumps(meta).count("#")
+def set_key(parts: Split, meta: dict[str, Any], key: str, value: Any) -> str:
+    """The whole file text with one top-level key set to value; every other line, every comment
+    and the body kept byte for byte.
 
+    meta is the parsed TOML of parts. Only the key's own lines change (from `key =` to the end
+    of its value and any comment after it). When they hold no '#' they are written afresh as
+    tomli-w writes them (fast); otherwise they are edited with tomlkit, which keeps a comment
+    after the value and comments on lines of their own. A list that replaces an array is
+    applied as the smallest edit (keep, replace, delete, insert item by item), so a comment
+    after an item stays with that item and an item replaced in place (a renamed topic) keeps
+    its comment; the one comment that is lost is the one after an item that is deleted. When
+    the key's lines cannot be told apart, the whole front matter goes through tomlkit, and is
+    refused if tomlkit would not give its other lines back unchanged. A new key is added after
+    the last top-level key, before the first [table]. New lines use the file's line ending
+    (that of its opening '+++' line).
 
-def replace_key(parts: Split, meta: dict[str, Any], key: str, value: Any) -> str | None:
-    """The file with one top-level key set to value and every other line as it was.
-
-    meta is the parsed TOML of parts. Returns None when the key's lines cannot be found
-    with certainty; the caller then falls back to a canonical rewrite. The result is
-    checked by parsing it again: it must equal meta with only that key changed.
+    Raises FrontMatterError when the result would not read back as meta with only that key
+    changed, or value cannot be written as TOML.
     """
-    lines = parts.toml.splitlines(keepends=True)
-    new_lines = tomli_w.dumps({key: value})
-    pattern = re.compile(rf"^(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
-    start = end = None
-    first_header = len(lines)
+    newline = "\r\n" if parts.head.endswith("\r\n") else "\n"
+    expected = {**meta, key: value}
+    failure = f"cannot set {key!r} in the front matter without changing anything else"
+    lines = _lines(parts.toml)
+    try:
+        start, end, first_header = _key_lines(lines, key)
+        toml: str | None = None
+        if start is None:
+            toml = _insert_key(lines, first_header, key, value, newline)
+        elif end is not None:
+            old = "".join(lines[start:end])
+            if "#" in old:  # perhaps a comment: leave the key's lines to tomlkit
+                new = _edit_with_tomlkit(old, tomllib.loads(old).get(key), key, value, newline)
+            else:
+                new = tomli_w.dumps({key: value}).replace("\n", newline)
+            if new is not None:
+                toml = "".join(lines[:start]) + new + "".join(lines[end:])
+        if toml is None or not _reads_back(toml, expected):
+            toml = _edit_with_tomlkit(parts.toml, meta.get(key), key, value, newline)
+    except (TypeError, ValueError, RecursionError) as exc:  # a value TOML cannot hold
+        raise FrontMatterError(f"{failure}: {exc}", key_line(parts, key)) from None
+    if toml is None or not _reads_back(toml, expected):
+        raise FrontMatterError(failure, key_line(parts, key))
+    return parts.head + toml + parts.tail + parts.body
+
+
+def _lines(text: str) -> list[str]:
+    """text cut after each '\n' (str.splitlines also cuts at U+2028 and others, which a TOML
+    string may hold)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def _parses(toml: str) -> bool:
+    try:
+        tomllib.loads(toml)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
+
+
+def _reads_back(toml: str, expected: dict[str, Any]) -> bool:
+    try:
+        return tomllib.loads(toml) == expected
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return False
+
+
+def _key_lines(lines: list[str], key: str) -> tuple[int | None, int | None, int]:
+    """Where key is set among the top-level lines: its first line, the line after its value
+    (None when the value never parses), and the first [table] line. The first is None when
+    no line starts with `key =` (outside a multi-line string); the caller checks the result
+    anyway."""
+    pattern = re.compile(
+        rf"^[ \t]*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*="
+    )
     for index, line in enumerate(lines):
         if _HEADER.match(line):
-            first_header = index
-            break
+            return None, None, index
         if pattern.match(line):
-            start = index
+            before = "".join(lines[:index])
+            if ('"""' in before or "'''" in before) and not _parses(before):
+                continue  # the line is inside a multi-line string
             for stop in range(index, len(lines)):
-                try:
-                    tomllib.loads("".join(lines[index : stop + 1]))
-                except tomllib.TOMLDecodeError:
-                    continue
-                end = stop + 1
-                break
-            break
-    if start is not None and end is None:
-        return None
-    if start is None:
-        insert_at = first_header
-        while insert_at > 0 and not lines[insert_at - 1].strip():
-            insert_at -= 1
-        before = "".join(lines[:insert_at])
-        if before and not before.endswith("\n"):
-            before += "\n"
-        toml = before + new_lines + "".join(lines[insert_at:])
-    else:
-        assert end is not None
-        toml = "".join(lines[:start]) + new_lines + "".join(lines[end:])
-    expected = {**meta, key: value}
+                if _parses("".join(lines[index : stop + 1])):
+                    return index, stop + 1, len(lines)
+            return index, None, len(lines)
+    return None, None, len(lines)
+
+
+def _insert_key(lines: list[str], first_header: int, key: str, value: Any, newline: str) -> str:
+    """lines with key = value added after the last top-level key (before blank lines and the
+    first table)."""
+    insert_at = first_header
+    while insert_at > 0 and not lines[insert_at - 1].strip():
+        insert_at -= 1
+    before = "".join(lines[:insert_at])
+    if before and not before.endswith("\n"):
+        before += newline
+    new = tomli_w.dumps({key: value}).replace("\n", newline)
+    return before + new + "".join(lines[insert_at:])
+
+
+def _edit_with_tomlkit(toml: str, old: Any, key: str, value: Any, newline: str) -> str | None:
+    """toml (holding key = old, when it holds key) with key set to value by tomlkit, keeping
+    comments; None when tomlkit cannot read toml or would not write it back unchanged."""
+    import tomlkit  # ~25 ms to import, only for the files whose comments are in the way
+    from tomlkit.exceptions import TOMLKitError
+    from tomlkit.items import Array
+
     try:
-        if tomllib.loads(toml) != expected:
+        doc = tomlkit.parse(toml)
+        if doc.as_string() != toml:  # tomlkit 0.15 drops the space in `[ 2021-11-22 ]`
             return None
-    except tomllib.TOMLDecodeError:
+        current = doc.get(key)
+        if not (
+            isinstance(current, Array)
+            and isinstance(old, list)
+            and isinstance(value, list)
+            and _edit_array(current, old, value)
+        ):
+            doc[key] = value
+        edited = doc.as_string()
+    except TOMLKitError:
         return None
-    return parts.head + toml + parts.tail + parts.body
+    return _with_newlines(toml, edited, newline)
+
+
+def _edit_array(array: Array, old: list[Any], new: list[Any]) -> bool:
+    """Turn array (holding old) into new with the fewest item changes, so the comments of the
+    items that stay stay with them; False when the items cannot be compared."""
+    try:
+        old_keys = [(type(item), item) for item in old]
+        new_keys = [(type(item), item) for item in new]
+        matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+        opcodes = matcher.get_opcodes()
+    except TypeError:  # unhashable items: tables or arrays in the array
+        return False
+    for tag, i1, i2, j1, j2 in reversed(opcodes):  # from the end, so indices stay valid
+        if tag == "equal":
+            continue
+        common = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for offset in range(common):  # in place: the slot keeps its comment
+            array[i1 + offset] = new[j1 + offset]
+        for index in reversed(range(i1 + common, i2)):
+            del array[index]
+        for offset, item in enumerate(new[j1 + common : j2]):
+            array.insert(i1 + common + offset, item)
+    return True
+
+
+def _with_newlines(original: str, edited: str, newline: str) -> str:
+    """edited with the lines it does not share with original (at its start and its end)
+    ending in newline, as tomlkit writes '\n' for the lines it adds."""
+    if newline == "\n":
+        return edited
+    old, new = _lines(original), _lines(edited)
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    middle = [
+        line[:-1] + newline if line.endswith("\n") and not line.endswith("\r\n") else line
+        for line in new[head : len(new) - tail]
+    ]
+    return "".join(new[:head] + middle + new[len(new) - tail :])

@@ -2,9 +2,10 @@
 
 The files stay the truth. Each use refreshes the index with a stat walk (path, mtime_ns,
 size) and re-reads only files that changed; a missing, stale, locked or corrupt index costs
-speed, never results — every failure falls back to reading the files. The index holds each
-article's front matter as JSON (not its body, apart from the lead), and the folded text that
-`--search` looks in, so a search finds exactly what the file scan would.
+speed, never results — the catalog (newscli/catalog.py) falls back to reading the files on
+any failure. The index holds each article's front matter as JSON and its plain-text lead
+(not its body), and the folded text that `--search` looks in, so a search finds exactly what
+the file scan would. It holds no output of any kind: renderers make that from summaries.
 """
 
 from __future__ import annotations
@@ -16,20 +17,19 @@ import multiprocessing as mp
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newscli import __version__
-from newscli.article import Article, first_paragraph, from_meta, to_meta
+from newscli.article import Summary, summary_from_meta, to_meta
 from newscli.errors import ArticleError
 from newscli.newsroom import Newsroom
-from newscli.query import Filters, search_text, select
-from newscli.render.machine import article_record
-from newscli.slugs import fold, topic_key
+from newscli.query import Filters, search_text
+from newscli.slugs import fold
+from newscli.topics import TopicUse, topic_key
 
 INDEX_PATH = Path(".newscli") / "index.sqlite"
-SCHEMA = 2
+SCHEMA = 3
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
 
 _TABLES = """
@@ -39,8 +39,9 @@ CREATE TABLE IF NOT EXISTS article (
     size INTEGER NOT NULL,
     error TEXT,
     error_line INTEGER,
-    record TEXT,
-    machine TEXT,
+    meta TEXT,
+    lead TEXT,
+    slug TEXT,
     date_ts REAL,
     status TEXT,
     author TEXT,
@@ -56,24 +57,6 @@ CREATE INDEX IF NOT EXISTS article_broken ON article (path) WHERE error IS NOT N
 
 class IndexUnavailable(Exception):
     """The index cannot be used this time; the caller reads the files instead."""
-
-
-@dataclass(frozen=True)
-class TopicRow:
-    """An article as topic bookkeeping sees it (see tagging.Tagged)."""
-
-    path: PurePosixPath | None
-    topics: tuple[str, ...]
-    published: bool
-
-
-@dataclass(frozen=True)
-class Page:
-    """One query's answer: the articles (newest first) and how many matched in all."""
-
-    articles: list[Article]
-    total: int
-    broken: list[ArticleError]
 
 
 def _encode(value: Any) -> Any:
@@ -157,17 +140,16 @@ class Index:
         try:
             article = self.newsroom.load(path)
         except ArticleError as exc:
-            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line or 1) + (None,) * 8
-        lead = first_paragraph(article.body) if article.teaser is None else None
-        record = {"meta": to_meta(article), "lead": lead}
+            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line or 1) + (None,) * 9
         return (
             rel,
             stat.st_mtime_ns,
             stat.st_size,
             None,
             None,
-            json.dumps(record, default=_encode, ensure_ascii=False),
-            json.dumps(article_record(article), ensure_ascii=False),
+            json.dumps(to_meta(article), default=_encode, ensure_ascii=False),
+            article.lead,
+            article.slug,
             article.date.timestamp(),
             article.status,
             fold(article.author.strip()),
@@ -213,7 +195,7 @@ class Index:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("DELETE FROM article WHERE path = ?", [(rel,) for rel in gone])
             db.executemany(
-                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self._rows([(Path(on_disk[rel][0]), rel, on_disk[rel][1]) for rel in stale]),
             )
             db.execute("COMMIT")
@@ -249,21 +231,28 @@ class Index:
                 params.append(word)
         return " AND ".join(clauses), params
 
-    def _article(self, path: str, record_json: str) -> Article:
-        record = json.loads(record_json, object_hook=_decode)
-        body = f"\n{record['lead']}\n" if record["lead"] else ""
-        return from_meta(record["meta"], body, self.newsroom.site.tz, PurePosixPath(path))
-
-    def query(self, filters: Filters, limit: int | None = None) -> Page:
-        """Matching articles newest first, as the file scan would give them (without bodies)."""
-        db = self.open()
+    def _select(self, column: str, filters: Filters, limit: int | None) -> list[Any]:
         where, params = self._where(filters)
-        total = db.execute(f"SELECT count(*) FROM article WHERE {where}", params).fetchone()[0]
-        sql = f"SELECT path, record FROM article WHERE {where} ORDER BY date_ts DESC, path"
+        sql = f"SELECT {column} FROM article WHERE {where} ORDER BY date_ts DESC, path"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        articles = [self._article(path, record) for path, record in db.execute(sql, params)]
-        return Page(articles, total, self.broken())
+        return self.open().execute(sql, params).fetchall()
+
+    def count(self, filters: Filters) -> int:
+        where, params = self._where(filters)
+        row = self.open().execute(f"SELECT count(*) FROM article WHERE {where}", params).fetchone()
+        return int(row[0])
+
+    def summaries(self, filters: Filters, limit: int | None = None) -> list[Summary]:
+        """Matching articles newest first, as the file scan would give them (without bodies)."""
+        tz = self.newsroom.site.tz
+        return [
+            summary_from_meta(json.loads(meta, object_hook=_decode), lead, tz, PurePosixPath(path))
+            for path, meta, lead in self._select("path, meta, lead", filters, limit)
+        ]
+
+    def paths(self, filters: Filters, limit: int | None = None) -> list[PurePosixPath]:
+        return [PurePosixPath(path) for (path,) in self._select("path", filters, limit)]
 
     def broken(self) -> list[ArticleError]:
         db = self.open()
@@ -274,23 +263,18 @@ class Index:
             )
         ]
 
-    def topic_rows(self) -> list[TopicRow]:
+    def topic_uses(self) -> list[TopicUse]:
         return [
-            TopicRow(PurePosixPath(path), tuple(json.loads(names)), status == "published")
+            TopicUse(PurePosixPath(path), tuple(json.loads(names)), status == "published")
             for path, names, status in self.open().execute(
                 "SELECT path, topic_names, status FROM article WHERE error IS NULL ORDER BY path"
             )
         ]
 
-    def records(self, filters: Filters, limit: int | None, fields: str = "machine") -> list[Any]:
-        """Matching rows newest first: machine records (dicts), or with fields="path" paths only."""
-        where, params = self._where(filters)
-        column = "path" if fields == "path" else "machine"
-        sql = f"SELECT {column} FROM article WHERE {where} ORDER BY date_ts DESC, path"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        rows = [value for (value,) in self.open().execute(sql, params)]
-        return rows if column == "path" else [json.loads(row) for row in rows]
+    def slugs(self) -> set[str]:
+        """Every slug in use: in valid files' front matter, and every file's name."""
+        rows = self.open().execute("SELECT slug, path FROM article").fetchall()
+        return {slug for slug, _ in rows if slug} | {PurePosixPath(path).stem for _, path in rows}
 
 
 _WORKER_INDEX: Index | None = None
@@ -299,95 +283,3 @@ _WORKER_INDEX: Index | None = None
 def _worker_row(item: tuple[Path, str, os.stat_result]) -> tuple[Any, ...]:
     assert _WORKER_INDEX is not None
     return _WORKER_INDEX._row(*item)
-
-
-def _indexed(newsroom: Newsroom, use_index: bool) -> Index | None:
-    """A fresh index to answer from, or None when it cannot be used (then read the files)."""
-    if not use_index:
-        return None
-    index = Index(newsroom)
-    try:
-        index.refresh()
-        newsroom.skipped = index.broken()
-    except (IndexUnavailable, sqlite3.Error, OSError):
-        index.close()
-        return None
-    return index
-
-
-def catalog(
-    newsroom: Newsroom, filters: Filters, limit: int | None, use_index: bool = True
-) -> Page:
-    """The articles `list` shows as a table or cards, newest first, and how many matched."""
-    index = _indexed(newsroom, use_index)
-    if index is not None:
-        try:
-            return index.query(filters, limit)
-        except sqlite3.Error:
-            pass
-        finally:
-            index.close()
-    scan = newsroom.scan()
-    chosen = select(scan.articles, filters)
-    return Page(chosen if limit is None else chosen[:limit], len(chosen), scan.broken)
-
-
-def catalog_records(
-    newsroom: Newsroom,
-    filters: Filters,
-    limit: int | None,
-    use_index: bool = True,
-    fields: str = "machine",
-) -> list[Any]:
-    """What `list --format json|csv|paths` prints: records (or paths), newest first."""
-    index = _indexed(newsroom, use_index)
-    if index is not None:
-        try:
-            return index.records(filters, limit, fields)
-        except sqlite3.Error:
-            pass
-        finally:
-            index.close()
-    chosen = select(newsroom.scan().articles, filters, limit)
-    if fields == "path":
-        return [str(a.path) for a in chosen]
-    return [article_record(a) for a in chosen]
-
-
-def topic_rows(newsroom: Newsroom, use_index: bool = True) -> list[TopicRow]:
-    """Every valid article's topics and status, for `topics`, `tag rename` and `tag merge`."""
-    index = _indexed(newsroom, use_index)
-    if index is not None:
-        try:
-            return index.topic_rows()
-        except sqlite3.Error:
-            pass
-        finally:
-            index.close()
-    return [TopicRow(a.path, a.topics, a.published) for a in newsroom.scan().articles]
-
-
-def newest_articles(
-    newsroom: Newsroom, filters: Filters, limit: int, use_index: bool = True
-) -> list[Article]:
-    """The newest limit articles matching filters, read whole from their files (for feeds).
-
-    The index chooses them, so a feed of 50 stories reads 50 files, not the newsroom.
-    """
-    index = _indexed(newsroom, use_index)
-    if index is not None:
-        try:
-            paths = index.records(filters, limit, fields="path")
-        except sqlite3.Error:
-            paths = None
-        finally:
-            index.close()
-        if paths is not None:
-            chosen = []
-            for path in paths:
-                try:
-                    chosen.append(newsroom.load(newsroom.root / path))
-                except ArticleError as exc:  # changed since the index saw it
-                    newsroom.skipped.append(exc)
-            return chosen
-    return select(newsroom.scan().articles, filters, limit)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import os
 import stat
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -19,17 +18,21 @@ from newscli.article import (
     Image,
     InvalidArticle,
     Problem,
-    dedupe_topics,
+    Summary,
     from_meta,
     is_safe_relative,
     to_meta,
 )
 from newscli.config import Site, load_site
-from newscli.errors import ArticleError, RefError, UsageError, WriteError
-from newscli.query import Filters, matches, newest_first
-from newscli.slugs import is_valid_slug, make_slug, unique_slug
+from newscli.errors import ArticleError, UsageError, WriteError
+from newscli.slugs import make_slug, unique_slug
+from newscli.topics import dedupe_topics
 
+# The newsroom's own folders: the stories, the site's template overrides, newscli's state.
 ARTICLES = "articles"
+TEMPLATES = "templates"
+STATE = ".newscli"
+PUBLIC = "public"  # where exports go unless told otherwise
 
 
 @dataclass
@@ -37,14 +40,6 @@ class Scan:
     """Every article that loaded, and an error naming each file that did not."""
 
     articles: list[Article] = field(default_factory=list)
-    broken: list[ArticleError] = field(default_factory=list)
-
-
-@dataclass
-class Selection:
-    """The files a bulk command acts on, and the broken files it could not judge."""
-
-    paths: list[Path] = field(default_factory=list)
     broken: list[ArticleError] = field(default_factory=list)
 
 
@@ -173,7 +168,6 @@ class Newsroom:
         self.root = root
         self.site = site if site is not None else load_site(root)
         self.articles_dir = root / ARTICLES
-        self.skipped: list[ArticleError] = []
 
     def relative(self, path: Path) -> PurePosixPath:
         return PurePosixPath(path.relative_to(self.root).as_posix())
@@ -243,7 +237,6 @@ class Newsroom:
                 scan.articles.append(self.load(path))
             except ArticleError as exc:
                 scan.broken.append(exc)
-        self.skipped = scan.broken
         return scan
 
     def asset(self, src: str) -> Path | None:
@@ -257,7 +250,7 @@ class Newsroom:
             return None
         return candidate if inside and candidate.is_file() else None
 
-    def file_of(self, article: Article) -> Path:
+    def file_of(self, article: Summary) -> Path:
         assert article.path is not None
         return self.root / article.path
 
@@ -279,82 +272,14 @@ class Newsroom:
                 return self.root / ARTICLES / resolved.relative_to(articles)
         return None
 
-    def resolve(self, ref: str, scan: Scan | None = None) -> Article:
-        """The one article a REF means: a path, a slug, or a unique id prefix."""
-        ref = ref.strip()
-        if not ref:
-            raise RefError("empty REF: give a slug, a path or an id prefix")
-        path = self.path_from_ref(ref)
-        if path is not None:
-            return self.load(path)
-        if scan is None and is_valid_slug(ref):
-            quick = [p for p in self.articles_dir.glob(f"*/*/{ref}.md") if p.is_file()]
-            if len(quick) == 1:
-                article = self.load(quick[0])
-                if article.slug == ref:
-                    return article
-        scan = scan if scan is not None else self.scan()
-        by_slug = [a for a in scan.articles if a.slug == ref]
-        if len(by_slug) == 1:
-            return by_slug[0]
-        matches = by_slug or [a for a in scan.articles if a.id.lower().startswith(ref.lower())]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            listing = ", ".join(f"{a.path} ({a.id[:8]})" for a in matches[:10])
-            raise RefError(f"{ref!r} matches {len(matches)} articles: {listing}")
-        close = difflib.get_close_matches(ref, [a.slug for a in scan.articles], n=5, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise RefError(f"no article matches {ref!r} (give a slug, a path or an id prefix){hint}")
-
-    def select(
-        self, filters: Filters, refs: Sequence[str] | None = None, everything: bool = False
-    ) -> Selection:
-        """The files a bulk command should change: named by REFs, or every article, narrowed by filters.
-
-        With neither REFs nor everything, filters alone choose; choosing nothing at all is
-        a usage error, never "everything". A REF that names no article is a RefError before
-        anything is changed; a REF that names a broken file selects it (and it will be skipped).
-        """
-        if refs is None and not everything and not filters.active:
-            raise UsageError(
-                "say which articles: filters like --topic or --search, --article REF, --stdin or --all"
-            )
-        scan = self.scan()
-        if refs is None:
-            chosen = [a for a in scan.articles if matches(a, filters)]
-            return Selection([self.file_of(a) for a in newest_first(chosen)], scan.broken)
-        paths: dict[Path, None] = {}
-        unknown = []
-        for ref in refs:
-            path = self.path_from_ref(ref)
-            if path is None:
-                try:
-                    article = self.resolve(ref, scan)
-                except RefError:
-                    unknown.append(ref)
-                    continue
-                if not matches(article, filters):
-                    continue
-                path = self.file_of(article)
-            paths[path] = None
-        if unknown:
-            raise RefError(
-                f"no article matches {', '.join(map(repr, unknown[:10]))}; nothing was changed"
-            )
-        return Selection(list(paths), [])
-
     # -- writing ------------------------------------------------------------
 
-    def create(self, draft: Article) -> Article:
-        """Write a new article file under articles/YYYY/MM/, never over another one."""
-        scan = self.scan()
-        taken = {a.slug for a in scan.articles} | {p.stem for p in self.article_files()}
-        base = draft.slug or make_slug(draft.title)
-        if not is_valid_slug(base):
-            base = make_slug(base)
+    def create(self, draft: Article, taken: set[str]) -> Article:
+        """Write a new article file under articles/YYYY/MM/, never over another one, with the
+        draft's slug or, when taken holds it, the first of slug-2, slug-3 … that is free."""
+        taken = set(taken)
         while True:
-            slug = unique_slug(base, taken)
+            slug = unique_slug(draft.slug, taken)
             article = replace(draft, slug=slug)
             folder = self.articles_dir / f"{article.date.year:04d}" / f"{article.date.month:02d}"
             target = folder / f"{slug}.md"

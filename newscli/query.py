@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from newscli.article import Article
-from newscli.slugs import fold, topic_key
+from newscli.article import Article, Summary
+from newscli.slugs import fold
+from newscli.topics import topic_key
+
+S = TypeVar("S", bound=Summary)
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class Filters:
         return any((self.topics, self.author, self.status, self.since, self.until, self.search))
 
 
-def matches(article: Article, filters: Filters) -> bool:
+def matches(article: Summary, filters: Filters) -> bool:
     """True when the article passes every filter that is set."""
     if filters.topics:
         wanted = {topic_key(t) for t in filters.topics}
@@ -47,27 +51,26 @@ def matches(article: Article, filters: Filters) -> bool:
     return True
 
 
-def search_text(article: Article) -> str:
-    """What --search looks in: title, teaser and body, folded."""
-    return fold(f"{article.title}\n{article.lead}\n{article.body}")
+def search_text(article: Summary) -> str:
+    """What --search looks in: title, lead and (of a whole Article) body, folded."""
+    body = article.body if isinstance(article, Article) else ""
+    return fold(f"{article.title}\n{article.lead}\n{body}")
 
 
-def newest_first(articles: Iterable[Article]) -> list[Article]:
+def newest_first(articles: Iterable[S]) -> list[S]:
     """Articles sorted newest first; ties broken by path so the order is stable."""
     return sorted(articles, key=lambda a: (-a.date.timestamp(), str(a.path)))
 
 
-def select(
-    articles: Iterable[Article], filters: Filters, limit: int | None = None
-) -> list[Article]:
+def select(articles: Iterable[S], filters: Filters, limit: int | None = None) -> list[S]:
     """The matching articles, newest first, at most limit of them."""
     chosen = newest_first(a for a in articles if matches(a, filters))
     return chosen if limit is None else chosen[:limit]
 
 
 def publishable(
-    articles: Iterable[Article], now: dt.datetime, *, drafts: bool = False, future: bool = False
-) -> list[Article]:
+    articles: Iterable[S], now: dt.datetime, *, drafts: bool = False, future: bool = False
+) -> list[S]:
     """What the public may see, newest first: published and not dated in the future.
 
     drafts and future widen the choice for preview builds.

@@ -1,11 +1,9 @@
-"""Swedish-aware slugs for article paths and the identity of topics."""
+"""Swedish-aware slugs for article paths, and accent folding for search."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from functools import lru_cache
 
 from slugify import slugify
 
@@ -15,7 +13,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Fold Swedish letters the Swedish way before python-slugify sees them, so that
 # "Jäv för" becomes "jav-for" whatever transliteration table the library ships.
-_SWEDISH = [
+SWEDISH = [
     ("å", "a"),
     ("ä", "a"),
     ("ö", "o"),
@@ -29,7 +27,7 @@ _SWEDISH = [
 
 def make_slug(text: str, max_length: int = MAX_SLUG) -> str:
     """The slug of a title: lower case ASCII words joined by '-', at most max_length long."""
-    slug: str = slugify(text, max_length=max_length, word_boundary=True, replacements=_SWEDISH)
+    slug: str = slugify(text, max_length=max_length, word_boundary=True, replacements=SWEDISH)
     return slug or FALLBACK_SLUG
 
 
@@ -49,27 +47,6 @@ def unique_slug(base: str, taken: set[str]) -> str:
 def is_valid_slug(slug: str) -> bool:
     """True for slugs that are safe as a file name: no dots, slashes or upper case."""
     return len(slug) <= MAX_SLUG and SLUG_PATTERN.fullmatch(slug) is not None
-
-
-@lru_cache(maxsize=8192)
-def topic_key(topic: str) -> str:
-    """A topic's identity: 'familjefrågor ' and 'Familjefrågor' are the same topic."""
-    key: str = slugify(topic, replacements=_SWEDISH)
-    if key:
-        return key
-    # A topic with no letters or digits (say "…" or "+++"): a stable, path-safe key all the same.
-    digest = hashlib.sha1(" ".join(topic.split()).casefold().encode("utf-8")).hexdigest()
-    return f"topic-{digest[:10]}"
-
-
-# Control characters str.split() does not already treat as white space.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
-
-
-def clean_topic(topic: str) -> str:
-    """The display form of a topic as typed, without stray or doubled white space, and
-    without control characters (a terminal would obey them, a feed reader refuse them)."""
-    return " ".join(_CONTROL.sub("", topic).split())
 
 
 # The combining-mark blocks of Unicode: what is left of an accent after NFKD decomposition.

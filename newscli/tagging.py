@@ -1,6 +1,7 @@
-"""Bulk topic changes: add, remove, rename and merge as pure functions, and a safe runner.
+"""Bulk topic changes: add, remove, rename and merge as pure functions, the choice of files,
+and a safe runner.
 
-The runner holds the newsroom's lock, re-reads every file just before it changes it, rewrites
+A session holds the newsroom's lock; the runner re-reads every file just before it changes it, rewrites
 only the `topics` key (keeping comments and every other line), and replaces each file
 atomically, so a run that is interrupted leaves every file old or new and can simply be run
 again to finish the job.
@@ -9,19 +10,18 @@ again to finish the job.
 from __future__ import annotations
 
 import contextlib
-import difflib
-import fcntl
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from newscli import frontmatter
-from newscli.article import Article, Tagged, to_meta
+from newscli.catalog import Answer, Catalog
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.lock import NewsroomLock
 from newscli.newsroom import Newsroom, decode, parse_article, write_atomic
-from newscli.slugs import clean_topic, topic_key
+from newscli.query import Filters
+from newscli.topics import Topics, clean_topic, topic_key
 
 TopicEdit = Callable[[Sequence[str]], list[str]]
 
@@ -108,56 +108,16 @@ class Report:
             self.unchanged.append(path)
 
 
-class NewsroomLock:
-    """An exclusive lock on the newsroom for writers, so two bulk runs never interleave."""
-
-    def __init__(self, newsroom: Newsroom, wait: Callable[[], None] | None = None):
-        self.path = newsroom.root / ".newscli" / "lock"
-        self.wait = wait
-        self._fd: int | None = None
-
-    def __enter__(self) -> NewsroomLock:
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise WriteError(
-                f"cannot take the newsroom lock: {exc.strerror or exc}", self.path
-            ) from None
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if self.wait is not None:
-                self.wait()
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._fd is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
-
-
-def rewrite_topics(text: str, article: Article, topics: list[str]) -> str:
-    """The file text with only its topics changed; the body and everything else kept.
-
-    Comments are kept by editing the topics lines in place. Where that is not possible and a
-    canonical rewrite would drop a comment, the file is refused rather than harmed.
-    """
+def rewrite_topics(text: str, path: PurePosixPath, topics: list[str]) -> str:
+    """The file text with only its topics changed: every other line, every comment and the
+    body kept (see frontmatter.set_key)."""
     meta, _, parts = frontmatter.parse(text)
-    new = frontmatter.replace_key(parts, meta, "topics", topics)
-    if new is None:
-        if frontmatter.has_comments(parts.toml, meta):
-            raise ArticleError(
-                "its front matter has TOML comments that rewriting the topics would drop; "
-                "change its topics by hand",
-                article.path,
-            )
-        new = frontmatter.dump(to_meta(replace(article, topics=tuple(topics))), parts.body)
+    try:
+        new = frontmatter.set_key(parts, meta, "topics", topics)
+    except frontmatter.FrontMatterError as exc:
+        raise ArticleError(f"not changed: {exc.message}", path, exc.line) from None
     if frontmatter.split(new).body != parts.body:
-        raise ArticleError("refusing a rewrite that would change the body", article.path)
+        raise ArticleError("refusing a rewrite that would change the body", path)
     return new
 
 
@@ -170,7 +130,7 @@ def _change_file(newsroom: Newsroom, path: Path, edit: TopicEdit, dry_run: bool)
         if after == list(article.topics):
             return None
         change = Change(rel, article.topics, tuple(after))
-        new_text = rewrite_topics(decode(data, rel), article, after)
+        new_text = rewrite_topics(decode(data, rel), rel, after)
         try:  # never write a file that would not read back (101 topics, say)
             parse_article(new_text, newsroom.site, rel)
         except ArticleError as exc:
@@ -204,76 +164,53 @@ def run(
             yield newsroom.relative(path), exc
 
 
-def files_with_topics(
-    articles: Iterable[Tagged], names: Iterable[str], newsroom: Newsroom
-) -> list[Path]:
-    """The files of the articles that have any of the given topics."""
-    keys = {topic_key(clean_topic(n)) for n in names}
-    return [
-        newsroom.root / str(a.path)
-        for a in articles
-        if a.path is not None and keys & {topic_key(t) for t in a.topics}
-    ]
+@contextlib.contextmanager
+def session(newsroom: Newsroom, wait: Callable[[], None] | None = None) -> Iterator[Catalog]:
+    """The newsroom locked for one bulk change (wait is called once if another run holds
+    it), and a catalog to choose the files from."""
+    with NewsroomLock(newsroom.root, wait=wait), Catalog(newsroom) as catalog:
+        yield catalog
 
 
-def known_topics(articles: Iterable[Tagged]) -> dict[str, list[str]]:
-    """Every topic identity in the newsroom with the spellings that occur, most common first."""
-    spellings: dict[str, dict[str, int]] = {}
-    for article in articles:
-        for topic in article.topics:
-            counts = spellings.setdefault(topic_key(topic), {})
-            counts[topic] = counts.get(topic, 0) + 1
-    return {key: sorted(forms, key=lambda f: (-forms[f], f)) for key, forms in spellings.items()}
-
-
-def require_topics(
-    names: Sequence[str], articles: Sequence[Tagged], done_as: str | None = None
-) -> None:
+def require_topics(names: Sequence[str], topics: Topics, done_as: str | None = None) -> None:
     """NewsError naming a topic no article has, with near matches as suggestions.
 
     With done_as (the target of a rename or merge): when none of the names is left but
     done_as is there, the job was done before and running it again is no error.
     """
-    known = known_topics(articles)
-    display = [forms[0] for forms in known.values()]
-    missing = [n for n in names if topic_key(clean_topic(n)) not in known]
-    if (
-        done_as is not None
-        and len(missing) == len(names)
-        and topic_key(clean_topic(done_as)) in known
-    ):
+    missing = [name for name in names if name not in topics]
+    if done_as is not None and len(missing) == len(names) and done_as in topics:
         return
     for name in missing:
-        close = difflib.get_close_matches(name, display, n=3, cutoff=0.6)
-        close += [d for d in display if topic_key(name) in topic_key(d) and d not in close][:3]
+        close = topics.suggest(name)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise NewsError(f"no article has the topic {name!r}{hint}")
 
 
-@dataclass(frozen=True)
-class TopicCount:
-    """One topic of the newsroom: its usual spelling, the others in use, and how often it is used."""
+def choose(
+    catalog: Catalog,
+    filters: Filters,
+    refs: Sequence[str] | None,
+    everything: bool,
+    must_exist: Sequence[str] = (),
+) -> Answer[Path]:
+    """The files `tag add|remove` change: a selection, after making sure that the topics to
+    remove exist somewhere."""
+    if must_exist:
+        topics, _ = catalog.topics()
+        require_topics(must_exist, topics)
+    return catalog.select(filters, refs, everything)
 
-    name: str
-    key: str
-    articles: int
-    published: int
-    spellings: tuple[str, ...]
 
-
-def topic_counts(articles: Iterable[Tagged], by: str = "count") -> list[TopicCount]:
-    """Every topic with its number of articles and published articles; by count or by name."""
-    articles = list(articles)
-    spellings = known_topics(articles)
-    totals: dict[str, list[int]] = {key: [0, 0] for key in spellings}
-    for article in articles:
-        for key in {topic_key(t) for t in article.topics}:
-            totals[key][0] += 1
-            totals[key][1] += article.published
-    counts = [
-        TopicCount(forms[0], key, totals[key][0], totals[key][1], tuple(forms))
-        for key, forms in spellings.items()
+def choose_across(catalog: Catalog, sources: Sequence[str], into: str) -> Answer[Path]:
+    """The files `tag rename|merge` change: every article with any of the sources."""
+    uses = catalog.topic_uses()
+    require_topics(sources, Topics.of(uses.items), done_as=into)
+    keys = {topic_key(clean_topic(name)) for name in sources}
+    root = catalog.newsroom.root
+    paths = [
+        root / str(use.path)
+        for use in uses.items
+        if use.path is not None and keys & {topic_key(t) for t in use.topics}
     ]
-    if by == "name":
-        return sorted(counts, key=lambda t: (t.key, t.name))
-    return sorted(counts, key=lambda t: (-t.articles, t.key))
+    return Answer(paths, len(paths), uses.broken)

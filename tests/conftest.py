@@ -37,9 +37,21 @@ def pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", "false")
-    monkeypatch.setattr(cli.env, "now", lambda tz: NOW.astimezone(tz))
-    monkeypatch.setattr(cli.env, "stdin_is_terminal", lambda: False)
     yield
+
+
+def pinned_clock(tz: dt.tzinfo) -> dt.datetime:
+    return NOW.astimezone(tz)
+
+
+# The Environment overrides every CLI test runs with (see newscli.cli.common.environment):
+# the pinned clock, and no terminal anywhere. Tests that need a terminal pass their own.
+PINNED: dict[str, object] = {
+    "clock": pinned_clock,
+    "stdin_isatty": False,
+    "stdout_isatty": False,
+    "stderr_isatty": False,
+}
 
 
 @pytest.fixture
@@ -65,8 +77,10 @@ def invoke(newsroom_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
     monkeypatch.chdir(newsroom_path)
     runner = CliRunner()
 
-    def run(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
+    def run(*args: str, input: str | None = None, **environment: object) -> Result:
+        """newscli with args; keyword arguments override parts of its Environment."""
+        obj = {**PINNED, **environment}
+        return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False, obj=obj)
 
     return run
 

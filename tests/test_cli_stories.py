@@ -96,11 +96,10 @@ def test_new_without_title_and_no_terminal_fails_clearly(
     assert sorted(newsroom_path.rglob("*.md")) == before
 
 
-def test_new_prompts_on_a_terminal(
-    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(cli.env, "stdin_is_terminal", lambda: True)
-    result = invoke("new", input="Ny rubrik\nEn ingress.\nEkonomi, Familjefrågor\n")
+def test_new_prompts_on_a_terminal(invoke: Invoke, newsroom_path: Path) -> None:
+    result = invoke(
+        "new", input="Ny rubrik\nEn ingress.\nEkonomi, Familjefrågor\n", stdin_isatty=True
+    )
     assert result.exit_code == 0, result.stderr
     meta = front_matter(newsroom_path / result.stdout.strip().splitlines()[-1])
     assert (meta["title"], meta["teaser"], meta["topics"]) == (
@@ -110,11 +109,8 @@ def test_new_prompts_on_a_terminal(
     )
 
 
-def test_no_input_never_prompts_even_on_a_terminal(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(cli.env, "stdin_is_terminal", lambda: True)
-    result = invoke("new", "--no-input", input="Would be a title\n")
+def test_no_input_never_prompts_even_on_a_terminal(invoke: Invoke) -> None:
+    result = invoke("new", "--no-input", input="Would be a title\n", stdin_isatty=True)
     assert result.exit_code == 2
 
 
@@ -173,11 +169,9 @@ def test_new_with_edit_opens_the_editor(
 
 
 def test_visual_is_used_when_editor_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newscli.cli.stories import editor_command
+    from newscli.editing import editor_command
 
-    monkeypatch.delenv("EDITOR")
-    monkeypatch.setenv("VISUAL", "my-editor --wait")
-    assert editor_command() == ["my-editor", "--wait"]
+    assert editor_command({"VISUAL": "my-editor --wait"}) == ["my-editor", "--wait"]
 
 
 # -- list -------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import datetime as dt
-import tomllib
 
 import pytest
-from hypothesis import given
+import tomli_w
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newscli import frontmatter
@@ -33,32 +33,136 @@ def test_broken_toml_reports_the_file_line() -> None:
     assert exc.value.line == 3
 
 
-def test_replace_key_changes_only_that_key_and_keeps_comments() -> None:
-    meta, _, parts = frontmatter.parse(TEXT)
-    new = frontmatter.replace_key(parts, meta, "topics", ["A", "C"])
-    assert new is not None
-    assert "# a comment" in new
-    assert new.endswith("+++\n\nBody\n+++\nmore\n")
-    meta, body, _ = frontmatter.parse(new)
-    assert meta["topics"] == ["A", "C"] and meta["image"] == {"src": "i.jpg"}
-    assert body == parts.body
-
-
-def test_replace_key_adds_a_missing_key_before_the_tables() -> None:
-    text = '+++\nid = "x"\n\n[image]\nsrc = "i.jpg"\n+++\nB\n'
+def _set_topics(text: str, topics: list[str]) -> str:
     meta, _, parts = frontmatter.parse(text)
-    new = frontmatter.replace_key(parts, meta, "topics", ["Ekonomi"])
-    assert new is not None
+    return frontmatter.set_key(parts, meta, "topics", topics)
+
+
+def test_set_key_changes_only_that_key() -> None:
+    new = _set_topics(TEXT, ["A", "C"])
+    assert new == TEXT.replace('topics = ["A", "B"]\n', 'topics = [\n    "A",\n    "C",\n]\n')
+    meta, body, _ = frontmatter.parse(new)
+    assert meta == {"id": "x", "title": "T", "topics": ["A", "C"], "image": {"src": "i.jpg"}}
+    assert body == "\nBody\n+++\nmore\n"
+
+
+def test_a_trailing_comment_on_the_topics_line_survives() -> None:
+    text = '+++\nid = "x"\ntopics = ["Ekonomi"]  # a comment\n\n[image]\nsrc = "i.jpg"\n+++\nBody\n'
+    new = _set_topics(text, ["Ekonomi", "Skola"])
+    assert new == text.replace('["Ekonomi"]', '["Ekonomi", "Skola"]')
+
+
+def test_comments_inside_a_multi_line_topics_array_survive() -> None:
+    text = (
+        '+++\nid = "x"\ntopics = [\n'
+        '  "Ekonomi",  # the main one\n'
+        "  # the rest, by weight\n"
+        '  "Skola",\n'
+        '  "Vård",  # from the old site\n'
+        "]\n+++\nBody\n"
+    )
+    new = _set_topics(text, ["Ekonomi", "Vård", "Brandskydd"])
+    assert new == (
+        '+++\nid = "x"\ntopics = [\n'
+        '  "Ekonomi",  # the main one\n'
+        "  # the rest, by weight\n"
+        '  "Vård",  # from the old site\n'
+        '  "Brandskydd",\n'
+        "]\n+++\nBody\n"
+    )
+
+
+def test_a_removed_topic_loses_only_its_own_comment() -> None:
+    text = '+++\ntopics = [\n  "A",  # keep me\n  "B",  # about B\n  "C",\n]\n+++\n'
+    new = _set_topics(text, ["A", "C"])
+    assert new == '+++\ntopics = [\n  "A",  # keep me\n  "C",\n]\n+++\n'
+
+
+def test_a_renamed_topic_keeps_its_comment() -> None:
+    text = '+++\ntopics = [\n  "Ekonomi",\n  "Familjefrågor",  # since 2020\n]\n+++\n'
+    new = _set_topics(text, ["Ekonomi", "Familj och barn"])
+    assert new == text.replace("Familjefrågor", "Familj och barn")
+
+
+def test_comment_lines_above_and_below_the_topics_survive() -> None:
+    text = (
+        '+++\n# above everything\nid = "x"  # the id\n# just above\ntopics = ["A"]\n'
+        '# just below\ntitle = "Nr #1"\n\n[image]  # the picture\nsrc = "i.jpg"\n# last\n+++\nB\n'
+    )
+    new = _set_topics(text, ["A", "B"])
+    assert new == text.replace('topics = ["A"]\n', 'topics = [\n    "A",\n    "B",\n]\n')
+
+
+@pytest.mark.parametrize("comment", ["", "  # with a comment"])
+def test_a_crlf_file_stays_crlf(comment: str) -> None:
+    text = (
+        f'+++\r\nid = "x"\r\ntopics = ["A"]{comment}\r\n\r\n[image]\r\nsrc = "i.jpg"\r\n'
+        "+++\r\nBody\r\n"
+    )
+    new = _set_topics(text, ["A", "B"])
+    assert "\n" not in new.replace("\r\n", "")
+    assert frontmatter.parse(new)[0]["topics"] == ["A", "B"]
+    assert new.startswith('+++\r\nid = "x"\r\ntopics = ')
+    assert new.endswith('\r\n\r\n[image]\r\nsrc = "i.jpg"\r\n+++\r\nBody\r\n')
+    assert comment in new
+
+
+def test_a_new_line_in_a_crlf_file_is_crlf_too() -> None:
+    text = '+++\r\nid = "x"  # the id\r\n\r\n[image]\r\nsrc = "i.jpg"\r\n+++\r\nBody\r\n'
+    new = _set_topics(text, ["Ekonomi"])
+    assert new == (
+        '+++\r\nid = "x"  # the id\r\ntopics = [\r\n    "Ekonomi",\r\n]\r\n'
+        '\r\n[image]\r\nsrc = "i.jpg"\r\n+++\r\nBody\r\n'
+    )
+
+
+@pytest.mark.parametrize("comment", ["", "  # with a comment"])
+def test_the_body_is_kept_byte_for_byte(comment: str) -> None:
+    body = "\r\n+++\ntopics = []  # not front matter\n\n\tindented  \nno final newline"
+    text = f'+++\nid = "x"\ntopics = ["A"]{comment}\n+++\n{body}'
+    new = _set_topics(text, [])
+    assert frontmatter.split(new).body == body
+    assert new.endswith(f"\n+++\n{body}")
+
+
+def test_unknown_keys_and_tables_are_kept() -> None:
+    text = (
+        '+++\nid = "x"  # id\nreviewer = { name = "Eva", when = 2021-11-22 }\n'
+        'topics = ["A"]  # t\nscore = 1.5\n\n[extra]\nnested = [1, [2, 3]]\n'
+        '[[links]]\nurl = "https://example.se"\n+++\nB\n'
+    )
+    meta, _, parts = frontmatter.parse(text)
+    new = frontmatter.set_key(parts, meta, "topics", ["B"])
+    assert new == text.replace('topics = ["A"]', 'topics = ["B"]')
+    assert frontmatter.parse(new)[0] == {**meta, "topics": ["B"]}
+
+
+def test_a_missing_key_is_added_before_the_first_table() -> None:
+    text = '+++\nid = "x"  # id\n\n[image]\nsrc = "i.jpg"\n+++\nB\n'
+    new = _set_topics(text, ["Ekonomi"])
+    assert new == text.replace("# id\n", '# id\ntopics = [\n    "Ekonomi",\n]\n')
     meta, body, _ = frontmatter.parse(new)
     assert meta == {"id": "x", "topics": ["Ekonomi"], "image": {"src": "i.jpg"}}
     assert body == "B\n"
 
 
-def test_comments_are_detected_but_hashes_in_strings_are_not_comments() -> None:
-    toml = 'title = "Nr #1"\n'
-    assert not frontmatter.has_comments(toml, tomllib.loads(toml))
-    toml = 'title = "Nr #1" # first\n'
-    assert frontmatter.has_comments(toml, tomllib.loads(toml))
+def test_a_quoted_key_and_hashes_in_strings_are_edited_correctly() -> None:
+    text = '+++\n\'topics\' = ["Nr #1", "B"]  # quoted key\n+++\n'
+    new = _set_topics(text, ["Nr #1", "Nr #2"])
+    assert new == '+++\n\'topics\' = ["Nr #1", "Nr #2"]  # quoted key\n+++\n'
+
+
+def test_a_key_line_inside_a_multi_line_string_is_left_alone() -> None:
+    text = '+++\nteaser = """\ntopics = ["x"]\n"""\ntopics = ["A"]  # c\n+++\nB\n'
+    new = _set_topics(text, ["A", "B"])
+    assert new == text.replace('["A"]', '["A", "B"]')
+
+
+def test_a_value_toml_cannot_hold_is_an_error_not_a_broken_file() -> None:
+    meta, _, parts = frontmatter.parse(TEXT)
+    with pytest.raises(frontmatter.FrontMatterError) as exc:
+        frontmatter.set_key(parts, meta, "topics", ["A", None])
+    assert exc.value.line == 5
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=60)
@@ -75,7 +179,7 @@ _body = st.lists(
 def test_round_trip_reads_back_what_was_written(
     title: str, teaser: str, topics: list[str], body: str
 ) -> None:
-    from newscli.article import dedupe_topics
+    from newscli.topics import dedupe_topics
 
     article = Article(
         id="0b6f0c2e-6a53-4d6e-9a57-3c1f4c0de8b1",
@@ -94,3 +198,103 @@ def test_round_trip_reads_back_what_was_written(
     assert again == article
     assert read_body == body
     assert frontmatter.dump(to_meta(again), again.body) == text
+
+
+_topic = st.text(  # U+2028 and the like are fine in TOML strings and must not cut a line
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="§"),
+    min_size=1,
+    max_size=12,
+)
+
+
+@st.composite
+def _topic_edit(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """Old topics and new ones as tagging makes them: each kept, removed or renamed in place,
+    then some added at the end."""
+    old = draw(st.lists(_topic, max_size=6, unique=True))
+    fresh = iter(draw(st.lists(_topic.filter(lambda t: t not in old), unique=True, max_size=9)))
+    new: list[str] = []
+    for topic in old:
+        fate = draw(st.sampled_from(["keep", "remove", "rename"]))
+        if fate == "keep":
+            new.append(topic)
+        elif fate == "rename":
+            new.append(next(fresh, topic))
+    new.extend(list(fresh)[: draw(st.integers(0, 3))])
+    return old, new
+
+
+def _toml_string(value: str) -> str:
+    return tomli_w.dumps({"t": value})[len("t = ") : -1]
+
+
+@settings(deadline=None)
+@given(
+    edit=_topic_edit(),
+    multiline=st.booleans(),
+    crlf=st.booleans(),
+    places=st.sets(
+        st.sampled_from(
+            ["top", "id", "above", "topics", "own-line", "below", "table", "last", "closing"]
+        )
+    ),
+    item_comments=st.lists(st.booleans(), min_size=6, max_size=6),
+    body=_body,
+)
+def test_set_key_keeps_every_comment_but_those_of_removed_topics(
+    edit: tuple[list[str], list[str]],
+    multiline: bool,
+    crlf: bool,
+    places: set[str],
+    item_comments: list[bool],
+    body: str,
+) -> None:
+    old, new = edit
+    kept: list[str] = []  # comments that must survive
+    numbers = iter(range(100))
+
+    def comment(keep: bool = True) -> str:
+        text = f"# §{next(numbers)} note"
+        if keep:
+            kept.append(text)
+        return text
+
+    before = [comment() if "top" in places else None]
+    before += ['id = "x"' + (f"  {comment()}" if "id" in places else "")]
+    before += [comment() if "above" in places else None]
+    trailing = f"  {comment()}" if "topics" in places else ""
+    if multiline:
+        block = ["topics = ["]
+        for index, topic in enumerate(old):
+            if "own-line" in places:
+                block.append(f"  {comment()}")
+            item = f"  {_toml_string(topic)},"
+            if item_comments[index]:
+                item += f"  {comment(keep=topic in new)}"
+            block.append(item)
+        block.append(f"  {comment()}" if "closing" in places else None)
+        block.append("]" + trailing)
+    else:
+        block = ["topics = [" + ", ".join(map(_toml_string, old)) + "]" + trailing]
+    after = [comment() if "below" in places else None, 'custom = "kept"', ""]
+    after += ["[image]" + (f"  {comment()}" if "table" in places else ""), 'src = "i.jpg"']
+    after += [comment() if "last" in places else None]
+
+    nl = "\r\n" if crlf else "\n"
+
+    def joined(lines: list[str | None]) -> str:
+        return "".join(line + nl for line in lines if line is not None)
+
+    prefix, suffix = f"+++{nl}{joined(before)}", f"{joined(after)}+++{nl}{body}"
+    text = prefix + joined(block) + suffix
+    meta, _, parts = frontmatter.parse(text)
+
+    result = frontmatter.set_key(parts, meta, "topics", new)
+
+    assert frontmatter.parse(result)[0] == {**meta, "topics": new}
+    assert frontmatter.split(result).body == body
+    assert result.startswith(prefix) and result.endswith(suffix)
+    for note in kept:
+        assert note in result
+    if crlf:
+        assert "\n" not in result[: -len(body) or None].replace("\r\n", "")

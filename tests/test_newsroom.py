@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from newscli.catalog import Catalog
 from newscli.errors import RefError, WriteError
 from newscli.newsroom import Newsroom, write_atomic
 from tests.conftest import STORY, STORY_PATH
@@ -20,17 +21,23 @@ def test_the_sample_newsroom_has_the_five_seed_stories(newsroom: Newsroom) -> No
         "Socialnämnden har minskat sitt budgetunderskott med 31 miljoner på två år",
         "Socialtjänsten erbjuder stöd till anhöriga genom ny organisation",
     }
-    story = newsroom.resolve(STORY)
+    story = Catalog(newsroom).resolve(STORY).one
     assert story.author == "Piteå kommun"
     assert story.source is not None and story.source.name == "Piteå kommun, Piteå"
     assert "-Det är otroligt glädjande" in story.body
     assert "– Vår största utmaning" in story.body
-    massa = newsroom.resolve("framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa")
+    massa = (
+        Catalog(newsroom).resolve("framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa")
+    )
     assert massa.image is not None and massa.image.credit == "Helene Markström"
 
 
 def test_a_missing_teaser_is_the_first_paragraph(newsroom: Newsroom) -> None:
-    article = newsroom.resolve("socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation")
+    article = (
+        Catalog(newsroom)
+        .resolve("socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation")
+        .one
+    )
     assert article.teaser is None
     assert article.lead.startswith("Socialtjänsten har sjösatt en ny organisation")
     assert article.story == ""
@@ -40,17 +47,17 @@ def test_refs_by_slug_path_and_id_prefix(
     newsroom: Newsroom, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(newsroom_path)
-    by_slug = newsroom.resolve(STORY)
-    assert newsroom.resolve(STORY_PATH) == by_slug
-    assert newsroom.resolve(str(newsroom_path / STORY_PATH)) == by_slug
-    assert newsroom.resolve("0b6f0c2e") == by_slug
+    by_slug = Catalog(newsroom).resolve(STORY).one
+    assert Catalog(newsroom).resolve(STORY_PATH).one == by_slug
+    assert Catalog(newsroom).resolve(str(newsroom_path / STORY_PATH)).one == by_slug
+    assert Catalog(newsroom).resolve("0b6f0c2e").one == by_slug
 
 
 def test_unknown_ref_suggests_and_ambiguous_ref_lists(newsroom: Newsroom) -> None:
     with pytest.raises(
         RefError, match="did you mean forbattrad-ekonomisk-prognos-for-socialtjansten"
     ):
-        newsroom.resolve("forbattrad-ekonomisk-prognos")
+        Catalog(newsroom).resolve("forbattrad-ekonomisk-prognos")
     # ids of the samples start with 0, 5, 9, c, e: "" is not allowed, a shared prefix is ambiguous
     path = (
         newsroom.root
@@ -58,14 +65,14 @@ def test_unknown_ref_suggests_and_ambiguous_ref_lists(newsroom: Newsroom) -> Non
     )
     path.write_text(path.read_text().replace('id = "e4f0', 'id = "0b6f'), encoding="utf-8")
     with pytest.raises(RefError, match="matches 2 articles") as exc:
-        newsroom.resolve("0b6f")
+        Catalog(newsroom).resolve("0b6f")
     assert STORY_PATH in str(exc.value)
 
 
 def test_a_path_outside_articles_is_not_a_ref(newsroom: Newsroom, newsroom_path: Path) -> None:
     (newsroom_path / "other.md").write_text("+++\n+++\n")
     with pytest.raises(RefError):
-        newsroom.resolve("other.md")
+        Catalog(newsroom).resolve("other.md")
 
 
 def test_atomic_write_keeps_mode_and_leaves_no_temp_file(tmp_path: Path) -> None:

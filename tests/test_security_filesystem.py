@@ -263,10 +263,10 @@ def test_a_feed_is_never_written_over_a_device_pipe_or_folder(
     pipe = newsroom_path / "pipe"
     os.mkfifo(pipe)
     (newsroom_path / "folder").mkdir()
-    for output in ("pipe", "folder"):
+    for output, what in (("pipe", "a device, pipe or socket"), ("folder", "a folder")):
         result = invoke("export", "rss", "-o", output)
-        assert result.exit_code == 1
-        assert f"{output}: is not a regular file" in result.stderr
+        assert result.exit_code == 2
+        assert f"--output '{output}' is {what}, not a file" in result.stderr
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert leftovers(newsroom_path) == []
 

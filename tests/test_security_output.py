@@ -22,7 +22,7 @@ import tomli_w
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newscli.export.markdown import render_markdown
+from newscli.markdown import render_markdown
 from tests.test_security_support import (
     FUZZ,
     FUZZ_CLI,

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from newscli import cli
-from tests.conftest import REPO, STORY_PATH
+from tests.conftest import PINNED, REPO, STORY_PATH
 
 # -- profiles ---------------------------------------------------------------------------------
 
@@ -307,7 +307,7 @@ def scratch_newsroom(
 
 def run(root: Path, *args: str, input: str | None = None) -> Result:
     """Run newscli in root, as a user would (exceptions caught the way the CLI catches them)."""
-    result = CliRunner().invoke(cli.app, [*args, "--root", str(root)], input=input)
+    result = CliRunner().invoke(cli.app, [*args, "--root", str(root)], input=input, obj=PINNED)
     assert_answer(result, args)
     return result
 

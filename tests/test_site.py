@@ -711,11 +711,17 @@ def test_export_html_command_writes_public_and_summarises(
     assert "https://nyheter.example.se/2021/11/" in read(newsroom_path / "elsewhere", "sitemap.xml")
 
 
-def test_progress_bar_only_on_a_terminal(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(site_cli, "stderr_is_terminal", lambda: True)
-    result = invoke("export", "html", "--drafts")
-    assert result.exit_code == 0, result.stderr
-    assert "Exported 5 stories" in result.stderr.splitlines()[-1]
+def test_export_shows_a_progress_bar_on_a_terminal_and_none_when_piped(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "xterm")  # Rich shows no live bar on a dumb terminal
+    on_terminal = invoke("export", "html", "--drafts", stderr_isatty=True)
+    assert on_terminal.exit_code == 0, on_terminal.stderr
+    assert "Exporting" in on_terminal.stderr
+    assert "Exported 5 stories" in on_terminal.stderr.splitlines()[-1]
+    piped = invoke("export", "html", "--drafts", "-o", "again")
+    assert "Exporting" not in piped.stderr and "\x1b" not in piped.stderr
+    assert piped.stderr.splitlines()[-1].startswith("Exported 5 stories")
 
 
 def test_export_without_a_terminal_does_not_import_rich(
@@ -741,7 +747,7 @@ def test_export_without_a_terminal_does_not_import_rich(
 
 def test_serve_answers_on_localhost(sites: dict[str, tuple[Path, SiteReport]]) -> None:
     out, _ = sites["sample"]
-    server = site_cli.make_server(out, 0)
+    server = site_cli.make_server(out, 0, sys.stderr)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

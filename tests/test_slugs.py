@@ -1,7 +1,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newscli.slugs import MAX_SLUG, fold, is_valid_slug, make_slug, topic_key, unique_slug
+from newscli.slugs import MAX_SLUG, fold, is_valid_slug, make_slug, unique_slug
+from newscli.topics import topic_key
 
 
 def test_swedish_letters_fold_the_swedish_way() -> None:

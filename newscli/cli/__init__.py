@@ -8,9 +8,9 @@ import typer
 
 from newscli import __version__
 from newscli.cli import feeds, site, stories, tag
-from newscli.cli.common import NewsGroup, env
+from newscli.cli.common import NewsGroup, environment
 
-__all__ = ["app", "env", "main"]
+__all__ = ["app", "main"]
 
 # Plain help (rich_markup_mode=None): Typer's Rich help would import Rich's Markdown stack
 # and triple the cost of `newscli --help`.
@@ -32,6 +32,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -43,6 +44,7 @@ def main_options(
     ] = False,
 ) -> None:
     """A command-line newsroom: write, find, tag and publish news stories kept as Markdown files."""
+    environment(ctx)  # built once for the whole run, before any command
 
 
 app.command()(stories.new)

@@ -1,33 +1,35 @@
-"""What every command shares: the environment, error handling, --root and the newsroom."""
+"""What every command shares: its Environment, error handling, --root, messages on stderr."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
+from newscli.environment import Environment
 from newscli.errors import ExitStatus, NewsError
 
 if TYPE_CHECKING:
     from newscli.newsroom import Newsroom
 
 
-class Environment:
-    """What the outside world looks like to a command; tests replace its parts."""
+def environment(ctx: typer.Context) -> Environment:
+    """The run's Environment: built once by the app's callback (tests pass overrides as the
+    context object, a dict of Environment fields)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Environment):
+        overrides = root.obj if isinstance(root.obj, dict) else {}
+        root.obj = Environment.from_process(**overrides)
+    return root.obj
 
-    def stdin_is_terminal(self) -> bool:
-        return sys.stdin.isatty()
 
-    def now(self, tz: dt.tzinfo) -> dt.datetime:
-        return dt.datetime.now(tz)
-
-
-env = Environment()
+def _debug(ctx: typer.Context) -> bool:
+    return bool(ctx.find_root().params.get("debug"))
 
 
 class NewsGroup(TyperGroup):
@@ -37,7 +39,7 @@ class NewsGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except NewsError as exc:
-            if ctx.params.get("debug"):
+            if _debug(ctx):
                 raise
             fail(str(exc), exc.exit_status)
         except BrokenPipeError:
@@ -47,11 +49,11 @@ class NewsGroup(TyperGroup):
             raise typer.Exit(ExitStatus.FAILURE) from None
         except KeyboardInterrupt:
             typer.echo("newscli: interrupted", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as exc:
-            if ctx.params.get("debug"):
+            if _debug(ctx):
                 raise
             fail(
                 f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)",
@@ -64,8 +66,19 @@ def fail(message: str, status: int) -> NoReturn:
     raise typer.Exit(status)
 
 
-def warn(message: str) -> None:
-    typer.echo(f"newscli: warning: {message}", err=True)
+def say(env: Environment, message: str) -> None:
+    """A line for the user on stderr: summaries and notes, never data."""
+    print(message, file=env.stderr, flush=True)
+
+
+def warn(env: Environment, message: str) -> None:
+    say(env, f"newscli: warning: {message}")
+
+
+def report_broken(env: Environment, broken: Iterable[object]) -> None:
+    """One warning line per broken file a command had to skip."""
+    for problem in broken:
+        warn(env, f"skipped {problem}")
 
 
 RootOption = Annotated[
@@ -78,14 +91,17 @@ RootOption = Annotated[
 ]
 
 
-def open_newsroom(root: Path | None) -> Newsroom:
-    from newscli.config import find_root
+def open_newsroom(env: Environment, root: Path | None, base_url: str | None = None) -> Newsroom:
+    """The newsroom the run is about; base_url (--base-url) replaces newscli.toml's."""
+    from dataclasses import replace
+
+    from newscli.config import find_root, load_site
+    from newscli.errors import UsageError
     from newscli.newsroom import Newsroom
 
-    return Newsroom(find_root(root))
-
-
-def report_skipped(newsroom: Newsroom) -> None:
-    """One warning line per broken file a command had to skip."""
-    for problem in newsroom.skipped:
-        warn(f"skipped {problem}")
+    folder = find_root(root, env.cwd, env.variable("NEWSCLI_ROOT"))
+    if base_url is None:
+        return Newsroom(folder)
+    if not base_url.startswith(("https://", "http://")):
+        raise UsageError(f"--base-url must start with https:// or http://, not {base_url!r}")
+    return Newsroom(folder, replace(load_site(folder), base_url=base_url))

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, env, open_newsroom, report_skipped
-from newscli.errors import NewsError, UsageError
-
-if TYPE_CHECKING:
-    from newscli.newsroom import Newsroom
-
-PUBLIC = "public"
+from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say
 
 
 def export_feed(
+    ctx: typer.Context,
     kind: str,
     output: str | None,
     limit: int,
@@ -30,70 +23,31 @@ def export_feed(
     base_url: str | None,
     root: Path | None,
 ) -> None:
-    """Choose the articles, render the feed, write it (or print it with -o -)."""
-    from newscli.export import feeds
+    """Export one feed and say where it went."""
+    from newscli.export.feed_export import STDOUT, export_feed
 
-    newsroom = open_newsroom(root)
-    site = newsroom.site
-    if base_url is not None:
-        if not base_url.startswith(("https://", "http://")):
-            raise UsageError(f"--base-url must start with https:// or http://, not {base_url!r}")
-        site = replace(site, base_url=base_url)
-    feeds.require_base_url(site)  # before reading every article
-    if output not in (None, "-"):
-        check_output(newsroom, output)
-    from newscli.index import newest_articles, topic_rows
-    from newscli.query import Filters
-
-    name = None
-    if topic is not None:
-        rows = topic_rows(newsroom)
-        name = feeds.topic_name(rows, topic)
-        if name is None:
-            known = sorted({t for row in rows for t in row.topics})
-            close = difflib.get_close_matches(topic, known, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise NewsError(f"no article has the topic {topic!r}{hint}")
-    wanted = Filters(
-        topics=(name,) if name else (),
-        status=None if drafts else "published",
-        until=None if future else env.now(site.tz),
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root, base_url)
+    report = export_feed(
+        newsroom,
+        kind,
+        output,
+        now=env.now(newsroom.site.tz),
+        limit=limit,
+        topic=topic,
+        drafts=drafts,
+        future=future,
+        full=full,
     )
-    chosen = newest_articles(newsroom, wanted, limit)
-    report_skipped(newsroom)
-    spec = feeds.feed_spec(site, kind, topic=name, full=full)
-    text = feeds.render_feed(chosen, site, spec, newsroom.asset)
-    count = f"{len(chosen)} {'story' if len(chosen) == 1 else 'stories'}"
-    if output == "-":
-        typer.echo(text, nl=False)
-        typer.echo(f"Exported {count} to stdout", err=True)
+    report_broken(env, report.broken)
+    count = f"{report.stories} {'story' if report.stories == 1 else 'stories'}"
+    if output == STDOUT:
+        assert report.text is not None
+        env.stdout.write(report.text)
+        env.stdout.flush()
+        say(env, f"Exported {count} to stdout")
         return
-    if output is None:
-        shown = f"{PUBLIC}/{feeds.feed_path(kind, name)}"
-        target = newsroom.root / shown
-    else:
-        shown, target = output, Path(output)
-    from newscli.export.output import write_if_changed
-
-    written = write_if_changed(target, text.encode("utf-8"))
-    typer.echo(f"Exported {count} to {shown}{'' if written else ' (unchanged)'}", err=True)
-
-
-def check_output(newsroom: Newsroom, output: str) -> None:
-    """Refuse a feed file that would replace a story or the settings (or cannot be a path)."""
-    from newscli.config import CONFIG_NAME
-    from newscli.newsroom import ARTICLES
-
-    try:
-        target = Path(output).resolve()
-        root = newsroom.root.resolve()
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"--output {output!r} is not a usable path: {exc}") from None
-    if target.is_relative_to(root / ARTICLES) or target == root / CONFIG_NAME:
-        raise UsageError(
-            f"--output {output} is inside the newsroom's articles/ or is its {CONFIG_NAME}: "
-            "the feed would replace what newscli publishes from"
-        )
+    say(env, f"Exported {count} to {report.shown}{'' if report.written else ' (unchanged)'}")
 
 
 OutputOption = Annotated[
@@ -125,6 +79,7 @@ def _command(kind: str, doc: str) -> Callable[..., None]:
     """One export command per feed kind, all with the same options."""
 
     def command(
+        ctx: typer.Context,
         output: OutputOption = None,
         limit: LimitOption = 50,
         topic: TopicOption = None,
@@ -134,7 +89,7 @@ def _command(kind: str, doc: str) -> Callable[..., None]:
         base_url: BaseUrlOption = None,
         root: RootOption = None,
     ) -> None:
-        export_feed(kind, output, limit, topic, drafts, future, full, base_url, root)
+        export_feed(ctx, kind, output, limit, topic, drafts, future, full, base_url, root)
 
     command.__name__ = kind
     command.__doc__ = doc

@@ -5,25 +5,22 @@ from __future__ import annotations
 import contextlib
 import functools
 import signal
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, env, open_newsroom, report_skipped, warn
-from newscli.errors import NewsError, UsageError
+from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
+from newscli.errors import NewsError
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
 
+    from newscli.environment import Environment
     from newscli.newsroom import Newsroom
-
-PUBLIC = "public"
 
 DraftsOption = Annotated[
     bool, typer.Option("--drafts", help="Include drafts, marked as such (previews only).")
@@ -40,39 +37,26 @@ BaseUrlOption = Annotated[
 ]
 
 
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
-
-
 @contextlib.contextmanager
-def _progress() -> Iterator[Callable[[int, int], None] | None]:
+def _progress(env: Environment) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on a terminal only; Rich is not even imported otherwise."""
-    if not stderr_is_terminal():
+    if not env.stderr_isatty:
         yield None
         return
     from newscli.render.progress import progress_bar
 
-    with progress_bar("Exporting") as update:
+    with progress_bar("Exporting", env.stderr) as update:
         yield update
 
 
-def _open(root: Path | None, base_url: str | None) -> Newsroom:
-    from newscli.newsroom import Newsroom
-
-    newsroom = open_newsroom(root)
-    if base_url is not None:
-        if not base_url.startswith(("https://", "http://")):
-            raise UsageError(f"--base-url must start with https:// or http://, not {base_url!r}")
-        newsroom = Newsroom(newsroom.root, replace(newsroom.site, base_url=base_url))
-    return newsroom
-
-
-def build(newsroom: Newsroom, output: Path, drafts: bool, future: bool, shown: str) -> None:
+def build(
+    env: Environment, newsroom: Newsroom, output: Path, drafts: bool, future: bool, shown: str
+) -> None:
     """Export the site, then print the warnings and the one-line summary on stderr."""
     from newscli.export.site import export_site
 
     started = time.perf_counter()
-    with _progress() as progress:
+    with _progress(env) as progress:
         report = export_site(
             newsroom,
             output,
@@ -82,22 +66,20 @@ def build(newsroom: Newsroom, output: Path, drafts: bool, future: bool, shown: s
             progress=progress,
         )
     seconds = time.perf_counter() - started
-    report_skipped(newsroom)
+    report_broken(env, report.broken)
     for message in report.warnings:
-        warn(message)
+        warn(env, message)
     stories = f"{report.stories} {'story' if report.stories == 1 else 'stories'}"
     topics = f"{report.topics} {'topic' if report.topics == 1 else 'topics'}"
     pages = f"{report.pages} {'page' if report.pages == 1 else 'pages'}"
     changes = f"{report.written} files written, {report.unchanged} unchanged"
     if report.removed:
         changes += f", {report.removed} removed"
-    typer.echo(
-        f"Exported {stories}, {topics}, {pages} to {shown} in {seconds:.1f} s ({changes})",
-        err=True,
-    )
+    say(env, f"Exported {stories}, {topics}, {pages} to {shown} in {seconds:.1f} s ({changes})")
 
 
 def export_html(
+    ctx: typer.Context,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -113,13 +95,16 @@ def export_html(
     root: RootOption = None,
 ) -> None:
     """Build the static HTML site: pages, photos, feeds and sitemap, ready to serve as-is."""
-    newsroom = _open(root, base_url)
+    from newscli.newsroom import PUBLIC
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root, base_url)
     target = output if output is not None else newsroom.root / PUBLIC
     shown = str(output) if output is not None else f"{PUBLIC}/"
-    build(newsroom, target, drafts, future, shown)
+    build(env, newsroom, target, drafts, future, shown)
 
 
-def make_server(folder: Path, port: int) -> ThreadingHTTPServer:
+def make_server(folder: Path, port: int, log: IO[str]) -> ThreadingHTTPServer:
     """An HTTP server for folder on 127.0.0.1 only (port 0 picks a free one)."""
     import http.server
 
@@ -127,7 +112,7 @@ def make_server(folder: Path, port: int) -> ThreadingHTTPServer:
         """Serves the built site; logs one short line per request on stderr."""
 
         def log_message(self, format: str, *args: object) -> None:
-            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+            log.write(f"{self.address_string()} {format % args}\n")
 
     handler = functools.partial(QuietHandler, directory=str(folder))
     try:
@@ -153,6 +138,7 @@ def _stop_on_sigterm() -> Iterator[None]:
 
 
 def serve(
+    ctx: typer.Context,
     port: Annotated[
         int, typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1.")
     ] = 8000,
@@ -161,15 +147,14 @@ def serve(
     root: RootOption = None,
 ) -> None:
     """Build the site into a temporary folder and serve it on 127.0.0.1 for a look."""
-    newsroom = _open(root, None)
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
     with tempfile.TemporaryDirectory(prefix="newscli-site-") as folder:
-        build(newsroom, Path(folder), drafts, future, "a temporary folder")
-        server = make_server(Path(folder), port)
+        build(env, newsroom, Path(folder), drafts, future, "a temporary folder")
+        server = make_server(Path(folder), port, env.stderr)
         with server:
             host, real_port = server.server_address[:2]
-            typer.echo(
-                f"Serving the site at http://{host!s}:{real_port}/ (Ctrl+C to stop)", err=True
-            )
+            say(env, f"Serving the site at http://{host!s}:{real_port}/ (Ctrl+C to stop)")
             with contextlib.suppress(KeyboardInterrupt), _stop_on_sigterm():
                 server.serve_forever()
-    typer.echo("Stopped.", err=True)
+    say(env, "Stopped.")

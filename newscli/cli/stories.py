@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
-import os
-import shlex
-import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, env, open_newsroom, report_skipped, warn
-from newscli.errors import ArticleError, ExitStatus, NewsError, UsageError, WriteError
+from newscli.cli.common import (
+    RootOption,
+    environment,
+    open_newsroom,
+    report_broken,
+    say,
+    warn,
+)
+from newscli.errors import ArticleError, ExitStatus, UsageError
 
 if TYPE_CHECKING:
+    from newscli.environment import Environment
     from newscli.newsroom import Newsroom
     from newscli.query import Filters
 
@@ -30,12 +31,12 @@ class Status(enum.StrEnum):
     published = "published"
 
 
-def _read_body(body_file: str | None) -> str:
+def _read_body(env: Environment, body_file: str | None) -> str:
     if body_file is None:
         return ""
     try:
         if body_file == "-":
-            return sys.stdin.read()
+            return env.stdin.read()
         return Path(body_file).read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{body_file}: the body is not valid UTF-8") from None
@@ -45,29 +46,8 @@ def _read_body(body_file: str | None) -> str:
         raise UsageError(f"{body_file!r}: cannot read the body: {exc}") from None
 
 
-def editor_command() -> list[str]:
-    """$EDITOR, then $VISUAL, then the first of sensible-editor, nano, vi on the PATH."""
-    for name in ("EDITOR", "VISUAL"):
-        value = os.environ.get(name, "").strip()
-        if value:
-            return shlex.split(value)
-    for fallback in ("sensible-editor", "nano", "vi"):
-        if shutil.which(fallback):
-            return [fallback]
-    raise UsageError("no editor found: set $EDITOR (for example EDITOR=nano)")
-
-
-def run_editor(path: Path) -> None:
-    command = editor_command()
-    try:
-        code = subprocess.call([*command, str(path)])
-    except OSError as exc:
-        raise UsageError(f"cannot start the editor {command[0]!r}: {exc.strerror or exc}") from None
-    if code != 0:
-        raise NewsError(f"the editor {command[0]!r} exited with status {code}", path)
-
-
 def new(
+    ctx: typer.Context,
     title: Annotated[str | None, typer.Argument(help="Headline of the story.")] = None,
     teaser: Annotated[str | None, typer.Option(help="Lead paragraph shown on listings.")] = None,
     topic: Annotated[
@@ -96,14 +76,16 @@ def new(
     root: RootOption = None,
 ) -> None:
     """Create an article and print the path of its new file."""
+    from newscli.catalog import Catalog
     from newscli.newsroom import new_draft, parse_date
 
-    newsroom = open_newsroom(root)
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
     site = newsroom.site
     if publish and status is Status.draft:
         raise UsageError("--publish and --status draft contradict each other")
     chosen_status = "published" if publish else (status.value if status else "draft")
-    interactive = not no_input and env.stdin_is_terminal() and body_file != "-"
+    interactive = not no_input and env.stdin_isatty and body_file != "-"
     topics = list(topic or [])
     if interactive:
         if not title:
@@ -134,16 +116,16 @@ def new(
         author=author,
         date=when,
         status=chosen_status,
-        body=_read_body(body_file),
+        body=_read_body(env, body_file),
         image=image,
         caption=caption,
         credit=credit,
     )
-    article = newsroom.create(draft)
-    report_skipped(newsroom)
-    typer.echo(str(article.path))
+    with Catalog(newsroom) as catalog:
+        article = catalog.create(draft)
+    print(article.path, file=env.stdout, flush=True)
     if edit:
-        edit_file(newsroom, newsroom.file_of(article))
+        _edit(env, newsroom, newsroom.file_of(article))
 
 
 # -- list, show -------------------------------------------------------------------
@@ -197,6 +179,7 @@ def build_filters(
 
 
 def list_articles(
+    ctx: typer.Context,
     topic: TopicOption = None,
     author: AuthorOption = None,
     status: StatusOption = None,
@@ -213,149 +196,132 @@ def list_articles(
     root: RootOption = None,
 ) -> None:
     """List articles, newest first."""
-    from newscli.index import catalog, catalog_records
+    from newscli.catalog import Catalog
 
-    newsroom = open_newsroom(root)
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
     filters = build_filters(newsroom, topic, author, status, since, until, search)
-    if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
-        from newscli.render.machine import write_records
+    with Catalog(newsroom, use_index=not no_index) as catalog:
+        if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
+            from newscli.render.machine import write_paths, write_summaries
 
-        fields = "path" if format is ListFormat.paths else "machine"
-        records = catalog_records(newsroom, filters, limit, not no_index, fields)
-        report_skipped(newsroom)
-        write_records(records, format.value, sys.stdout)
-        return
-    # Tables and cards are for people: one screenful unless --limit asks for more.
-    page = catalog(newsroom, filters, limit or SCREENFUL, use_index=not no_index)
-    report_skipped(newsroom)
-    if not page.articles:
-        typer.echo("No articles match." if filters.active else "No articles yet.", err=True)
+            if format is ListFormat.paths:
+                found_paths = catalog.paths(filters, limit)
+                report_broken(env, found_paths.broken)
+                write_paths(found_paths.items, env.stdout)
+            else:
+                found = catalog.summaries(filters, limit)
+                report_broken(env, found.broken)
+                write_summaries(found.items, format.value, env.stdout)
+            return
+        # Tables and cards are for people: one screenful unless --limit asks for more.
+        page = catalog.summaries(filters, limit or SCREENFUL)
+        topics, _ = catalog.topics()
+    report_broken(env, page.broken)
+    if not page.items:
+        say(env, "No articles match." if filters.active else "No articles yet.")
         return
     from newscli.render import terminal
 
-    out = terminal.console()
+    out = terminal.console(env)
     if format is ListFormat.cards:
-        terminal.print_cards(page.articles, newsroom.site.language, out)
+        terminal.print_cards(page.items, topics, newsroom.site.language, out)
     else:
-        terminal.print_table(page.articles, newsroom.site.language, out)
-    hidden = page.total - len(page.articles)
+        terminal.print_table(page.items, topics, newsroom.site.language, out)
+    hidden = page.total - len(page.items)
     if hidden > 0:
         terminal.print_more(hidden, page.total, out)
 
 
 def show(
+    ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
     teaser: Annotated[bool, typer.Option("--teaser", help="Show the teaser card only.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="Print the file as it is.")] = False,
     root: RootOption = None,
 ) -> None:
     """Preview one article: the full story, its teaser card, or the raw file."""
-    newsroom = open_newsroom(root)
-    article = newsroom.resolve(ref)
-    report_skipped(newsroom)
+    from newscli.catalog import Catalog
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    with Catalog(newsroom) as catalog:
+        found = catalog.resolve(ref)
+    report_broken(env, found.broken)
+    article = found.one
     if raw:
-        sys.stdout.flush()
-        typer.echo(newsroom.file_of(article).read_text(encoding="utf-8"), nl=False)
+        env.stdout.write(newsroom.file_of(article).read_text(encoding="utf-8"))
+        env.stdout.flush()
         return
     from newscli.render import terminal
+    from newscli.topics import Topics
 
-    out = terminal.console()
+    out = terminal.console(env)
+    # One story's own spellings: naming them the newsroom's way would read every article.
+    topics = Topics.of([article])
     if teaser:
-        out.print(terminal.teaser_card(article, newsroom.site.language))
+        out.print(terminal.teaser_card(article, topics, newsroom.site.language))
     else:
-        terminal.print_story(article, newsroom.site.language, out)
+        terminal.print_story(article, topics, newsroom.site.language, out)
 
 
 # -- edit, check --------------------------------------------------------------------
 
 
-def _rescue(newsroom: Newsroom, name: str, data: bytes) -> Path:
-    """Keep what the user wrote that could not be saved, byte for byte, where they can find
-    it: in .newscli/rescued/, or in the system's temporary folder if that cannot be written."""
-    from newscli.newsroom import write_atomic
+def _edit(env: Environment, newsroom: Newsroom, path: Path) -> None:
+    """Run an edit session and say how it ended."""
+    from newscli.editing import edit_file
 
-    stem = Path(name).stem
-    folder = newsroom.root / ".newscli" / "rescued"
-    stamp = env.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{stem}-{stamp}.md"
-        write_atomic(target, data)
-        return target
-    except (OSError, NewsError):
-        fd, elsewhere = tempfile.mkstemp(prefix=f"newscli-{stem}-{stamp}-", suffix=".md")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        return Path(elsewhere)
+    def again(problem: ArticleError) -> bool:
+        warn(env, str(problem))
+        return bool(env.stdin_isatty) and typer.confirm("Open the editor again?", default=True)
 
-
-def edit_file(newsroom: Newsroom, path: Path) -> None:
-    """Edit a copy of the file; save it back only if it is a valid article and nobody else changed it."""
-    from newscli.newsroom import decode, parse_article, write_atomic
-
-    original = path.read_bytes()
-    with tempfile.TemporaryDirectory(prefix="newscli-") as folder:
-        scratch = Path(folder) / path.name
-        scratch.write_bytes(original)
-        while True:
-            run_editor(scratch)
-            data = scratch.read_bytes()
-            if data == original:
-                typer.echo("No changes.", err=True)
-                return
-            rel = newsroom.relative(path)
-            try:
-                parse_article(decode(data, rel), newsroom.site, rel)
-            except ArticleError as exc:
-                warn(str(exc))
-                if env.stdin_is_terminal() and typer.confirm(
-                    "Open the editor again?", default=True
-                ):
-                    continue
-                kept = _rescue(newsroom, path.name, data)
-                raise NewsError(
-                    f"not saved: the article is not valid; your text is kept in {kept}", rel
-                ) from None
-            if path.read_bytes() != original:
-                kept = _rescue(newsroom, path.name, data)
-                raise NewsError(
-                    f"changed on disk while you edited; not saved, your version is kept in {kept}",
-                    rel,
-                )
-            try:
-                write_atomic(path, data)
-            except WriteError as exc:
-                kept = _rescue(newsroom, path.name, data)
-                raise NewsError(f"{exc.message}; your version is kept in {kept}", rel) from None
-            typer.echo(str(rel))
-            return
+    saved = edit_file(
+        newsroom,
+        path,
+        variables=env.variables,
+        now=lambda: env.now(newsroom.site.tz),
+        again=again,
+    )
+    if saved is None:
+        say(env, "No changes.")
+    else:
+        print(saved, file=env.stdout, flush=True)
 
 
 def edit(
+    ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
     root: RootOption = None,
 ) -> None:
     """Open an article in $EDITOR and save it back only if it is still valid."""
-    newsroom = open_newsroom(root)
+    from newscli.catalog import Catalog
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
     try:
-        path = newsroom.file_of(newsroom.resolve(ref))
+        with Catalog(newsroom) as catalog:
+            found = catalog.resolve(ref)
+        report_broken(env, found.broken)
+        path = newsroom.file_of(found.one)
     except ArticleError as exc:
         if exc.path is None:
             raise
         path = newsroom.root / str(exc.path)
         newsroom.refuse_links_out(path)  # a broken file may be opened, a link out never
-    edit_file(newsroom, path)
+    _edit(env, newsroom, path)
 
 
-def check(root: RootOption = None) -> None:
+def check(ctx: typer.Context, root: RootOption = None) -> None:
     """Validate every article: one line per problem as path:line: message; exit 1 if any."""
-    newsroom = open_newsroom(root)
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
     findings = newsroom.check()
     for finding in findings:
-        typer.echo(str(finding))
+        print(finding, file=env.stdout)
     total = len(newsroom.article_files())
     if findings:
         files = len({f.path for f in findings})
-        typer.echo(f"{len(findings)} problem(s) in {files} of {total} article file(s)", err=True)
+        say(env, f"{len(findings)} problem(s) in {files} of {total} article file(s)")
         raise typer.Exit(ExitStatus.FAILURE)
-    typer.echo(f"All {total} article file(s) are valid.", err=True)
+    say(env, f"All {total} article file(s) are valid.")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import enum
 import json
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, open_newsroom, warn
+from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
 from newscli.cli.stories import (
     AuthorOption,
     SearchOption,
@@ -20,12 +19,13 @@ from newscli.cli.stories import (
     UntilOption,
     build_filters,
 )
-from newscli.errors import ExitStatus, NewsError, UsageError, WriteError
+from newscli.errors import ExitStatus, UsageError, WriteError
 
 if TYPE_CHECKING:
     from newscli import tagging
+    from newscli.catalog import Answer
+    from newscli.environment import Environment
     from newscli.newsroom import Newsroom
-    from newscli.query import Filters
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -87,22 +87,25 @@ def _read_refs(stream: Iterable[str]) -> list[str]:
     return refs
 
 
-def _progress(paths: Sequence[Path], label: str) -> Iterator[Path]:
+def _progress(env: Environment, paths: Sequence[Path], label: str) -> Iterator[Path]:
     """Paths, with a progress bar on a terminal for runs large enough to need one."""
-    if len(paths) < 200 or not sys.stderr.isatty():
+    if len(paths) < 200 or not env.stderr_isatty:
         yield from paths
         return
-    from newscli.render.terminal import progress
+    from newscli.render.progress import progress_bar
 
-    yield from progress(paths, label)
+    with progress_bar(label, env.stderr) as update:
+        for done, path in enumerate(paths):
+            update(done, len(paths))
+            yield path
 
 
 def execute(
+    env: Environment,
     newsroom: Newsroom,
-    paths: Sequence[Path],
+    chosen: Answer[Path],
     edit: tagging.TopicEdit,
     *,
-    broken: Sequence[NewsError],
     dry_run: bool,
     format: ReportFormat,
     unchanged_as: str,
@@ -110,36 +113,35 @@ def execute(
     """Run a bulk change, print per-article lines (dry run) and the summary; exit 1 if anything was skipped."""
     from newscli import tagging
 
-    report = tagging.Report(dry_run=dry_run, skipped=list(broken))
+    report = tagging.Report(dry_run=dry_run, skipped=list(chosen.broken))
     try:
         for path, outcome in tagging.run(
-            newsroom, _progress(paths, "Tagging"), edit, dry_run=dry_run
+            newsroom, _progress(env, chosen.items, "Tagging"), edit, dry_run=dry_run
         ):
             report.record(path, outcome)
             if isinstance(outcome, Exception):
-                warn(f"skipped {outcome}")
+                warn(env, f"skipped {outcome}")
     except KeyboardInterrupt:
-        typer.echo(
+        say(
+            env,
             f"newscli: interrupted: {summary(report, unchanged_as)}; run the command again to finish",
-            err=True,
         )
-        raise typer.Exit(130) from None
-    for error in broken:
-        warn(f"skipped {error}")
+        raise typer.Exit(ExitStatus.INTERRUPTED) from None
+    report_broken(env, chosen.broken)
     if format is ReportFormat.json:
-        _print_json(report, unchanged_as)
+        _print_json(env, report, unchanged_as)
     else:
         if dry_run:
             for change in report.changed:
-                typer.echo(
-                    f"{change.path}: {', '.join(change.before) or '–'} → {', '.join(change.after) or '–'}"
-                )
-        typer.echo(summary(report, unchanged_as))
+                before = ", ".join(change.before) or "–"
+                after = ", ".join(change.after) or "–"
+                print(f"{change.path}: {before} → {after}", file=env.stdout)
+        print(summary(report, unchanged_as), file=env.stdout, flush=True)
     if report.skipped:
         raise typer.Exit(ExitStatus.FAILURE)
 
 
-def _print_json(report: tagging.Report, unchanged_as: str) -> None:
+def _print_json(env: Environment, report: tagging.Report, unchanged_as: str) -> None:
     data = {
         "dry_run": report.dry_run,
         "changed": [
@@ -150,64 +152,23 @@ def _print_json(report: tagging.Report, unchanged_as: str) -> None:
         "skipped": [{"path": str(e.path), "error": str(e)} for e in report.skipped],
         "summary": summary(report, unchanged_as),
     }
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json.dumps(data, ensure_ascii=False, indent=2), file=env.stdout, flush=True)
 
 
-def _refs(article: list[str] | None, stdin: bool) -> list[str] | None:
+def _refs(env: Environment, article: list[str] | None, stdin: bool) -> list[str] | None:
     """REFs from --article and --stdin, or None when neither was given."""
     if not article and not stdin:
         return None
     refs = list(article or [])
     if stdin:
-        refs += _read_refs(sys.stdin)
+        refs += _read_refs(env.stdin)
         if not refs:
             raise UsageError("--stdin gave no REFs")
     return refs
 
 
-def _change_selected(
-    newsroom: Newsroom,
-    edit: tagging.TopicEdit,
-    filters: Filters,
-    refs: list[str] | None,
-    everything: bool,
-    *,
-    must_exist: list[str],
-    unchanged_as: str,
-    dry_run: bool,
-    format: ReportFormat,
-) -> None:
-    """Under the newsroom lock: check the topics exist, choose the files, run the change."""
-    from newscli import tagging
-
-    if everything and refs is not None:
-        raise UsageError("--all and --article/--stdin contradict each other")
-    from newscli.index import catalog_records, topic_rows
-
-    with tagging.NewsroomLock(newsroom, wait=_waiting):
-        if must_exist:
-            tagging.require_topics(must_exist, topic_rows(newsroom))
-        if refs is None and (filters.active or everything):
-            paths = [
-                newsroom.root / p for p in catalog_records(newsroom, filters, None, fields="path")
-            ]
-            broken = list(newsroom.skipped)
-        else:
-            selection = newsroom.select(filters, refs, everything)
-            paths, broken = selection.paths, list(selection.broken)
-        execute(
-            newsroom,
-            paths,
-            edit,
-            broken=broken,
-            dry_run=dry_run,
-            format=format,
-            unchanged_as=unchanged_as,
-        )
-
-
-def _waiting() -> None:
-    warn("waiting for another newscli run on this newsroom to finish…")
+def _waiting(env: Environment) -> Callable[[], None]:
+    return lambda: warn(env, "waiting for another newscli run on this newsroom to finish…")
 
 
 TopicsArgument = Annotated[list[str], typer.Argument(help="Topics, as they should be written.")]
@@ -217,6 +178,7 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
     """`tag add` or `tag remove`: the same selection options, a different change."""
 
     def command(
+        ctx: typer.Context,
         topics: TopicsArgument,
         topic: FilterTopicOption = None,
         author: AuthorOption = None,
@@ -233,20 +195,25 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
     ) -> None:
         from newscli import tagging
 
-        newsroom = open_newsroom(root)
+        env = environment(ctx)
+        newsroom = open_newsroom(env, root)
         filters = build_filters(newsroom, topic, author, status, since, until, search)
         adding = verb == "add"
-        _change_selected(
-            newsroom,
-            tagging.adding(topics) if adding else tagging.removing(topics),
-            filters,
-            _refs(article, stdin),
-            all,
-            must_exist=[] if adding else topics,
-            unchanged_as="already tagged" if adding else "not tagged",
-            dry_run=dry_run,
-            format=format,
-        )
+        edit = tagging.adding(topics) if adding else tagging.removing(topics)
+        refs = _refs(env, article, stdin)
+        with tagging.session(newsroom, wait=_waiting(env)) as catalog:
+            chosen = tagging.choose(
+                catalog, filters, refs, all, must_exist=[] if adding else topics
+            )
+            execute(
+                env,
+                newsroom,
+                chosen,
+                edit,
+                dry_run=dry_run,
+                format=format,
+                unchanged_as="already tagged" if adding else "not tagged",
+            )
 
     command.__doc__ = doc
     return command
@@ -267,24 +234,25 @@ app.command("remove")(
 
 
 def _across_newsroom(
-    sources: list[str], into: str, dry_run: bool, format: ReportFormat, root: Path | None
+    ctx: typer.Context,
+    sources: list[str],
+    into: str,
+    dry_run: bool,
+    format: ReportFormat,
+    root: Path | None,
 ) -> None:
     """Rename or merge across the whole newsroom, under its lock."""
     from newscli import tagging
 
-    newsroom = open_newsroom(root)
-    from newscli.index import topic_rows
-
-    with tagging.NewsroomLock(newsroom, wait=_waiting):
-        rows = topic_rows(newsroom)
-        tagging.require_topics(sources, rows, done_as=into)
-        paths = tagging.files_with_topics(rows, sources, newsroom)
-        edit = tagging.merging(sources, into)
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    with tagging.session(newsroom, wait=_waiting(env)) as catalog:
+        chosen = tagging.choose_across(catalog, sources, into)
         execute(
+            env,
             newsroom,
-            paths,
-            edit,
-            broken=newsroom.skipped,
+            chosen,
+            tagging.merging(sources, into),
             dry_run=dry_run,
             format=format,
             unchanged_as="already as wanted",
@@ -293,6 +261,7 @@ def _across_newsroom(
 
 @app.command()
 def rename(
+    ctx: typer.Context,
     old: Annotated[str, typer.Argument(help="The topic as it is now (any spelling).")],
     new: Annotated[str, typer.Argument(help="The topic as it should be written.")],
     dry_run: DryRunOption = False,
@@ -301,11 +270,12 @@ def rename(
 ) -> None:
     """Rename a topic across the newsroom; onto an existing topic, the two merge."""
 
-    _across_newsroom([old], new, dry_run, format, root)
+    _across_newsroom(ctx, [old], new, dry_run, format, root)
 
 
 @app.command()
 def merge(
+    ctx: typer.Context,
     sources: Annotated[list[str], typer.Argument(help="Topics to merge.")],
     into: Annotated[str, typer.Option("--into", help="The topic they become.")],
     dry_run: DryRunOption = False,
@@ -313,7 +283,7 @@ def merge(
     root: RootOption = None,
 ) -> None:
     """Merge topics into one across the newsroom."""
-    _across_newsroom(sources, into, dry_run, format, root)
+    _across_newsroom(ctx, sources, into, dry_run, format, root)
 
 
 class TopicsFormat(enum.StrEnum):
@@ -328,6 +298,7 @@ class TopicsOrder(enum.StrEnum):
 
 
 def topics(
+    ctx: typer.Context,
     sort: Annotated[
         TopicsOrder, typer.Option("--sort", help="By count (default) or name.")
     ] = TopicsOrder.COUNT,
@@ -337,15 +308,21 @@ def topics(
     root: RootOption = None,
 ) -> None:
     """Every topic with its number of articles; spellings that differ are shown so you can merge them."""
-    from newscli import tagging
+    from newscli.catalog import Catalog
 
-    newsroom = open_newsroom(root)
-    from newscli.index import topic_rows
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    with Catalog(newsroom) as catalog:
+        found, broken = catalog.topics()
+    report_broken(env, broken)
+    counts = found.sorted(sort.value)
+    if format is TopicsFormat.table:
+        from newscli.render import terminal
 
-    rows = topic_rows(newsroom)
-    for error in newsroom.skipped:
-        warn(f"skipped {error}")
-    counts = tagging.topic_counts(rows, sort.value)
+        terminal.print_topics(counts, newsroom.site.language, terminal.console(env))
+        return
+    from newscli.render.machine import write_csv, write_json
+
     records = [
         {
             "topic": t.name,
@@ -356,14 +333,7 @@ def topics(
         }
         for t in counts
     ]
-    if format is TopicsFormat.table:
-        from newscli.render import terminal
-
-        terminal.print_topics(counts, newsroom.site.language, terminal.console())
-        return
-    from newscli.render.machine import write_csv, write_json
-
     if format is TopicsFormat.json:
-        write_json(records, sys.stdout)
+        write_json(records, env.stdout)
     else:
-        write_csv(records, sys.stdout)
+        write_csv(records, env.stdout)

@@ -1,4 +1,8 @@
-"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 from articles already chosen: rendering only, no I/O."""
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 from articles already chosen: rendering only, no I/O.
+
+The XML is built from strings by one function, `_element`, that escapes every value; see
+docs/architecture.md for why this is kept instead of a serializer.
+"""
 
 from __future__ import annotations
 
@@ -17,13 +21,13 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it.common.normalize_url import normalizeLink
 
-from newscli.article import Article, Tagged
+from newscli.article import Article, Summary
 from newscli.config import Site
 from newscli.errors import ConfigError
-from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
-from newscli.export.urls import article_path, topic_path
+from newscli.export.urls import article_path
 from newscli.labels import label
-from newscli.slugs import topic_key
+from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
+from newscli.topics import Topic, Topics
 
 FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
 # No version number: a new newscli release must not change feeds whose articles did not change.
@@ -77,32 +81,22 @@ def require_base_url(site: Site) -> str:
     return site.base_url if site.base_url.endswith("/") else site.base_url + "/"
 
 
-def feed_path(kind: str, topic: str | None = None) -> str:
+def feed_path(kind: str, topic: Topic | None = None) -> str:
     """Where a feed lives under base_url: 'rss.xml', or 'topics/<key>/rss.xml' for a topic."""
-    return (topic_path(topic) if topic else "") + FEED_FILES[kind]
+    return (topic.path if topic else "") + FEED_FILES[kind]
 
 
-def feed_title(site: Site, topic: str | None = None) -> str:
+def feed_title(site: Site, topic: Topic | None = None) -> str:
     """The site title, or 'Ämnen: Familjefrågor – <site title>' for a topic's feed."""
     if not topic:
         return site.title
-    return f"{label(site.language, 'topics')} {topic} – {site.title}"
+    return f"{label(site.language, 'topics')} {topic.name} – {site.title}"
 
 
-def feed_spec(site: Site, kind: str, *, topic: str | None = None, full: bool = False) -> FeedSpec:
-    """The spec of the site's feed of one kind, or of one topic's feed (topic in display form)."""
+def feed_spec(site: Site, kind: str, *, topic: Topic | None = None, full: bool = False) -> FeedSpec:
+    """The spec of the site's feed of one kind, or of one topic's feed."""
     url = require_base_url(site) + feed_path(kind, topic)
     return FeedSpec(kind=kind, feed_url=url, title=feed_title(site, topic), full=full)
-
-
-def topic_name(articles: Iterable[Tagged], topic: str) -> str | None:
-    """The spelling the newsroom uses for a topic (the first one found), or None if unused."""
-    key = topic_key(topic)
-    for article in articles:
-        for name in article.topics:
-            if topic_key(name) == key:
-                return name
-    return None
 
 
 # -- the parts of an item every format shares ---------------------------------------
@@ -117,13 +111,14 @@ class _Photo:
 
 @dataclass(frozen=True)
 class _Item:
-    article: Article
+    article: Summary
     url: str
     content_html: str | None
     photo: _Photo | None
+    topics: tuple[str, ...]  # the newsroom's names of the article's topics
 
 
-def _photo(article: Article, base: str, asset: Callable[[str], Path | None]) -> _Photo | None:
+def _photo(article: Summary, base: str, asset: Callable[[str], Path | None]) -> _Photo | None:
     image = article.image
     if image is None or not is_safe_url(image.src):
         return None
@@ -148,23 +143,31 @@ def _story_html(article: Article, site: Site, base: str) -> str:
     if article.teaser is None:
         # The lead is the body's first paragraph: the body already starts with it.
         return body
-    lead = f"<p>{html_escape(article.teaser, quote=False)}</p>"
+    lead = f"<p>{html_escape(article.lead, quote=False)}</p>"
     return f"{lead}\n{body}" if body else lead
 
 
+def _story(article: Summary, site: Site, base: str) -> str:
+    if not isinstance(article, Article):
+        raise TypeError("a feed with whole stories (--full) needs articles with their bodies")
+    return _story_html(article, site, base)
+
+
 def _items(
-    articles: Sequence[Article],
+    articles: Sequence[Summary],
     site: Site,
     spec: FeedSpec,
     base: str,
     asset: Callable[[str], Path | None],
+    topics: Topics,
 ) -> list[_Item]:
     return [
         _Item(
             article=a,
             url=base + article_path(a),
-            content_html=_story_html(a, site, base) if spec.full else None,
+            content_html=_story(a, site, base) if spec.full else None,
             photo=_photo(a, base, asset),
+            topics=topics.names(a.topics),
         )
         for a in articles
     ]
@@ -187,7 +190,7 @@ def _rfc3339(moment: dt.datetime) -> str:
     return _writable(moment).isoformat()
 
 
-def _newest_change(articles: Sequence[Article]) -> dt.datetime | None:
+def _newest_change(articles: Sequence[Summary]) -> dt.datetime | None:
     return max((a.last_change for a in articles), default=None)
 
 
@@ -242,7 +245,7 @@ def _rss_item(item: _Item) -> list[str]:
     ]
     if article.author:
         lines.append(_element("dc:creator", article.author, escape=_rss_plain))
-    lines.extend(_element("category", topic, escape=_rss_plain) for topic in article.topics)
+    lines.extend(_element("category", topic, escape=_rss_plain) for topic in item.topics)
     if article.lead:
         # description holds HTML (RSS Profile): the plain-text lead is escaped as HTML first.
         lines.append(_element("description", html_escape(article.lead, quote=False)))
@@ -297,7 +300,7 @@ def _atom_entry(item: _Item) -> list[str]:
     ]
     if article.author:
         lines.extend(_atom_author(article.author))
-    lines.extend(_element("category", None, [("term", topic)]) for topic in article.topics)
+    lines.extend(_element("category", None, [("term", topic)]) for topic in item.topics)
     if article.lead:
         lines.append(_element("summary", article.lead, [("type", "text")]))
     if item.content_html is not None:
@@ -357,8 +360,8 @@ def _json_item(item: _Item) -> dict[str, Any]:
     entry["date_modified"] = _rfc3339(article.last_change)
     if article.author:
         entry["authors"] = [{"name": article.author}]
-    if article.topics:
-        entry["tags"] = list(article.topics)
+    if item.topics:
+        entry["tags"] = list(item.topics)
     return entry
 
 
@@ -396,17 +399,19 @@ _RENDERERS: dict[str, Callable[[list[_Item], Site, FeedSpec], str]] = {
 
 
 def render_feed(
-    articles: Sequence[Article],
+    articles: Sequence[Summary],
     site: Site,
     spec: FeedSpec,
     asset: Callable[[str], Path | None],
+    topics: Topics,
 ) -> str:
     """The feed document for articles already chosen and sorted (newest first, limited).
 
-    Requires site.base_url; asset finds an image file in the newsroom (for its byte length).
+    Requires site.base_url; asset finds an image file in the newsroom (for its byte length);
+    topics names each article's topics the way the newsroom shows them.
     The same articles always give the same text: no clock, no locale, no version in it.
     """
     if spec.kind not in _RENDERERS:
         raise ValueError(f"unknown feed kind {spec.kind!r}")
     base = require_base_url(site)
-    return _RENDERERS[spec.kind](_items(articles, site, spec, base, asset), site, spec)
+    return _RENDERERS[spec.kind](_items(articles, site, spec, base, asset, topics), site, spec)

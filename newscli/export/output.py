@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from newscli.article import is_safe_relative
-from newscli.errors import WriteError
-from newscli.newsroom import write_atomic
+from newscli.config import CONFIG_NAME
+from newscli.errors import UsageError, WriteError
+from newscli.newsroom import ARTICLES, STATE, TEMPLATES, write_atomic
 
 MANIFEST = ".newscli-manifest.json"
 MANIFEST_FORMAT = 2  # 2: a page is [key, size, assets, missing], compact for 100 000 pages
@@ -227,6 +229,43 @@ class OutputFolder:
         write_if_changed(self.root / MANIFEST, text.encode("utf-8"))
 
 
+# What an export may never write to or into: what the newsroom publishes from.
+PROTECTED_FOLDERS = (ARTICLES, TEMPLATES, STATE, ".git")
+PROTECTED_FILES = (CONFIG_NAME,)
+
+
+def guard_output(root: Path, output: Path, *, folder: bool) -> None:
+    """UsageError unless an export may write to output (a file, or with folder=True the
+    site's folder): never a story, a template, newscli.toml, anything under articles/,
+    templates/, .newscli/ or .git/ (also through a symlink), never over the newsroom, and a
+    file never over a folder, a device or a pipe. The one guard of every export."""
+    shown = f"--output {str(output)[:200]!r}"
+    try:
+        target = output.resolve()
+        home = root.resolve()
+        exists = output.exists()
+        kind = output.stat().st_mode if exists else 0
+    except (OSError, ValueError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise UsageError(f"{shown} is not a usable path: {reason}") from None
+    for name in PROTECTED_FOLDERS:
+        if target.is_relative_to(home / name):
+            raise UsageError(
+                f"{shown} is inside the newsroom's {name}/ folder: an export never writes "
+                "where newscli publishes from"
+            )
+    if target in (home / name for name in PROTECTED_FILES):
+        raise UsageError(f"{shown} is the newsroom's {target.name}: an export never replaces it")
+    if folder:
+        if target == home or home.is_relative_to(target):
+            raise UsageError(f"{shown} would write the site over the newsroom itself")
+        if exists and not stat.S_ISDIR(kind):
+            raise UsageError(f"{shown} is a file, not a folder")
+    elif exists and not stat.S_ISREG(kind):
+        what = "a folder" if stat.S_ISDIR(kind) else "a device, pipe or socket"
+        raise UsageError(f"{shown} is {what}, not a file: not replaced")
+
+
 def _record(value: Any) -> PageRecord | None:
     if not isinstance(value, list) or len(value) != 4:
         return None
@@ -266,13 +305,13 @@ def write_if_changed(target: Path, data: bytes) -> bool:
 
 
 def _copy_if_changed(target: Path, source: Path) -> bool:
-    stat = source.stat()
+    theirs = source.stat()
     try:
         mine = target.stat()
-        if mine.st_size == stat.st_size and mine.st_mtime_ns == stat.st_mtime_ns:
+        if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
             return False
     except FileNotFoundError:
         _prepare(target)
     write_atomic(target, source.read_bytes(), durable=False)
-    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.utime(target, ns=(theirs.st_atime_ns, theirs.st_mtime_ns))
     return True

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from newscli.article import Article
-from newscli.export.markdown import is_relative_url
-from newscli.slugs import topic_key
+from newscli.article import Summary
+from newscli.markdown import is_relative_url
+from newscli.topics import Topic, Topics, topic_key
 
 # Characters left as they are in a path inside a link: the reserved ones and '%' (a path an
 # author already percent-encoded stays as written); spaces and non-ASCII letters get encoded.
@@ -35,7 +35,7 @@ class TopicLink:
 class Story:
     """An article as the site shows it."""
 
-    article: Article
+    article: Summary
     path: str
     lead: str  # the lead as plain text, for cards and descriptions
     topics: tuple[TopicLink, ...]
@@ -65,12 +65,24 @@ class Listing:
 
 
 @dataclass(frozen=True)
-class Topic:
-    key: str
-    name: str
-    path: str
+class TopicPage:
+    """A topic's pages on the site: the stories that have it, in listings."""
+
+    topic: Topic
     stories: tuple[Story, ...]
     listings: tuple[Listing, ...]
+
+    @property
+    def key(self) -> str:
+        return self.topic.key
+
+    @property
+    def name(self) -> str:
+        return self.topic.name
+
+    @property
+    def path(self) -> str:
+        return self.topic.path
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,7 @@ class SiteMap:
 
     front: tuple[Listing, ...]
     stories: tuple[Story, ...]
-    topics: tuple[Topic, ...]
+    topics: tuple[TopicPage, ...]
     years: tuple[Year, ...]
 
     @property
@@ -166,42 +178,25 @@ def collation_key(text: str, language: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def topic_names(stories: Iterable[Story]) -> dict[str, str]:
-    """Each topic's display form: the spelling most stories use, the newest story's on a tie."""
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for story in stories:
-        for name in story.article.topics:
-            spellings[topic_key(name)][name] += 1
-    # Counter.most_common keeps first-seen order among equals, and stories come newest first.
-    return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
-
-
 def build_site_map(
     stories: Sequence[Story],
     *,
     per_page: int,
     language: str,
-    topic_path: Callable[[str], str],
+    topics: Topics,
 ) -> SiteMap:
-    """Group stories (newest first) into the front page, topic pages and the archive."""
+    """Group stories (newest first) into the front page, topic pages and the archive;
+    topics names each topic (the newsroom's names, see newscli.topics)."""
     by_topic: dict[str, list[Story]] = defaultdict(list)
     for story in stories:
         for key in dict.fromkeys(story.article.topic_keys):
             by_topic[key].append(story)
-    names = topic_names(stories)
-    topics = []
+    pages = []
     for key, listed in by_topic.items():
-        path = topic_path(names[key])
-        topics.append(
-            Topic(
-                key=key,
-                name=names[key],
-                path=path,
-                stories=tuple(listed),
-                listings=paginate(listed, per_page, path),
-            )
-        )
-    topics.sort(key=lambda t: (collation_key(t.name, language), t.key))
+        spelling = next(n for n in listed[0].article.topics if topic_key(n) == key)
+        topic = topics.topic(spelling)
+        pages.append(TopicPage(topic, tuple(listed), paginate(listed, per_page, topic.path)))
+    pages.sort(key=lambda t: (collation_key(t.name, language), t.key))
 
     by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
     for story in stories:
@@ -212,6 +207,6 @@ def build_site_map(
     return SiteMap(
         front=paginate(stories, per_page, ""),
         stories=tuple(stories),
-        topics=tuple(topics),
+        topics=tuple(pages),
         years=tuple(Year(year, tuple(months)) for year, months in years.items()),
     )

@@ -16,7 +16,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from html.parser import HTMLParser
 from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -25,13 +24,13 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import escape
 
-from newscli import __version__, labels
-from newscli.article import Article
+from newscli import __version__, labels, markdown
+from newscli.article import Summary
+from newscli.catalog import Catalog
 from newscli.config import Site
-from newscli.errors import ArticleError, UsageError, WriteError
-from newscli.export import feeds, markdown, pages, urls
-from newscli.export.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
-from newscli.export.output import OutputFolder, Worker
+from newscli.errors import ArticleError, WriteError
+from newscli.export import feeds, pages, urls
+from newscli.export.output import OutputFolder, Worker, guard_output
 from newscli.export.pages import (
     ARCHIVE_PATH,
     PATH_SAFE,
@@ -41,18 +40,18 @@ from newscli.export.pages import (
     Month,
     SiteMap,
     Story,
-    Topic,
     TopicLink,
+    TopicPage,
     build_site_map,
     link,
     root_of,
 )
-from newscli.index import catalog
 from newscli.labels import label, long_date, month_name
-from newscli.newsroom import ARTICLES, Newsroom
-from newscli.query import Filters, publishable
+from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
+from newscli.newsroom import ARTICLES, TEMPLATES, Newsroom
+from newscli.query import publishable
+from newscli.topics import Topic, Topics
 
-TEMPLATES = "templates"
 _PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "style.css"
 # Files a story may link to or embed with a relative URL that are copied into the site.
@@ -82,28 +81,10 @@ class SiteReport:
     removed: int = 0
     feeds: bool = False
     warnings: list[str] = field(default_factory=list)
+    broken: list[ArticleError] = field(default_factory=list)
 
 
 # -- checks and keys -----------------------------------------------------------------------
-
-
-def check_output(newsroom: Newsroom, output: Path) -> None:
-    """Refuse an output folder that would mix the site into the newsroom's own files."""
-    try:
-        out = output.resolve()
-        root = newsroom.root.resolve()
-        is_file = output.exists() and not output.is_dir()
-    except (OSError, ValueError) as exc:
-        raise UsageError(
-            f"--output {output!s:.80}: {getattr(exc, 'strerror', None) or exc}"
-        ) from None
-    if out == root or root.is_relative_to(out):
-        raise UsageError(f"--output {output} would write the site over the newsroom itself")
-    for private in (ARTICLES, TEMPLATES):
-        if out.is_relative_to(root / private):
-            raise UsageError(f"--output {output} is inside the newsroom's {private}/ folder")
-    if is_file:
-        raise UsageError(f"--output {output} is a file, not a folder")
 
 
 def build_key(newsroom: Newsroom) -> str:
@@ -218,7 +199,7 @@ class SiteBuilder:
 
     # stories --------------------------------------------------------------------------
 
-    def photo(self, article: Article) -> str | None:
+    def photo(self, article: Summary) -> str | None:
         """Where the story's photo is on the site, or None (with a warning) when it is missing."""
         if article.image is None:
             return None
@@ -247,8 +228,8 @@ class SiteBuilder:
             self.assets[PurePosixPath(src).as_posix()] = found
         return found
 
-    def stories(self, articles: list[Article], now: dt.datetime) -> list[Story]:
-        seen: dict[str, Article] = {}
+    def stories(self, articles: list[Summary], now: dt.datetime, topics: Topics) -> list[Story]:
+        seen: dict[str, Summary] = {}
         stories = []
         for article in articles:
             path = urls.article_path(article)
@@ -267,8 +248,11 @@ class SiteBuilder:
                 Story(
                     article=article,
                     path=path,
-                    lead=article.teaser if article.teaser is not None else plain_text(article.lead),
-                    topics=tuple(TopicLink(t, urls.topic_path(t)) for t in article.topics),
+                    lead=article.lead,
+                    topics=tuple(
+                        TopicLink(topic.name, topic.path)
+                        for topic in map(topics.topic, article.topics)
+                    ),
                     image=self.photo(article),
                     draft=not article.published,
                     future=article.date > now,
@@ -361,10 +345,10 @@ class SiteBuilder:
             self.report.warnings.append(f"{exc}; its page was not rendered again")
             self.out.keep(rel)
             return
-        if article.teaser is not None:
-            lead = f"<p>{escape(article.teaser)}</p>" if article.teaser else ""
+        if article.lead_markdown is None:
+            lead = f"<p>{escape(article.lead)}</p>" if article.lead else ""
         else:
-            lead = self.markdown(story, article.lead, root, found).strip()
+            lead = self.markdown(story, article.lead_markdown, root, found).strip()
         body = self.markdown(story, article.story, root, found)
         og_image = None
         if story.image is not None and (self.site.base_url or not is_relative_url(story.image)):
@@ -382,9 +366,9 @@ class SiteBuilder:
                 f"{story.article.path}: the story links to {path!r}, which is not in the newsroom"
             )
 
-    def topic(self, topic: Topic, listing: Listing) -> None:
-        title = f"{feeds.feed_title(self.site, topic.name)} (RSS)"
-        feed = Feed("rss", feeds.feed_path("rss", topic.name), title)
+    def topic(self, topic: TopicPage, listing: Listing) -> None:
+        title = f"{feeds.feed_title(self.site, topic.topic)} (RSS)"
+        feed = Feed("rss", feeds.feed_path("rss", topic.topic), title)
         extra = (topic.key, topic.name, topic.path, feed)
         if not self.feeds:
             self.listing("topic.html", listing, extra, topic=topic, topic_feed=None)
@@ -411,19 +395,21 @@ class SiteBuilder:
         for month in site_map.months:
             yield partial(self.month, month)
 
-    def write_feeds(self, site_map: SiteMap) -> None:
+    def write_feeds(self, site_map: SiteMap, topics: Topics) -> None:
         """The site's RSS and Atom feeds and each topic's RSS feed: public stories only,
         the newest FEED_LIMIT, as `newscli export rss` chooses them, even in preview builds."""
         for kind, _ in SITE_FEEDS:
-            self.feed(kind, None, site_map.stories)
-        for topic in site_map.topics:
-            self.feed("rss", topic.name, topic.stories)
+            self.feed(kind, None, site_map.stories, topics)
+        for page in site_map.topics:
+            self.feed("rss", page.topic, page.stories, topics)
 
-    def feed(self, kind: str, topic: str | None, stories: Iterable[Story]) -> None:
+    def feed(
+        self, kind: str, topic: Topic | None, stories: Iterable[Story], topics: Topics
+    ) -> None:
         public = (story.article for story in stories if not story.preview)
         chosen = list(islice(public, FEED_LIMIT))
         spec = feeds.feed_spec(self.site, kind, topic=topic)
-        text = feeds.render_feed(chosen, self.site, spec, self.newsroom.asset)
+        text = feeds.render_feed(chosen, self.site, spec, self.newsroom.asset, topics)
         self.out.write(feeds.feed_path(kind, topic), text.encode("utf-8"))
 
     def write_sitemap(self, site_map: SiteMap) -> None:
@@ -454,23 +440,6 @@ class SiteBuilder:
         self.out.write(SITEMAP, xml.encode("utf-8"))
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain_text(markdown: str) -> str:
-    """What a reader sees of a bit of Markdown, as one line of plain text."""
-    parser = _Text()
-    parser.feed(render_markdown(markdown))
-    parser.close()
-    return " ".join("".join(parser.parts).split())
-
-
 def export_site(
     newsroom: Newsroom,
     output: Path,
@@ -481,7 +450,7 @@ def export_site(
     progress: Progress | None = None,
 ) -> SiteReport:
     """Build the static site of the newsroom into output; see docs/site.md."""
-    check_output(newsroom, output)
+    guard_output(newsroom.root, output, folder=True)
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -586,18 +555,18 @@ def build(
     """Scan, plan and render the site, then write what is not a page and finish the folder."""
     newsroom, report = builder.newsroom, builder.report
     # From the index: every story's front matter and lead, without its body (read per page).
-    scanned = catalog(newsroom, Filters(), None).articles
-    articles = publishable(scanned, now, drafts=drafts, future=future)
-    stories = builder.stories(articles, now)
+    with Catalog(newsroom) as catalog:
+        scanned = catalog.summaries()
+    report.broken = scanned.broken
+    topics = Topics.of(scanned.items)
+    articles = publishable(scanned.items, now, drafts=drafts, future=future)
+    stories = builder.stories(articles, now, topics)
     site_map = build_site_map(
-        stories,
-        per_page=newsroom.site.per_page,
-        language=newsroom.site.language,
-        topic_path=urls.topic_path,
+        stories, per_page=newsroom.site.per_page, language=newsroom.site.language, topics=topics
     )
     render_steps(builder, list(builder.plan(site_map)), progress)
     if builder.feeds:
-        builder.write_feeds(site_map)
+        builder.write_feeds(site_map, topics)
         builder.write_sitemap(site_map)
         report.feeds = True
     else:

@@ -6,9 +6,10 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
+from pathlib import PurePosixPath
 from typing import IO, Any
 
-from newscli.article import Article, to_meta
+from newscli.article import Summary, to_meta
 
 
 def _plain(value: Any) -> Any:
@@ -21,7 +22,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def article_record(article: Article) -> dict[str, Any]:
+def article_record(article: Summary) -> dict[str, Any]:
     """Every front-matter field of an article plus its path, as JSON-ready values."""
     record = {"path": str(article.path)}
     record.update(_plain(to_meta(article)))
@@ -73,13 +74,17 @@ ARTICLE_COLUMNS = (
 )
 
 
-def write_records(records: Sequence[Any], fmt: str, out: IO[str]) -> None:
-    """Article records as json or csv, or paths (one newsroom-relative path per line)."""
-    if fmt == "paths":
-        out.writelines(f"{path}\n" for path in records)
-    elif fmt == "json":
+def write_summaries(articles: Sequence[Summary], fmt: str, out: IO[str]) -> None:
+    """Articles as json or csv: every front-matter field and the path."""
+    records = [article_record(a) for a in articles]
+    if fmt == "json":
         write_json(records, out)
     elif fmt == "csv":
         write_csv(records, out, ARTICLE_COLUMNS)
     else:
         raise ValueError(fmt)
+
+
+def write_paths(paths: Iterable[PurePosixPath], out: IO[str]) -> None:
+    """One newsroom-relative path per line."""
+    out.writelines(f"{path}\n" for path in paths)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 
 @contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(description: str, stream: IO[str]) -> Iterator[Callable[[int, int], None]]:
     """A callback update(done, total) that moves a bar; the bar disappears when the block ends."""
     columns = (
         TextColumn("{task.description}"),
@@ -18,7 +19,7 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         MofNCompleteColumn(),
         TimeRemainingColumn(),
     )
-    console = Console(stderr=True, highlight=False)
+    console = Console(file=stream, force_terminal=True, highlight=False)
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=None)
 

@@ -14,9 +14,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from newscli.article import Article
+from newscli.article import Article, Summary
+from newscli.environment import Environment
 from newscli.labels import label, long_date
-from newscli.tagging import TopicCount
+from newscli.topics import Topic, Topics
 
 T = TypeVar("T")
 # Control characters a terminal obeys (ESC and CSI start escape sequences that can move the
@@ -29,12 +30,19 @@ def _shown(text: str) -> str:
     return _TERMINAL_CONTROL.sub("", text)
 
 
-def console(*, stderr: bool = False) -> Console:
-    """A console that is plain when piped and honours NO_COLOR (Rich does both)."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+def console(env: Environment, *, stderr: bool = False) -> Console:
+    """A console on the run's stdout (or stderr): styled only on a terminal, never coloured
+    with NO_COLOR set."""
+    return Console(
+        file=env.stderr if stderr else env.stdout,
+        force_terminal=bool(env.stderr_isatty if stderr else env.stdout_isatty),
+        no_color=bool(env.variable("NO_COLOR")),
+        highlight=False,
+        soft_wrap=False,
+    )
 
 
-def _byline(article: Article, language: str) -> Text:
+def _byline(article: Summary, language: str) -> Text:
     parts = [long_date(article.date, language)]
     if article.updated:
         parts.append(f"{label(language, 'updated')} {long_date(article.updated, language)}")
@@ -46,7 +54,7 @@ def _byline(article: Article, language: str) -> Text:
     return text
 
 
-def _caption(article: Article, language: str) -> Text | None:
+def _caption(article: Summary, language: str) -> Text | None:
     image = article.image
     if image is None or not (image.caption or image.credit):
         return None
@@ -59,15 +67,15 @@ def _caption(article: Article, language: str) -> Text | None:
     return text
 
 
-def _topics(article: Article, language: str) -> Text | None:
+def _topics(article: Summary, topics: Topics, language: str) -> Text | None:
     if not article.topics:
         return None
     text = Text(f"{label(language, 'topics')} ", style="dim")
-    text.append(", ".join(article.topics), style="cyan")
+    text.append(", ".join(topics.names(article.topics)), style="cyan")
     return text
 
 
-def teaser_card(article: Article, language: str) -> RenderableType:
+def teaser_card(article: Summary, topics: Topics, language: str) -> RenderableType:
     """One teaser as on the listing page: photo caption, headline, date, teaser, topics."""
     rows: list[RenderableType] = []
     caption = _caption(article, language)
@@ -77,9 +85,9 @@ def teaser_card(article: Article, language: str) -> RenderableType:
     rows.append(_byline(article, language))
     if article.lead:
         rows.append(Text(_shown(article.lead)))
-    topics = _topics(article, language)
-    if topics is not None:
-        rows.append(topics)
+    shown = _topics(article, topics, language)
+    if shown is not None:
+        rows.append(shown)
     return Panel(
         Group(*rows),
         subtitle=Text(article.slug, style="dim"),
@@ -88,15 +96,15 @@ def teaser_card(article: Article, language: str) -> RenderableType:
     )
 
 
-def story(article: Article, language: str) -> RenderableType:
+def story(article: Article, topics: Topics, language: str) -> RenderableType:
     """The full story the way the published page reads it."""
     rows: list[RenderableType] = [
         Text(article.title, style="bold underline"),
         _byline(article, language),
     ]
-    topics = _topics(article, language)
-    if topics is not None:
-        rows.append(topics)
+    shown = _topics(article, topics, language)
+    if shown is not None:
+        rows.append(shown)
     if article.lead:
         rows.append(Padding(Text(_shown(article.lead), style="bold"), (1, 0, 0, 2)))
     caption = _caption(article, language)
@@ -120,7 +128,7 @@ def story(article: Article, language: str) -> RenderableType:
     return Group(*rows)
 
 
-def article_table(articles: Sequence[Article], language: str) -> RenderableType:
+def article_table(articles: Sequence[Summary], topics: Topics, language: str) -> RenderableType:
     """Date, title, topics, status and slug; titles wrap so the table fits the terminal."""
     table = Table(show_edge=False, pad_edge=False, expand=False)
     table.add_column("Datum" if language == "sv" else "Date", no_wrap=True, style="dim")
@@ -133,7 +141,7 @@ def article_table(articles: Sequence[Article], language: str) -> RenderableType:
         table.add_row(
             article.date.strftime("%Y-%m-%d"),
             Text(article.title),
-            Text(", ".join(article.topics)),
+            Text(", ".join(topics.names(article.topics))),
             status,
             Text(article.slug),
         )
@@ -155,20 +163,20 @@ def print_more(hidden: int, total: int, out: Console) -> None:
     )
 
 
-def print_cards(articles: Iterable[Article], language: str, out: Console) -> None:
+def print_cards(articles: Iterable[Summary], topics: Topics, language: str, out: Console) -> None:
     for article in articles:
-        out.print(teaser_card(article, language))
+        out.print(teaser_card(article, topics, language))
 
 
-def print_story(article: Article, language: str, out: Console) -> None:
-    out.print(story(article, language))
+def print_story(article: Article, topics: Topics, language: str, out: Console) -> None:
+    out.print(story(article, topics, language))
 
 
-def print_table(articles: Sequence[Article], language: str, out: Console) -> None:
-    out.print(article_table(articles, language))
+def print_table(articles: Sequence[Summary], topics: Topics, language: str, out: Console) -> None:
+    out.print(article_table(articles, topics, language))
 
 
-def print_topics(counts: Sequence[TopicCount], language: str, out: Console) -> None:
+def print_topics(counts: Sequence[Topic], language: str, out: Console) -> None:
     """Topics with their counts; other spellings in use are shown so staff can merge them."""
     table = Table(show_edge=False, pad_edge=False)
     table.add_column(label(language, "topics").rstrip(":"), style="cyan")
@@ -185,8 +193,9 @@ def print_topics(counts: Sequence[TopicCount], language: str, out: Console) -> N
     out.print(table)
 
 
-def progress(items: Sequence[T], description: str) -> Iterator[T]:
+def progress(env: Environment, items: Sequence[T], description: str) -> Iterator[T]:
     """Items, with a progress bar on stderr while they are worked through."""
     from rich.progress import track
 
-    yield from track(items, description=description, console=console(stderr=True), transient=True)
+    shown = console(env, stderr=True)
+    yield from track(items, description=description, console=shown, transient=True)

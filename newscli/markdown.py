@@ -1,7 +1,8 @@
-"""Story Markdown to HTML with markdown-it-py: CommonMark, raw HTML off, only safe URLs."""
+"""Story Markdown with markdown-it-py: HTML (CommonMark, raw HTML off, only safe URLs) and plain text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -69,3 +70,28 @@ def render_markdown(
         _rewrite(tokens, rewrite_url)
     html: str = parser.renderer.render(tokens, parser.options, env)
     return html
+
+
+# Anything that can make Markdown more than its words: inline marks, links, entities,
+# escapes, raw HTML; and, at the start of a line, lists, quotes and headings.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!~|]|^\s*(?:[-+=>#]|\d+[.)])", re.MULTILINE)
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader sees of a bit of Markdown, as one line of plain text: marks and link
+    targets gone, entities decoded, line breaks as spaces, images left out."""
+    if not _MARKUP.search(markdown):
+        return " ".join(markdown.split())
+    parts: list[str] = []
+    for block in _parser(False).parse(markdown):
+        if block.children:
+            for token in block.children:
+                if token.type in ("text", "code_inline"):
+                    parts.append(token.content)
+                elif token.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+        elif block.type in ("code_block", "fence"):
+            parts.append(block.content)
+        if block.nesting == -1 or block.type in ("code_block", "fence", "hr"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())

@@ -1,0 +1,256 @@
+"""Which articles there are: every question a command asks of the newsroom, answered once.
+
+The catalog answers from the index (.newscli/index.sqlite) when it can, and from the files
+when it cannot — one fallback for every question. Listings get summaries (front matter and
+lead, no body); full articles are read from their files only when asked for. Every answer
+carries the broken files met on the way, so that no caller has to look for them elsewhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Generic, TypeVar
+
+from newscli.article import Article, Summary
+from newscli.errors import ArticleError, RefError, UsageError
+from newscli.index import Index, IndexUnavailable
+from newscli.lock import NewsroomLock
+from newscli.newsroom import Newsroom, Scan
+from newscli.query import Filters, matches, select
+from newscli.slugs import is_valid_slug, make_slug
+from newscli.topics import Topics, TopicUse
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    """What a question found (newest first), how many matched before any limit, and the
+    files that could not be read as articles."""
+
+    items: list[T]
+    total: int
+    broken: list[ArticleError] = field(default_factory=list)
+
+    @property
+    def one(self) -> T:
+        """The item of an answer that is about one article (a REF)."""
+        (item,) = self.items
+        return item
+
+
+class Catalog:
+    """The newsroom's articles as listings, topics and selections see them."""
+
+    def __init__(self, newsroom: Newsroom, *, use_index: bool = True):
+        self.newsroom = newsroom
+        self.use_index = use_index
+        self._index: Index | None = None
+        self._fresh = False
+        self._scan: Scan | None = None
+
+    # -- the one fallback ---------------------------------------------------------------
+
+    def _indexed(self) -> Index | None:
+        """The index, refreshed once for this catalog; None when it cannot be used."""
+        if not self.use_index:
+            return None
+        if self._index is None:
+            self._index = Index(self.newsroom)
+        if not self._fresh:
+            try:
+                self._index.refresh()
+            except (IndexUnavailable, sqlite3.Error, OSError):
+                self.close()
+                self.use_index = False
+                return None
+            self._fresh = True
+        return self._index
+
+    def _files(self) -> Scan:
+        if self._scan is None:
+            self._scan = self.newsroom.scan()
+        return self._scan
+
+    def _ask(
+        self, from_index: Callable[[Index], R], from_files: Callable[[Scan], R]
+    ) -> tuple[R, list[ArticleError]]:
+        index = self._indexed()
+        if index is not None:
+            try:
+                return from_index(index), index.broken()
+            except sqlite3.Error:
+                self.close()
+                self.use_index = False
+        scan = self._files()
+        return from_files(scan), list(scan.broken)
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        self._fresh = False
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- questions ---------------------------------------------------------------------
+
+    def summaries(self, filters: Filters = Filters(), limit: int | None = None) -> Answer[Summary]:
+        """The matching articles newest first, without bodies (for listings and the site)."""
+
+        def from_files(scan: Scan) -> tuple[list[Summary], int]:
+            chosen = select(scan.articles, filters)
+            return [a.summary() for a in chosen[:limit]], len(chosen)
+
+        (items, total), broken = self._ask(
+            lambda index: (
+                index.summaries(filters, limit),
+                index.count(filters) if limit is not None else -1,
+            ),
+            from_files,
+        )
+        return Answer(items, len(items) if total < 0 else total, broken)
+
+    def paths(
+        self, filters: Filters = Filters(), limit: int | None = None
+    ) -> Answer[PurePosixPath]:
+        """The files of the matching articles, newest first."""
+        items, broken = self._ask(
+            lambda index: index.paths(filters, limit),
+            lambda scan: [a.path for a in select(scan.articles, filters, limit) if a.path],
+        )
+        return Answer(items, len(items), broken)
+
+    def articles(self, filters: Filters = Filters(), limit: int | None = None) -> Answer[Article]:
+        """The matching articles whole, read from their files (a feed of 50 reads 50 files)."""
+        found = self.paths(filters, limit)
+        chosen: list[Article] = []
+        broken = list(found.broken)
+        for path in found.items:
+            try:
+                chosen.append(self.newsroom.load(self.newsroom.root / path))
+            except ArticleError as exc:  # changed since the index saw it
+                broken.append(exc)
+        return Answer(chosen, len(chosen), broken)
+
+    def topic_uses(self) -> Answer[TopicUse]:
+        """Every valid article's topics and whether it is published."""
+        items, broken = self._ask(
+            lambda index: index.topic_uses(),
+            lambda scan: [TopicUse(a.path, a.topics, a.published) for a in scan.articles],
+        )
+        return Answer(items, len(items), broken)
+
+    def topics(self) -> tuple[Topics, list[ArticleError]]:
+        """The newsroom's topics, each with its one name (see newscli.topics)."""
+        uses = self.topic_uses()
+        return Topics.of(uses.items), uses.broken
+
+    def slugs(self) -> set[str]:
+        """Every slug in use, and every article file's name, so a new one is unique."""
+        taken, _ = self._ask(
+            lambda index: index.slugs(),
+            lambda scan: (
+                {a.slug for a in scan.articles}
+                | {path.stem for path in self.newsroom.article_files()}
+            ),
+        )
+        return taken
+
+    # -- REFs and selections --------------------------------------------------------------
+
+    def resolve(self, ref: str) -> Answer[Article]:
+        """The one article a REF means (a path, a slug, or a unique id prefix), and the broken
+        files met while looking for it."""
+        ref = ref.strip()
+        if not ref:
+            raise RefError("empty REF: give a slug, a path or an id prefix")
+        newsroom = self.newsroom
+        path = newsroom.path_from_ref(ref)
+        if path is not None:
+            return Answer([newsroom.load(path)], 1)
+        if is_valid_slug(ref):
+            # The usual case: the file is named after its slug; no index needed.
+            quick = [p for p in newsroom.articles_dir.glob(f"*/*/{ref}.md") if p.is_file()]
+            if len(quick) == 1:
+                article = newsroom.load(quick[0])
+                if article.slug == ref:
+                    return Answer([article], 1)
+        everything = self.summaries()
+        match = self._match(ref, everything.items)
+        return Answer([newsroom.load(newsroom.file_of(match))], 1, everything.broken)
+
+    @staticmethod
+    def _match(ref: str, everything: list[Summary]) -> Summary:
+        by_slug = [a for a in everything if a.slug == ref]
+        if len(by_slug) == 1:
+            return by_slug[0]
+        found = by_slug or [a for a in everything if a.id.lower().startswith(ref.lower())]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listing = ", ".join(f"{a.path} ({a.id[:8]})" for a in found[:10])
+            raise RefError(f"{ref!r} matches {len(found)} articles: {listing}")
+        close = difflib.get_close_matches(ref, [a.slug for a in everything], n=5, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise RefError(f"no article matches {ref!r} (give a slug, a path or an id prefix){hint}")
+
+    def select(
+        self, filters: Filters, refs: Sequence[str] | None = None, everything: bool = False
+    ) -> Answer[Path]:
+        """The files a bulk command acts on: named by REFs, or every article, narrowed by filters.
+
+        With neither REFs nor everything, filters alone choose; choosing nothing at all is a
+        usage error, never "everything". A REF that names no article is a RefError before
+        anything is changed; a REF that names a broken file selects it (it will be skipped).
+        """
+        if everything and refs is not None:
+            raise UsageError("--all and --article/--stdin contradict each other")
+        if refs is None and not everything and not filters.active:
+            raise UsageError(
+                "say which articles: filters like --topic or --search, --article REF, --stdin or --all"
+            )
+        root = self.newsroom.root
+        if refs is None:
+            found = self.paths(filters)
+            return Answer([root / p for p in found.items], found.total, found.broken)
+        paths: dict[Path, None] = {}
+        unknown = []
+        for ref in refs:
+            path = self.newsroom.path_from_ref(ref)
+            if path is None:
+                try:
+                    article = self.resolve(ref).one
+                except RefError:
+                    unknown.append(ref)
+                    continue
+                if not matches(article, filters):
+                    continue
+                path = self.newsroom.file_of(article)
+            paths[path] = None
+        if unknown:
+            raise RefError(
+                f"no article matches {', '.join(map(repr, unknown[:10]))}; nothing was changed"
+            )
+        return Answer(list(paths), len(paths))
+
+    # -- new articles ---------------------------------------------------------------------
+
+    def create(self, draft: Article) -> Article:
+        """Write a new article with a slug no other article has, under the newsroom lock so
+        that two `new` runs can never choose the same one."""
+        base = draft.slug or make_slug(draft.title)
+        if not is_valid_slug(base):
+            base = make_slug(base)
+        with NewsroomLock(self.newsroom.root):
+            self._fresh = False  # what other writers did before we held the lock counts
+            return self.newsroom.create(replace(draft, slug=base), self.slugs())

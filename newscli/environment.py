@@ -1,0 +1,64 @@
+"""What the world outside looks like to one run of newscli, built once and passed down.
+
+Streams, whether each is a terminal, colour, the clock, the environment variables and the
+working directory: the CLI builds one Environment per run (HTTPie's idea), commands hand
+what they need of it to the core, and tests build their own instead of patching globals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+
+def _system_clock(tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.now(tz)
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or stream-like object
+        return False
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One run's streams, terminal facts, clock, variables and working directory."""
+
+    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    stdin_isatty: bool | None = None  # None: ask the stream
+    stdout_isatty: bool | None = None
+    stderr_isatty: bool | None = None
+    clock: Callable[[dt.tzinfo], dt.datetime] = _system_clock
+    variables: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    cwd: Path = field(default_factory=Path.cwd)
+
+    def __post_init__(self) -> None:
+        for name in ("stdin", "stdout", "stderr"):
+            if getattr(self, f"{name}_isatty") is None:
+                object.__setattr__(self, f"{name}_isatty", _isatty(getattr(self, name)))
+
+    @classmethod
+    def from_process(cls, **overrides: Any) -> Environment:
+        """The environment of this process; tests override parts (clock, terminals)."""
+        return cls(**overrides)
+
+    @property
+    def colour(self) -> bool:
+        """Colour on stdout: only on a terminal, and never with NO_COLOR set (no-color.org)."""
+        return bool(self.stdout_isatty) and not self.variables.get("NO_COLOR")
+
+    def now(self, tz: dt.tzinfo) -> dt.datetime:
+        return self.clock(tz)
+
+    def variable(self, name: str) -> str:
+        """An environment variable, or '' when unset."""
+        return self.variables.get(name, "")

@@ -1,0 +1,53 @@
+"""The newsroom lock: one writer at a time, on every platform filelock supports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newscli.errors import WriteError
+
+if TYPE_CHECKING:
+    import filelock
+
+
+class NewsroomLock:
+    """An exclusive lock on the newsroom for writers, so two runs that write never interleave.
+
+    The lock is `<root>/.newscli/lock`, held with filelock (flock on Unix, LockFileEx on
+    Windows), so it excludes other processes and other threads; it is released when the
+    process ends, however it ends. The file stays in `.newscli/` after release. Taking it
+    again in the same thread while a NewsroomLock holds it raises RuntimeError (filelock's
+    deadlock check) instead of waiting forever.
+    """
+
+    def __init__(self, root: Path, wait: Callable[[], None] | None = None):
+        self.path = root / ".newscli" / "lock"
+        self.wait = wait
+        self._lock: filelock.BaseFileLock | None = None
+
+    def __enter__(self) -> NewsroomLock:
+        import filelock  # ~30 ms to import: only commands that write pay for it
+
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            lock = filelock.FileLock(self.path, thread_local=False)
+            try:
+                lock.acquire(timeout=0)
+            except filelock.Timeout:  # busy: say so once, then wait as long as it takes
+                if self.wait is not None:
+                    self.wait()
+                lock.acquire()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if exc.filename and Path(exc.filename) != self.path:  # `.newscli` is a file, say
+                reason = f"{exc.filename}: {reason}"
+            raise WriteError(f"cannot take the newsroom lock: {reason}", self.path) from None
+        self._lock = lock
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
