@@ -27,7 +27,7 @@ def test_the_sample_newsroom_has_the_five_seed_stories(newsroom: Newsroom) -> No
     assert "-Det är otroligt glädjande" in story.body
     assert "– Vår största utmaning" in story.body
     massa = (
-        Catalog(newsroom).resolve("framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa")
+        Catalog(newsroom).resolve("framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa").one
     )
     assert massa.image is not None and massa.image.credit == "Helene Markström"
 

@@ -1,0 +1,99 @@
+"""The catalog: one answer for every question about which articles there are."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from newscli.article import Article, Summary
+from newscli.catalog import Catalog
+from newscli.newsroom import Newsroom
+from newscli.query import Filters
+from tests.conftest import STORY, Invoke, newscli_process
+
+BROKEN = "articles/2021/11/trasig.md"
+
+
+@pytest.mark.parametrize("use_index", [True, False], ids=["index", "files"])
+def test_every_answer_names_the_broken_files_it_met(newsroom: Newsroom, use_index: bool) -> None:
+    (newsroom.root / BROKEN).write_text("no front matter")
+    with Catalog(newsroom, use_index=use_index) as catalog:
+        for answer in (
+            catalog.summaries(),
+            catalog.paths(Filters(topics=("Ekonomi",))),
+            catalog.articles(Filters(status="published"), 2),
+            catalog.topic_uses(),
+            catalog.resolve("0b6f0c2e"),
+        ):
+            assert [str(e.path) for e in answer.broken] == [BROKEN]
+        assert [str(e.path) for e in catalog.topics()[1]] == [BROKEN]
+
+
+def test_listings_get_summaries_and_only_asked_for_articles_are_whole(
+    newsroom: Newsroom,
+) -> None:
+    with Catalog(newsroom) as catalog:
+        listed = catalog.summaries().items
+        whole = catalog.articles(Filters()).items
+    assert len(listed) == 5 and not any(isinstance(s, Article) for s in listed)
+    assert [a.id for a in whole] == [s.id for s in listed]
+    assert all(isinstance(a, Article) for a in whole) and any(a.body for a in whole)
+    assert [s.lead for s in listed] == [a.lead for a in whole]
+
+
+def test_index_and_files_give_the_same_summaries(newsroom: Newsroom) -> None:
+    with Catalog(newsroom) as indexed, Catalog(newsroom, use_index=False) as scanned:
+        assert indexed.summaries().items == scanned.summaries().items
+        assert isinstance(indexed.summaries().items[0], Summary)
+
+
+def test_new_reads_no_article_once_the_index_is_warm(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert invoke("list").exit_code == 0  # builds the index
+    reads: list[Path] = []
+    real = Newsroom.read
+
+    def counting(self: Newsroom, path: Path) -> tuple[bytes, Article]:
+        reads.append(path)
+        return real(self, path)
+
+    monkeypatch.setattr(Newsroom, "read", counting)
+    result = invoke("new", "Förbättrad ekonomisk prognos för socialtjänsten", "--no-input")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip().endswith(f"/{STORY}-2.md")
+    assert reads == []
+
+
+def test_new_runs_at_once_never_choose_the_same_slug(newsroom_path: Path) -> None:
+    """Same title, different months: without the newsroom lock two runs could both find the
+    slug free, each in its own folder."""
+    runs = [
+        newscli_process(
+            newsroom_path, "new", "Samma rubrik", "--no-input", "--date", f"2023-{m:02d}-01"
+        )
+        for m in range(1, 7)
+    ]
+    paths = []
+    for run in runs:
+        out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+        paths.append(out.strip())
+    slugs = sorted(Path(p).stem for p in paths)
+    assert slugs == ["samma-rubrik"] + [f"samma-rubrik-{n}" for n in range(2, 7)]
+    assert all((newsroom_path / p).is_file() for p in paths)
+
+
+def test_a_changed_file_is_seen_at_once(newsroom: Newsroom) -> None:
+    path = newsroom.root / "articles/2021/11" / f"{STORY}.md"
+    with Catalog(newsroom) as catalog:
+        assert catalog.summaries(Filters(search="nyckelordet")).items == []
+    text = path.read_text(encoding="utf-8").replace("Socialtjänsten", "Nyckelordet", 1)
+    path.write_text(text, encoding="utf-8")
+    stamp = time.time() + 5
+    os.utime(path, (stamp, stamp))
+    with Catalog(newsroom) as catalog:
+        assert [s.slug for s in catalog.summaries(Filters(search="nyckelordet")).items] == [STORY]
