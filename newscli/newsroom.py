@@ -372,6 +372,9 @@ def new_draft(
         raise UsageError("a title is required")
     if image is None and (caption or credit):
         raise UsageError("--caption and --credit describe an --image; give one")
+    web = image is not None and image.startswith(("https://", "http://"))
+    if image is not None and not web and not is_safe_relative(image):
+        raise UsageError(f"--image {image!r} must be a path inside the newsroom or an http(s) URL")
     if date is not None:
         try:
             date.astimezone(dt.UTC)

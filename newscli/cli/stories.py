@@ -99,13 +99,6 @@ def new(
         raise UsageError(
             'a title is required: newscli new "Rubrik" (prompts only on a terminal without --no-input)'
         )
-    if image is not None and not image.startswith(("https://", "http://")):
-        from newscli.article import is_safe_relative
-
-        if not is_safe_relative(image):
-            raise UsageError(
-                f"--image {image!r} must be a path inside the newsroom or an http(s) URL"
-            )
     when = parse_date(date, site) if date else None
     draft = new_draft(
         site,

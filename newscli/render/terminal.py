@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Sequence
 
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
@@ -19,7 +18,6 @@ from newscli.environment import Environment
 from newscli.labels import label, long_date
 from newscli.topics import Topic, Topics
 
-T = TypeVar("T")
 # Control characters a terminal obeys (ESC and CSI start escape sequences that can move the
 # cursor, clear the screen or set the window title). The body is the one field validation
 # lets through with them, so what is shown of it is cleaned here; tabs and newlines stay.
@@ -191,11 +189,3 @@ def print_topics(counts: Sequence[Topic], language: str, out: Console) -> None:
             Text(", ".join(topic.spellings[1:])),
         )
     out.print(table)
-
-
-def progress(env: Environment, items: Sequence[T], description: str) -> Iterator[T]:
-    """Items, with a progress bar on stderr while they are worked through."""
-    from rich.progress import track
-
-    shown = console(env, stderr=True)
-    yield from track(items, description=description, console=shown, transient=True)
