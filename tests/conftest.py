@@ -1,4 +1,7 @@
-"""Shared fixtures: tmp_path newsrooms built from the seed stories, a pinned terminal and clock."""
+"""Shared fixtures: tmp_path newsrooms built from the seed stories, a pinned terminal and clock,
+and the newsrooms and sites several test files look at, built once per run.
+
+Helpers that are not fixtures are in tests/support/ (not collected by pytest)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +21,9 @@ from typer.testing import CliRunner, Result
 from newscli import cli
 from newscli.newsroom import Newsroom
 
+if TYPE_CHECKING:
+    from newscli.export.site import SiteReport
+
 REPO = Path(__file__).resolve().parent.parent
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # The pinned "now" of every test: a Monday in late 2026, long after the sample stories.
@@ -24,6 +31,12 @@ NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=STOCKHOLM)
 
 STORY = "forbattrad-ekonomisk-prognos-for-socialtjansten"
 STORY_PATH = f"articles/2021/11/{STORY}.md"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "fuzz: a Hypothesis fuzz test (NEWSCLI_FUZZ=long raises its examples)"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +109,42 @@ def newscli_process(root: Path, *args: str) -> subprocess.Popen[str]:
         text=True,
         env=env,
     )
+
+
+# -- built once per run, for the tests of several modules ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated newsroom of 150 articles, for the kill tests of tag and export html."""
+    from tests.support.newsrooms import generate_newsroom
+
+    return generate_newsroom(tmp_path_factory.mktemp("crash") / "newsroom", 150, seed=11)
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, SiteReport]]:
+    """Every variant of the site the tests look at, built once per test run."""
+    from newscli.config import Site
+    from newscli.export.site import export_site
+    from tests.support.newsrooms import hostile_newsroom, preview_newsroom, sample_newsroom
+
+    base = tmp_path_factory.mktemp("sites")
+    built: dict[str, tuple[Path, SiteReport]] = {}
+
+    def build(name: str, root: Path, site: Site | None = None, **options: bool) -> None:
+        newsroom = Newsroom(root, site)
+        out = base / f"{name}-public"
+        built[name] = (out, export_site(newsroom, out, now=NOW, **options))
+
+    build("sample", sample_newsroom(base / "sample"))
+    preview = preview_newsroom(base / "preview")
+    build("preview", preview, drafts=True, future=True)
+    build("public", preview)
+    build("hostile", hostile_newsroom(base / "hostile"))
+    plain = sample_newsroom(base / "plain", photos=False)
+    build("plain", plain, Site(language="en", per_page=2, title="News & views"))
+    build("paged", plain, Site(per_page=2, base_url="https://example.se/sub/"))
+    (base / "empty").mkdir()
+    build("empty", base / "empty", Site(base_url="https://example.se/"))
+    return built

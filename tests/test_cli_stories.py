@@ -1,9 +1,10 @@
-"""new, list, show, edit and check as staff use them, with their error paths."""
+"""new, list, show, edit and check as staff use them, with their error paths.
 
-import csv
-import io
+How the edit session keeps text it cannot save is in tests/test_editing.py; what list's
+filters choose in tests/test_query.py; how the table, cards and story look in
+tests/test_render_terminal.py, and JSON and CSV in tests/test_render_machine.py."""
+
 import json
-import sys
 import tomllib
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from newscli import cli
 from newscli.newsroom import Newsroom
 from tests.conftest import STORY, STORY_PATH, Invoke
+from tests.support.harness import write_editor
 
 
 def front_matter(path: Path) -> dict:
@@ -149,13 +151,6 @@ def test_new_rejects_bad_dates_and_images(invoke: Invoke) -> None:
     assert conflict.exit_code == 2
 
 
-def write_editor(tmp_path: Path, script: str) -> str:
-    """An $EDITOR that runs a small Python script on the file it is given."""
-    editor = tmp_path / "editor.py"
-    editor.write_text("import sys\nfrom pathlib import Path\np = Path(sys.argv[1])\n" + script)
-    return f"{sys.executable} {editor}"
-
-
 def test_new_with_edit_opens_the_editor(
     invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -168,72 +163,7 @@ def test_new_with_edit_opens_the_editor(
     assert created.read_text().endswith("Skrivet i editorn.\n")
 
 
-def test_visual_is_used_when_editor_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newscli.editing import editor_command
-
-    assert editor_command({"VISUAL": "my-editor --wait"}) == ["my-editor", "--wait"]
-
-
 # -- list -------------------------------------------------------------------------------
-
-
-def test_list_table_is_newest_first_and_fits(invoke: Invoke) -> None:
-    result = invoke("list")
-    assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    assert all(len(line) <= 100 for line in lines)
-    dates = [line[:10] for line in lines if line[:4].isdigit()]
-    assert dates == ["2022-03-24", "2022-03-03", "2022-02-16", "2022-01-26", "2021-11-23"]
-    assert "published" in result.stdout and "Familjefrågor" in result.stdout
-    assert "\x1b[" not in result.stdout
-
-
-def test_list_filters(invoke: Invoke) -> None:
-    def paths(*args: str) -> list[str]:
-        result = invoke("list", "--format", "paths", *args)
-        assert result.exit_code == 0, result.stderr
-        return result.stdout.splitlines()
-
-    assert len(paths()) == 5
-    assert len(paths("--topic", "familjefragor")) == 4
-    assert len(paths("--topic", "FAMILJEFRÅGOR ")) == 4
-    assert paths("--search", "forbattrad") == [STORY_PATH]
-    assert paths("--search", "KÄLLBOGÅRDEN") == [STORY_PATH]  # in the teaser and body only
-    assert len(paths("--since", "2022-02-16", "--until", "2022-03-03")) == 2
-    assert len(paths("--until", "2021-11-23")) == 1  # the whole day counts
-    assert paths("--limit", "1") == [
-        "articles/2022/03/framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa.md"
-    ]
-    assert paths("--status", "draft") == []
-    assert len(paths("--author", "piteå kommun")) == 5
-
-
-def test_list_json_and_csv_carry_every_field(invoke: Invoke, newsroom_path: Path) -> None:
-    story = newsroom_path / STORY_PATH
-    story.write_text(
-        story.read_text().replace('status = "published"', 'status = "published"\nreviewer = "Eva"')
-    )
-    records = json.loads(invoke("list", "--format", "json").stdout)
-    record = next(r for r in records if r["slug"] == STORY)
-    assert record["path"] == STORY_PATH
-    assert record["reviewer"] == "Eva"
-    assert record["source"]["name"] == "Piteå kommun, Piteå"
-    assert record["date"] == "2021-11-23T14:00:00+01:00"
-    rows = list(csv.DictReader(io.StringIO(invoke("list", "--format", "csv").stdout)))
-    row = next(r for r in rows if r["slug"] == STORY)
-    assert row["topics"] == "Ekonomi; Anhörigstöd"
-    assert row["source.url"].startswith("https://")
-    assert row["reviewer"] == "Eva"
-    assert len(rows) == 5
-
-
-def test_list_cards_look_like_the_listing_page(invoke: Invoke) -> None:
-    result = invoke("list", "--format", "cards", "--topic", "Familjefrågor")
-    out = " ".join(result.stdout.split())
-    assert "Foto: Helene Markström" in out
-    assert "Framtidens socialtjänst i fokus under årets kvalitetsmässa" in out
-    assert "I veckan har Socialtjänsten genomfört sin kvalitetsmässa" in out
-    assert "24 mars 2022" in out
 
 
 def test_broken_files_are_skipped_with_a_warning(invoke: Invoke, newsroom_path: Path) -> None:
@@ -247,32 +177,16 @@ def test_broken_files_are_skipped_with_a_warning(invoke: Invoke, newsroom_path: 
     assert len(result.stderr.splitlines()) == 2
 
 
+def test_newsroom_without_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli.app, ["list"])
+    assert result.exit_code == 0 and "No articles yet." in result.stderr
+    assert Newsroom(tmp_path).scan().articles == []
+
+
 # -- show ---------------------------------------------------------------------------------
-
-
-def test_show_reads_like_the_story(invoke: Invoke) -> None:
-    result = invoke("show", STORY)
-    assert result.exit_code == 0
-    out = result.stdout
-    text = " ".join(out.split())
-    for expected in (
-        "Förbättrad ekonomisk prognos för socialtjänsten",
-        "23 november 2021 · Piteå kommun",
-        "På Socialnämndens sammanträde idag",
-        "Brandskydd, anhörigstöd till barn och kompetensutmaningen",
-        "400 000 kronor",
-        "– Vår största utmaning",
-        "Författare: Piteå kommun",
-        "Källa: Piteå kommun, Piteå",
-        "https://www.example.se/aktuellt/forbattrad-ekonomisk-prognos-for-socialtjansten",
-    ):
-        assert expected in text, expected
-    assert (
-        text.index("På Socialnämndens")
-        < text.index("Socialtjänsten arbetar")
-        < text.index("Författare:")
-    )
-    assert "## " not in out  # the subheading is rendered, not shown as Markdown
 
 
 def test_show_teaser_and_raw(invoke: Invoke, newsroom_path: Path) -> None:
@@ -284,16 +198,11 @@ def test_show_teaser_and_raw(invoke: Invoke, newsroom_path: Path) -> None:
     assert raw == (newsroom_path / STORY_PATH).read_text(encoding="utf-8")
 
 
-def test_show_errors_name_the_candidates(invoke: Invoke) -> None:
+def test_show_of_an_unknown_article_is_an_error_and_prints_nothing(invoke: Invoke) -> None:
     missing = invoke("show", "forbattrad")
     assert missing.exit_code == 1
     assert missing.stderr.startswith("newscli: error: no article matches 'forbattrad'")
     assert missing.stdout == ""
-
-
-def test_show_markup_in_titles_is_text(invoke: Invoke) -> None:
-    created = invoke("new", "[bold]Inte fet[/bold] & <b>", "--no-input").stdout.strip()
-    assert "[bold]Inte fet[/bold] & <b>" in invoke("show", created).stdout
 
 
 def test_show_works_with_a_broken_file_elsewhere(invoke: Invoke, newsroom_path: Path) -> None:
@@ -301,71 +210,6 @@ def test_show_works_with_a_broken_file_elsewhere(invoke: Invoke, newsroom_path: 
     result = invoke("show", "0b6f0c2e")
     assert result.exit_code == 0
     assert "trasig.md:1" in result.stderr
-
-
-# -- edit ------------------------------------------------------------------------------------
-
-
-def test_edit_saves_a_valid_change(
-    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(
-        "EDITOR",
-        write_editor(tmp_path, "p.write_text(p.read_text().replace('Österbo.', 'Österbo!'))"),
-    )
-    result = invoke("edit", STORY)
-    assert result.exit_code == 0, result.stderr
-    assert "Österbo!" in (newsroom_path / STORY_PATH).read_text()
-
-
-def test_edit_keeps_broken_text_and_the_original(
-    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    story = newsroom_path / STORY_PATH
-    original = story.read_bytes()
-    monkeypatch.setenv(
-        "EDITOR",
-        write_editor(
-            tmp_path,
-            "p.write_text(p.read_text().replace('title = \"', 'title = ') + 'MIN TEXT\\n')",
-        ),
-    )
-    result = invoke("edit", STORY)
-    assert result.exit_code == 1
-    assert STORY_PATH in result.stderr and "not saved" in result.stderr
-    assert story.read_bytes() == original
-    rescued = list((newsroom_path / ".newscli" / "rescued").iterdir())
-    assert len(rescued) == 1 and rescued[0].read_text().endswith("MIN TEXT\n")
-    assert str(rescued[0].relative_to(newsroom_path)) in result.stderr
-
-
-def test_edit_refuses_to_save_over_a_change_made_meanwhile(
-    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    story = newsroom_path / STORY_PATH
-    script = (
-        f"Path({str(story)!r}).write_text(Path({str(story)!r}).read_text() + 'KOLLEGA\\n')\n"
-        "p.write_text(p.read_text() + 'JAG\\n')"
-    )
-    monkeypatch.setenv("EDITOR", write_editor(tmp_path, script))
-    result = invoke("edit", STORY)
-    assert result.exit_code == 1 and "changed on disk" in result.stderr
-    assert story.read_text().endswith("KOLLEGA\n")
-    rescued = next((newsroom_path / ".newscli" / "rescued").iterdir())
-    assert rescued.read_text().endswith("JAG\n")
-
-
-def test_edit_can_fix_a_broken_file(
-    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    story = newsroom_path / STORY_PATH
-    story.write_text(story.read_text().replace('status = "published"', 'status = "publicerad"'))
-    monkeypatch.setenv(
-        "EDITOR",
-        write_editor(tmp_path, "p.write_text(p.read_text().replace('publicerad', 'published'))"),
-    )
-    assert invoke("edit", STORY_PATH).exit_code == 0
-    assert invoke("check").exit_code == 0
 
 
 # -- check -------------------------------------------------------------------------------------
@@ -405,56 +249,3 @@ def test_check_reports_every_problem_with_its_line(invoke: Invoke, newsroom_path
         for line in dup
     )
     assert any("duplicate slug" in line for line in dup)
-
-
-# -- everywhere ---------------------------------------------------------------------------------
-
-
-def test_root_option_and_env(
-    newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from typer.testing import CliRunner
-
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-    by_option = runner.invoke(cli.app, ["list", "--format", "paths", "--root", str(newsroom_path)])
-    assert len(by_option.stdout.splitlines()) == 5
-    monkeypatch.setenv("NEWSCLI_ROOT", str(newsroom_path))
-    assert runner.invoke(cli.app, ["list", "--format", "paths"]).stdout == by_option.stdout
-    monkeypatch.delenv("NEWSCLI_ROOT")
-    monkeypatch.chdir(newsroom_path / "articles" / "2021")
-    assert runner.invoke(cli.app, ["list", "--format", "paths"]).stdout == by_option.stdout
-
-
-def test_broken_config_is_one_clear_line(invoke: Invoke, newsroom_path: Path) -> None:
-    (newsroom_path / "newscli.toml").write_text('[site]\nlanguage = "de"\n')
-    result = invoke("list")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("newscli: error: ")
-    assert result.stderr.endswith("newscli.toml: language must be one of sv, en, not 'de'\n")
-    assert len(result.stderr.splitlines()) == 1
-
-
-def test_version_and_module_entry_point() -> None:
-    import subprocess
-
-    from newscli import __version__
-
-    result = subprocess.run(
-        [sys.executable, "-m", "newscli", "--version"], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == f"newscli {__version__}"
-
-
-def test_debug_shows_the_traceback(invoke: Invoke) -> None:
-    with pytest.raises(Exception, match="no article matches"):
-        invoke("--debug", "show", "nope")
-
-
-def test_newsroom_without_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from typer.testing import CliRunner
-
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli.app, ["list"])
-    assert result.exit_code == 0 and "No articles yet." in result.stderr
-    assert Newsroom(tmp_path).scan().articles == []

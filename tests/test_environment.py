@@ -6,9 +6,6 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import pytest
-
-from newscli.catalog import Catalog
 from tests.conftest import Invoke
 
 
@@ -30,15 +27,3 @@ def test_new_reads_the_body_from_the_run_s_stdin_and_dates_it_by_its_clock(
     text = (newsroom_path / result.stdout.strip()).read_text(encoding="utf-8")
     assert "date = 2030-05-17 11:41:00+02:00" in text
     assert text.endswith("\nTexten kom från körningens stdin.\n")
-
-
-def test_ctrl_c_ends_with_status_130_and_one_line(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def interrupted(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(Catalog, "summaries", interrupted)
-    result = invoke("list")
-    assert result.exit_code == 130
-    assert result.stderr == "newscli: interrupted\n"

@@ -1,3 +1,6 @@
+"""Article text ⇄ (front matter, body): the body kept byte for byte, the topics key rewritten
+with every comment kept, and a broken file an error naming its line."""
+
 import datetime as dt
 
 import pytest
@@ -8,6 +11,7 @@ from hypothesis import strategies as st
 from newscli import frontmatter
 from newscli.article import Article, from_meta, to_meta
 from tests.conftest import STOCKHOLM
+from tests.support.hostile import HEAD, problem
 
 TEXT = '+++\n# a comment\nid = "x"\ntitle = "T"\ntopics = ["A", "B"]\n\n[image]\nsrc = "i.jpg"\n+++\n\nBody\n+++\nmore\n'
 
@@ -298,3 +302,21 @@ def test_set_key_keeps_every_comment_but_those_of_removed_topics(
         assert note in result
     if crlf:
         assert "\n" not in result[: -len(body) or None].replace("\r\n", "")
+
+
+# -- what fuzzing found: nesting that would crash the TOML parser ------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["[" * 1_500 + "]" * 1_500, "[" * 400 + "]" * 400, "{a = " * 600 + "1" + "}" * 600],
+)
+def test_deeply_nested_front_matter_is_a_clear_error(value: str) -> None:
+    error = problem(f"{HEAD}\ndjup = {value}\n+++\n".encode())
+    assert "nested" in error.message and error.line == 11
+
+
+def test_deep_table_headers_are_a_clear_error() -> None:
+    header = ".".join(["t"] * 3_000)
+    error = problem(f"{HEAD}\n[{header}]\nx = 1\n+++\n".encode())
+    assert "nested" in error.message and error.line == 11

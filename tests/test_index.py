@@ -122,24 +122,6 @@ def test_a_new_timezone_rebuilds_the_index(invoke: Invoke, newsroom_path: Path) 
     assert (before, after) == ("2021-11-30T23:30:00+01:00", "2021-11-30T23:30:00-05:00")
 
 
-def test_a_long_table_shows_the_newest_page_and_says_how_to_see_the_rest(invoke: Invoke) -> None:
-    for day in range(1, 61):
-        assert (
-            invoke(
-                "new",
-                f"Notis {day}",
-                "--no-input",
-                "--date",
-                f"2023-03-{(day % 28) + 1:02d} 10:{day % 60:02d}",
-            ).exit_code
-            == 0
-        )
-    table = invoke("list").stdout
-    assert "… and 15 more of 65: see them with --limit N" in " ".join(table.split())
-    assert len(invoke("list", "--format", "paths").stdout.splitlines()) == 65
-    assert "more of" not in invoke("list", "--limit", "70").stdout
-
-
 def test_a_first_run_read_on_every_core_gives_the_same_answers(
     invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:

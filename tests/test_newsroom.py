@@ -1,13 +1,42 @@
+"""The articles/ tree: the sample stories, REFs, reading any file (fuzzed), symlinks,
+write_atomic under every failure, and `new` never writing over or outside what it should."""
+
+from __future__ import annotations
+
+import errno
+import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from newscli import frontmatter
+from newscli import newsroom as newsroom_module
+from newscli.article import to_meta
 from newscli.catalog import Catalog
-from newscli.errors import RefError, WriteError
-from newscli.newsroom import Newsroom, write_atomic
-from tests.conftest import STORY, STORY_PATH
+from newscli.errors import ArticleError, RefError, WriteError
+from newscli.newsroom import Newsroom, decode, parse_article, write_atomic
+from tests.conftest import STORY, STORY_PATH, Invoke, newscli_process
+from tests.support.checkers import check_xml_feed
+from tests.support.faults import ERRNOS, STEPS, inject, leftovers
+from tests.support.fuzz import FUZZ, FUZZ_CLI
+from tests.support.harness import file_line_message, run, scratch_newsroom
+from tests.support.hostile import (
+    HEAD,
+    HOSTILE_PATH,
+    NASTY,
+    REL,
+    SITE,
+    argument_text,
+    near_valid_article,
+)
+from tests.support.newsrooms import secret_article
+
+# -- reading: the sample newsroom and REFs ------------------------------------------------------
 
 
 def test_the_sample_newsroom_has_the_five_seed_stories(newsroom: Newsroom) -> None:
@@ -30,17 +59,6 @@ def test_the_sample_newsroom_has_the_five_seed_stories(newsroom: Newsroom) -> No
         Catalog(newsroom).resolve("framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa").one
     )
     assert massa.image is not None and massa.image.credit == "Helene Markström"
-
-
-def test_a_missing_teaser_is_the_first_paragraph(newsroom: Newsroom) -> None:
-    article = (
-        Catalog(newsroom)
-        .resolve("socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation")
-        .one
-    )
-    assert article.teaser is None
-    assert article.lead.startswith("Socialtjänsten har sjösatt en ny organisation")
-    assert article.story == ""
 
 
 def test_refs_by_slug_path_and_id_prefix(
@@ -75,6 +93,210 @@ def test_a_path_outside_articles_is_not_a_ref(newsroom: Newsroom, newsroom_path:
         Catalog(newsroom).resolve("other.md")
 
 
+REFS = [
+    STORY,
+    STORY_PATH,
+    f"./{STORY_PATH}",
+    "0b6f0c2e",
+    "0",
+    "",
+    " ",
+    "-",
+    ".",
+    "/",
+    "articles",
+    "articles/",
+    "../../../etc/passwd",
+    "/etc/passwd",
+    "articles/../newscli.toml",
+    "a/" + "x" * 5000,
+    "x" * 5000 + ".md",
+    "a/\x00",
+    "\x00",
+]
+
+ref_value = st.one_of(st.sampled_from(REFS), st.text(max_size=30))
+
+
+@FUZZ_CLI
+@given(st.lists(ref_value, min_size=1, max_size=4))
+def test_any_ref_from_arguments_or_stdin_gets_an_answer_and_changes_nothing(
+    refs: list[str],
+) -> None:
+    with scratch_newsroom() as root:
+        before = (root / STORY_PATH).read_bytes()
+        for ref in refs:
+            if "\x00" not in ref:
+                shown = run(root, "show", ref)
+                assert shown.exit_code in (0, 1, 2)
+                tagged = run(root, "tag", "add", "X", "-a", ref, "--dry-run")
+                assert tagged.exit_code in (0, 1, 2)
+        piped = run(root, "tag", "add", "X", "--stdin", "--dry-run", input="\n".join(refs))
+        assert piped.exit_code in (0, 1, 2)
+        assert (root / STORY_PATH).read_bytes() == before
+
+
+# -- reading any file: an article, or an error naming the file and line -----------------------
+
+
+def lines_in(data: bytes) -> int:
+    return data.count(b"\n") + 1
+
+
+@FUZZ
+@given(near_valid_article())
+def test_any_file_reads_as_an_article_or_an_error_naming_file_and_line(data: bytes) -> None:
+    try:
+        article = parse_article(decode(data, REL), SITE, REL)
+    except ArticleError as exc:
+        assert exc.path == REL
+        assert exc.line is not None and 1 <= exc.line <= lines_in(data)
+        assert exc.message.strip()
+        return
+    # A correct result: what was read survives a canonical rewrite unchanged.
+    again = parse_article(frontmatter.dump(to_meta(article), article.body), SITE, REL)
+    assert again == article
+
+
+@FUZZ
+@given(st.binary(max_size=2_000))
+def test_arbitrary_bytes_never_escape_as_anything_but_an_article_error(data: bytes) -> None:
+    try:
+        parse_article(decode(data, REL), SITE, REL)
+    except ArticleError as exc:
+        assert exc.line is not None and 1 <= exc.line <= lines_in(data)
+
+
+@FUZZ_CLI
+@given(near_valid_article())
+def test_every_command_answers_whatever_the_file_holds(data: bytes) -> None:
+    with scratch_newsroom({HOSTILE_PATH: data}) as root:
+        hostile = root / HOSTILE_PATH
+        checked = run(root, "check")
+        broken = checked.exit_code == 1
+        if broken:
+            pattern = file_line_message(HOSTILE_PATH)
+            assert checked.stdout and all(
+                pattern.match(line) for line in checked.stdout.splitlines()
+            ), checked.stdout
+        else:
+            assert checked.exit_code == 0 and checked.stdout == ""
+
+        listed = run(root, "list", "--format", "json", "--no-index")
+        assert listed.exit_code == 0
+        paths = [record["path"] for record in json.loads(listed.stdout)]
+        assert STORY_PATH in paths
+        if broken:
+            assert HOSTILE_PATH not in paths
+            assert file_line_message(f"skipped {HOSTILE_PATH}").search(listed.stderr)
+        else:
+            assert HOSTILE_PATH in paths
+        indexed = run(root, "list", "--format", "paths")
+        assert sorted(indexed.stdout.split()) == sorted(paths)
+        for args in (("list",), ("list", "--format", "cards"), ("list", "-f", "csv"), ("topics",)):
+            assert run(root, *args).exit_code == 0
+
+        for kind in ("rss", "atom"):
+            feed = run(root, "export", kind, "--full", "--future", "-o", "-")
+            assert feed.exit_code == 0
+            check_xml_feed(feed.stdout)
+        assert run(root, "export", "json", "--full", "-o", "-").exit_code == 0
+        site = run(root, "export", "html", "-o", str(root / "public"))
+        assert site.exit_code == 0
+        assert (root / "public" / "index.html").is_file()
+
+        before = hostile.read_bytes()
+        tagged = run(root, "tag", "add", "Fuzz", "--all")
+        assert "Fuzz" in Newsroom(root).load(root / STORY_PATH).topics
+        if broken:
+            assert tagged.exit_code == 1
+            assert hostile.read_bytes() == before
+            assert f"skipped {HOSTILE_PATH}" in tagged.stderr
+        elif hostile.read_bytes() != before:
+            after = hostile.read_bytes().decode()
+            assert frontmatter.split(after).body == frontmatter.split(before.decode()).body
+            assert "Fuzz" in Newsroom(root).load(hostile).topics
+        else:
+            assert tagged.exit_code == 1 and HOSTILE_PATH in tagged.stderr
+
+
+def test_a_broken_file_never_stops_list_or_export(tmp_path: Path) -> None:
+    deep = f"{HEAD}\ndjup = {'[' * 1_500}{']' * 1_500}\n+++\n".encode()
+    with scratch_newsroom({HOSTILE_PATH: deep}) as root:
+        listed = run(root, "list", "--format", "paths")
+        assert listed.stdout.split() == [STORY_PATH]
+        assert f"skipped {HOSTILE_PATH}:11: " in listed.stderr
+        assert run(root, "export", "html", "-o", str(tmp_path / "site")).exit_code == 0
+        assert run(root, "check").stdout.startswith(f"{HOSTILE_PATH}:11: ")
+
+
+def test_an_unreadable_article_is_reported_and_the_rest_is_listed(
+    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == f"{STORY}.md":
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    listed = invoke("list", "--format", "paths", "--no-index")
+    assert listed.exit_code == 0 and len(listed.stdout.split()) == 4
+    assert f"skipped {STORY_PATH}: cannot read: Input/output error" in listed.stderr
+    checked = invoke("check")
+    assert checked.exit_code == 1
+    assert f"{STORY_PATH}:1: cannot read: Input/output error" in checked.stdout
+    assert Newsroom(newsroom_path).scan().broken[0].path is not None
+
+
+# -- symlinks in articles/ ------------------------------------------------------------------------
+
+
+def test_a_symlink_out_of_articles_is_never_read_written_or_published(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    secret = secret_article(tmp_path)
+    before = secret.read_bytes()
+    link = newsroom_path / "articles/2022/01/hemlig.md"
+    link.symlink_to(secret)
+    message = "articles/2022/01/hemlig.md:1: is a symbolic link to a file outside articles/"
+
+    listed = invoke("list", "--format", "json", "--no-index")
+    assert "HEMLIG" not in listed.stdout and f"skipped {message}" in listed.stderr
+    assert "HEMLIG" not in invoke("list", "--format", "json").stdout
+    checked = invoke("check")
+    assert checked.exit_code == 1 and checked.stdout.startswith(
+        "articles/2022/01/hemlig.md:1: is a symbolic link to a file outside articles/"
+    )
+    tagged = invoke("tag", "add", "Läckt", "--all")
+    assert tagged.exit_code == 1 and f"skipped {message}" in tagged.stderr
+    renamed = invoke("tag", "rename", "Ekonomi", "Pengar")
+    assert renamed.exit_code == 1
+    shown = invoke("show", "hemlig")
+    assert shown.exit_code == 1 and "HEMLIG" not in shown.stdout
+    assert invoke("show", "articles/2022/01/hemlig.md").exit_code == 1
+    assert invoke("export", "html").exit_code == 0
+    assert invoke("export", "rss").exit_code == 0
+    published = "".join(p.read_text() for p in (newsroom_path / "public").rglob("*") if p.is_file())
+    assert "HEMLIG" not in published and "Får inte publiceras" not in published
+    assert secret.read_bytes() == before
+    assert link.is_symlink() and link.resolve() == secret.resolve()
+
+
+def test_a_symlinked_folder_in_articles_is_not_followed(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    secret = secret_article(tmp_path)
+    (newsroom_path / "articles/2023").symlink_to(secret.parent, target_is_directory=True)
+    assert "hemlig" not in invoke("list", "--format", "paths", "--no-index").stdout
+    assert invoke("tag", "add", "X", "--all").exit_code == 0
+    assert "X" not in secret.read_text()
+
+
+# -- write_atomic: the old file or the new one, never a torn one --------------------------------
+
+
 def test_atomic_write_keeps_mode_and_leaves_no_temp_file(tmp_path: Path) -> None:
     target = tmp_path / "a.md"
     target.write_text("old")
@@ -85,21 +307,44 @@ def test_atomic_write_keeps_mode_and_leaves_no_temp_file(tmp_path: Path) -> None
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
 
-def test_a_failing_rename_leaves_the_original_and_no_temp_file(
+@pytest.mark.parametrize("code", ERRNOS, ids=errno.errorcode.get)
+@pytest.mark.parametrize("step", STEPS)
+def test_a_failing_step_leaves_the_original_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, code: int
+) -> None:
+    target = tmp_path / "story.md"
+    exclusive = step == "link"
+    if not exclusive:
+        target.write_bytes(b"original\n")
+        target.chmod(0o640)
+    inject(monkeypatch, step, code, "story.md")
+    with pytest.raises(WriteError) as failure:
+        write_atomic(target, b"new text\n", exclusive=exclusive)
+    assert failure.value.path == target
+    assert str(target) in str(failure.value)
+    assert os.strerror(code) in str(failure.value)
+    if exclusive:
+        assert not target.exists()
+    else:
+        assert target.read_bytes() == b"original\n"
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert leftovers(tmp_path) == []
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    target = tmp_path / "a.md"
-    target.write_text("old")
+    target = tmp_path / "story.md"
+    target.write_bytes(b"original\n")
 
-    def no_space(*args: object) -> None:
-        raise OSError(28, "No space left on device")
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", no_space)
-    with pytest.raises(WriteError, match="No space left") as exc:
-        write_atomic(target, b"new")
-    assert "a.md" in str(exc.value)
-    assert target.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+    monkeypatch.setattr(newsroom_module.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new\n")
+    assert target.read_bytes() == b"original\n"
+    assert leftovers(tmp_path) == []
 
 
 def test_exclusive_write_never_overwrites(tmp_path: Path) -> None:
@@ -109,3 +354,153 @@ def test_exclusive_write_never_overwrites(tmp_path: Path) -> None:
         write_atomic(target, b"second", exclusive=True)
     assert target.read_text() == "first"
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+# -- new: a new file each time, inside articles/, that reads back -------------------------------
+
+
+def test_new_never_overwrites_a_file_another_new_created_a_moment_before(
+    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = newsroom_module.write_atomic
+    other = b"+++\nANOTHER PROCESS WROTE THIS\n+++\n"
+
+    def racing(path: Path, data: bytes, **kwargs: Any) -> None:
+        if kwargs.get("exclusive") and path.name == "samma-rubrik.md":
+            path.write_bytes(other)  # the other `new` wins the race, after our scan
+        real(path, data, **kwargs)
+
+    monkeypatch.setattr(newsroom_module, "write_atomic", racing)
+    result = invoke("new", "Samma rubrik", "--no-input")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "articles/2026/11/samma-rubrik-2.md\n"
+    assert (newsroom_path / "articles/2026/11/samma-rubrik.md").read_bytes() == other
+    assert Newsroom(newsroom_path).load(newsroom_path / "articles/2026/11/samma-rubrik-2.md")
+
+
+def test_several_new_at_the_same_moment_create_one_file_each(newsroom_path: Path) -> None:
+    new = ("new", "Samtidig rubrik", "--no-input", "--date", "2024-05-01 10:00")
+    runs = [newscli_process(newsroom_path, *new) for _ in range(4)]
+    paths = []
+    for process in runs:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+        paths.append(out.strip())
+    assert len(set(paths)) == 4
+    newsroom = Newsroom(newsroom_path)
+    ids = {newsroom.load(newsroom_path / p).id for p in paths}
+    assert len(ids) == 4
+
+
+def test_new_that_cannot_be_written_leaves_nothing_behind(
+    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inject(monkeypatch, "link", errno.EIO, "ny-rubrik")
+    result = invoke("new", "Ny rubrik", "--no-input")
+    assert result.exit_code == 1
+    assert "articles/2026/11/ny-rubrik.md: could not write: Input/output error" in result.stderr
+    assert not list(newsroom_path.rglob("ny-rubrik*"))
+    assert leftovers(newsroom_path) == []
+
+
+def test_new_never_writes_through_a_symlinked_folder_out_of_articles(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (newsroom_path / "articles/2026").symlink_to(elsewhere, target_is_directory=True)
+    result = invoke("new", "Ut ur rummet", "--no-input")
+    assert result.exit_code == 1
+    assert "articles/2026/11/ut-ur-rummet.md: is not inside articles/" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+DATES = [
+    "2021-11-23",
+    "2021-11-23 14:00",
+    "2021-11-23T14:00:00+01:00",
+    "0001-01-01",
+    "9999-12-31",
+    "9999-12-31T23:59:59-12:00",
+    "0001-01-01T00:00:00+23:59",
+    "1850-06-01",
+    "2021-02-30",
+    "2021-13-01",
+    "23/11/2021",
+    "igår",
+    "",
+    " ",
+    "2021-11-23T25:00",
+    "x" * 5000,
+]
+
+date_value = st.one_of(
+    st.sampled_from(DATES), st.text(max_size=30).filter(lambda s: "\x00" not in s)
+)
+
+
+@FUZZ_CLI
+@given(date_value, date_value)
+def test_every_date_option_takes_a_date_or_gives_a_usage_error(since: str, until: str) -> None:
+    with scratch_newsroom() as root:
+        for args in (
+            ("list", "--since", since),
+            ("list", "--until", until, "--format", "json"),
+            ("list", "--since", since, "--until", until, "--no-index"),
+            ("tag", "add", "X", "--since", since, "--dry-run"),
+        ):
+            result = run(root, *args)
+            assert result.exit_code in (0, 2)
+            if result.exit_code == 2:  # an empty --since is no filter: then tag has none
+                assert "date" in result.stderr or "say which articles" in result.stderr
+        created = run(root, "new", "Daterad", "--date", since, "--no-input")
+        if created.exit_code == 0:
+            assert run(root, "check").exit_code == 0
+        else:
+            assert created.exit_code == 2 and "date" in created.stderr
+
+
+@FUZZ_CLI
+@given(
+    argument_text, argument_text, st.sampled_from(["images/bild.jpg", *NASTY, "https://x.se/a.jpg"])
+)
+def test_any_text_in_any_option_gets_an_answer_and_new_writes_only_valid_files(
+    text: str, other: str, image: str
+) -> None:
+    with scratch_newsroom() as root:
+        for args in (
+            ("list", "--topic", text, "--author", other),
+            ("list", "--search", text, "--format", "json"),
+            ("topics", "--format", "csv"),
+            ("export", "rss", "-o", "-", "--topic", text),
+            ("tag", "add", text, "--search", other, "--dry-run"),
+            ("tag", "add", text, "--all", "--dry-run"),
+            ("tag", "remove", text, "--all", "--dry-run"),
+            ("tag", "rename", text, other, "--dry-run"),
+            ("tag", "merge", text, other, "--into", text, "--dry-run"),
+        ):
+            run(root, *args)
+        created = run(
+            root,
+            "new",
+            text or "Rubrik",
+            "--teaser",
+            other,
+            "--author",
+            other,
+            "-t",
+            text,
+            "--image",
+            image,
+            "--caption",
+            other,
+            "--credit",
+            text,
+            "--no-input",
+        )
+        if created.exit_code == 0:
+            assert run(root, "check").exit_code == 0, "new wrote a file check refuses"
+            assert run(root, "tag", "add", other or "X", "--all").exit_code in (0, 2)
+            assert run(root, "check").exit_code == 0
+        else:
+            assert created.exit_code == 2

@@ -1,18 +1,34 @@
-"""Topic changes as pure functions, the bulk runner, and the promise that nothing is lost."""
+"""Topic changes as pure functions, the bulk runner, and the promise that nothing is lost:
+not by a kill, a full disk, a read-only file, an editor saving meanwhile or a second run."""
+
+from __future__ import annotations
 
 import datetime as dt
+import errno
+import json
 import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newscli import frontmatter, tagging
 from newscli.newsroom import Newsroom
 from newscli.topics import topic_key
-from tests.conftest import REPO, STORY_PATH
+from tests.conftest import STORY, STORY_PATH, Invoke, newscli_process
+from tests.support.faults import KILL_AT, finish, inject, kill_when, leftovers, needs_sigkill
+from tests.support.harness import run, scratch_newsroom
+from tests.support.hostile import GOOD, HOSTILE_PATH
+from tests.support.newsrooms import generate_newsroom, sample_newsroom
+
+OTHER_PATH = (
+    "articles/2022/02/socialnamnden-har-minskat-sitt-budgetunderskott-med-31-miljoner-pa-tva-ar.md"
+)
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def test_add_keeps_order_and_the_first_spelling() -> None:
@@ -44,6 +60,9 @@ def test_merge_puts_the_target_where_the_first_source_stood() -> None:
         "Anhöriga",
         "Brandskydd",
     ]
+
+
+# -- rewriting a file: only the topics change ----------------------------------------------------
 
 
 def test_rewrite_keeps_comments_unknown_keys_and_body(newsroom: Newsroom) -> None:
@@ -116,12 +135,41 @@ def test_runner_leaves_unchanged_files_alone(newsroom: Newsroom) -> None:
     assert len(unchanged) == 4
 
 
-def test_runner_keeps_file_mode(newsroom: Newsroom) -> None:
-    path = newsroom.root / STORY_PATH
-    os.chmod(path, 0o600)
-    list(tagging.run(newsroom, [path], tagging.adding(["Brandskydd"])))
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "Brandskydd" in newsroom.load(path).topics
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664, 0o755])
+def test_tag_keeps_the_file_mode(invoke: Invoke, newsroom_path: Path, mode: int) -> None:
+    story = newsroom_path / STORY_PATH
+    story.chmod(mode)
+    assert invoke("tag", "add", "Läge", "--article", STORY).exit_code == 0
+    assert "Läge" in story.read_text()
+    assert stat.S_IMODE(story.stat().st_mode) == mode
+
+
+def test_a_symlink_inside_articles_is_read_and_tagging_writes_its_target(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    shutil.move(newsroom_path / STORY_PATH, newsroom_path / "articles/2021/11/verklig.md")
+    link = newsroom_path / STORY_PATH
+    link.symlink_to("verklig.md")
+    # The link and its file are one article seen twice: check says so, tag writes the file.
+    assert "duplicate id" in invoke("check").stdout
+    result = invoke("tag", "add", "Länkad", "--all")
+    assert result.stdout == "5 articles changed, 1 already tagged\n"
+    assert link.is_symlink()
+    assert "Länkad" in (newsroom_path / "articles/2021/11/verklig.md").read_text()
+    assert invoke("tag", "add", "Igen", "--article", STORY_PATH).exit_code == 0
+    assert link.is_symlink() and "Igen" in link.read_text()
+
+
+def test_tag_never_writes_a_file_that_would_not_read_back() -> None:
+    topics = ", ".join(f'"Ämne {n}"' for n in range(100))
+    full = GOOD.replace('["Ekonomi", "Familjefrågor"]', f"[{topics}]").encode()
+    with scratch_newsroom({HOSTILE_PATH: full}) as root:
+        for dry_run in (("--dry-run",), ()):
+            result = run(root, "tag", "add", "Ett till", "--all", *dry_run)
+            assert result.exit_code == 1
+            assert f"{HOSTILE_PATH}:8: not changed: 'topics' has 101 topics" in result.stderr
+        assert (root / HOSTILE_PATH).read_bytes() == full
+        assert "Ett till" in Newsroom(root).load(root / STORY_PATH).topics
 
 
 # -- property: any sequence of changes matches a simple model ---------------------------------
@@ -176,9 +224,7 @@ def _model(topics: list[str], op: str, arg: object) -> list[str]:
 def test_any_sequence_of_changes_matches_the_model(
     operations: list[tuple[str, object]], tmp_path_factory
 ) -> None:  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("newsroom")
-    shutil.copytree(REPO / "articles", root / "articles")
-    shutil.copy(REPO / "newscli.toml", root / "newscli.toml")
+    root = sample_newsroom(tmp_path_factory.mktemp("newsroom"), photos=False)
     newsroom = Newsroom(root)
     paths = newsroom.article_files()
     bodies = {p: frontmatter.split(p.read_text(encoding="utf-8")).body.encode() for p in paths}
@@ -199,3 +245,156 @@ def test_any_sequence_of_changes_matches_the_model(
         assert list(newsroom.load(path).topics) == model[path]
         assert frontmatter.split(path.read_text(encoding="utf-8")).body.encode() == bodies[path]
         assert "# The source page gives no date" in path.read_text(encoding="utf-8")
+
+
+# -- files tag cannot write: named, unchanged, and the run goes on --------------------------------
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in (root / "articles").rglob("*.md")}
+
+
+@pytest.mark.parametrize("step", ["mkstemp", "write", "fsync", "replace"])
+def test_a_bulk_tag_run_names_the_file_it_could_not_write_and_finishes_the_rest(
+    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    before = snapshot(newsroom_path)
+    inject(monkeypatch, step, errno.ENOSPC, STORY)
+    result = invoke("tag", "add", "Diskfull", "--all", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [s["path"] for s in report["skipped"]] == [STORY_PATH]
+    assert "No space left on device" in report["skipped"][0]["error"]
+    assert f"{STORY_PATH}: could not write: No space left on device" in result.stderr
+    assert len(report["changed"]) == len(before) - 1
+    assert report["summary"] == "4 articles changed, 1 not written"
+    after = snapshot(newsroom_path)
+    assert after[STORY_PATH] == before[STORY_PATH]
+    assert all(b"Diskfull" in after[p] for p in after if p != STORY_PATH)
+    assert leftovers(newsroom_path) == []
+    text = invoke("tag", "add", "Igen", "--all")
+    assert text.exit_code == 1 and text.stdout == "4 articles changed, 1 not written\n"
+
+
+def test_a_read_only_article_is_refused_by_name_and_the_run_goes_on(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    story = newsroom_path / STORY_PATH
+    story.chmod(0o444)
+    before = story.read_bytes()
+    result = invoke("tag", "add", "Skrivskydd", "--all")
+    assert result.exit_code == 1
+    assert f"skipped {STORY_PATH}: the file is read-only; it is unchanged" in result.stderr
+    assert result.stdout == "4 articles changed, 1 not written\n"
+    assert story.read_bytes() == before and stat.S_IMODE(story.stat().st_mode) == 0o444
+    assert "Skrivskydd" in (newsroom_path / OTHER_PATH).read_text()
+
+
+def test_a_read_only_folder_is_refused_by_name_and_the_run_goes_on(
+    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As root, a 0o555 folder is writable all the same: simulate what a user sees.
+    inject(monkeypatch, "mkstemp", errno.EACCES, STORY)
+    before = (newsroom_path / STORY_PATH).read_bytes()
+    result = invoke("tag", "add", "Skrivskydd", "--all", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["skipped"] == [
+        {
+            "path": STORY_PATH,
+            "error": f"{STORY_PATH}: could not write: Permission denied; the file is unchanged",
+        }
+    ]
+    assert len(report["changed"]) == 4
+    assert (newsroom_path / STORY_PATH).read_bytes() == before
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root may write into read-only folders")
+def test_a_folder_made_read_only_on_disk_is_refused_and_the_run_goes_on(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    folder = newsroom_path / "articles/2021/11"
+    folder.chmod(0o555)
+    try:
+        result = invoke("tag", "add", "Skrivskydd", "--all")
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 1 and "Permission denied" in result.stderr
+    assert result.stdout == "4 articles changed, 1 not written\n"
+    assert leftovers(newsroom_path) == []
+
+
+# -- others at work: an editor saving meanwhile, a second run, a kill -----------------------------
+
+
+def test_tag_starts_a_file_over_when_an_editor_saved_it_meanwhile(
+    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = newsroom_path / STORY_PATH
+    real_rewrite = tagging.rewrite_topics
+    saved: list[bool] = []
+
+    def editor_saves_meanwhile(*args: Any) -> str:
+        """tag has read the file and works on its new text: now an editor saves it."""
+        if not saved:
+            saved.append(True)
+            story.write_text(story.read_text() + "\nSparat i editorn.\n")
+        return real_rewrite(*args)
+
+    monkeypatch.setattr(tagging, "rewrite_topics", editor_saves_meanwhile)
+    result = invoke("tag", "add", "Samtidigt", "--article", STORY)
+    assert result.exit_code == 0, result.stderr
+    text = story.read_text()
+    assert text.endswith("\nSparat i editorn.\n"), "the editor's save was lost"
+    assert "Samtidigt" in Newsroom(newsroom_path).load(story).topics
+    assert saved == [True]
+
+
+def test_two_runs_at_once_lose_neither_change(tmp_path: Path) -> None:
+    root = generate_newsroom(tmp_path / "big", 400, seed=7)
+    first = newscli_process(root, "tag", "add", "Första", "--all")
+    second = newscli_process(root, "tag", "add", "Andra", "--all")
+    for process in (first, second):
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+    newsroom = Newsroom(root)
+    for path in (root / "articles").rglob("*.md"):
+        topics = newsroom.load(path).topics
+        assert "Första" in topics and "Andra" in topics
+
+
+@needs_sigkill
+@pytest.mark.parametrize("share", KILL_AT)
+def test_a_tag_run_killed_at_any_point_leaves_every_article_whole(
+    generated: Path, tmp_path: Path, share: float
+) -> None:
+    root = tmp_path / "newsroom"
+    shutil.copytree(generated, root)
+    before = {p: p.read_bytes() for p in (root / "articles").rglob("*.md")}
+    sample = list(before)[:: max(1, len(before) // 60)]  # watch a spread of files
+
+    def changed() -> int:
+        return sum(b"Avbruten" in p.read_bytes() for p in sample)
+
+    run = newscli_process(root, "tag", "add", "Avbruten", "--all")
+    kill_when(run, changed, max(1, round(share * len(sample))))
+
+    newsroom = Newsroom(root)
+    done = 0
+    for path, old in before.items():
+        data = path.read_bytes()
+        article = newsroom.load(path)  # parseable: never torn
+        assert frontmatter.split(data.decode()).body == frontmatter.split(old.decode()).body
+        if data != old:
+            done += 1
+            assert article.topics[-1] == "Avbruten"
+    # Temporary files a kill may leave are hidden and never taken for articles.
+    assert all(name.startswith(".") for name in leftovers(root / "articles"))
+    assert len(newsroom.article_files()) == len(before)
+    assert 0 < done < len(before), "the kill should land part-way through the run"
+
+    rerun = finish("tag", "add", "Avbruten", "--all", root=root)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stdout.startswith(f"{len(before) - done} article")
+    assert rerun.stdout.endswith(f"{done} already tagged\n") or done == 0
+    assert all("Avbruten" in newsroom.load(p).topics for p in before)

@@ -1,4 +1,5 @@
-"""One topic, one name: the newsroom's most used spelling, in every listing, feed and page."""
+"""One topic, one name: the newsroom's most used spelling, in every listing, feed and page;
+one identity whatever the case, spaces or accents; one folder on the site, inside topics/."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import feedparser
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newscli.newsroom import parse_article
 from newscli.topics import Topics, TopicUse, topic_key
 from tests.conftest import Invoke
+from tests.support.hostile import GOOD, REL, SITE
 
 
 def write(root: Path, slug: str, topics: list[str], day: int) -> None:
@@ -74,3 +77,25 @@ def test_the_name_is_the_most_used_spelling(spellings: list[str]) -> None:
     assert spellings.count(topic.name) == most
     assert topic.name == min(s for s in spellings if spellings.count(s) == most)
     assert topic.path == f"topics/{topic_key('ekonomi')}/"
+
+
+def test_topic_identity_ignores_case_space_and_accents() -> None:
+    assert topic_key("familjefrågor ") == topic_key("Familjefrågor") == topic_key("FAMILJEFRÅGOR")
+    assert topic_key("Ekonomi") != topic_key("Anhörigstöd")
+
+
+def test_control_characters_in_topics_are_dropped_like_stray_spaces() -> None:
+    text = GOOD.replace('"Familjefrågor"', '"Famil\\u0000j\\u001b[2J", "\\u0007"')
+    article = parse_article(text, SITE, REL)
+    assert article.topics == ("Ekonomi", "Familj[2J")
+
+
+def test_topic_path_is_the_topic_key_and_never_leaves_topics() -> None:
+    def topic_path(name: str) -> str:
+        return Topics().topic(name).path
+
+    assert topic_path("Våld i nära relationer") == "topics/vald-i-nara-relationer/"
+    assert topic_path(" familjefrågor") == topic_path("Familjefrågor") == "topics/familjefragor/"
+    for odd in ("..", "/", "🎉"):
+        folder = topic_path(odd)
+        assert folder.startswith("topics/topic-") and folder.count("/") == 2

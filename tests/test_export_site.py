@@ -1,188 +1,90 @@
-"""The static site: golden pages, valid HTML, working links, escaping, incremental writes, CLI."""
+"""The static site: golden pages, valid HTML, working links (on disk and in a browser), every
+value staff type arriving as text, incremental writes, and an export that cannot be
+written or is killed leaving the old site or the new one, never a broken one."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
-import os
 import shutil
 import subprocess
-import sys
-import threading
-import urllib.request
-import uuid
-from collections.abc import Callable
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
-from http.server import ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+import tomli_w
+from hypothesis import given
+from hypothesis import strategies as st
 
-from newscli.article import Article, Image, Source, to_meta
-from newscli.cli import site as site_cli
-from newscli.config import Site
-from newscli.export import pages
 from newscli.export import site as site_module
 from newscli.export.output import MANIFEST
 from newscli.export.site import SiteReport, export_site
-from newscli.frontmatter import dump
 from newscli.newsroom import Newsroom
-from tests.conftest import NOW, REPO, STORY, Invoke
-
-GOLDEN = Path(__file__).parent / "golden" / "site"
-PHOTO = GOLDEN / "photo.jpg"
-PHOTOS = (
-    "images/kvalitetsmassa.jpg",
-    "images/en-vecka-fri-fran-vald.jpg",
-    "images/budgetunderskott.jpg",
-    "images/anhorigkoordinator.jpg",
+from tests.conftest import NOW, STORY, Invoke, newscli_process
+from tests.support.checkers import (
+    MARKDOWN_ELEMENTS,
+    Shape,
+    assert_golden,
+    check_xml_feed,
+    html_shape,
+    read,
+    site_shape,
+    unsafe_urls,
 )
-STORY_PAGE = f"2021/11/{STORY}/index.html"
+from tests.support.faults import KILL_AT, finish, inject, kill_when, leftovers, needs_sigkill
+from tests.support.fuzz import FUZZ_CLI
+from tests.support.harness import run
+from tests.support.hostile import (
+    HOSTILE_URLS,
+    NASTY,
+    article,
+    hostile_markdown,
+    hostile_text,
+    printable_text,
+    url_value,
+)
+from tests.support.newsrooms import (
+    GOLDEN,
+    HOSTILE_ALT,
+    HOSTILE_CAPTION,
+    HOSTILE_CREDIT,
+    HOSTILE_SOURCE,
+    HOSTILE_TEASER,
+    HOSTILE_TITLE,
+    HOSTILE_TOPIC,
+    PHOTO,
+    PHOTOS,
+    STORY_PAGE,
+    preview_newsroom,
+    sample_newsroom,
+    story,
+    write_article,
+)
+from tests.support.site_tools import (
+    BAND,
+    CHROMIUM,
+    browse,
+    dump,
+    missing_tool,
+    png_colours,
+    vnu_jar,
+)
+
 TOPIC_PAGE = "topics/familjefragor/index.html"
-TOOLS_REQUIRED = os.environ.get("NEWSCLI_REQUIRE_SITE_TOOLS") == "1"
-
-
-def missing_tool(what: str) -> None:
-    """Skip on a developer's machine; fail where CI promised the tool is installed."""
-    if TOOLS_REQUIRED:
-        pytest.fail(f"{what} is missing but NEWSCLI_REQUIRE_SITE_TOOLS=1")
-    pytest.skip(f"{what} is not installed (run .ci/install-site-tools.sh)")
-
-
-# -- newsrooms to build ---------------------------------------------------------------
-
-
-def sample_newsroom(folder: Path, *, photos: bool = True) -> Path:
-    """The repository's sample newsroom, with the photos its stories name."""
-    shutil.copytree(REPO / "articles", folder / "articles")
-    shutil.copy(REPO / "newscli.toml", folder / "newscli.toml")
-    if photos:
-        for src in PHOTOS:
-            (folder / src).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(PHOTO, folder / src)
-    return folder
-
-
-def write_article(root: Path, article: Article) -> Path:
-    path = root / "articles" / f"{article.date:%Y/%m}" / f"{article.slug}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump(to_meta(article), article.body), encoding="utf-8")
-    return path
-
-
-def story(slug: str, **fields: object) -> Article:
-    values: dict[str, object] = {
-        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, slug)),
-        "title": slug.replace("-", " ").capitalize(),
-        "slug": slug,
-        "date": dt.datetime(2022, 4, 1, 9, 0, tzinfo=NOW.tzinfo),
-        "status": "published",
-        "author": "Piteå kommun",
-        "topics": ("Familjefrågor",),
-        "body": "\nEn text.\n",
-    }
-    values.update(fields)
-    return Article(**values)  # type: ignore[arg-type]
-
-
-HOSTILE_TITLE = "<script>alert('titel')</script> & \"citat\" 'enkla'"
-HOSTILE_TEASER = "Ingress <img src=x onerror=alert(1)> & mer"
-HOSTILE_TOPIC = '<b>Fet</b> & "Co"'
-HOSTILE_CAPTION = '"><script>alert(2)</script> Bildtext & mer'
-HOSTILE_CREDIT = "</figcaption><script>alert(3)</script>"
-HOSTILE_ALT = '" onerror="alert(4)'
-HOSTILE_SOURCE = "<i>Källa</i> & co"
-HOSTILE_BODY = """
-Brödtext med <script>alert(5)</script> och <img src=x onerror=alert(6)>.
-
-[Klicka här](javascript:alert(7)) och [här](JaVaScRiPt:alert(8)) och <javascript:alert(9)>.
-
-> Citat med & och "tecken".
-"""
-
-
-def hostile_newsroom(folder: Path) -> Path:
-    sample_newsroom(folder)
-    write_article(
-        folder,
-        story(
-            "fientlig",
-            title=HOSTILE_TITLE,
-            teaser=HOSTILE_TEASER,
-            topics=(HOSTILE_TOPIC, "javascript:alert(10)"),
-            image=Image(
-                src="images/kvalitetsmassa.jpg",
-                alt=HOSTILE_ALT,
-                caption=HOSTILE_CAPTION,
-                credit=HOSTILE_CREDIT,
-            ),
-            source=Source(name=HOSTILE_SOURCE, url="javascript:alert(11)"),
-            author='<b onmouseover="x">Någon</b>',
-            body=HOSTILE_BODY,
-        ),
-    )
-    return folder
-
-
-def preview_newsroom(folder: Path) -> Path:
-    """The sample plus a draft and a story dated after NOW, and links inside a body."""
-    sample_newsroom(folder)
-    (folder / "images" / "diagram.png").write_bytes(b"\x89PNG fake")
-    write_article(
-        folder,
-        story(
-            "ett-utkast",
-            status="draft",
-            updated=dt.datetime(2022, 4, 2, 9, 0, tzinfo=NOW.tzinfo),
-            body=(
-                "\nIngressen är *första stycket* med [en länk](topics/).\n\n"
-                "Se [en annan nyhet](2021/11/forbattrad-ekonomisk-prognos-for-socialtjansten/)"
-                " och [arkivet](archive/#innehall).\n\n![Diagram](images/diagram.png)\n\n"
-                "## Mellanrubrik\n\n- ett\n- två\n\n[extern](https://example.org/a?b=1&c=2)\n"
-            ),
-        ),
-    )
-    write_article(folder, story("framtiden", date=NOW + dt.timedelta(days=3)))
-    return folder
-
-
-Build = Callable[..., tuple[Path, SiteReport]]
-
-
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, SiteReport]]:
-    """Every variant of the site the tests look at, built once per test run."""
-    base = tmp_path_factory.mktemp("sites")
-    built: dict[str, tuple[Path, SiteReport]] = {}
-
-    def build(name: str, root: Path, site: Site | None = None, **options: bool) -> None:
-        newsroom = Newsroom(root, site)
-        out = base / f"{name}-public"
-        built[name] = (out, export_site(newsroom, out, now=NOW, **options))
-
-    build("sample", sample_newsroom(base / "sample"))
-    preview = preview_newsroom(base / "preview")
-    build("preview", preview, drafts=True, future=True)
-    build("public", preview)
-    build("hostile", hostile_newsroom(base / "hostile"))
-    plain = sample_newsroom(base / "plain", photos=False)
-    build("plain", plain, Site(language="en", per_page=2, title="News & views"))
-    build("paged", plain, Site(per_page=2, base_url="https://example.se/sub/"))
-    (base / "empty").mkdir()
-    build("empty", base / "empty", Site(base_url="https://example.se/"))
-    return built
-
-
-def read(folder: Path, rel: str) -> str:
-    return (folder / rel).read_text(encoding="utf-8")
 
 
 def html_files(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.html"))
 
 
-# -- golden files -----------------------------------------------------------------------
+# -- the sample site, page by page --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -194,10 +96,7 @@ def test_pages_match_golden_files(
 ) -> None:
     out, _ = sites["sample"]
     text = read(out, page)
-    expected = GOLDEN / golden
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        expected.write_text(text, encoding="utf-8")
-    assert text == expected.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / "site" / golden, text)
 
 
 def test_sample_site_has_every_page_feed_and_photo(
@@ -254,7 +153,9 @@ def test_story_page_reads_like_the_seed_story(sites: dict[str, tuple[Path, SiteR
     assert '<img src="../../../images/kvalitetsmassa.jpg"' in photo_page
 
 
-def test_topics_and_archive_pages(sites: dict[str, tuple[Path, SiteReport]]) -> None:
+def test_topic_archive_and_month_pages_list_and_link_in_order(
+    sites: dict[str, tuple[Path, SiteReport]],
+) -> None:
     out, _ = sites["sample"]
     topics = read(out, "topics/index.html")
     order = [
@@ -306,22 +207,6 @@ def test_an_empty_newsroom_still_gives_a_site(sites: dict[str, tuple[Path, SiteR
     assert "<item>" not in read(out, "rss.xml")
 
 
-def test_swedish_collation_puts_a_ring_and_umlauts_last() -> None:
-    names = ["Österbo", "Ekonomi", "Älv", "Ådal", "Zon", "Anhörigstöd", "Éclair"]
-    ordered = sorted(names, key=lambda n: pages.collation_key(n, "sv"))
-    assert ordered == ["Anhörigstöd", "Éclair", "Ekonomi", "Zon", "Ådal", "Älv", "Österbo"]
-
-
-def test_links_name_index_html_and_encode_what_a_path_cannot_hold() -> None:
-    assert pages.link("", "") == "index.html"
-    assert pages.link("topics/", "../../") == "../../topics/index.html"
-    assert pages.link("2021/11/x/#svar", "../") == "../2021/11/x/index.html#svar"
-    assert pages.link("images/bild med mellanslag.jpg", "") == "images/bild%20med%20mellanslag.jpg"
-    assert pages.link("images/redan%20kodad.jpg", "") == "images/redan%20kodad.jpg"
-    assert pages.link("https://example.se/a/", "../") == "https://example.se/a/"
-    assert pages.link("#innehall", "../") == "#innehall"
-
-
 # -- preview builds, pagination, languages ---------------------------------------------
 
 
@@ -359,7 +244,9 @@ def test_story_body_links_are_relative_to_the_page(
     assert (preview / "images/diagram.png").read_bytes() == b"\x89PNG fake"
 
 
-def test_pagination_and_english_labels(sites: dict[str, tuple[Path, SiteReport]]) -> None:
+def test_long_listings_are_paged_with_labels_in_the_site_language(
+    sites: dict[str, tuple[Path, SiteReport]],
+) -> None:
     plain, _ = sites["plain"]
     assert (plain / "page/2/index.html").is_file() and (plain / "page/3/index.html").is_file()
     assert not (plain / "page/4").exists()
@@ -397,15 +284,7 @@ def test_without_base_url_no_feeds_no_sitemap_and_one_warning(
     assert "<img" not in read(plain, "index.html")
 
 
-# -- every page valid, every link found, every value escaped --------------------------------
-
-
-def vnu_jar() -> Path | None:
-    candidates = [
-        os.environ.get("VNU_JAR", ""),
-        str(REPO / ".ci/vendor/node_modules/vnu-jar/build/dist/vnu.jar"),
-    ]
-    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+# -- every page valid, every link found, on disk and in a browser -----------------------------
 
 
 def test_every_page_is_valid_html(sites: dict[str, tuple[Path, SiteReport]]) -> None:
@@ -462,6 +341,50 @@ def test_every_internal_link_finds_its_target(sites: dict[str, tuple[Path, SiteR
                     assert parts.fragment in parse_links(target).ids, f"{page}: {href}"
                 checked += 1
     assert checked > 1000
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    found = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
+    if found is None:
+        missing_tool("Chromium (/usr/bin/chromium)")
+    assert found is not None
+    return found
+
+
+def test_site_opened_from_disk_follows_links_and_renders(chromium: str, tmp_path: Path) -> None:
+    site = tmp_path / "public"
+    export_site(Newsroom(sample_newsroom(tmp_path / "newsroom")), site, now=NOW)
+    front_url = (site / "index.html").as_uri()
+
+    front = dump(chromium, tmp_path / "profile1", front_url)
+    assert front.h1 == "Senaste nyheterna"
+    assert len(front.story_links) == 5
+    story_url = urljoin(front_url, front.story_links[0])
+    assert Path(unquote(urlsplit(story_url).path)).is_file()
+
+    story = dump(chromium, tmp_path / "profile2", story_url)
+    assert story.h1 == "Framtidens socialtjänst i fokus under årets kvalitetsmässa"
+    topic_url = urljoin(story_url, story.topic_links[0])
+
+    topic = dump(chromium, tmp_path / "profile3", topic_url)
+    assert topic.h1 == "Ämnen: Familjefrågor"
+    assert len(topic.story_links) == 4
+
+    shot = tmp_path / "front.png"
+    browse(
+        chromium,
+        tmp_path / "profile4",
+        f"--screenshot={shot}",
+        "--window-size=1000,1400",
+        front_url,
+    )
+    colours = png_colours(shot)
+    assert len(colours) > 50, f"the page looks blank: {len(colours)} colours"
+    assert BAND in colours, "the stylesheet did not load from file://"
+
+
+# -- every value staff type arrives as text ------------------------------------------------------
 
 
 class TextParser(HTMLParser):
@@ -530,12 +453,180 @@ def test_hostile_values_come_out_as_text(sites: dict[str, tuple[Path, SiteReport
     assert (topics / "topics/javascript-alert-10/index.html").is_file()
 
 
-# -- writing: deterministic, only what changed, removal of what is gone ------------------
+def config(**site: object) -> str:
+    values: dict[str, object] = {
+        "title": "Webbplats",
+        "base_url": "https://www.example.se/aktuellt/",
+        "language": "sv",
+        "description": "Beskrivning",
+    }
+    values.update(site)
+    author = values.pop("author", "Standardförfattare")
+    return tomli_w.dumps({"site": values, "defaults": {"author": author}})
+
+
+@contextmanager
+def built(files: dict[str, bytes], settings: str) -> Iterator[Path]:
+    """A newsroom of the given articles with a photo, its site built into public/."""
+    with tempfile.TemporaryDirectory(prefix="newscli-out-") as folder:
+        root = Path(folder) / "newsroom"
+        (root / "images").mkdir(parents=True)
+        shutil.copy(PHOTO, root / "images" / "bild.jpg")
+        (root / "newscli.toml").write_text(settings)
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+        result = run(root, "export", "html")
+        assert result.exit_code == 0, result.stderr
+        yield root
+
+
+def union(shapes: dict[str, Shape]) -> tuple[set[str], set[tuple[str, str]]]:
+    elements: set[str] = set()
+    attributes: set[tuple[str, str]] = set()
+    for shape in shapes.values():
+        elements |= shape.elements
+        attributes |= shape.attributes
+    return elements, attributes
+
+
+BENIGN_FILES = {
+    "articles/2022/01/med-ingress.md": article("med-ingress"),
+    "articles/2022/01/utan-ingress.md": article("utan-ingress", teaser="-"),
+}
+
+
+@pytest.fixture(scope="module")
+def benign() -> tuple[set[str], set[tuple[str, str]]]:
+    """Every element and attribute the templates make of ordinary stories and settings."""
+    with built(BENIGN_FILES, config()) as root:
+        shapes = site_shape(root / "public")
+        assert len(shapes) >= 8
+        return union(shapes)
+
+
+def test_the_benign_site_is_what_the_checks_compare_with(
+    benign: tuple[set[str], set[tuple[str, str]]],
+) -> None:
+    elements, attributes = benign
+    assert elements >= MARKDOWN_ELEMENTS  # the body above really uses every construct
+    assert {"script", "iframe", "object", "embed", "style", "form", "svg"}.isdisjoint(elements)
+    assert not any(name.startswith("on") for _, name in attributes)
+
+
+def assert_safe_site(root: Path, benign: tuple[set[str], set[tuple[str, str]]]) -> None:
+    elements, attributes = benign
+    for page, shape in site_shape(root / "public").items():
+        assert shape.elements <= elements, f"{page}: {shape.elements - elements}"
+        assert shape.attributes <= attributes, f"{page}: {shape.attributes - attributes}"
+        assert unsafe_urls(shape.urls) == [], f"{page}: {unsafe_urls(shape.urls)}"
+    for feed in (root / "public").rglob("*.xml"):
+        check_xml_feed(feed.read_text(encoding="utf-8"))
+
+
+@st.composite
+def hostile_story(draw: st.DrawFn) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    for key in ("title", "author", "teaser", "caption", "credit", "alt", "source_name"):
+        if draw(st.booleans()):
+            fields[key] = draw(printable_text)
+    if draw(st.booleans()):
+        fields["topics"] = draw(st.lists(hostile_text, min_size=1, max_size=3))
+    if draw(st.booleans()):
+        fields["source_url"] = draw(url_value)
+    if draw(st.booleans()):
+        fields["src"] = draw(st.sampled_from(["images/bild.jpg", *HOSTILE_URLS]))
+    if draw(st.booleans()):
+        fields["body"] = "\n\n".join(draw(st.lists(hostile_markdown, min_size=1, max_size=4)))
+    return fields
+
+
+@st.composite
+def hostile_settings(draw: st.DrawFn) -> dict[str, str]:
+    site: dict[str, str] = {}
+    for key in ("title", "description", "author"):
+        if draw(st.booleans()):
+            site[key] = draw(printable_text)
+    if draw(st.booleans()):
+        site["base_url"] = draw(
+            st.sampled_from(
+                [
+                    'https://x.se/"><script>alert(1)</script>/',
+                    "https://x.se/?a=1&b=<2>",
+                    "https://x.se/'onmouseover='alert(1)'/",
+                    "http://localhost:8000",
+                ]
+            )
+        )
+    return site
+
+
+@FUZZ_CLI
+@given(hostile_story(), hostile_settings())
+def test_no_value_a_reader_did_not_write_becomes_markup(
+    benign: tuple[set[str], set[tuple[str, str]]],
+    story: dict[str, object],
+    settings: dict[str, str],
+) -> None:
+    files = {**BENIGN_FILES, "articles/2022/02/fientlig.md": article("fientlig", **story)}  # type: ignore[arg-type]
+    with built(files, config(**settings)) as root:
+        assert_safe_site(root, benign)
+        for kind in ("rss", "atom"):
+            feed = run(root, "export", kind, "--full", "-o", "-")
+            assert feed.exit_code == 0
+            check_xml_feed(feed.stdout)
+            for content in _embedded_html(feed.stdout):
+                shape = html_shape(content)
+                assert shape.elements <= MARKDOWN_ELEMENTS | {"p"}
+                assert unsafe_urls(shape.urls) == []
+        items = json.loads(run(root, "export", "json", "--full", "-o", "-").stdout)["items"]
+        for item in items:
+            shape = html_shape(item.get("content_html", ""))
+            assert shape.elements <= MARKDOWN_ELEMENTS and unsafe_urls(shape.urls) == []
+
+
+def _embedded_html(feed: str) -> list[str]:
+    import feedparser
+
+    parsed = feedparser.parse(feed.encode("utf-8"))
+    return [c.value for entry in parsed.entries for c in entry.get("content", [])]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_each_nasty_title_is_text_on_every_page(
+    benign: tuple[set[str], set[tuple[str, str]]], value: str
+) -> None:
+    files = {
+        **BENIGN_FILES,
+        "articles/2022/02/fientlig.md": article(
+            "fientlig", title=value.replace("\x00", "").strip() or "x", topics=[value]
+        ),
+    }
+    with built(files, config()) as root:
+        assert_safe_site(root, benign)
+
+
+def test_the_check_sees_markup_when_a_newsroom_allows_raw_html(
+    benign: tuple[set[str], set[tuple[str, str]]],
+) -> None:
+    """allow_html = true trusts the writers with raw HTML; then the check must (and does) fire."""
+    files = {
+        **BENIGN_FILES,
+        "articles/2022/02/fientlig.md": article("fientlig", body="<script>alert(1)</script>"),
+    }
+    with built(files, config(allow_html=True)) as root, pytest.raises(AssertionError):
+        assert_safe_site(root, benign)
+
+
+# -- writing: deterministic, only what changed, on every core --------------------------------
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder by its relative path, but the temporary files a kill leaves."""
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.endswith(".tmp")
     }
 
 
@@ -544,54 +635,6 @@ def test_same_newsroom_gives_byte_identical_output(tmp_path: Path) -> None:
     export_site(newsroom, tmp_path / "a", now=NOW)
     export_site(newsroom, tmp_path / "b", now=NOW + dt.timedelta(days=400))
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
-
-
-def mtimes(folder: Path) -> dict[str, int]:
-    return {
-        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
-        for p in folder.rglob("*")
-        if p.is_file()
-    }
-
-
-def test_reexport_rewrites_only_what_changed_and_removes_what_is_gone(tmp_path: Path) -> None:
-    root = sample_newsroom(tmp_path / "newsroom")
-    out = tmp_path / "public"
-    first = export_site(Newsroom(root), out, now=NOW)
-    (out / "2021" / "egen-fil.txt").write_text("not newscli's", encoding="utf-8")
-    (out / "CNAME").write_text("nyheter.example.se", encoding="utf-8")
-    before = mtimes(out)
-    again = export_site(Newsroom(root), out, now=NOW)
-    assert again.written == 0 and again.unchanged == first.written and again.removed == 0
-    assert mtimes(out) == before
-
-    story_file = (
-        root
-        / "articles/2022/01/socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation.md"
-    )
-    story_file.write_text(
-        story_file.read_text(encoding="utf-8").replace("sjösatt", "startat"), encoding="utf-8"
-    )
-    (root / "articles/2021/11" / f"{STORY}.md").unlink()
-    third = export_site(Newsroom(root), out, now=NOW)
-    after = mtimes(out)
-    assert not (out / "2021/11").exists()  # emptied folders go too …
-    assert (out / "2021/egen-fil.txt").is_file() and (
-        out / "CNAME"
-    ).is_file()  # … not others' files
-    assert third.removed == 2  # the story's page and its month's page; its topics have others
-    changed = {rel for rel in after if after[rel] != before.get(rel)}
-    assert (
-        "2022/01/socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation/index.html"
-        in changed
-    )
-    assert (
-        "2022/03/framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa/index.html"
-        not in changed
-    )
-    assert PHOTOS[0] not in changed
-    manifest = json.loads(read(out, MANIFEST))["files"]
-    assert f"2021/11/{STORY}/index.html" not in manifest and "CNAME" not in manifest
 
 
 def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -655,14 +698,6 @@ def test_pages_whose_inputs_did_not_change_are_not_rendered_again(
     assert len(seen) == last.pages and read(out, "2021/11/index.html") == "2021"
 
 
-def test_output_folder_must_not_be_the_newsroom(invoke: Invoke, newsroom_path: Path) -> None:
-    for bad in (".", "articles/site", "..", "templates"):
-        result = invoke("export", "html", "-o", bad)
-        assert result.exit_code == 2, (bad, result.stderr)
-        assert result.stderr.startswith("newscli: error: --output"), result.stderr
-    assert sorted(p.name for p in newsroom_path.iterdir()) == ["articles", "newscli.toml"]
-
-
 def test_newsroom_templates_override_the_shipped_ones(tmp_path: Path) -> None:
     root = sample_newsroom(tmp_path / "newsroom", photos=False)
     (root / "templates").mkdir()
@@ -690,96 +725,6 @@ def test_same_address_twice_keeps_the_newest_and_warns(tmp_path: Path) -> None:
     assert any("dubbel-kopia.md: same address 2022/04/dubbel/" in w for w in report.warnings)
 
 
-# -- the commands ---------------------------------------------------------------------------
-
-
-def test_export_html_command_writes_public_and_summarises(
-    invoke: Invoke, newsroom_path: Path
-) -> None:
-    result = invoke("export", "html")
-    assert result.exit_code == 0, result.stderr
-    assert (newsroom_path / "public/index.html").is_file()
-    lines = result.stderr.splitlines()
-    assert len([line for line in lines if "warning" in line and "image" in line]) == 4
-    assert lines[-1].startswith("Exported 5 stories, 5 topics, 17 pages to public/ in ")
-    assert lines[-1].endswith(" s (26 files written, 0 unchanged)")
-    assert result.stdout == ""
-    again = invoke(
-        "export", "html", "--output", "elsewhere", "--base-url", "https://nyheter.example.se/"
-    )
-    assert again.exit_code == 0, again.stderr
-    assert "https://nyheter.example.se/2021/11/" in read(newsroom_path / "elsewhere", "sitemap.xml")
-
-
-def test_export_shows_a_progress_bar_on_a_terminal_and_none_when_piped(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TERM", "xterm")  # Rich shows no live bar on a dumb terminal
-    on_terminal = invoke("export", "html", "--drafts", stderr_isatty=True)
-    assert on_terminal.exit_code == 0, on_terminal.stderr
-    assert "Exporting" in on_terminal.stderr
-    assert "Exported 5 stories" in on_terminal.stderr.splitlines()[-1]
-    piped = invoke("export", "html", "--drafts", "-o", "again")
-    assert "Exporting" not in piped.stderr and "\x1b" not in piped.stderr
-    assert piped.stderr.splitlines()[-1].startswith("Exported 5 stories")
-
-
-def test_export_without_a_terminal_does_not_import_rich(
-    newsroom_path: Path, tmp_path: Path
-) -> None:
-    code = (
-        "import sys\n"
-        "from newscli.cli import main\n"
-        "sys.argv = ['newscli', 'export', 'html', '-o', sys.argv[1]]\n"
-        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
-        "assert not [m for m in sys.modules if m.split('.')[0] == 'rich'], 'rich imported'\n"
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "out")],
-        cwd=newsroom_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert run.returncode == 0, run.stderr
-    assert (tmp_path / "out/index.html").is_file()
-
-
-def test_serve_answers_on_localhost(sites: dict[str, tuple[Path, SiteReport]]) -> None:
-    out, _ = sites["sample"]
-    server = site_cli.make_server(out, 0, sys.stderr)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        assert host == "127.0.0.1"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{STORY_PAGE}", timeout=5) as reply:
-            assert reply.status == 200
-            assert "Förbättrad ekonomisk prognos" in reply.read().decode("utf-8")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
-def test_serve_command_builds_then_serves_until_interrupted(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    served: list[Path] = []
-
-    def stop(self: ThreadingHTTPServer) -> None:
-        folder = Path(self.RequestHandlerClass.keywords["directory"])  # type: ignore[attr-defined]
-        served.append(folder)
-        assert (folder / "index.html").is_file()
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(ThreadingHTTPServer, "serve_forever", stop)
-    result = invoke("serve", "--port", "0")
-    assert result.exit_code == 0, result.stderr
-    assert "Serving the site at http://127.0.0.1:" in result.stderr
-    assert served and not served[0].exists()  # the temporary folder is gone afterwards
-
-
 def test_rendering_on_every_core_gives_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -791,12 +736,7 @@ def test_rendering_on_every_core_gives_the_same_site(
     monkeypatch.setattr(site_module, "CHUNK", 2)
     parallel = export_site(Newsroom(root), tmp_path / "parallel", now=NOW)
 
-    def files(folder: Path) -> dict[str, bytes]:
-        return {
-            str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-        }
-
-    assert files(tmp_path / "parallel") == files(tmp_path / "serial")
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
     assert (parallel.pages, parallel.written, parallel.warnings) == (
         serial.pages,
         serial.written,
@@ -804,3 +744,82 @@ def test_rendering_on_every_core_gives_the_same_site(
     )
     again = export_site(Newsroom(root), tmp_path / "parallel", now=NOW)
     assert again.written == 0 and again.unchanged == serial.written
+
+
+# -- a site that cannot be written, an export killed: the old site or the new one ---------------
+
+
+def test_a_site_that_cannot_be_written_keeps_the_old_site_and_the_next_run_completes(
+    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    public = newsroom_path / "public"
+    assert invoke("export", "html").exit_code == 0
+    before = {p: p.read_bytes() for p in public.rglob("*") if p.is_file()}
+    invoke("tag", "add", "Nytt", "--all")
+    with monkeypatch.context() as patch:
+        inject(patch, "replace", errno.ENOSPC, "topics/")
+        result = invoke("export", "html")
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr and "topics/" in result.stderr
+    for path, data in before.items():  # every file is the old one or a whole new one
+        assert path.exists()
+        if "topics/" in str(path.relative_to(public)):
+            assert path.read_bytes() == data
+    assert leftovers(public) == []
+    again = invoke("export", "html")
+    assert again.exit_code == 0, again.stderr
+    assert "Nytt" in (public / "topics" / "nytt" / "index.html").read_text()
+
+
+@pytest.fixture(scope="module")
+def old_and_new_site(
+    generated: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
+    """A newsroom whose public/ holds the site as it was before a change to every story,
+    and the site as a complete export after the change (to compare with)."""
+    base = tmp_path_factory.mktemp("sites")
+    root = base / "newsroom"
+    shutil.copytree(generated, root)
+    assert finish("export", "html", root=root).returncode == 0
+    assert finish("tag", "add", "Ändrad", "--all", root=root).returncode == 0
+    reference = base / "reference"
+    done = finish("export", "html", "-o", str(reference), root=root)
+    assert done.returncode == 0, done.stderr
+    return root, reference
+
+
+@needs_sigkill
+@pytest.mark.parametrize("share", KILL_AT)
+def test_an_export_killed_at_any_point_leaves_old_or_new_files_and_a_rerun_finishes(
+    old_and_new_site: tuple[Path, Path], tmp_path: Path, share: float
+) -> None:
+    prepared, reference = old_and_new_site
+    root = tmp_path / "newsroom"
+    shutil.copytree(prepared, root)
+    public = root / "public"
+    old, new = tree(public), tree(reference)
+    changing = [rel for rel in new if old.get(rel) != new[rel] and rel != MANIFEST]
+    watched = [public / rel for rel in changing[:: max(1, len(changing) // 60)]]
+    started = time.time_ns()
+
+    def written() -> int:
+        count = 0
+        for path in watched:
+            with contextlib.suppress(FileNotFoundError):
+                count += path.stat().st_mtime_ns >= started
+        return count
+
+    run = newscli_process(root, "export", "html")
+    kill_when(run, written, max(1, round(share * len(watched))))
+
+    after = tree(public)
+    for rel, data in after.items():
+        assert data in (old.get(rel), new.get(rel)), f"{rel} is neither the old nor the new file"
+    renewed = sum(after.get(rel) == new[rel] for rel in changing)
+    assert 0 < renewed < len(changing), "the kill should land part-way through the export"
+    assert set(old) <= set(after), "a file of the previous site went missing"
+    assert all(name.startswith(".") for name in leftovers(public))
+
+    rerun = finish("export", "html", root=root)
+    assert rerun.returncode == 0, rerun.stderr
+    assert tree(public) == new

@@ -1,4 +1,5 @@
-"""The exported site in a real browser: headless Chromium opens it from disk (file://).
+"""The tools the site tests take from outside Python: the Nu Html Checker (vnu.jar on java)
+and headless Chromium, which opens the exported site from disk (file://).
 
 No Playwright or Selenium: Chromium's own --dump-dom gives the DOM after load, and
 --screenshot a PNG, decoded here with zlib to check that the page is not blank.
@@ -6,33 +7,38 @@ No Playwright or Selenium: Chromium's own --dump-dom gives the DOM after load, a
 
 from __future__ import annotations
 
-import shutil
+import os
 import struct
 import subprocess
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from newscli.export.site import export_site
-from newscli.newsroom import Newsroom
-from tests.conftest import NOW
-from tests.test_site import missing_tool, sample_newsroom
+from tests.conftest import REPO
+
+TOOLS_REQUIRED = os.environ.get("NEWSCLI_REQUIRE_SITE_TOOLS") == "1"
+
+
+def missing_tool(what: str) -> None:
+    """Skip on a developer's machine; fail where CI promised the tool is installed."""
+    if TOOLS_REQUIRED:
+        pytest.fail(f"{what} is missing but NEWSCLI_REQUIRE_SITE_TOOLS=1")
+    pytest.skip(f"{what} is not installed (run .ci/install-site-tools.sh)")
+
+
+def vnu_jar() -> Path | None:
+    candidates = [
+        os.environ.get("VNU_JAR", ""),
+        str(REPO / ".ci/vendor/node_modules/vnu-jar/build/dist/vnu.jar"),
+    ]
+    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
 
 CHROMIUM = "/usr/bin/chromium"
 # The site's header band (--band in style.css): seen only when the stylesheet loaded.
 BAND = (0x0A, 0x3A, 0x66)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
-    if found is None:
-        missing_tool("Chromium (/usr/bin/chromium)")
-    assert found is not None
-    return found
 
 
 def browse(chromium: str, profile: Path, *action: str) -> subprocess.CompletedProcess[str]:
@@ -135,35 +141,3 @@ def png_colours(path: Path, rows: int = 500) -> set[tuple[int, ...]]:
         )  # every 4th pixel is plenty
         previous = line
     return colours
-
-
-def test_site_opened_from_disk_follows_links_and_renders(chromium: str, tmp_path: Path) -> None:
-    site = tmp_path / "public"
-    export_site(Newsroom(sample_newsroom(tmp_path / "newsroom")), site, now=NOW)
-    front_url = (site / "index.html").as_uri()
-
-    front = dump(chromium, tmp_path / "profile1", front_url)
-    assert front.h1 == "Senaste nyheterna"
-    assert len(front.story_links) == 5
-    story_url = urljoin(front_url, front.story_links[0])
-    assert Path(unquote(urlsplit(story_url).path)).is_file()
-
-    story = dump(chromium, tmp_path / "profile2", story_url)
-    assert story.h1 == "Framtidens socialtjänst i fokus under årets kvalitetsmässa"
-    topic_url = urljoin(story_url, story.topic_links[0])
-
-    topic = dump(chromium, tmp_path / "profile3", topic_url)
-    assert topic.h1 == "Ämnen: Familjefrågor"
-    assert len(topic.story_links) == 4
-
-    shot = tmp_path / "front.png"
-    browse(
-        chromium,
-        tmp_path / "profile4",
-        f"--screenshot={shot}",
-        "--window-size=1000,1400",
-        front_url,
-    )
-    colours = png_colours(shot)
-    assert len(colours) > 50, f"the page looks blank: {len(colours)} colours"
-    assert BAND in colours, "the stylesheet did not load from file://"

@@ -1,0 +1,138 @@
+"""Checkers: a page's elements, attributes and URLs as a browser's tokenizer sees them, and a
+feed as a strict XML parser and a feed reader see it; golden files compared whole.
+
+tests/test_support_checkers.py shows that they catch what they must.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+
+# -- HTML: which elements and attributes a page has -------------------------------------------
+
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "srcset", "data", "cite"}
+URL_META = {"og:url", "og:image", "twitter:image"}
+
+
+class Shape(HTMLParser):
+    """The elements, attributes and URLs of an HTML page, as a browser's tokenizer sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: set[str] = set()
+        self.attributes: set[tuple[str, str]] = set()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.add(tag)
+        for name, value in attrs:
+            self.attributes.add((tag, name))
+            if name in URL_ATTRIBUTES and value is not None:
+                self.urls.append(value)
+        values = dict(attrs)
+        if tag == "meta" and values.get("property") in URL_META and values.get("content"):
+            self.urls.append(values["content"] or "")
+
+    handle_startendtag = handle_starttag
+
+
+def html_shape(text: str) -> Shape:
+    shape = Shape()
+    shape.feed(text)
+    shape.close()
+    return shape
+
+
+def unsafe_urls(urls: list[str]) -> list[str]:
+    """URLs a browser would run or that carry content of their own: javascript:, data:, …"""
+    bad = []
+    for url in urls:
+        cleaned = "".join(ch for ch in url if ch > " ").lower()
+        scheme = urlsplit(cleaned).scheme if ":" in cleaned.split("/", 1)[0] else ""
+        if scheme and scheme not in ("http", "https", "mailto", "tel"):
+            bad.append(url)
+    return bad
+
+
+# Elements a story's Markdown body may produce with raw HTML off; nothing else ever.
+MARKDOWN_ELEMENTS = {
+    "p", "em", "strong", "a", "img", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+    "code", "pre", "blockquote", "hr", "br",
+}  # fmt: skip
+MARKDOWN_ATTRIBUTES = {
+    ("a", "href"), ("a", "title"), ("img", "src"), ("img", "alt"), ("img", "title"),
+    ("ol", "start"), ("code", "class"),
+}  # fmt: skip
+
+
+def site_shape(folder: Path) -> dict[str, Shape]:
+    return {
+        str(page.relative_to(folder)): html_shape(page.read_text(encoding="utf-8"))
+        for page in sorted(folder.rglob("*.html"))
+    }
+
+
+# -- feeds ------------------------------------------------------------------------------------------
+
+
+def check_xml_feed(text: str) -> ET.Element:
+    """The feed parsed by a strict XML parser and by feedparser, which must not call it malformed."""
+    root = ET.fromstring(text.encode("utf-8"))
+    parsed = feedparser.parse(text.encode("utf-8"))
+    assert not parsed.bozo, f"feedparser rejects the feed: {parsed.bozo_exception}"
+    return root
+
+
+# The sample newsroom's base_url (newscli.toml at the root of the repository).
+BASE = "https://www.example.se/aktuellt/"
+
+
+def read_feed(text: str) -> Any:
+    """The feed as a real client reads it, with what every item must have."""
+    parsed = feedparser.parse(text.encode("utf-8"))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    for entry in parsed.entries:
+        assert entry.title and entry.link and entry.id
+        assert entry.published_parsed is not None
+    return parsed
+
+
+def check_json_feed(text: str) -> dict[str, Any]:
+    """The fields JSON Feed 1.1 requires, and the ones newscli promises on every item."""
+    feed = json.loads(text)
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert isinstance(feed["title"], str) and feed["title"]
+    assert isinstance(feed["items"], list)
+    for item in feed["items"]:
+        assert isinstance(item["id"], str) and item["id"]
+        assert "content_html" in item or "content_text" in item
+        assert item["url"].startswith(BASE)
+        dt.datetime.fromisoformat(item["date_published"])
+        dt.datetime.fromisoformat(item["date_modified"])
+    return feed
+
+
+# -- pages and golden files ---------------------------------------------------------------------
+
+
+def read(folder: Path, rel: str) -> str:
+    return (folder / rel).read_text(encoding="utf-8")
+
+
+def assert_golden(path: Path, text: str) -> None:
+    """text equals the golden file at path; UPDATE_GOLDEN=1 rewrites the file instead."""
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.is_file(), f"{path} is missing; run the test with UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")

@@ -1,0 +1,82 @@
+"""What every command shares: finding the newsroom (--root, $NEWSCLI_ROOT, the working
+folder), errors as one line and an exit code (tracebacks only with --debug), Ctrl+C, option
+values refused as usage errors, and the entry points."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newscli import cli
+from newscli.catalog import Catalog
+from tests.conftest import Invoke
+from tests.support.fuzz import FUZZ_CLI
+from tests.support.harness import run, scratch_newsroom
+from tests.support.hostile import argument_text
+
+
+def test_the_newsroom_is_found_by_root_env_or_a_folder_inside_it(
+    newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    by_option = runner.invoke(cli.app, ["list", "--format", "paths", "--root", str(newsroom_path)])
+    assert len(by_option.stdout.splitlines()) == 5
+    monkeypatch.setenv("NEWSCLI_ROOT", str(newsroom_path))
+    assert runner.invoke(cli.app, ["list", "--format", "paths"]).stdout == by_option.stdout
+    monkeypatch.delenv("NEWSCLI_ROOT")
+    monkeypatch.chdir(newsroom_path / "articles" / "2021")
+    assert runner.invoke(cli.app, ["list", "--format", "paths"]).stdout == by_option.stdout
+
+
+def test_version_and_module_entry_point() -> None:
+    import subprocess
+
+    from newscli import __version__
+
+    result = subprocess.run(
+        [sys.executable, "-m", "newscli", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == f"newscli {__version__}"
+
+
+def test_debug_shows_the_traceback(invoke: Invoke) -> None:
+    with pytest.raises(Exception, match="no article matches"):
+        invoke("--debug", "show", "nope")
+
+
+def test_ctrl_c_ends_with_status_130_and_one_line(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Catalog, "summaries", interrupted)
+    result = invoke("list")
+    assert result.exit_code == 130
+    assert result.stderr == "newscli: interrupted\n"
+
+
+def test_bad_base_url_option_is_a_usage_error(invoke: Invoke) -> None:
+    result = invoke("export", "json", "--base-url", "www.example.se")
+    assert result.exit_code == 2
+    assert "--base-url must start with https:// or http://" in result.stderr
+
+
+@FUZZ_CLI
+@given(st.one_of(st.integers(min_value=-(10**30), max_value=10**30).map(str), argument_text))
+def test_any_limit_is_used_or_refused_as_a_usage_error(limit: str) -> None:
+    with scratch_newsroom() as root:
+        for args in (("list", "--limit", limit), ("export", "json", "-o", "-", "--limit", limit)):
+            result = run(root, *args)
+            if result.exit_code:
+                assert result.exit_code == 2 and "--limit" in result.stderr
+            elif args[0] == "export":
+                assert len(json.loads(result.stdout)["items"]) == 1

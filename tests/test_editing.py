@@ -1,0 +1,134 @@
+"""`edit`: the article opened in $EDITOR, saved back only when it is valid and nobody changed
+it meanwhile, and what could not be saved kept where the user finds it."""
+
+from __future__ import annotations
+
+import errno
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import STORY, STORY_PATH, Invoke
+from tests.support.faults import inject
+from tests.support.harness import write_editor
+from tests.support.newsrooms import secret_article
+
+
+def test_visual_is_used_when_editor_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newscli.editing import editor_command
+
+    assert editor_command({"VISUAL": "my-editor --wait"}) == ["my-editor", "--wait"]
+
+
+def test_edit_saves_a_valid_change(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "EDITOR",
+        write_editor(tmp_path, "p.write_text(p.read_text().replace('Österbo.', 'Österbo!'))"),
+    )
+    result = invoke("edit", STORY)
+    assert result.exit_code == 0, result.stderr
+    assert "Österbo!" in (newsroom_path / STORY_PATH).read_text()
+
+
+def test_edit_can_fix_a_broken_file(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = newsroom_path / STORY_PATH
+    story.write_text(story.read_text().replace('status = "published"', 'status = "publicerad"'))
+    monkeypatch.setenv(
+        "EDITOR",
+        write_editor(tmp_path, "p.write_text(p.read_text().replace('publicerad', 'published'))"),
+    )
+    assert invoke("edit", STORY_PATH).exit_code == 0
+    assert invoke("check").exit_code == 0
+
+
+# -- what cannot be saved is kept ----------------------------------------------------------------
+
+
+def test_edit_keeps_broken_text_and_the_original(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = newsroom_path / STORY_PATH
+    original = story.read_bytes()
+    monkeypatch.setenv(
+        "EDITOR",
+        write_editor(
+            tmp_path,
+            "p.write_text(p.read_text().replace('title = \"', 'title = ') + 'MIN TEXT\\n')",
+        ),
+    )
+    result = invoke("edit", STORY)
+    assert result.exit_code == 1
+    assert STORY_PATH in result.stderr and "not saved" in result.stderr
+    assert story.read_bytes() == original
+    rescued = list((newsroom_path / ".newscli" / "rescued").iterdir())
+    assert len(rescued) == 1 and rescued[0].read_text().endswith("MIN TEXT\n")
+    assert str(rescued[0].relative_to(newsroom_path)) in result.stderr
+
+
+def test_edit_refuses_to_save_over_a_change_made_meanwhile(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = newsroom_path / STORY_PATH
+    script = (
+        f"Path({str(story)!r}).write_text(Path({str(story)!r}).read_text() + 'KOLLEGA\\n')\n"
+        "p.write_text(p.read_text() + 'JAG\\n')"
+    )
+    monkeypatch.setenv("EDITOR", write_editor(tmp_path, script))
+    result = invoke("edit", STORY)
+    assert result.exit_code == 1 and "changed on disk" in result.stderr
+    assert story.read_text().endswith("KOLLEGA\n")
+    rescued = next((newsroom_path / ".newscli" / "rescued").iterdir())
+    assert rescued.read_text().endswith("JAG\n")
+
+
+def test_edit_that_cannot_be_saved_keeps_the_original_and_rescues_your_text(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = newsroom_path / STORY_PATH
+    original = story.read_bytes()
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[1], 'a').write('MIN TEXT\\n')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    inject(monkeypatch, "replace", errno.ENOSPC, f"11/{STORY}.md")
+    result = invoke("edit", STORY)
+    assert result.exit_code == 1
+    assert STORY_PATH in result.stderr and "No space left on device" in result.stderr
+    assert story.read_bytes() == original
+    rescued = list((newsroom_path / ".newscli" / "rescued").iterdir())
+    assert len(rescued) == 1 and rescued[0].read_text().endswith("MIN TEXT\n")
+    assert str(rescued[0].relative_to(newsroom_path)) in result.stderr
+
+
+def test_edit_rescues_text_that_is_not_even_utf8(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[1], 'ab').write(b'R\\xe4ksm\\xf6rg\\xe5s\\n')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    result = invoke("edit", STORY)
+    assert result.exit_code == 1 and "not valid UTF-8" in result.stderr
+    rescued = next((newsroom_path / ".newscli" / "rescued").iterdir())
+    assert rescued.read_bytes().endswith(b"R\xe4ksm\xf6rg\xe5s\n")  # the very bytes written
+
+
+def test_edit_never_opens_a_symlink_out_of_articles(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = secret_article(tmp_path)
+    (newsroom_path / "articles/2022/01/hemlig.md").symlink_to(secret)
+    monkeypatch.setenv("EDITOR", "touch")  # would "save" the file if it were opened
+    before = secret.read_bytes()
+    for ref in ("hemlig", "articles/2022/01/hemlig.md"):
+        result = invoke("edit", ref)
+        assert result.exit_code == 1
+    assert (
+        "symbolic link to a file outside articles/" in result.stderr
+        or "no article" in result.stderr
+    )
+    assert secret.read_bytes() == before
+    assert (newsroom_path / "articles/2022/01/hemlig.md").is_symlink()
