@@ -22,14 +22,14 @@ from typing import Any
 
 from newscli import __version__
 from newscli.article import Summary, summary_from_meta, to_meta
-from newscli.errors import ArticleError
-from newscli.newsroom import Newsroom
+from newscli.errors import ArticleError, WriteError
+from newscli.newsroom import STATE, Newsroom, Tree, state_folder
 from newscli.query import Filters, search_text
 from newscli.slugs import fold
 from newscli.topics import TopicUse, topic_key
 
-INDEX_PATH = Path(".newscli") / "index.sqlite"
-SCHEMA = 3
+INDEX_NAME = "index.sqlite"
+SCHEMA = 4  # 4: search text without soft hyphens and zero-width characters
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
 
 _TABLES = """
@@ -86,7 +86,7 @@ class Index:
 
     def __init__(self, newsroom: Newsroom):
         self.newsroom = newsroom
-        self.path = newsroom.root / INDEX_PATH
+        self.path = newsroom.root / STATE / INDEX_NAME
         self._db: sqlite3.Connection | None = None
 
     # -- opening ------------------------------------------------------------------
@@ -96,7 +96,12 @@ class Index:
         return json.dumps([SCHEMA, _TABLES, __version__, self.newsroom.site.timezone])
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(exist_ok=True)
+        try:
+            state_folder(self.newsroom.root)
+        except WriteError as exc:
+            raise IndexUnavailable(str(exc)) from None
+        if self.path.is_symlink():  # never write, nor replace, a file elsewhere
+            raise IndexUnavailable(f"{self.path} is a symbolic link")
         db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -170,11 +175,12 @@ class Index:
         with mp.get_context("fork").Pool(cores) as pool:
             yield from pool.imap(_worker_row, work, chunksize=chunk)
 
-    def refresh(self) -> None:
-        """Bring the index up to date with the files: a stat walk, re-reading only what changed."""
+    def refresh(self, tree: Tree) -> None:
+        """Bring the index up to date with the files of tree (a stat walk), re-reading only
+        what changed."""
         db = self.open()
         on_disk: dict[str, tuple[str, os.stat_result]] = {}
-        for rel, entry in self.newsroom.walk(ordered=False):
+        for rel, entry in tree.files:
             try:
                 on_disk[rel] = (entry.path, entry.stat())
             except OSError:
