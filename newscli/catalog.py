@@ -36,6 +36,8 @@ class Answer(Generic[T]):
     items: list[T]
     total: int
     broken: list[ArticleError] = field(default_factory=list)
+    # The last good version of broken files, where the index saw one (see Catalog.kept).
+    kept: list[Summary] = field(default_factory=list)
 
     @property
     def one(self) -> T:
@@ -123,6 +125,18 @@ class Catalog:
             from_files,
         )
         return Answer(items, len(items) if total < 0 else total, broken)
+
+    def kept(self) -> list[Summary]:
+        """The last good version of every article whose file is broken now, as the index
+        last saw it (none without the index): what an export keeps publishing until
+        someone repairs the file or takes the story down."""
+        index = self._indexed()
+        if index is None:
+            return []
+        try:
+            return index.kept()
+        except sqlite3.Error:
+            return []
 
     def paths(
         self, filters: Filters = Filters(), limit: int | None = None

@@ -55,6 +55,20 @@ CREATE INDEX IF NOT EXISTS article_broken ON article (path) WHERE error IS NOT N
 """
 
 
+_DATA = ("meta", "lead", "slug", "date_ts", "status", "author", "topics", "topic_names", "haystack")
+# A file that breaks keeps the data of its last good version (its row says what is wrong
+# and still holds what it was), so that an export can keep a live story as it was.
+_UPSERT = (
+    "INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(path) DO UPDATE SET mtime_ns = excluded.mtime_ns, size = excluded.size, "
+    "error = excluded.error, error_line = excluded.error_line, "
+    + ", ".join(
+        f"{c} = CASE WHEN excluded.error IS NULL THEN excluded.{c} ELSE article.{c} END"
+        for c in _DATA
+    )
+)
+
+
 class IndexUnavailable(Exception):
     """The index cannot be used this time; the caller reads the files instead."""
 
@@ -201,7 +215,7 @@ class Index:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("DELETE FROM article WHERE path = ?", [(rel,) for rel in gone])
             db.executemany(
-                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _UPSERT,
                 self._rows([(Path(on_disk[rel][0]), rel, on_disk[rel][1]) for rel in stale]),
             )
             db.execute("COMMIT")
@@ -255,6 +269,18 @@ class Index:
         return [
             summary_from_meta(json.loads(meta, object_hook=_decode), lead, tz, PurePosixPath(path))
             for path, meta, lead in self._select("path, meta, lead", filters, limit)
+        ]
+
+    def kept(self) -> list[Summary]:
+        """The last good version of each file that is broken now, where one was seen."""
+        tz = self.newsroom.site.tz
+        rows = self.open().execute(
+            "SELECT path, meta, lead FROM article WHERE error IS NOT NULL AND meta IS NOT NULL "
+            "ORDER BY date_ts DESC, path"
+        )
+        return [
+            summary_from_meta(json.loads(meta, object_hook=_decode), lead, tz, PurePosixPath(path))
+            for path, meta, lead in rows
         ]
 
     def paths(self, filters: Filters, limit: int | None = None) -> list[PurePosixPath]:
