@@ -29,6 +29,7 @@ from newscli.article import (
 from newscli.config import Site, load_site
 from newscli.errors import ArticleError, UsageError, WriteError
 from newscli.slugs import make_slug, unique_slug
+from newscli.text import clean_line
 from newscli.topics import dedupe_topics
 
 # The newsroom's own folders: the stories, the site's template overrides, newscli's state.
@@ -504,6 +505,12 @@ def _duplicates(
             seen[value] = article.path
 
 
+def one_line(text: str) -> str:
+    """Text typed or pasted for a one-line field: breaks of any kind as single spaces,
+    control characters dropped (see newscli.text)."""
+    return " ".join(clean_line(text).split())
+
+
 def new_draft(
     site: Site,
     title: str,
@@ -535,15 +542,17 @@ def new_draft(
     text = body.strip("\n")
     return Article(
         id=str(uuid.uuid4()),
-        title=" ".join(title.split()),
+        title=one_line(title),
         slug=make_slug(title),
         date=date or now.replace(second=0, microsecond=0),
         body=f"\n{text}\n" if text else "",
         status=status,
-        author=author if author is not None else site.default_author,
+        author=one_line(author) if author is not None else site.default_author,
         topics=tuple(dedupe_topics(list(topics))),
-        teaser=teaser.strip() if teaser and teaser.strip() else None,
-        image=Image(src=image, caption=caption, credit=credit) if image else None,
+        teaser=one_line(teaser) if teaser and one_line(teaser) else None,
+        image=Image(src=image, caption=one_line(caption), credit=one_line(credit))
+        if image
+        else None,
     )
 
 
