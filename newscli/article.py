@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -12,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 from newscli.markdown import plain_text
 from newscli.slugs import is_valid_slug
+from newscli.text import clean_line, has_control
 from newscli.topics import dedupe_topics, topic_key
 
 STATUSES = ("draft", "published")
 REQUIRED = ("id", "title", "slug", "date")
 # Canonical key order for rewrites; keys newscli does not know follow, in their own order.
 KEY_ORDER = ("id", "title", "slug", "date", "updated", "status", "author", "topics", "teaser")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Every topic gets a page listing its stories, each with all its topics: a story with
 # thousands of topics would make the site grow with the square of that number.
 MAX_TOPICS = 100
@@ -171,10 +170,9 @@ def _text(
     if not isinstance(value, str):
         problems.append(Problem(key, f"'{key}' must be a string, not {type(value).__name__}"))
         return ""
+    value = clean_line(value)
     if required and not value.strip():
         problems.append(Problem(key, f"'{key}' is empty"))
-    if _CONTROL.search(value):
-        problems.append(Problem(key, f"'{key}' contains control characters"))
     return value
 
 
@@ -191,10 +189,38 @@ def _table(
         if name in value and not isinstance(value[name], str):
             problems.append(Problem(key, f"'{key}.{name}' must be a string"))
             return None
-        if name in value and _CONTROL.search(value[name]):
-            problems.append(Problem(key, f"'{key}.{name}' contains control characters"))
-            return None
-    return value
+    return {k: clean_line(v) if k in known else v for k, v in value.items()}
+
+
+# The text fields of the front matter, as (key, key inside its table or None).
+TEXT_FIELDS = (
+    ("id", None),
+    ("title", None),
+    ("author", None),
+    ("teaser", None),
+    *(("image", name) for name in ("src", "alt", "caption", "credit")),
+    *(("source", name) for name in ("name", "url")),
+)
+
+
+def control_warnings(meta: dict[str, Any]) -> list[Problem]:
+    """A warning for each text field that holds line breaks or control characters (text
+    pasted from Word or the web): newscli shows them as spaces or leaves them out."""
+    found = []
+    for key, name in TEXT_FIELDS:
+        value = meta.get(key)
+        if name is not None:
+            value = value.get(name) if isinstance(value, dict) else None
+        if isinstance(value, str) and has_control(value):
+            field = key if name is None else f"{key}.{name}"
+            found.append(
+                Problem(
+                    key,
+                    f"'{field}' holds line breaks or control characters (from Word or a web "
+                    "page?); they are shown as spaces or left out",
+                )
+            )
+    return found
 
 
 def from_meta(

@@ -19,7 +19,7 @@ from newscli.article import Article, Summary
 from newscli.errors import ArticleError, RefError, UsageError
 from newscli.index import Index, IndexUnavailable
 from newscli.lock import NewsroomLock
-from newscli.newsroom import Newsroom, Scan
+from newscli.newsroom import Newsroom, Scan, Tree
 from newscli.query import Filters, matches, select
 from newscli.slugs import is_valid_slug, make_slug
 from newscli.topics import Topics, TopicUse
@@ -36,6 +36,8 @@ class Answer(Generic[T]):
     items: list[T]
     total: int
     broken: list[ArticleError] = field(default_factory=list)
+    # The last good version of broken files, where the index saw one (see Catalog.kept).
+    kept: list[Summary] = field(default_factory=list)
 
     @property
     def one(self) -> T:
@@ -53,6 +55,7 @@ class Catalog:
         self._index: Index | None = None
         self._fresh = False
         self._scan: Scan | None = None
+        self._tree: Tree | None = None
 
     # -- the one fallback ---------------------------------------------------------------
 
@@ -64,7 +67,8 @@ class Catalog:
             self._index = Index(self.newsroom)
         if not self._fresh:
             try:
-                self._index.refresh()
+                self._tree = self.newsroom.tree(ordered=False)
+                self._index.refresh(self._tree)
             except (IndexUnavailable, sqlite3.Error, OSError):
                 self.close()
                 self.use_index = False
@@ -83,7 +87,9 @@ class Catalog:
         index = self._indexed()
         if index is not None:
             try:
-                return from_index(index), index.broken()
+                found = from_index(index)
+                problems = self._tree.problems if self._tree is not None else []
+                return found, sorted(index.broken() + problems, key=lambda e: str(e.path))
             except sqlite3.Error:
                 self.close()
                 self.use_index = False
@@ -119,6 +125,18 @@ class Catalog:
             from_files,
         )
         return Answer(items, len(items) if total < 0 else total, broken)
+
+    def kept(self) -> list[Summary]:
+        """The last good version of every article whose file is broken now, as the index
+        last saw it (none without the index): what an export keeps publishing until
+        someone repairs the file or takes the story down."""
+        index = self._indexed()
+        if index is None:
+            return []
+        try:
+            return index.kept()
+        except sqlite3.Error:
+            return []
 
     def paths(
         self, filters: Filters = Filters(), limit: int | None = None
@@ -253,4 +271,10 @@ class Catalog:
             base = make_slug(base)
         with NewsroomLock(self.newsroom.root):
             self._fresh = False  # what other writers did before we held the lock counts
+            self.clean_leftovers()
             return self.newsroom.create(replace(draft, slug=base), self.slugs())
+
+    def clean_leftovers(self) -> None:
+        """Remove what killed runs left under articles/ (call it holding the newsroom lock)."""
+        self._indexed()
+        self.newsroom.clean_leftovers(self._tree or self.newsroom.tree(ordered=False))

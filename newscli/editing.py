@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
-from newscli.newsroom import STATE, Newsroom, decode, parse_article, write_atomic
+from newscli.newsroom import Newsroom, decode, parse_article, state_folder, write_atomic
 
 
 def editor_command(variables: Mapping[str, str]) -> list[str]:
@@ -41,10 +41,10 @@ def rescue(newsroom: Newsroom, name: str, data: bytes, now: dt.datetime) -> Path
     """Keep what the user wrote that could not be saved, byte for byte, where they can find
     it: in .newscli/rescued/, or in the system's temporary folder if that cannot be written."""
     stem = Path(name).stem
-    folder = newsroom.root / STATE / "rescued"
     stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = state_folder(newsroom.root) / "rescued"
+        folder.mkdir(exist_ok=True)
         target = folder / f"{stem}-{stamp}.md"
         write_atomic(target, data)
         return target

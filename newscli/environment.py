@@ -8,12 +8,45 @@ what they need of it to the core, and tests build their own instead of patching 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
+
+
+class _Closed(io.TextIOBase):
+    """Stands in for a stream the process was started without (`newscli list >&-`)."""
+
+    def __init__(self, *, broken: bool):
+        super().__init__()
+        self.broken = broken
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self.broken:  # data that cannot reach anyone: end as a closed pipe would
+            raise BrokenPipeError("stdout is closed")
+        return len(text)  # messages nobody can read are dropped
+
+
+def _stdout() -> IO[str]:
+    if sys.stdout is None:
+        return cast(IO[str], _Closed(broken=True))
+    return sys.stdout
+
+
+def _stderr() -> IO[str]:
+    if sys.stderr is None:
+        return cast(IO[str], _Closed(broken=False))
+    return sys.stderr
+
+
+def _stdin() -> IO[str]:
+    return sys.stdin if sys.stdin is not None else io.StringIO()
 
 
 def _system_clock(tz: dt.tzinfo) -> dt.datetime:
@@ -31,9 +64,9 @@ def _isatty(stream: IO[str]) -> bool:
 class Environment:
     """One run's streams, terminal facts, clock, variables and working directory."""
 
-    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
-    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
-    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    stdin: IO[str] = field(default_factory=_stdin)
+    stdout: IO[str] = field(default_factory=_stdout)
+    stderr: IO[str] = field(default_factory=_stderr)
     stdin_isatty: bool | None = None  # None: ask the stream
     stdout_isatty: bool | None = None
     stderr_isatty: bool | None = None

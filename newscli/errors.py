@@ -13,6 +13,7 @@ class ExitStatus(enum.IntEnum):
     FAILURE = 1  # an article, a file or a check failed; something the user asked could not be done
     USAGE = 2  # the command line asks for something impossible
     INTERRUPTED = 130  # Ctrl+C (128 + SIGINT), as shells report it
+    BROKEN_PIPE = 141  # the reader of stdout went away, or it was closed (128 + SIGPIPE)
 
 
 class NewsError(Exception):

@@ -245,11 +245,51 @@ def _key_lines(lines: list[str], key: str) -> tuple[int | None, int | None, int]
             before = "".join(lines[:index])
             if ('"""' in before or "'''" in before) and not _parses(before):
                 continue  # the line is inside a multi-line string
-            for stop in range(index, len(lines)):
-                if _parses("".join(lines[index : stop + 1])):
-                    return index, stop + 1, len(lines)
+            stop = _value_end(lines, index)
+            if stop is not None and _parses("".join(lines[index:stop])):
+                return index, stop, len(lines)
             return index, None, len(lines)
     return None, None, len(lines)
+
+
+def _value_end(lines: list[str], index: int) -> int | None:
+    """The line after the one where the value set on lines[index] ends: one pass over the
+    text that skips strings and comments and counts brackets (so a long array with many
+    comment lines costs one pass, not one parse per line). None when it never ends."""
+    text = "".join(lines[index:])
+    at = text.index("=") + 1
+    depth = 0
+    started = False
+    while at < len(text):
+        char = text[at]
+        if char == "#":
+            end = text.find("\n", at)
+            at = len(text) if end < 0 else end
+            continue
+        if char == "\n" and started and depth == 0:
+            return index + text.count("\n", 0, at) + 1
+        if char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, at) else char
+            end = at + len(quote)
+            while end < len(text) and not text.startswith(quote, end):
+                if len(quote) == 1 and text[end] == "\n":
+                    return None  # a one-line string that does not end
+                end += 2 if char == '"' and text[end] == "\\" else 1
+            if end >= len(text):
+                return None
+            at = end + len(quote)
+            started = True
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth < 0:
+                return None
+        if not char.isspace():
+            started = True
+        at += 1
+    return len(lines) if started and depth == 0 else None
 
 
 def _insert_key(lines: list[str], first_header: int, key: str, value: Any, newline: str) -> str:

@@ -22,14 +22,14 @@ from typing import Any
 
 from newscli import __version__
 from newscli.article import Summary, summary_from_meta, to_meta
-from newscli.errors import ArticleError
-from newscli.newsroom import Newsroom
+from newscli.errors import ArticleError, WriteError
+from newscli.newsroom import STATE, Newsroom, Tree, state_folder
 from newscli.query import Filters, search_text
 from newscli.slugs import fold
 from newscli.topics import TopicUse, topic_key
 
-INDEX_PATH = Path(".newscli") / "index.sqlite"
-SCHEMA = 3
+INDEX_NAME = "index.sqlite"
+SCHEMA = 4  # 4: search text without soft hyphens and zero-width characters
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
 
 _TABLES = """
@@ -53,6 +53,20 @@ CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path, error);
 CREATE INDEX IF NOT EXISTS article_stat ON article (path, mtime_ns, size);
 CREATE INDEX IF NOT EXISTS article_broken ON article (path) WHERE error IS NOT NULL;
 """
+
+
+_DATA = ("meta", "lead", "slug", "date_ts", "status", "author", "topics", "topic_names", "haystack")
+# A file that breaks keeps the data of its last good version (its row says what is wrong
+# and still holds what it was), so that an export can keep a live story as it was.
+_UPSERT = (
+    "INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(path) DO UPDATE SET mtime_ns = excluded.mtime_ns, size = excluded.size, "
+    "error = excluded.error, error_line = excluded.error_line, "
+    + ", ".join(
+        f"{c} = CASE WHEN excluded.error IS NULL THEN excluded.{c} ELSE article.{c} END"
+        for c in _DATA
+    )
+)
 
 
 class IndexUnavailable(Exception):
@@ -86,7 +100,7 @@ class Index:
 
     def __init__(self, newsroom: Newsroom):
         self.newsroom = newsroom
-        self.path = newsroom.root / INDEX_PATH
+        self.path = newsroom.root / STATE / INDEX_NAME
         self._db: sqlite3.Connection | None = None
 
     # -- opening ------------------------------------------------------------------
@@ -96,7 +110,12 @@ class Index:
         return json.dumps([SCHEMA, _TABLES, __version__, self.newsroom.site.timezone])
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(exist_ok=True)
+        try:
+            state_folder(self.newsroom.root)
+        except WriteError as exc:
+            raise IndexUnavailable(str(exc)) from None
+        if self.path.is_symlink():  # never write, nor replace, a file elsewhere
+            raise IndexUnavailable(f"{self.path} is a symbolic link")
         db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -170,11 +189,12 @@ class Index:
         with mp.get_context("fork").Pool(cores) as pool:
             yield from pool.imap(_worker_row, work, chunksize=chunk)
 
-    def refresh(self) -> None:
-        """Bring the index up to date with the files: a stat walk, re-reading only what changed."""
+    def refresh(self, tree: Tree) -> None:
+        """Bring the index up to date with the files of tree (a stat walk), re-reading only
+        what changed."""
         db = self.open()
         on_disk: dict[str, tuple[str, os.stat_result]] = {}
-        for rel, entry in self.newsroom.walk(ordered=False):
+        for rel, entry in tree.files:
             try:
                 on_disk[rel] = (entry.path, entry.stat())
             except OSError:
@@ -195,7 +215,7 @@ class Index:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("DELETE FROM article WHERE path = ?", [(rel,) for rel in gone])
             db.executemany(
-                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _UPSERT,
                 self._rows([(Path(on_disk[rel][0]), rel, on_disk[rel][1]) for rel in stale]),
             )
             db.execute("COMMIT")
@@ -249,6 +269,18 @@ class Index:
         return [
             summary_from_meta(json.loads(meta, object_hook=_decode), lead, tz, PurePosixPath(path))
             for path, meta, lead in self._select("path, meta, lead", filters, limit)
+        ]
+
+    def kept(self) -> list[Summary]:
+        """The last good version of each file that is broken now, where one was seen."""
+        tz = self.newsroom.site.tz
+        rows = self.open().execute(
+            "SELECT path, meta, lead FROM article WHERE error IS NOT NULL AND meta IS NOT NULL "
+            "ORDER BY date_ts DESC, path"
+        )
+        return [
+            summary_from_meta(json.loads(meta, object_hook=_decode), lead, tz, PurePosixPath(path))
+            for path, meta, lead in rows
         ]
 
     def paths(self, filters: Filters, limit: int | None = None) -> list[PurePosixPath]:

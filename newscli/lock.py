@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newscli.errors import WriteError
+from newscli.newsroom import STATE, state_folder
 
 if TYPE_CHECKING:
     import filelock
@@ -23,7 +24,8 @@ class NewsroomLock:
     """
 
     def __init__(self, root: Path, wait: Callable[[], None] | None = None):
-        self.path = root / ".newscli" / "lock"
+        self.root = root
+        self.path = root / STATE / "lock"
         self.wait = wait
         self._lock: filelock.BaseFileLock | None = None
 
@@ -31,7 +33,7 @@ class NewsroomLock:
         import filelock  # ~30 ms to import: only commands that write pay for it
 
         try:
-            self.path.parent.mkdir(exist_ok=True)
+            state_folder(self.root)
             lock = filelock.FileLock(self.path, thread_local=False)
             try:
                 lock.acquire(timeout=0)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import stat
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -19,6 +21,7 @@ from newscli.article import (
     InvalidArticle,
     Problem,
     Summary,
+    control_warnings,
     from_meta,
     is_safe_relative,
     to_meta,
@@ -26,6 +29,7 @@ from newscli.article import (
 from newscli.config import Site, load_site
 from newscli.errors import ArticleError, UsageError, WriteError
 from newscli.slugs import make_slug, unique_slug
+from newscli.text import clean_line
 from newscli.topics import dedupe_topics
 
 # The newsroom's own folders: the stories, the site's template overrides, newscli's state.
@@ -43,16 +47,52 @@ class Scan:
     broken: list[ArticleError] = field(default_factory=list)
 
 
+@dataclass
+class Tree:
+    """What is under articles/: the article files, what cannot be one, and leftovers."""
+
+    files: list[tuple[str, os.DirEntry[str]]] = field(default_factory=list)
+    problems: list[ArticleError] = field(default_factory=list)
+    leftovers: list[Path] = field(default_factory=list)
+
+
+# An article larger than this is refused, not read: a story is a few kilobytes, and a
+# mistaken 50 MB file (or /dev/zero) would hold every command up.
+MAX_ARTICLE_BYTES = 8 * 2**20
+# Folders deeper than this under articles/ are not walked (a newsroom needs two: YYYY/MM).
+MAX_DEPTH = 64
+# Names that look like an article but are not read, said so rather than passed over.
+ARTICLE_LOOKALIKES = (".md", ".markdown", ".mdown", ".mkd")
+# The temporary files write_atomic makes: '.<name>.<8 random>.tmp'; one older than this is
+# a leftover of a killed run (no write takes a minute between creating and renaming it).
+_LEFTOVER = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+LEFTOVER_AGE = 60
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def _older(entry: os.DirEntry[str], limit: float) -> bool:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime < limit
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class Finding:
-    """A problem `check` reports as path:line: message."""
+    """A problem `check` reports as path:line: message (warnings: path:line: warning: …).
+
+    An error makes the file unusable (it is skipped); a warning is about a story that is
+    read and published all the same.
+    """
 
     path: PurePosixPath
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
 
 
 def _current_umask() -> int:
@@ -139,6 +179,29 @@ def write_atomic(
             os.close(dir_fd)
 
 
+def inside(root: Path, path: Path) -> bool:
+    """True when path, with every symlink followed, is in root's real folder."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def state_folder(root: Path) -> Path:
+    """The newsroom's .newscli/ folder, created if needed. WriteError when it is a symlink
+    out of the newsroom: newscli writes its state (index, lock, rescued text) only inside."""
+    folder = root / STATE
+    if not inside(root, folder):
+        raise WriteError(
+            "leads out of the newsroom (a symbolic link); newscli writes only inside it", folder
+        )
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot create the folder: {exc.strerror or exc}", folder) from None
+    return folder
+
+
 def parse_article(text: str, site: Site, path: PurePosixPath) -> Article:
     """An article from its file text, or ArticleError naming the file, line and problem."""
     try:
@@ -172,33 +235,76 @@ class Newsroom:
     def relative(self, path: Path) -> PurePosixPath:
         return PurePosixPath(path.relative_to(self.root).as_posix())
 
-    def walk(self, ordered: bool = True) -> Iterator[tuple[str, os.DirEntry[str]]]:
-        """Every *.md file under articles/ as (newsroom-relative path, dir entry), in a stable
-        order unless ordered is False (the index does not need one).
+    def tree(self, ordered: bool = True) -> Tree:
+        """Every article file under articles/ (a `*.md` regular file or symlink), in a stable
+        order unless ordered is False, and a problem for each thing there that looks like an
+        article but cannot be one.
 
-        Hidden files and folders (temporary files of atomic writes among them) are passed over;
-        symlinked folders are not followed.
+        Hidden files and folders are passed over (temporary files of atomic writes among
+        them: those a killed run left are noted for cleaning); symlinked folders are not
+        followed; the walk needs no recursion, however deep the tree.
         """
-
-        def entries(folder: str, rel: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        tree = Tree()
+        stack = [(str(self.articles_dir), ARTICLES, 0)]
+        limit = time.time() - LEFTOVER_AGE
+        while stack:
+            folder, rel, depth = stack.pop()
             try:
                 with os.scandir(folder) as scan:
                     listing = sorted(scan, key=lambda e: e.name) if ordered else list(scan)
             except OSError:
-                return
+                continue
+            folders = []
             for entry in listing:
-                if entry.name.startswith("."):
+                name = entry.name
+                where = f"{rel}/{name}"
+                if name.startswith("."):
+                    if _LEFTOVER.fullmatch(name) and _older(entry, limit):
+                        tree.leftovers.append(Path(entry.path))
                     continue
-                if entry.is_dir(follow_symlinks=False):
-                    yield from entries(entry.path, f"{rel}/{entry.name}")
-                elif entry.name.endswith(".md"):
-                    yield f"{rel}/{entry.name}", entry
-
-        yield from entries(str(self.articles_dir), ARTICLES)
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                problem = None
+                if _UNDECODABLE.search(name):
+                    problem = "its name is not valid UTF-8 (a ZIP or share from Windows?); not read"
+                elif is_dir:
+                    if depth + 1 >= MAX_DEPTH:
+                        problem = f"folders nested more than {MAX_DEPTH} deep are not read"
+                    else:
+                        folders.append((entry.path, where, depth + 1))
+                elif name.endswith(".md"):
+                    if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+                        tree.files.append((where, entry))
+                    else:
+                        problem = "is not a regular file (a pipe, socket or device); not read"
+                elif name.lower().endswith(ARTICLE_LOOKALIKES):
+                    problem = "newscli reads only files ending in '.md' (lower case); rename it"
+                if problem is not None:
+                    tree.problems.append(ArticleError(problem, PurePosixPath(where), 1))
+            stack.extend(reversed(folders))
+        return tree
 
     def article_files(self) -> list[Path]:
         """Every *.md file under articles/, in a stable order."""
-        return [Path(entry.path) for _, entry in self.walk()]
+        return [Path(entry.path) for _, entry in self.tree().files]
+
+    def refuse_writing_outside(self, path: Path) -> None:
+        """WriteError unless path (symlinks followed) is inside the newsroom's real folder:
+        a symlinked articles/ leading elsewhere is read, but never written through."""
+        if not inside(self.root, path.parent) or not inside(self.root, path):
+            raise WriteError(
+                "leads out of the newsroom (a symbolic link); newscli writes only inside it",
+                self.relative(path) if path.is_relative_to(self.root) else path,
+            )
+
+    def clean_leftovers(self, tree: Tree) -> None:
+        """Remove the temporary files killed runs left (named by write_atomic, over a
+        minute old); only a run that writes articles, under the newsroom lock, calls this."""
+        for path in tree.leftovers:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def refuse_links_out(self, path: Path) -> None:
         """ArticleError for a symbolic link that leads out of articles/: newscli never reads,
@@ -216,14 +322,36 @@ class Newsroom:
                 "is a symbolic link to a file outside articles/; not read", self.relative(path), 1
             )
 
-    def read(self, path: Path) -> tuple[bytes, Article]:
-        """The bytes of a file and the article they hold; ArticleError if either is bad."""
+    def read_bytes(self, path: Path) -> bytes:
+        """The bytes of an article file: never through a link out of articles/, never from a
+        pipe or device (which could block for ever), never more than MAX_ARTICLE_BYTES."""
         rel = self.relative(path)
         self.refuse_links_out(path)
         try:
-            data = path.read_bytes()
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except OSError as exc:
             raise ArticleError(f"cannot read: {exc.strerror or exc}", rel) from None
+        with os.fdopen(fd, "rb") as handle:
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                raise ArticleError(
+                    "is not a regular file (a pipe, socket or device); not read", rel
+                )
+            if status.st_size > MAX_ARTICLE_BYTES:
+                raise ArticleError(
+                    f"is {status.st_size // 2**20} MB; an article may be at most "
+                    f"{MAX_ARTICLE_BYTES // 2**20} MB, so it is not read",
+                    rel,
+                )
+            try:
+                return handle.read(MAX_ARTICLE_BYTES + 1)
+            except OSError as exc:
+                raise ArticleError(f"cannot read: {exc.strerror or exc}", rel) from None
+
+    def read(self, path: Path) -> tuple[bytes, Article]:
+        """The bytes of a file and the article they hold; ArticleError if either is bad."""
+        rel = self.relative(path)
+        data = self.read_bytes(path)
         return data, parse_article(decode(data, rel), self.site, rel)
 
     def load(self, path: Path) -> Article:
@@ -231,12 +359,14 @@ class Newsroom:
 
     def scan(self) -> Scan:
         """Load every article; a broken file is noted and skipped, never fatal."""
-        scan = Scan()
-        for path in self.article_files():
+        tree = self.tree()
+        scan = Scan(broken=list(tree.problems))
+        for _, entry in tree.files:
             try:
-                scan.articles.append(self.load(path))
+                scan.articles.append(self.load(Path(entry.path)))
             except ArticleError as exc:
                 scan.broken.append(exc)
+        scan.broken.sort(key=lambda e: str(e.path))
         return scan
 
     def asset(self, src: str) -> Path | None:
@@ -283,7 +413,7 @@ class Newsroom:
             article = replace(draft, slug=slug)
             folder = self.articles_dir / f"{article.date.year:04d}" / f"{article.date.month:02d}"
             target = folder / f"{slug}.md"
-            if not target.resolve().is_relative_to(self.articles_dir.resolve()):
+            if not inside(self.articles_dir, target) or not inside(self.root, target):
                 raise WriteError(
                     "is not inside articles/ (a symlinked folder leads out of it); not written",
                     self.relative(target),
@@ -308,23 +438,21 @@ class Newsroom:
 
     def check(self) -> list[Finding]:
         """Every problem in every article file, for `newscli check`."""
-        findings: list[Finding] = []
+        tree = self.tree()
+        findings = [Finding(PurePosixPath(str(e.path)), 1, e.message) for e in tree.problems]
         seen_slugs: dict[str, PurePosixPath] = {}
         seen_ids: dict[str, PurePosixPath] = {}
-        for path in self.article_files():
+        for _, entry in tree.files:
+            path = Path(entry.path)
             rel = self.relative(path)
             try:
-                self.refuse_links_out(path)
-                text = decode(path.read_bytes(), rel)
+                text = decode(self.read_bytes(path), rel)
                 meta, body, parts = frontmatter.parse(text)
             except ArticleError as exc:
                 findings.append(Finding(rel, exc.line or 1, exc.message))
                 continue
             except frontmatter.FrontMatterError as exc:
-                findings.append(Finding(rel, exc.line, exc.message))
-                continue
-            except OSError as exc:
-                findings.append(Finding(rel, 1, f"cannot read: {exc.strerror or exc}"))
+                findings.append(Finding(rel, exc.line, _conflict_hint(text, exc.message)))
                 continue
             try:
                 article = from_meta(meta, body, self.site.tz, rel)
@@ -338,7 +466,32 @@ class Newsroom:
                 findings.append(
                     Finding(rel, frontmatter.key_line(parts, problem.key), problem.message)
                 )
+            first_body_line = text.count("\n", 0, len(text) - len(body)) + 1
+            for offset, line in enumerate(body.split("\n")):
+                if _CONFLICT.match(line):
+                    findings.append(
+                        Finding(
+                            rel,
+                            first_body_line + offset,
+                            "a git conflict marker in the body: resolve the merge",
+                        )
+                    )
+            findings.extend(
+                Finding(rel, frontmatter.key_line(parts, p.key), p.message, warning=True)
+                for p in control_warnings(meta)
+            )
         return findings
+
+
+# Lines git writes into a file whose merge it could not finish.
+_CONFLICT = re.compile(r"(<{7}|>{7}|={7})(?: |$)")
+
+
+def _conflict_hint(text: str, message: str) -> str:
+    """The TOML error, and what it is when the front matter holds git conflict markers."""
+    if any(_CONFLICT.match(line) for line in text.split("\n")):
+        return f"{message} (a git conflict marker: resolve the merge)"
+    return message
 
 
 def _duplicates(
@@ -350,6 +503,12 @@ def _duplicates(
             yield Problem(key, f"duplicate {key} {value!r}, also in {seen[value]}")
         else:
             seen[value] = article.path
+
+
+def one_line(text: str) -> str:
+    """Text typed or pasted for a one-line field: breaks of any kind as single spaces,
+    control characters dropped (see newscli.text)."""
+    return " ".join(clean_line(text).split())
 
 
 def new_draft(
@@ -383,15 +542,17 @@ def new_draft(
     text = body.strip("\n")
     return Article(
         id=str(uuid.uuid4()),
-        title=" ".join(title.split()),
+        title=one_line(title),
         slug=make_slug(title),
         date=date or now.replace(second=0, microsecond=0),
         body=f"\n{text}\n" if text else "",
         status=status,
-        author=author if author is not None else site.default_author,
+        author=one_line(author) if author is not None else site.default_author,
         topics=tuple(dedupe_topics(list(topics))),
-        teaser=teaser.strip() if teaser and teaser.strip() else None,
-        image=Image(src=image, caption=caption, credit=credit) if image else None,
+        teaser=one_line(teaser) if teaser and one_line(teaser) else None,
+        image=Image(src=image, caption=one_line(caption), credit=one_line(credit))
+        if image
+        else None,
     )
 
 

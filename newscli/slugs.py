@@ -53,6 +53,12 @@ def is_valid_slug(slug: str) -> bool:
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
+# Characters that are inside a word without being part of it: the soft hyphen (Word's
+# optional hyphen), zero-width space, joiners, word joiner and byte order mark.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of text for searching ('Förbättrad' → 'forbattrad')."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    """Case- and accent-insensitive form of text for searching ('Förbättrad' → 'forbattrad'),
+    with invisible in-word characters removed ('social\u00adtjänst' → 'socialtjanst')."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", _INVISIBLE.sub("", text).casefold()))

@@ -141,6 +141,7 @@ def _change_file(newsroom: Newsroom, path: Path, edit: TopicEdit, dry_run: bool)
         if path.read_bytes() != data:
             time.sleep(0.01)
             continue
+        newsroom.refuse_writing_outside(path)
         try:  # a symlink (read() has made sure it stays in articles/) keeps pointing there
             write_atomic(path.resolve() if path.is_symlink() else path, new_text.encode("utf-8"))
         except WriteError as exc:  # named like every other file of the run
@@ -169,6 +170,7 @@ def session(newsroom: Newsroom, wait: Callable[[], None] | None = None) -> Itera
     """The newsroom locked for one bulk change (wait is called once if another run holds
     it), and a catalog to choose the files from."""
     with NewsroomLock(newsroom.root, wait=wait), Catalog(newsroom) as catalog:
+        catalog.clean_leftovers()
         yield catalog
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from typer.core import TyperGroup
 
 from newscli.environment import Environment
 from newscli.errors import ExitStatus, NewsError
+from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
     from newscli.newsroom import Newsroom
@@ -43,10 +45,12 @@ class NewsGroup(TyperGroup):
                 raise
             fail(str(exc), exc.exit_status)
         except BrokenPipeError:
-            # The reader went away (`newscli list | head`): stop quietly, as other tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(ExitStatus.FAILURE) from None
+            # The reader went away (`newscli list | head`): stop quietly with the status a
+            # shell gives a program SIGPIPE ended, as git does.
+            with contextlib.suppress(OSError, AttributeError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
         except KeyboardInterrupt:
             typer.echo("newscli: interrupted", err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
@@ -62,13 +66,19 @@ class NewsGroup(TyperGroup):
 
 
 def fail(message: str, status: int) -> NoReturn:
-    typer.echo(f"newscli: error: {message}", err=True)
+    typer.echo(f"newscli: error: {terminal_safe(message)}", err=True)
     raise typer.Exit(status)
 
 
 def say(env: Environment, message: str) -> None:
-    """A line for the user on stderr: summaries and notes, never data."""
-    print(message, file=env.stderr, flush=True)
+    """A line for the user on stderr: summaries and notes, never data; whatever a file name
+    or a value in it holds, the terminal only displays it."""
+    print(terminal_safe(message), file=env.stderr, flush=True)
+
+
+def show_line(env: Environment, line: str) -> None:
+    """A line for people on stdout (check's findings, tag's dry run), made terminal-safe."""
+    print(terminal_safe(line), file=env.stdout)
 
 
 def warn(env: Environment, message: str) -> None:
@@ -100,6 +110,14 @@ def open_newsroom(env: Environment, root: Path | None, base_url: str | None = No
     from newscli.newsroom import Newsroom
 
     folder = find_root(root, env.cwd, env.variable("NEWSCLI_ROOT"))
+    try:
+        is_folder = folder.is_dir()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        is_folder = False
+    if not is_folder:
+        # A typo in --root must not start a new, empty newsroom somewhere.
+        given = "--root" if root is not None else "NEWSCLI_ROOT"
+        raise UsageError(f"{given} {str(folder)[:200]!r} is not a folder")
     if base_url is None:
         return Newsroom(folder)
     if not base_url.startswith(("https://", "http://")):

@@ -15,6 +15,7 @@ import typer
 
 from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
 from newscli.errors import NewsError
+from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
@@ -112,7 +113,8 @@ def make_server(folder: Path, port: int, log: IO[str]) -> ThreadingHTTPServer:
         """Serves the built site; logs one short line per request on stderr."""
 
         def log_message(self, format: str, *args: object) -> None:
-            log.write(f"{self.address_string()} {format % args}\n")
+            # A request path may hold anything a client sends: shown, never obeyed.
+            log.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
 
     handler = functools.partial(QuietHandler, directory=str(folder))
     try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,9 +15,11 @@ from newscli.cli.common import (
     open_newsroom,
     report_broken,
     say,
+    show_line,
     warn,
 )
 from newscli.errors import ArticleError, ExitStatus, UsageError
+from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
     from newscli.environment import Environment
@@ -31,13 +34,39 @@ class Status(enum.StrEnum):
     published = "published"
 
 
+class _Safe:
+    """A stream that shows on a terminal what it is given, without obeying it."""
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(terminal_safe(text, lines=True))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+
+# A body longer than this is refused (newsroom.MAX_ARTICLE_BYTES is the file's limit).
+MAX_BODY = 4 * 2**20
+
+
 def _read_body(env: Environment, body_file: str | None) -> str:
     if body_file is None:
         return ""
     try:
         if body_file == "-":
-            return env.stdin.read()
-        return Path(body_file).read_text(encoding="utf-8")
+            text = env.stdin.read(MAX_BODY + 1)
+        else:
+            with Path(body_file).open(encoding="utf-8") as handle:
+                text = handle.read(MAX_BODY + 1)
+        if len(text) > MAX_BODY:
+            raise UsageError(
+                f"{body_file}: the body is longer than {MAX_BODY // 2**20} M characters; "
+                "an article may be at most that long"
+            )
+        return text
     except UnicodeDecodeError:
         raise UsageError(f"{body_file}: the body is not valid UTF-8") from None
     except OSError as exc:
@@ -186,6 +215,12 @@ def list_articles(
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Read every file instead of the index in .newscli/.")
     ] = False,
+    null: Annotated[
+        bool,
+        typer.Option(
+            "--null", "-0", help="With --format paths: end each path with NUL, as find -print0."
+        ),
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """List articles, newest first."""
@@ -198,14 +233,19 @@ def list_articles(
         if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
             from newscli.render.machine import write_paths, write_summaries
 
+            # Data for scripts goes out as it is, except onto a terminal, which would obey
+            # what a file name or a value may hold.
+            stream = _Safe(env.stdout) if env.stdout_isatty else env.stdout
             if format is ListFormat.paths:
                 found_paths = catalog.paths(filters, limit)
                 report_broken(env, found_paths.broken)
-                write_paths(found_paths.items, env.stdout)
+                write_paths(found_paths.items, stream, end="\0" if null else "\n")
             else:
+                if null:
+                    raise UsageError("--null goes with --format paths")
                 found = catalog.summaries(filters, limit)
                 report_broken(env, found.broken)
-                write_summaries(found.items, format.value, env.stdout)
+                write_summaries(found.items, format.value, stream)
             return
         # Tables and cards are for people: one screenful unless --limit asks for more.
         page = catalog.summaries(filters, limit or SCREENFUL)
@@ -218,9 +258,9 @@ def list_articles(
 
     out = terminal.console(env)
     if format is ListFormat.cards:
-        terminal.print_cards(page.items, topics, newsroom.site.language, out)
+        terminal.print_cards(page.items, topics, newsroom.site, out)
     else:
-        terminal.print_table(page.items, topics, newsroom.site.language, out)
+        terminal.print_table(page.items, topics, newsroom.site, out)
     hidden = page.total - len(page.items)
     if hidden > 0:
         terminal.print_more(hidden, page.total, out)
@@ -243,7 +283,9 @@ def show(
     report_broken(env, found.broken)
     article = found.one
     if raw:
-        env.stdout.write(newsroom.file_of(article).read_text(encoding="utf-8"))
+        text = newsroom.file_of(article).read_text(encoding="utf-8")
+        # Byte for byte into a pipe; onto a terminal, shown and never obeyed.
+        env.stdout.write(terminal_safe(text, lines=True) if env.stdout_isatty else text)
         env.stdout.flush()
         return
     from newscli.render import terminal
@@ -253,9 +295,9 @@ def show(
     # One story's own spellings: naming them the newsroom's way would read every article.
     topics = Topics.of([article])
     if teaser:
-        out.print(terminal.teaser_card(article, topics, newsroom.site.language))
+        out.print(terminal.teaser_card(article, topics, newsroom.site))
     else:
-        terminal.print_story(article, topics, newsroom.site.language, out)
+        terminal.print_story(article, topics, newsroom.site, out)
 
 
 # -- edit, check --------------------------------------------------------------------
@@ -311,10 +353,13 @@ def check(ctx: typer.Context, root: RootOption = None) -> None:
     newsroom = open_newsroom(env, root)
     findings = newsroom.check()
     for finding in findings:
-        print(finding, file=env.stdout)
+        show_line(env, str(finding))
     total = len(newsroom.article_files())
-    if findings:
-        files = len({f.path for f in findings})
-        say(env, f"{len(findings)} problem(s) in {files} of {total} article file(s)")
+    errors = [f for f in findings if not f.warning]
+    warnings = len(findings) - len(errors)
+    noted = f" ({warnings} warning(s))" if warnings else ""
+    if errors:
+        files = len({f.path for f in errors})
+        say(env, f"{len(errors)} problem(s) in {files} of {total} article file(s){noted}")
         raise typer.Exit(ExitStatus.FAILURE)
-    say(env, f"All {total} article file(s) are valid.")
+    say(env, f"All {total} article file(s) are valid{noted}.")

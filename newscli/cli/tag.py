@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
+from newscli.cli.common import (
+    RootOption,
+    environment,
+    open_newsroom,
+    report_broken,
+    say,
+    show_line,
+    warn,
+)
 from newscli.cli.stories import (
     AuthorOption,
     SearchOption,
@@ -52,6 +60,10 @@ StdinOption = Annotated[
     bool,
     typer.Option("--stdin", help="Read REFs or paths from stdin, one per line ('#' comments)."),
 ]
+NullOption = Annotated[
+    bool,
+    typer.Option("--null", "-0", help="With --stdin: REFs end with NUL, as xargs -0 reads them."),
+]
 AllOption = Annotated[bool, typer.Option("--all", help="Every article in the newsroom.")]
 FilterTopicOption = Annotated[
     list[str] | None,
@@ -78,7 +90,11 @@ def summary(report: tagging.Report, unchanged_as: str) -> str:
     return ", ".join(parts)
 
 
-def _read_refs(stream: Iterable[str]) -> list[str]:
+def _read_refs(stream: IO[str], null: bool) -> list[str]:
+    """REFs one per line ('#' comments), or with null separated by NUL (as xargs -0 reads
+    them: a path may then hold a newline)."""
+    if null:
+        return [ref for ref in stream.read().split("\0") if ref]
     refs = []
     for line in stream:
         line = line.strip()
@@ -135,7 +151,7 @@ def execute(
             for change in report.changed:
                 before = ", ".join(change.before) or "–"
                 after = ", ".join(change.after) or "–"
-                print(f"{change.path}: {before} → {after}", file=env.stdout)
+                show_line(env, f"{change.path}: {before} → {after}")
         print(summary(report, unchanged_as), file=env.stdout, flush=True)
     if report.skipped:
         raise typer.Exit(ExitStatus.FAILURE)
@@ -155,13 +171,15 @@ def _print_json(env: Environment, report: tagging.Report, unchanged_as: str) -> 
     print(json.dumps(data, ensure_ascii=False, indent=2), file=env.stdout, flush=True)
 
 
-def _refs(env: Environment, article: list[str] | None, stdin: bool) -> list[str] | None:
+def _refs(env: Environment, article: list[str] | None, stdin: bool, null: bool) -> list[str] | None:
     """REFs from --article and --stdin, or None when neither was given."""
+    if null and not stdin:
+        raise UsageError("--null goes with --stdin")
     if not article and not stdin:
         return None
     refs = list(article or [])
     if stdin:
-        refs += _read_refs(env.stdin)
+        refs += _read_refs(env.stdin, null)
         if not refs:
             raise UsageError("--stdin gave no REFs")
     return refs
@@ -188,6 +206,7 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
         search: SearchOption = None,
         article: ArticleOption = None,
         stdin: StdinOption = False,
+        null: NullOption = False,
         all: AllOption = False,
         dry_run: DryRunOption = False,
         format: FormatOption = ReportFormat.text,
@@ -200,7 +219,7 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
         filters = build_filters(newsroom, topic, author, status, since, until, search)
         adding = verb == "add"
         edit = tagging.adding(topics) if adding else tagging.removing(topics)
-        refs = _refs(env, article, stdin)
+        refs = _refs(env, article, stdin, null)
         with tagging.session(newsroom, wait=_waiting(env)) as catalog:
             chosen = tagging.choose(
                 catalog, filters, refs, all, must_exist=[] if adding else topics
@@ -319,7 +338,7 @@ def topics(
     if format is TopicsFormat.table:
         from newscli.render import terminal
 
-        terminal.print_topics(counts, newsroom.site.language, terminal.console(env))
+        terminal.print_topics(counts, newsroom.site, terminal.console(env))
         return
     from newscli.render.machine import write_csv, write_json
 

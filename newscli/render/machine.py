@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
-from typing import IO, Any
+from typing import Any
 
 from newscli.article import Summary, to_meta
 
@@ -44,12 +44,12 @@ def _flatten(record: dict[str, Any]) -> dict[str, str]:
     return flat
 
 
-def write_json(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+def write_json(records: Iterable[dict[str, Any]], out: Any) -> None:
     json.dump(list(records), out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
-def write_csv(records: Sequence[dict[str, Any]], out: IO[str], first: Sequence[str] = ()) -> None:
+def write_csv(records: Sequence[dict[str, Any]], out: Any, first: Sequence[str] = ()) -> None:
     """CSV with a header of every field any record has; nested tables as 'image.src' columns."""
     rows = [_flatten(r) for r in records]
     columns = list(first)
@@ -74,7 +74,7 @@ ARTICLE_COLUMNS = (
 )
 
 
-def write_summaries(articles: Sequence[Summary], fmt: str, out: IO[str]) -> None:
+def write_summaries(articles: Sequence[Summary], fmt: str, out: Any) -> None:
     """Articles as json or csv: every front-matter field and the path."""
     records = [article_record(a) for a in articles]
     if fmt == "json":
@@ -85,6 +85,6 @@ def write_summaries(articles: Sequence[Summary], fmt: str, out: IO[str]) -> None
         raise ValueError(fmt)
 
 
-def write_paths(paths: Iterable[PurePosixPath], out: IO[str]) -> None:
-    """One newsroom-relative path per line."""
-    out.writelines(f"{path}\n" for path in paths)
+def write_paths(paths: Iterable[PurePosixPath], out: Any, end: str = "\n") -> None:
+    """One newsroom-relative path per line (end="\0": NUL-separated, for names with newlines)."""
+    out.writelines(f"{path}{end}" for path in paths)
