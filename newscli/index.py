@@ -159,7 +159,7 @@ class Index:
         try:
             article = self.newsroom.load(path)
         except ArticleError as exc:
-            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line or 1) + (None,) * 9
+            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line) + (None,) * 9
         return (
             rel,
             stat.st_mtime_ns,

@@ -282,7 +282,7 @@ class Newsroom:
                 elif name.lower().endswith(ARTICLE_LOOKALIKES):
                     problem = "newscli reads only files ending in '.md' (lower case); rename it"
                 if problem is not None:
-                    tree.problems.append(ArticleError(problem, PurePosixPath(where), 1))
+                    tree.problems.append(ArticleError(problem, PurePosixPath(where)))
             stack.extend(reversed(folders))
         return tree
 

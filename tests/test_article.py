@@ -10,12 +10,15 @@ from pathlib import Path
 
 import feedparser
 import pytest
+import tomli_w
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newscli.article import Article
 from newscli.catalog import Catalog
-from newscli.newsroom import Newsroom
-from tests.conftest import Invoke
-from tests.support.hostile import GOOD, problem
+from newscli.newsroom import Newsroom, parse_article
+from tests.conftest import STORY, STORY_PATH, Invoke
+from tests.support.hostile import GOOD, REL, SITE, problem
 
 MARKDOWN_LEAD = "*Första stycket* med [en länk](https://example.se/x) och `kod`,\npå två rader."
 PLAIN_LEAD = "Första stycket med en länk och kod, på två rader."
@@ -88,10 +91,92 @@ def test_ten_thousand_topics_are_a_clear_error_not_a_site_of_ten_thousand_pages(
     assert "topics" in error.message and error.line == 8
 
 
-@pytest.mark.parametrize(("key", "line"), [("caption", 11), ("credit", 11), ("alt", 11)])
-def test_control_characters_in_photo_text_are_a_clear_error(key: str, line: int) -> None:
-    text = GOOD.replace('src = "images/bild.jpg"\n', 'src = "images/bild.jpg"\nalt = "Alt"\n')
-    line_of = re.compile(rf'^{key} = ".*"$', re.MULTILINE)
-    text = line_of.sub(lambda _: f'{key} = "a\\u0008b"', text)
-    error = problem(text.encode())
-    assert "control characters" in error.message and error.line == line
+# What Word and web pages put into text: VT (Word's line break), FF (page break), NEL, LS,
+# PS, and other controls that a copy can carry along.
+WORD_BREAKS = ["\u000b", "\u000c", "\u0085", "\u2028", "\u2029", "\r\n", "\t"]
+OTHER_CONTROLS = ["\u0000", "\u0008", "\u001b", "\u007f", "\u0090", "\u009b", "\u202e"]
+TEXT_KEYS = ["title", "author", "teaser", "caption", "credit", "alt", "name"]
+WITH_EVERY_FIELD = GOOD.replace(
+    'src = "images/bild.jpg"\n', 'src = "images/bild.jpg"\nalt = "Alt"\n'
+).replace("+++\n\nBröd", '\n[source]\nname = "Källa"\n+++\n\nBröd')
+
+
+def _with(key: str, value: str) -> str:
+    line = tomli_w.dumps({key: value}).rstrip("\n")
+    return re.sub(rf'^{key} = ".*"$', lambda _: line, WITH_EVERY_FIELD, flags=re.M)
+
+
+@given(
+    key=st.sampled_from(TEXT_KEYS),
+    parts=st.lists(
+        st.one_of(
+            st.sampled_from(WORD_BREAKS + OTHER_CONTROLS),
+            st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=8),
+        ),
+        min_size=2,
+        max_size=8,
+    ),
+)
+def test_text_pasted_from_word_or_the_web_is_read_never_refused(key: str, parts: list[str]) -> None:
+    value = "x" + "".join(parts) + "y"
+    article = parse_article(_with(key, value), SITE, REL)
+    assert article.image is not None and article.source is not None
+    shown = {
+        "title": article.title,
+        "author": article.author,
+        "teaser": article.teaser,
+        "caption": article.image.caption,
+        "credit": article.image.credit,
+        "alt": article.image.alt,
+        "name": article.source.name,
+    }[key]
+    assert shown is not None and shown.startswith("x") and shown.endswith("y")
+    assert not re.search("[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]", shown)
+    if any(p in WORD_BREAKS for p in parts):
+        assert " " in shown  # a line break from Word reads as a space between words
+
+
+def test_a_story_with_a_word_line_break_stays_listed_published_and_gets_a_check_warning(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    story = newsroom_path / STORY_PATH
+    text = story.read_text(encoding="utf-8")
+    story.write_text(
+        text.replace('title = "Förbättrad ekonomisk', 'title = "Förbättrad\\u000bekonomisk'),
+        encoding="utf-8",
+    )
+    listed = invoke("list", "--format", "json")
+    assert listed.exit_code == 0 and "skipped" not in listed.stderr
+    titles = [a["title"] for a in json.loads(listed.stdout)]
+    assert any(t.startswith("Förbättrad ekonomisk prognos") for t in titles)
+    assert invoke("export", "html").exit_code == 0
+    assert (newsroom_path / "public/2021/11" / STORY / "index.html").is_file()
+    rss = feedparser.parse(invoke("export", "rss", "-o", "-").stdout)
+    assert any(e.title.startswith("Förbättrad ekonomisk") for e in rss.entries)
+    checked = invoke("check")
+    assert checked.exit_code == 0, checked.stdout
+    assert checked.stdout == (
+        f"{STORY_PATH}:4: warning: 'title' holds line breaks or control characters "
+        "(from Word or a web page?); they are shown as spaces or left out\n"
+    )
+
+
+def test_new_reads_word_line_breaks_in_every_field_as_spaces(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    result = invoke(
+        "new",
+        "Rubrik\vfrån Word",
+        "--teaser",
+        "Ingress\fmed\u2028brytningar",
+        "--author",
+        "Piteå\x85kommun",
+        "--no-input",
+    )
+    assert result.exit_code == 0, result.stderr
+    article = Newsroom(newsroom_path).load(newsroom_path / result.stdout.strip())
+    assert (article.title, article.teaser, article.author) == (
+        "Rubrik från Word",
+        "Ingress med brytningar",
+        "Piteå kommun",
+    )

@@ -97,3 +97,20 @@ def test_a_changed_file_is_seen_at_once(newsroom: Newsroom) -> None:
     os.utime(path, (stamp, stamp))
     with Catalog(newsroom) as catalog:
         assert [s.slug for s in catalog.summaries(Filters(search="nyckelordet")).items] == [STORY]
+
+
+def test_a_file_that_breaks_keeps_its_last_good_version_in_the_catalog(
+    newsroom: Newsroom,
+) -> None:
+    path = newsroom.root / "articles/2021/11" / f"{STORY}.md"
+    with Catalog(newsroom) as catalog:
+        before = {s.slug: s for s in catalog.summaries().items}
+        assert catalog.kept() == []
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("+++\n", "+++\n<<<<<<< HEAD\n", 1), encoding="utf-8")
+    with Catalog(newsroom) as catalog:
+        assert STORY not in {s.slug for s in catalog.summaries().items}
+        assert catalog.kept() == [before[STORY]]
+    path.unlink()  # a file removed on purpose is not kept
+    with Catalog(newsroom) as catalog:
+        assert catalog.kept() == []

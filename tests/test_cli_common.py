@@ -5,6 +5,8 @@ values refused as usage errors, and the entry points."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 
 from newscli import cli
 from newscli.catalog import Catalog
-from tests.conftest import Invoke
+from tests.conftest import REPO, STORY, Invoke, newscli_process
 from tests.support.fuzz import FUZZ_CLI
 from tests.support.harness import run, scratch_newsroom
 from tests.support.hostile import argument_text
@@ -80,3 +82,50 @@ def test_any_limit_is_used_or_refused_as_a_usage_error(limit: str) -> None:
                 assert result.exit_code == 2 and "--limit" in result.stderr
             elif args[0] == "export":
                 assert len(json.loads(result.stdout)["items"]) == 1
+
+
+def test_a_root_that_does_not_exist_is_a_usage_error_and_creates_nothing(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    missing = tmp_path / "stavfel"
+    for args in (("list",), ("new", "Rubrik", "--no-input"), ("tag", "add", "X", "--all")):
+        result = invoke(*args, "--root", str(missing))
+        assert result.exit_code == 2, args
+        assert f"--root '{missing}' is not a folder" in result.stderr
+        assert not missing.exists()
+    unset = invoke("list", variables={"NEWSCLI_ROOT": str(missing)})
+    assert unset.exit_code == 2 and "NEWSCLI_ROOT" in unset.stderr
+
+
+@pytest.mark.parametrize("args", [("list",), ("list", "--format", "json"), ("show", "0b6f0c2e")])
+def test_a_closed_stdout_ends_quietly_with_the_broken_pipe_status(
+    newsroom_path: Path, args: tuple[str, ...]
+) -> None:
+    # As a shell starts it with `newscli list >&-`: no file descriptor 1 at all.
+    result = subprocess.run(
+        ["bash", "-c", 'exec "$0" -m newscli "$@" >&-', sys.executable, *args],
+        cwd=newsroom_path,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 141, result.stderr
+    assert result.stderr == ""
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(newsroom_path: Path) -> None:
+    for n in range(300):
+        (newsroom_path / "articles/2022/01" / f"kopia-{n}.md").write_text(
+            (newsroom_path / "articles/2021/11" / f"{STORY}.md")
+            .read_text(encoding="utf-8")
+            .replace(f'slug = "{STORY}"', f'slug = "kopia-{n}"')
+            .replace('id = "0b6f', f'id = "{n:04d}'),
+            encoding="utf-8",
+        )
+    run = newscli_process(newsroom_path, "list", "--format", "json")
+    assert run.stdout is not None
+    run.stdout.readline()
+    run.stdout.close()
+    assert run.wait(timeout=60) == 141
+    assert run.stderr is not None and run.stderr.read() == ""

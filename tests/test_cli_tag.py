@@ -170,3 +170,25 @@ def test_topics_lists_counts_and_spellings(invoke: Invoke, newsroom_path: Path) 
         invoke("topics", "--format", "csv").stdout.splitlines()[0]
         == "topic,slug,articles,published,spellings"
     )
+
+
+def test_paths_with_a_newline_go_through_the_pipeline_with_null(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    odd = newsroom_path / "articles/2022/01/rad\nbrytning.md"
+    odd.write_bytes(
+        (newsroom_path / STORY_PATH)
+        .read_bytes()
+        .replace(b'slug = "forbattrad', b'slug = "radbrytning-forbattrad')
+        .replace(b'id = "0b6f', b'id = "ffff')
+    )
+    listed = invoke("list", "--topic", "Ekonomi", "--format", "paths", "--null")
+    paths = listed.stdout.split("\0")
+    assert paths[-1] == "" and "articles/2022/01/rad\nbrytning.md" in paths
+    tagged = invoke("tag", "add", "Budget", "--stdin", "--null", input=listed.stdout)
+    assert tagged.exit_code == 0, tagged.stderr
+    assert tagged.stdout.startswith("3 articles changed")
+    assert "Budget" in Newsroom(newsroom_path).load(odd).topics
+    # Without --null the same names break into pieces that name nothing: refused, unchanged.
+    lines = invoke("list", "--topic", "Ekonomi", "--format", "paths").stdout
+    assert invoke("tag", "add", "Annat", "--stdin", input=lines).exit_code == 1

@@ -320,3 +320,25 @@ def test_deep_table_headers_are_a_clear_error() -> None:
     header = ".".join(["t"] * 3_000)
     error = problem(f"{HEAD}\n[{header}]\nx = 1\n+++\n".encode())
     assert "nested" in error.message and error.line == 11
+
+
+def test_a_topics_array_of_ten_thousand_lines_is_read_once_not_once_per_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """tag add on such a file took 54 s holding the newsroom lock: the end of the array was
+    found by parsing it again for every line."""
+    comments = "".join(f"  # rad {n}\n" for n in range(10_000))
+    text = f'+++\ntitle = "T"\ntopics = [\n  "Ekonomi",\n{comments}]\n+++\n\nBrödtext.\n'
+    meta, _, parts = frontmatter.parse(text)
+    calls = []
+    real = frontmatter._parses
+
+    def counting(toml: str) -> bool:
+        calls.append(len(toml))
+        return real(toml)
+
+    monkeypatch.setattr(frontmatter, "_parses", counting)
+    new = frontmatter.set_key(parts, meta, "topics", ["Ekonomi", "Budget"])
+    assert len(calls) <= 3
+    assert frontmatter.parse(new)[0]["topics"] == ["Ekonomi", "Budget"]
+    assert new.count("  # rad ") == 10_000 and new.endswith("+++\n\nBrödtext.\n")

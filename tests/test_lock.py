@@ -100,15 +100,25 @@ def test_a_free_lock_is_taken_without_waiting_and_creates_its_folder(tmp_path: P
     assert waits == []
 
 
-def test_a_file_in_the_way_of_the_lock_folder_is_a_write_error_naming_the_lock(
+def test_a_file_in_the_way_of_the_lock_folder_is_a_write_error_naming_it(
     tmp_path: Path,
 ) -> None:
     (tmp_path / ".newscli").write_text("not a folder\n")
     with pytest.raises(WriteError) as exc, NewsroomLock(tmp_path):
         pass
-    assert exc.value.path == tmp_path / ".newscli" / "lock"
-    assert str(exc.value).startswith(f"{tmp_path / '.newscli' / 'lock'}: ")
-    assert exc.value.message.startswith(f"cannot take the newsroom lock: {tmp_path / '.newscli'}: ")
+    assert exc.value.path == tmp_path / ".newscli"
+    assert str(exc.value) == f"{tmp_path / '.newscli'}: cannot create the folder: File exists"
+
+
+def test_a_lock_folder_that_leads_out_of_the_newsroom_is_never_written(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    newsroom = tmp_path / "newsroom"
+    newsroom.mkdir()
+    (newsroom / ".newscli").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(WriteError, match="leads out of the newsroom"), NewsroomLock(newsroom):
+        pass
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_a_read_only_lock_folder_is_a_write_error(tmp_path: Path) -> None:

@@ -4,12 +4,13 @@ fit, read like the site and never pass an escape sequence from a story to the te
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import STORY, Invoke
+from tests.conftest import STORY, STORY_PATH, Invoke
 from tests.support.harness import run, scratch_newsroom
-from tests.support.hostile import article
+from tests.support.hostile import article, toml_string
 
 
 def test_list_table_is_newest_first_and_fits(invoke: Invoke) -> None:
@@ -100,3 +101,64 @@ def test_the_terminal_never_gets_escape_sequences_from_a_story(poison: str) -> N
             shown = run(root, *args)
             assert shown.exit_code == 0
             assert not TERMINAL_CONTROL.search(shown.stdout), (args, shown.stdout)
+
+
+# Everything a terminal obeys or shows reversed: C0 and C1 controls, bidi overrides, isolates.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+POISONS = ["\x1b]0;PWNED\x07", "\x1b[2J", "\x9b2J", "\u202eevil", "\u2066x\u2069"]
+
+
+@pytest.mark.parametrize("poison", POISONS)
+def test_names_values_and_urls_reach_the_terminal_shown_never_obeyed(
+    poison: str, invoke: Invoke, newsroom_path: Path
+) -> None:
+    story = newsroom_path / STORY_PATH
+    text = story.read_text(encoding="utf-8")
+    text = text.replace('author = "Piteå kommun"', f"author = {toml_string('Piteå' + poison)}")
+    text = text.replace('"Ekonomi", ', f"{toml_string('Ekonomi' + poison)}, ")
+    story.write_text(text, encoding="utf-8")
+    named = newsroom_path / "articles/2022/01" / f"trasig{poison}.md"
+    named.write_text("ingen front matter")
+    for args in (
+        ("list",),
+        ("list", "--format", "cards"),
+        ("show", STORY),
+        ("show", STORY, "--teaser"),
+        ("topics",),
+        ("check",),
+        ("tag", "add", "Budget", "--all", "--dry-run"),
+        ("export", "rss", "-o", "-"),
+    ):
+        result = invoke(*args, stdout_isatty=True)
+        # The feed itself is data for programs (checked as XML elsewhere); its messages are not.
+        streams = [result.stderr] if args[0] == "export" else [result.stdout, result.stderr]
+        for stream in streams:
+            assert not UNSAFE.search(stream), (args, stream)
+    assert "trasig\\x1b" in invoke("list").stderr or poison[0] != "\x1b"
+
+
+def test_show_raw_is_byte_exact_into_a_pipe_and_harmless_on_a_terminal(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    story = newsroom_path / STORY_PATH
+    story.write_text(story.read_text(encoding="utf-8") + "\nSlut\x1b[2J.\n", encoding="utf-8")
+    piped = invoke("show", STORY, "--raw")
+    assert piped.stdout == story.read_text(encoding="utf-8")
+    on_terminal = invoke("show", STORY, "--raw", stdout_isatty=True)
+    assert "\x1b" not in on_terminal.stdout and "Slut\\x1b[2J." in on_terminal.stdout
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://x.se/[bold]red[/bold] blink"])
+def test_a_source_link_is_clickable_only_when_the_site_would_link_it(
+    url: str, invoke: Invoke, newsroom_path: Path
+) -> None:
+    story = newsroom_path / STORY_PATH
+    text = story.read_text(encoding="utf-8")
+    text = re.sub(r'^url = ".*"$', lambda _: f"url = {toml_string(url)}", text, flags=re.M)
+    story.write_text(text, encoding="utf-8")
+    shown = invoke("show", STORY, stdout_isatty=True, variables={"TERM": "xterm"})
+    assert shown.exit_code == 0
+    links = re.findall(r"\x1b]8;[^;]*;([^\x1b]*)\x1b\\", shown.stdout)
+    if url.startswith("javascript:"):
+        assert links == [] or all(not link for link in links)
+    assert "[bold]" in shown.stdout or "javascript:" in shown.stdout  # data, never styles

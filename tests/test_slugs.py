@@ -1,9 +1,12 @@
 """Swedish-aware slugs for article paths, and accent folding for search."""
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from newscli.slugs import MAX_SLUG, fold, is_valid_slug, make_slug, unique_slug
+from tests.conftest import Invoke
 
 
 def test_swedish_letters_fold_the_swedish_way() -> None:
@@ -56,3 +59,18 @@ def test_search_folding() -> None:
 @given(st.text(max_size=200))
 def test_every_title_gives_a_valid_slug(title: str) -> None:
     assert is_valid_slug(make_slug(title))
+
+
+def test_search_finds_a_word_with_a_soft_hyphen_or_zero_width_space_inside(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    story = newsroom_path / "articles/2021/11/forbattrad-ekonomisk-prognos-for-socialtjansten.md"
+    text = story.read_text(encoding="utf-8")
+    text = text.replace("brandskydd", "brand\u00adskydd").replace("Österbo", "Öster\u200bbo")
+    story.write_text(text, encoding="utf-8")
+    for index in ([], ["--no-index"]):
+        for word in ("brandskydd", "österbo", "Brand\u00adskydd"):
+            found = invoke("list", "--search", word, "--format", "paths", *index)
+            assert found.stdout.strip().endswith(
+                "forbattrad-ekonomisk-prognos-for-socialtjansten.md"
+            )
