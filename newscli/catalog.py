@@ -173,16 +173,30 @@ class Catalog:
         uses = self.topic_uses()
         return Topics.of(uses.items), uses.broken
 
-    def slugs(self) -> set[str]:
-        """Every slug in use, and every article file's name, so a new one is unique."""
+    def slugs(self, base: str, tree: Tree | None = None) -> set[str]:
+        """The slugs in use that a new article with slug base could clash with (base and
+        base-2, base-3 …): every article file's name, and the slugs in front matter.
+
+        The names come from a walk of the folders (no file is read or even stat'ed), so
+        every file added since the index last looked counts; the index adds the slugs that
+        differ from their file's name, without a refresh: that is what keeps `new` fast.
+        """
+        tree = tree or self.newsroom.tree(ordered=False)
+        names = {rel.rsplit("/", 1)[-1].removesuffix(".md") for rel, _ in tree.files}
+        index = Index(self.newsroom) if self.use_index else None
+        if index is not None:
+            try:
+                if index.has_rows():
+                    return names | index.slugs(base)
+            except (IndexUnavailable, sqlite3.Error, OSError):
+                pass
+            finally:
+                index.close()
         taken, _ = self._ask(
-            lambda index: index.slugs(),
-            lambda scan: (
-                {a.slug for a in scan.articles}
-                | {path.stem for path in self.newsroom.article_files()}
-            ),
+            lambda index: index.slugs(base),
+            lambda scan: {a.slug for a in scan.articles},
         )
-        return taken
+        return names | taken
 
     # -- REFs and selections --------------------------------------------------------------
 
@@ -271,8 +285,9 @@ class Catalog:
             base = make_slug(base)
         with NewsroomLock(self.newsroom.root):
             self._fresh = False  # what other writers did before we held the lock counts
-            self.clean_leftovers()
-            return self.newsroom.create(replace(draft, slug=base), self.slugs())
+            tree = self.newsroom.tree(ordered=False)
+            self.newsroom.clean_leftovers(tree)
+            return self.newsroom.create(replace(draft, slug=base), self.slugs(base, tree))
 
     def clean_leftovers(self) -> None:
         """Remove what killed runs left under articles/ (call it holding the newsroom lock)."""

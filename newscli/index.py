@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import multiprocessing as mp
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -179,6 +178,8 @@ class Index:
 
     def _rows(self, work: list[tuple[Path, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
         """Rows for many files; a first run over a big newsroom reads them on every core."""
+        import multiprocessing as mp  # only a big first build needs it
+
         cores = os.cpu_count() or 1
         if len(work) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
             yield from (self._row(*item) for item in work)
@@ -303,10 +304,25 @@ class Index:
             )
         ]
 
-    def slugs(self) -> set[str]:
-        """Every slug in use: in valid files' front matter, and every file's name."""
-        rows = self.open().execute("SELECT slug, path FROM article").fetchall()
-        return {slug for slug, _ in rows if slug} | {PurePosixPath(path).stem for _, path in rows}
+    def has_rows(self) -> bool:
+        """True once the index has been built (it may be behind the files)."""
+        if not self.path.is_file():
+            return False
+        return self.open().execute("SELECT 1 FROM article LIMIT 1").fetchone() is not None
+
+    def slugs(self, base: str) -> set[str]:
+        """The slugs in use that a new article with slug base could clash with (base itself
+        and base-N): in front matter, and as file names. SQLite answers without Python
+        looking at every row."""
+        escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        sql = (
+            "SELECT slug, path FROM article WHERE slug = ?1 OR slug LIKE ?2 || '-%' ESCAPE '\\' "
+            "OR path LIKE '%/' || ?2 || '.md' ESCAPE '\\' "
+            "OR path LIKE '%/' || ?2 || '-%.md' ESCAPE '\\'"
+        )
+        rows = self.open().execute(sql, (base, escaped)).fetchall()
+        names = {path.rsplit("/", 1)[-1].removesuffix(".md") for _, path in rows}
+        return {slug for slug, _ in rows if slug} | names
 
 
 _WORKER_INDEX: Index | None = None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # imported when first needed: plain leads rarely need a parser
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
@@ -40,6 +41,8 @@ def absolute_url(base_url: str, url: str) -> str:
 
 @cache
 def _parser(allow_html: bool) -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("commonmark", {"html": allow_html})
     parser.validateLink = is_safe_url  # type: ignore[method-assign]
     return parser

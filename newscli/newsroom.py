@@ -258,16 +258,19 @@ class Newsroom:
             for entry in listing:
                 name = entry.name
                 where = f"{rel}/{name}"
-                if name.startswith("."):
+                if name[0] == ".":
                     if _LEFTOVER.fullmatch(name) and _older(entry, limit):
                         tree.leftovers.append(Path(entry.path))
+                    continue
+                if name.endswith(".md") and name.isascii() and entry.is_file(follow_symlinks=False):
+                    tree.files.append((where, entry))  # the usual case, asked cheaply first
                     continue
                 try:
                     is_dir = entry.is_dir(follow_symlinks=False)
                 except OSError:
                     continue
                 problem = None
-                if _UNDECODABLE.search(name):
+                if not name.isascii() and _UNDECODABLE.search(name):
                     problem = "its name is not valid UTF-8 (a ZIP or share from Windows?); not read"
                 elif is_dir:
                     if depth + 1 >= MAX_DEPTH:
