@@ -23,7 +23,7 @@ from markdown_it.common.normalize_url import normalizeLink
 
 from newscli.article import Article, Summary
 from newscli.config import Site
-from newscli.errors import ConfigError
+from newscli.errors import ConfigError, NewsError
 from newscli.export.urls import article_path
 from newscli.labels import label
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
@@ -126,7 +126,10 @@ def _photo(article: Summary, base: str, asset: Callable[[str], Path | None]) -> 
     if suffix not in _IMAGE_TYPES and is_relative_url(image.src):
         return None  # not a photo: the site shows none either
     length = None
-    found = asset(image.src)
+    try:
+        found = asset(image.src)
+    except NewsError:  # in the newsroom but never published (a link, a private folder)
+        return None
     if found is not None:
         try:
             length = found.stat().st_size
@@ -407,7 +410,8 @@ def render_feed(
 ) -> str:
     """The feed document for articles already chosen and sorted (newest first, limited).
 
-    Requires site.base_url; asset finds an image file in the newsroom (for its byte length);
+    Requires site.base_url; asset finds an image file in the newsroom (for its byte length)
+    and raises NewsError for one that is never published (the photo is left out then);
     topics names each article's topics the way the newsroom shows them.
     The same articles always give the same text: no clock, no locale, no version in it.
     """

@@ -28,7 +28,7 @@ from newscli import __version__, labels, markdown
 from newscli.article import Summary
 from newscli.catalog import Catalog
 from newscli.config import Site
-from newscli.errors import ArticleError, WriteError
+from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.export import feeds, pages, urls
 from newscli.export.output import OutputFolder, Worker, guard_output
 from newscli.export.pages import (
@@ -48,7 +48,7 @@ from newscli.export.pages import (
 )
 from newscli.labels import label, long_date, month_name
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
-from newscli.newsroom import ARTICLES, TEMPLATES, Newsroom
+from newscli.newsroom import TEMPLATES, Newsroom
 from newscli.query import publishable
 from newscli.topics import Topic, Topics
 
@@ -57,9 +57,6 @@ STYLESHEET = "style.css"
 # Files a story may link to or embed with a relative URL that are copied into the site.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"})
 ASSET_SUFFIXES = PHOTO_SUFFIXES | {".pdf", ".mp3", ".mp4"}
-
-# Newsroom folders never copied into the site, whatever a story links to.
-PRIVATE = (f"{ARTICLES}/", f"{TEMPLATES}/", ".")
 
 SITEMAP = "sitemap.xml"
 SITE_FEEDS = (("rss", "RSS"), ("atom", "Atom"))
@@ -196,6 +193,7 @@ class SiteBuilder:
         self.feeds = bool(self.site.base_url)
         self.assets: dict[str, Path] = {}
         self.found: dict[str, Path | None] = {}
+        self.refused: dict[str, str] = {}  # src: why it is never published
 
     # stories --------------------------------------------------------------------------
 
@@ -209,7 +207,7 @@ class SiteBuilder:
         if PurePosixPath(src).suffix.lower() not in PHOTO_SUFFIXES:
             problem = f"is not a photo ({', '.join(sorted(PHOTO_SUFFIXES))})"
         elif self.asset(src) is None:
-            problem = "is not in the newsroom"
+            problem = self.why_not(src)
         else:
             return src
         self.report.warnings.append(
@@ -218,15 +216,24 @@ class SiteBuilder:
         return None
 
     def asset(self, src: str) -> Path | None:
-        """The newsroom file a site-relative src names, noted for copying; None if not there."""
-        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES or src.startswith(PRIVATE):
+        """The newsroom file a site-relative src names, noted for copying; None if it is not
+        there or not for publishing (see Newsroom.asset; why_not says which)."""
+        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES:
             return None
         if src not in self.found:
-            self.found[src] = self.newsroom.asset(src)
+            try:
+                self.found[src] = self.newsroom.asset(src)
+            except NewsError as refused:
+                self.found[src] = None
+                self.refused[src] = refused.message
         found = self.found[src]
         if found is not None:
             self.assets[PurePosixPath(src).as_posix()] = found
         return found
+
+    def why_not(self, src: str) -> str:
+        """Why asset(src) gave nothing, as the end of a warning."""
+        return self.refused.get(src, "is not in the newsroom")
 
     def stories(self, articles: list[Summary], now: dt.datetime, topics: Topics) -> list[Story]:
         seen: dict[str, Summary] = {}
@@ -363,7 +370,7 @@ class SiteBuilder:
     def missing(self, story: Story, paths: Iterable[str]) -> None:
         for path in paths:
             self.report.warnings.append(
-                f"{story.article.path}: the story links to {path!r}, which is not in the newsroom"
+                f"{story.article.path}: the story links to {path!r}, which {self.why_not(path)}"
             )
 
     def topic(self, topic: TopicPage, listing: Listing) -> None:
