@@ -386,21 +386,37 @@ class SiteBuilder:
         key = digest(month.year, month.month, [self.key(story) for story in month.stories])
         self.page("month.html", month.path, key, month=month)
 
-    def plan(self, site_map: SiteMap) -> Iterator[Callable[[], None]]:
-        """One step per page, so that progress can be shown while they render."""
+    def plan(self, site_map: SiteMap) -> Iterator[tuple[str, Callable[[], None]]]:
+        """One step per page, with the folder it writes, so that the output's record can name
+        every page before the first is written and progress can be shown while they render."""
         for listing in site_map.front:
-            yield partial(self.listing, "front.html", listing, None)
+            yield listing.path, partial(self.listing, "front.html", listing, None)
         for story in site_map.stories:
-            yield partial(self.story, story)
+            yield story.path, partial(self.story, story)
         for topic in site_map.topics:
             for listing in topic.listings:
-                yield partial(self.topic, topic, listing)
+                yield listing.path, partial(self.topic, topic, listing)
         topics = [(t.name, t.path, len(t.stories)) for t in site_map.topics]
-        yield partial(self.page, "topics.html", TOPICS_PATH, digest(topics), topics=site_map.topics)
+        yield (
+            TOPICS_PATH,
+            partial(self.page, "topics.html", TOPICS_PATH, digest(topics), topics=site_map.topics),
+        )
         months = [(m.path, len(m.stories)) for m in site_map.months]
-        yield partial(self.page, "archive.html", ARCHIVE_PATH, digest(months), years=site_map.years)
+        yield (
+            ARCHIVE_PATH,
+            partial(self.page, "archive.html", ARCHIVE_PATH, digest(months), years=site_map.years),
+        )
         for month in site_map.months:
-            yield partial(self.month, month)
+            yield month.path, partial(self.month, month)
+
+    def other_files(self, site_map: SiteMap) -> list[str]:
+        """Every file the export writes besides pages and copied files."""
+        files = [f"{STATIC_PATH}{STYLESHEET}"]
+        if self.feeds:
+            files += [feeds.feed_path(kind) for kind, _ in SITE_FEEDS]
+            files += [feeds.feed_path("rss", page.topic) for page in site_map.topics]
+            files.append(SITEMAP)
+        return files
 
     def write_feeds(self, site_map: SiteMap, topics: Topics) -> None:
         """The site's RSS and Atom feeds and each topic's RSS feed: public stories only,
@@ -571,7 +587,9 @@ def build(
     site_map = build_site_map(
         stories, per_page=newsroom.site.per_page, language=newsroom.site.language, topics=topics
     )
-    render_steps(builder, list(builder.plan(site_map)), progress)
+    plan = list(builder.plan(site_map))
+    builder.out.plan([f"{path}index.html" for path, _ in plan] + builder.other_files(site_map))
+    render_steps(builder, [step for _, step in plan], progress)
     if builder.feeds:
         builder.write_feeds(site_map, topics)
         builder.write_sitemap(site_map)
@@ -582,6 +600,7 @@ def build(
             "not written (the pages link to each other relatively and work without it)"
         )
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
+    builder.out.plan(builder.assets)
     for rel, source in sorted(builder.assets.items()):
         builder.out.copy(rel, source)
     builder.out.finish()
