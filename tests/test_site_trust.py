@@ -6,14 +6,18 @@ Each test names what a reader or an editor would notice; pages are read by parsi
 from __future__ import annotations
 
 import os
+import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
+import feedparser
 import pytest
 
-from tests.conftest import STORY, Invoke
+from tests.conftest import REPO, STORY, STORY_PATH, Invoke
 
 BASE = "https://www.example.se/aktuellt/"
 STORY_PAGE = f"2021/11/{STORY}/index.html"
+GOLDEN_PHOTO = REPO / "tests" / "golden" / "site" / "photo.jpg"
 
 
 def add_story(root: Path, slug: str, front: str, body: str = "\nEn text.\n") -> Path:
@@ -124,3 +128,149 @@ def test_a_link_to_a_private_folder_is_refused_with_a_warning_naming_it(
     refused = [line for line in result.stderr.splitlines() if repr(src) in line]
     assert refused and refused[0].startswith("newscli: warning: articles/2022/05/privat.md: ")
     assert why in refused[0].split(repr(src), 1)[1], refused[0]
+
+
+# -- 1. a broken file never takes a live story off the site ---------------------------------
+
+KEPT = "framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa"
+KEPT_FILE = f"articles/2022/03/{KEPT}.md"
+KEPT_PAGE = f"2022/03/{KEPT}/index.html"
+KEPT_PHOTO = "images/kvalitetsmassa.jpg"
+PHOTOS = (
+    KEPT_PHOTO,
+    "images/en-vecka-fri-fran-vald.jpg",
+    "images/budgetunderskott.jpg",
+    "images/anhorigkoordinator.jpg",
+)
+
+
+class Links(HTMLParser):
+    """Every href and src of a page, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.links += [v for k, v in attrs if k in ("href", "src") and v is not None]
+
+
+def links_of(page: Path) -> set[str]:
+    """The site-relative paths a page links to."""
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    site = page.parent
+    found = set()
+    for href in parser.links:
+        if "://" in href or href.startswith("#"):
+            continue
+        target = os.path.normpath(site / href.split("#")[0])
+        found.add(Path(target).as_posix())
+    return found
+
+
+def links_to(public: Path, page: str, target: str) -> bool:
+    return (public / target).as_posix() in links_of(public / page)
+
+
+def with_photos(root: Path) -> None:
+    for src in PHOTOS:
+        (root / src).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(GOLDEN_PHOTO, root / src)
+
+
+def break_with_conflict_markers(path: Path) -> None:
+    """What a half-finished git merge leaves in the front matter."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            'status = "published"\n',
+            '<<<<<<< HEAD\nstatus = "published"\n=======\nstatus = "draft"\n>>>>>>> main\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_a_broken_file_keeps_its_live_story_everywhere_on_the_site_as_it_last_was(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    with_photos(newsroom_path)
+    assert invoke("export", "html").exit_code == 0
+    public = newsroom_path / "public"
+    page = (public / KEPT_PAGE).read_bytes()
+    break_with_conflict_markers(newsroom_path / KEPT_FILE)
+
+    result = invoke("export", "html")
+    assert result.exit_code == 1, result.stderr
+    summary = result.stderr.splitlines()[-1]
+    assert summary.startswith("Exported 5 stories")
+    assert summary.endswith("(published with 1 broken article kept at its last good version)")
+    assert any(
+        KEPT_FILE in line and "last good version" in line
+        for line in result.stderr.splitlines()[:-1]
+    )
+    assert (public / KEPT_PAGE).read_bytes() == page  # exactly as the last export wrote it
+    assert (public / KEPT_PHOTO).is_file()  # and what it shows
+    for listing in ("index.html", "2022/03/index.html", "topics/kvalitetsutveckling/index.html"):
+        assert links_to(public, listing, KEPT_PAGE), listing
+    assert "(1 nyhet)" in (public / "topics/index.html").read_text(encoding="utf-8")
+    url = f"{BASE}2022/03/{KEPT}/"
+    assert f"<loc>{url}</loc>" in (public / "sitemap.xml").read_text(encoding="utf-8")
+    for feed in ("rss.xml", "atom.xml", "topics/kvalitetsutveckling/rss.xml"):
+        parsed = feedparser.parse((public / feed).read_bytes())
+        assert url in [entry.link for entry in parsed.entries], feed
+
+
+def test_a_kept_story_whose_page_is_missing_is_named_in_a_warning(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    assert invoke("export", "html").exit_code == 0
+    public = newsroom_path / "public"
+    (public / KEPT_PAGE).unlink()
+    break_with_conflict_markers(newsroom_path / KEPT_FILE)
+    result = invoke("export", "html")
+    assert result.exit_code == 1
+    missing = [line for line in result.stderr.splitlines() if KEPT_PAGE in line]
+    assert missing and "missing" in missing[0] and KEPT_FILE in missing[0], result.stderr
+    assert links_to(public, "index.html", KEPT_PAGE)
+
+
+def test_a_story_whose_last_good_version_is_unknown_keeps_its_page_and_no_page_is_removed(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    assert invoke("export", "html").exit_code == 0
+    public = newsroom_path / "public"
+    before = site_files(public)
+    shutil.rmtree(newsroom_path / ".newscli")  # no index: nothing knows the last good version
+    break_with_conflict_markers(newsroom_path / KEPT_FILE)
+    (newsroom_path / STORY_PATH).unlink()  # or was it renamed into the broken file?
+
+    result = invoke("export", "html")
+    assert result.exit_code == 1, result.stderr
+    assert KEPT_FILE in result.stderr
+    assert (public / KEPT_PAGE).read_bytes() == before[KEPT_PAGE]
+    assert (public / STORY_PAGE).read_bytes() == before[STORY_PAGE]
+    assert "no story page" in result.stderr.splitlines()[-1]
+
+    # Once every file reads cleanly, removal is safe again.
+    (newsroom_path / KEPT_FILE).write_text(
+        (REPO / KEPT_FILE).read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    again = invoke("export", "html")
+    assert again.exit_code == 0, again.stderr
+    assert not (public / STORY_PAGE).exists() and (public / KEPT_PAGE).is_file()
+
+
+def test_a_file_that_was_never_valid_keeps_every_story_page_of_earlier_exports(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    assert invoke("export", "html").exit_code == 0
+    public = newsroom_path / "public"
+    broken = add_story(newsroom_path, "trasig", 'title = "Ingen status eller datum"')
+    broken.write_text("+++\n<<<<<<< HEAD\n+++\n", encoding="utf-8")
+    (newsroom_path / STORY_PATH).unlink()
+    result = invoke("export", "html")
+    assert result.exit_code == 1
+    assert "articles/2022/05/trasig.md" in result.stderr
+    assert (public / STORY_PAGE).is_file()

@@ -150,12 +150,6 @@ def _story_html(article: Article, site: Site, base: str) -> str:
     return f"{lead}\n{body}" if body else lead
 
 
-def _story(article: Summary, site: Site, base: str) -> str:
-    if not isinstance(article, Article):
-        raise TypeError("a feed with whole stories (--full) needs articles with their bodies")
-    return _story_html(article, site, base)
-
-
 def _items(
     articles: Sequence[Summary],
     site: Site,
@@ -168,7 +162,10 @@ def _items(
         _Item(
             article=a,
             url=base + article_path(a),
-            content_html=_story(a, site, base) if spec.full else None,
+            # A summary has no body (a broken file's last good version): sent without it.
+            content_html=_story_html(a, site, base)
+            if spec.full and isinstance(a, Article)
+            else None,
             photo=_photo(a, base, asset),
             topics=topics.names(a.topics),
         )
@@ -413,6 +410,8 @@ def render_feed(
     Requires site.base_url; asset finds an image file in the newsroom (for its byte length)
     and raises NewsError for one that is never published (the photo is left out then);
     topics names each article's topics the way the newsroom shows them.
+    With spec.full, whole stories go in for Articles; a Summary (a broken file's last good
+    version, whose body cannot be read) goes in without one.
     The same articles always give the same text: no clock, no locale, no version in it.
     """
     if spec.kind not in _RENDERERS:

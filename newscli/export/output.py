@@ -194,12 +194,18 @@ class OutputFolder:
         self.pages[rel] = PageRecord(key, len(data), assets, missing)
         self.write(rel, data)
 
-    def keep(self, rel: str) -> None:
-        """Leave a page as the last export wrote it (its input broke meanwhile), if it is there."""
-        if (self.root / rel).is_file():
-            self.files.add(rel)
-            if rel in self.previous_pages:
-                self.pages[rel] = self.previous_pages[rel]
+    def keep(self, rel: str) -> tuple[str, ...] | None:
+        """Leave a page as the last export wrote it (its input broke meanwhile): the files it
+        links to as far as the record knows (to be copied again), or None when it is not
+        there."""
+        if (self.root / rel).is_symlink() or not (self.root / rel).is_file():
+            return None
+        self.files.add(rel)
+        record = self.previous_pages.get(rel)
+        if record is None:
+            return ()
+        self.pages[rel] = record
+        return record.assets
 
     def forget(self, rel: str) -> None:
         """Undo unchanged_page: the page is rendered after all."""

@@ -45,6 +45,8 @@ class Story:
     # The file's mtime and size: the body is not held in memory (it is read when the page is
     # rendered), so this is what tells that it changed.
     stamp: tuple[int, int] = (0, 0)
+    # Its file is broken now: shown as its last good version, its page left as it was.
+    kept: bool = False
 
     @property
     def preview(self) -> bool:

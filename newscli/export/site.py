@@ -49,7 +49,7 @@ from newscli.export.pages import (
 from newscli.labels import label, long_date, month_name
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.newsroom import TEMPLATES, Newsroom
-from newscli.query import publishable
+from newscli.query import newest_first, publishable
 from newscli.topics import Topic, Topics
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -79,6 +79,17 @@ class SiteReport:
     feeds: bool = False
     warnings: list[str] = field(default_factory=list)
     broken: list[ArticleError] = field(default_factory=list)
+    # Broken files whose story is published as its last good version (their pages kept).
+    kept: list[str] = field(default_factory=list)
+    # Broken files whose last good version is unknown: then no story page is removed, and
+    # these are the pages of earlier exports kept for that reason.
+    unknown: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every article file read cleanly: the site is the newsroom as it is."""
+        return not self.broken
 
 
 # -- checks and keys -----------------------------------------------------------------------
@@ -235,7 +246,14 @@ class SiteBuilder:
         """Why asset(src) gave nothing, as the end of a warning."""
         return self.refused.get(src, "is not in the newsroom")
 
-    def stories(self, articles: list[Summary], now: dt.datetime, topics: Topics) -> list[Story]:
+    def stories(
+        self,
+        articles: list[Summary],
+        now: dt.datetime,
+        topics: Topics,
+        kept: frozenset[PurePosixPath] = frozenset(),
+    ) -> list[Story]:
+        """The site's stories; those whose file is in kept are last good versions."""
         seen: dict[str, Summary] = {}
         stories = []
         for article in articles:
@@ -264,6 +282,7 @@ class SiteBuilder:
                     draft=not article.published,
                     future=article.date > now,
                     stamp=stamp,
+                    kept=article.path in kept,
                 )
             )
         return stories
@@ -334,6 +353,14 @@ class SiteBuilder:
         """The story's page; its body is rendered only when the page must be."""
         self.report.pages += 1
         rel = f"{story.path}index.html"
+        if story.kept:
+            # Its file is broken: no body to render, so the page stays as it was.
+            if not self.keep_page(rel):
+                self.report.warnings.append(
+                    f"{story.article.path}: its page {rel} is missing from the output and "
+                    "cannot be written again until the file is repaired"
+                )
+            return
         key = digest("story.html", self.key(story))
         record = self.out.unchanged_page(rel, key)
         if record is not None:
@@ -350,7 +377,7 @@ class SiteBuilder:
             article = self.newsroom.load(self.newsroom.root / str(story.article.path))
         except ArticleError as exc:
             self.report.warnings.append(f"{exc}; its page was not rendered again")
-            self.out.keep(rel)
+            self.keep_page(rel)
             return
         if article.lead_markdown is None:
             lead = f"<p>{escape(article.lead)}</p>" if article.lead else ""
@@ -366,6 +393,21 @@ class SiteBuilder:
         missing = tuple(dict.fromkeys(found.missing))
         self.missing(story, missing)
         self.out.write_page(rel, html, key, tuple(dict.fromkeys(found.assets)), missing)
+
+    def keep_page(self, rel: str) -> bool:
+        """Leave a page as the last export wrote it, with the files it shows; False when it
+        is not there."""
+        assets = self.out.keep(rel)
+        for src in assets or ():
+            self.asset(src)
+        return assets is not None
+
+    def hold_story_pages(self) -> None:
+        """Keep every story page an earlier export wrote and this one did not: a broken file
+        whose last good version is unknown may be any of those stories."""
+        for rel in sorted(self.out.previous_files - self.out.files):
+            if urls.is_article_page(rel) and self.keep_page(rel):
+                self.report.held.append(rel)
 
     def missing(self, story: Story, paths: Iterable[str]) -> None:
         for path in paths:
@@ -580,10 +622,19 @@ def build(
     # From the index: every story's front matter and lead, without its body (read per page).
     with Catalog(newsroom) as catalog:
         scanned = catalog.summaries()
+        last_good = catalog.kept()
     report.broken = scanned.broken
-    topics = Topics.of(scanned.items)
-    articles = publishable(scanned.items, now, drafts=drafts, future=future)
-    stories = builder.stories(articles, now, topics)
+    broken = {str(error.path) for error in scanned.broken}
+    last_good = [summary for summary in last_good if str(summary.path) in broken]
+    # A broken file's story stays as it last was, if that was public (even in a preview).
+    kept = publishable(last_good, now)
+    report.kept = [str(summary.path) for summary in kept]
+    report.unknown = sorted(broken - {str(summary.path) for summary in last_good})
+    topics = Topics.of([*scanned.items, *last_good])
+    articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
+    stories = builder.stories(
+        articles, now, topics, frozenset(summary.path for summary in kept if summary.path)
+    )
     site_map = build_site_map(
         stories, per_page=newsroom.site.per_page, language=newsroom.site.language, topics=topics
     )
@@ -600,6 +651,8 @@ def build(
             "not written (the pages link to each other relatively and work without it)"
         )
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
+    if report.unknown:
+        builder.hold_story_pages()
     builder.out.plan(builder.assets)
     for rel, source in sorted(builder.assets.items()):
         builder.out.copy(rel, source)

@@ -1,0 +1,132 @@
+"""export rss|atom|json keep their promises to readers: nothing lost, hidden or leaked.
+
+Feeds are read with feedparser, as a real feed reader would read them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+
+from tests.conftest import Invoke
+
+BASE = "https://www.example.se/aktuellt/"
+KEPT = "framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa"
+KEPT_FILE = f"articles/2022/03/{KEPT}.md"
+KEPT_URL = f"{BASE}2022/03/{KEPT}/"
+KEPT_TITLE = "Framtidens socialtjänst i fokus under årets kvalitetsmässa"
+
+
+def add_story(root: Path, slug: str, front: str, body: str = "\nEn text.\n") -> Path:
+    """An article file in articles/2022/05/ with the given front-matter lines after the id."""
+    path = root / "articles" / "2022" / "05" / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'+++\nid = "{slug}-id"\nslug = "{slug}"\n{front.strip()}\n+++\n{body}', encoding="utf-8"
+    )
+    return path
+
+
+def parse(text: str) -> Any:
+    parsed = feedparser.parse(text.encode("utf-8"))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def entries(kind: str, text: str) -> list[dict[str, Any]]:
+    """Each item as link, title and content (None without one), whatever the format."""
+    if kind == "json":
+        return [
+            {"link": i["url"], "title": i["title"], "content": i.get("content_html")}
+            for i in json.loads(text)["items"]
+        ]
+    return [
+        {
+            "link": e.link,
+            "title": e.title,
+            "content": e.content[0].value if "content" in e else None,
+        }
+        for e in parse(text).entries
+    ]
+
+
+def break_with_conflict_markers(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            'status = "published"\n',
+            '<<<<<<< HEAD\nstatus = "published"\n=======\nstatus = "draft"\n>>>>>>> main\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+
+
+# -- 1. a broken file never takes a live story off a feed ----------------------------------
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom", "json"])
+def test_a_broken_file_keeps_its_live_story_in_the_feed_as_it_last_was(
+    invoke: Invoke, newsroom_path: Path, kind: str
+) -> None:
+    before = invoke("export", kind, "-o", "-")
+    assert before.exit_code == 0
+    break_with_conflict_markers(newsroom_path / KEPT_FILE)
+    result = invoke("export", kind, "-o", "-")
+    assert result.exit_code == 1, result.stderr
+    items = entries(kind, result.stdout)
+    assert [i["link"] for i in items] == [i["link"] for i in entries(kind, before.stdout)]
+    kept = next(i for i in items if i["link"] == KEPT_URL)
+    assert kept["title"] == KEPT_TITLE
+    lines = result.stderr.splitlines()
+    assert lines[-1] == (
+        "Exported 5 stories to stdout "
+        "(published with 1 broken article kept at its last good version)"
+    )
+    assert any(KEPT_FILE in line and "last good version" in line for line in lines[:-1])
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom", "json"])
+def test_a_full_feed_keeps_a_broken_story_without_its_text_and_says_so(
+    invoke: Invoke, newsroom_path: Path, kind: str
+) -> None:
+    assert invoke("export", kind, "--full", "-o", "-").exit_code == 0
+    break_with_conflict_markers(newsroom_path / KEPT_FILE)
+    result = invoke("export", kind, "--full", "-o", "-")
+    assert result.exit_code == 1, result.stderr
+    items = {i["link"]: i for i in entries(kind, result.stdout)}
+    assert items[KEPT_URL]["content"] is None
+    assert all(i["content"] for link, i in items.items() if link != KEPT_URL)
+    warning = [
+        line for line in result.stderr.splitlines() if KEPT_FILE in line and "--full" in line
+    ]
+    assert warning, result.stderr
+
+
+def test_a_kept_story_that_was_a_draft_stays_out_of_the_feed(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    draft = add_story(newsroom_path, "utkast", 'title = "Utkast"\ndate = 2022-05-01T10:00:00+02:00')
+    assert invoke("export", "rss", "-o", "-").exit_code == 0
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text.replace("title =", "<<<<<<< HEAD\ntitle =", 1), encoding="utf-8")
+    result = invoke("export", "rss", "-o", "-", "--drafts")
+    assert result.exit_code == 1
+    assert "utkast" not in result.stdout
+    assert "kept" not in result.stderr.splitlines()[-1]
+
+
+def test_a_broken_file_with_no_known_last_version_fails_the_feed_export(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    add_story(newsroom_path, "trasig", 'title = "Ingen id"').write_text(
+        '+++\ntitle = "Ingen id"\n+++\n', encoding="utf-8"
+    )
+    result = invoke("export", "rss", "-o", "-")
+    assert result.exit_code == 1
+    assert "articles/2022/05/trasig.md" in result.stderr
+    assert len(parse(result.stdout).entries) == 5
