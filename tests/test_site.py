@@ -340,10 +340,12 @@ def test_drafts_and_future_stories_only_in_previews_and_marked(
     future = read(preview, "2026/11/framtiden/index.html")
     assert '<strong class="flag">Inte publicerad än</strong>' in future
     assert '<strong class="flag">Utkast</strong>' in read(preview, "index.html")
-    for feed in ("rss.xml", "atom.xml", "sitemap.xml", "topics/familjefragor/rss.xml"):
+    for feed in ("rss.xml", "atom.xml", "topics/familjefragor/rss.xml"):
         text = read(preview, feed)
         assert "ett-utkast" not in text and "/framtiden/" not in text, feed
-    assert "noindex" not in read(preview, STORY_PAGE)
+    # A preview announces nothing: no sitemap, and every page, public or not, is noindex.
+    assert not (preview / "sitemap.xml").exists()
+    assert '<meta name="robots" content="noindex">' in read(preview, STORY_PAGE)
 
 
 def test_story_body_links_are_relative_to_the_page(
@@ -702,7 +704,7 @@ def test_export_html_command_writes_public_and_summarises(
     lines = result.stderr.splitlines()
     assert len([line for line in lines if "warning" in line and "image" in line]) == 4
     assert lines[-1].startswith("Exported 5 stories, 5 topics, 17 pages to public/ in ")
-    assert lines[-1].endswith(" s (26 files written, 0 unchanged)")
+    assert lines[-1].endswith(" s (27 files written, 0 unchanged)")  # with robots.txt
     assert result.stdout == ""
     again = invoke(
         "export", "html", "--output", "elsewhere", "--base-url", "https://nyheter.example.se/"

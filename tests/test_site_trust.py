@@ -9,6 +9,7 @@ import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.robotparser import RobotFileParser
 
 import feedparser
 import pytest
@@ -274,3 +275,85 @@ def test_a_file_that_was_never_valid_keeps_every_story_page_of_earlier_exports(
     assert result.exit_code == 1
     assert "articles/2022/05/trasig.md" in result.stderr
     assert (public / STORY_PAGE).is_file()
+
+
+# -- 4. a preview announces nothing; 11. robots.txt -----------------------------------------
+
+
+class Robots(HTMLParser):
+    """The robots meta tags of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.robots: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "meta" and values.get("name") == "robots":
+            self.robots.append(values.get("content") or "")
+
+
+def robots_of(page: Path) -> list[str]:
+    parser = Robots()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.robots
+
+
+def robots_txt(folder: Path) -> RobotFileParser:
+    parser = RobotFileParser()
+    parser.parse((folder / "robots.txt").read_text(encoding="utf-8").splitlines())
+    return parser
+
+
+def with_draft_and_future(root: Path) -> None:
+    add_story(root, "utkast", 'title = "Utkast"\ndate = 2022-05-01T10:00:00+02:00')
+    path = root / "articles" / "2027" / "01" / "framtiden.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        '+++\nid = "framtiden-id"\ntitle = "Framtiden"\nslug = "framtiden"\n'
+        'date = 2027-01-05T10:00:00+01:00\nstatus = "published"\n+++\n\nSnart.\n',
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("flags", [("--drafts",), ("--future",), ("--drafts", "--future")])
+def test_a_preview_build_asks_every_page_not_to_be_indexed_and_announces_nothing(
+    invoke: Invoke, newsroom_path: Path, flags: tuple[str, ...]
+) -> None:
+    with_draft_and_future(newsroom_path)
+    out = newsroom_path / "preview"
+    assert invoke("export", "html", "-o", "preview").exit_code == 0  # published there first
+    assert (out / "sitemap.xml").is_file()
+    result = invoke("export", "html", *flags, "-o", "preview")
+    assert result.exit_code == 0, result.stderr
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 15
+    for page in pages:
+        assert robots_of(page) == ["noindex"], page.relative_to(out)
+    assert not (out / "sitemap.xml").exists()  # the public build's sitemap went too
+    robots = robots_txt(out)
+    for path in ("", "2022/05/utkast/", "2027/01/", "index.html"):
+        assert not robots.can_fetch("Googlebot", BASE + path), path
+    assert not robots.site_maps()
+
+
+def test_a_public_build_writes_robots_txt_naming_its_sitemap_and_pages_stay_indexable(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    with_draft_and_future(newsroom_path)
+    assert invoke("export", "html").exit_code == 0
+    public = newsroom_path / "public"
+    robots = robots_txt(public)
+    assert robots.site_maps() == [f"{BASE}sitemap.xml"]
+    assert robots.can_fetch("Googlebot", f"{BASE}2021/11/{STORY}/")
+    assert all(robots_of(page) == [] for page in public.rglob("index.html"))
+    sitemap = (public / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/utkast/" not in sitemap and "/framtiden/" not in sitemap and "2027" not in sitemap
+
+
+def test_without_base_url_robots_txt_names_no_sitemap(invoke: Invoke, newsroom_path: Path) -> None:
+    toml = newsroom_path / "newscli.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("base_url", "# base_url"))
+    assert invoke("export", "html").exit_code == 0
+    robots = robots_txt(newsroom_path / "public")
+    assert robots.site_maps() is None and robots.can_fetch("Googlebot", "/index.html")

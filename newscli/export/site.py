@@ -59,6 +59,7 @@ PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", "
 ASSET_SUFFIXES = PHOTO_SUFFIXES | {".pdf", ".mp3", ".mp4"}
 
 SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 SITE_FEEDS = (("rss", "RSS"), ("atom", "Atom"))
 # As many stories as `newscli export rss` puts in a feed by default.
 FEED_LIMIT = 50
@@ -193,10 +194,14 @@ class Found:
 class SiteBuilder:
     """Everything one export needs: the site, its templates, the output and what to report."""
 
-    def __init__(self, newsroom: Newsroom, output: Path, report: SiteReport):
+    def __init__(
+        self, newsroom: Newsroom, output: Path, report: SiteReport, *, preview: bool = False
+    ):
         self.newsroom = newsroom
         self.site: Site = newsroom.site
-        self.out = OutputFolder(output, build_key(newsroom))
+        # A preview marks every page noindex: no page of a public build may pass for one.
+        self.preview = preview
+        self.out = OutputFolder(output, build_key(newsroom) + ("-preview" if preview else ""))
         self.report = report
         self.keys: dict[str, str] = {}
         self.templates = template_environment(newsroom.root)
@@ -338,6 +343,7 @@ class SiteBuilder:
             path=path,
             canonical=canonical,
             feeds=feeds,
+            preview=self.preview,
             absolute=lambda target: absolute_url(self.site.base_url, target),
             **context,
         )
@@ -457,8 +463,9 @@ class SiteBuilder:
         if self.feeds:
             files += [feeds.feed_path(kind) for kind, _ in SITE_FEEDS]
             files += [feeds.feed_path("rss", page.topic) for page in site_map.topics]
+        if self.feeds and not self.preview:
             files.append(SITEMAP)
-        return files
+        return [*files, ROBOTS]
 
     def write_feeds(self, site_map: SiteMap, topics: Topics) -> None:
         """The site's RSS and Atom feeds and each topic's RSS feed: public stories only,
@@ -504,6 +511,17 @@ class SiteBuilder:
         xml = self.templates.get_template(SITEMAP).render(urls=locations)
         self.out.write(SITEMAP, xml.encode("utf-8"))
 
+    def write_robots(self) -> None:
+        """robots.txt: a public build names its sitemap; a preview turns every crawler away.
+        (Crawlers read it only at the root of a host.)"""
+        if self.preview:
+            text = "User-agent: *\nDisallow: /\n"
+        else:
+            text = "User-agent: *\nDisallow:\n"
+            if self.feeds:
+                text += f"\nSitemap: {absolute_url(self.site.base_url, SITEMAP)}\n"
+        self.out.write(ROBOTS, text.encode("utf-8"))
+
 
 def export_site(
     newsroom: Newsroom,
@@ -521,7 +539,7 @@ def export_site(
     except OSError as exc:
         raise WriteError(f"cannot create the folder: {exc.strerror or exc}", output) from None
     report = SiteReport()
-    builder = SiteBuilder(newsroom, output, report)
+    builder = SiteBuilder(newsroom, output, report, preview=drafts or future)
     try:
         build(builder, now, drafts=drafts, future=future, progress=progress)
     except BaseException:
@@ -643,13 +661,15 @@ def build(
     render_steps(builder, [step for _, step in plan], progress)
     if builder.feeds:
         builder.write_feeds(site_map, topics)
-        builder.write_sitemap(site_map)
+        if not builder.preview:  # a preview announces nothing to crawlers
+            builder.write_sitemap(site_map)
         report.feeds = True
     else:
         report.warnings.append(
             "no base_url in newscli.toml: feeds and sitemap.xml need absolute links and were "
             "not written (the pages link to each other relatively and work without it)"
         )
+    builder.write_robots()
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
     if report.unknown:
         builder.hold_story_pages()
