@@ -130,3 +130,25 @@ def test_a_broken_file_with_no_known_last_version_fails_the_feed_export(
     assert result.exit_code == 1
     assert "articles/2022/05/trasig.md" in result.stderr
     assert len(parse(result.stdout).entries) == 5
+
+
+# -- 5. duplicate ids ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom", "json"])
+def test_two_files_with_one_id_are_an_error_naming_both_before_the_feed_is_written(
+    invoke: Invoke, newsroom_path: Path, kind: str
+) -> None:
+    source = newsroom_path / KEPT_FILE
+    copy = source.with_name("kopia.md")
+    copy.write_text(
+        source.read_text(encoding="utf-8").replace(f'slug = "{KEPT}"', 'slug = "kopia"'),
+        encoding="utf-8",
+    )
+    for output in ("-", "flode.xml"):
+        result = invoke("export", kind, "-o", output)
+        assert result.exit_code == 1
+        assert result.stdout == "" and not (newsroom_path / "flode.xml").exists()
+        error = result.stderr.splitlines()[-1]
+        assert error.startswith("newscli: error: ")
+        assert KEPT_FILE in error and "articles/2022/03/kopia.md" in error

@@ -357,3 +357,37 @@ def test_without_base_url_robots_txt_names_no_sitemap(invoke: Invoke, newsroom_p
     assert invoke("export", "html").exit_code == 0
     robots = robots_txt(newsroom_path / "public")
     assert robots.site_maps() is None and robots.can_fetch("Googlebot", "/index.html")
+
+
+# -- 5. duplicate ids ------------------------------------------------------------------------
+
+
+def copy_with_new_slug(root: Path, rel: str, slug: str) -> str:
+    """A copied article file: same id, another slug (a new story started from an old one)."""
+    source = root / rel
+    copy = source.with_name(f"{slug}.md")
+    text = source.read_text(encoding="utf-8")
+    old_slug = source.stem
+    copy.write_text(text.replace(f'slug = "{old_slug}"', f'slug = "{slug}"'), encoding="utf-8")
+    return copy.relative_to(root).as_posix()
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+def test_two_files_with_one_id_stop_the_export_before_anything_is_written(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    assert invoke("export", "html").exit_code == 0
+    public = newsroom_path / "public"
+    before = stamps(public)
+    copy = copy_with_new_slug(newsroom_path, STORY_PATH, "kopia")
+    result = invoke("export", "html")
+    assert result.exit_code == 1
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("newscli: error: ") and STORY_PATH in error and copy in error
+    assert "0b6f0c2e-6a53-4d6e-9a57-3c1f4c0de8b1" in error
+    assert stamps(public) == before
+    fresh = invoke("export", "html", "-o", "ny")
+    assert fresh.exit_code == 1 and not (newsroom_path / "ny").exists()

@@ -80,8 +80,11 @@ def export_feed(
             until=None if future else now,
         )
         found = catalog.articles(wanted, limit)
+        everything = catalog.summaries(Filters(status=wanted.status, until=wanted.until))
     # A broken file's story stays in as it last was, if that was public (even in a preview).
-    kept = [s for s in publishable(last_good, now) if matches(s, Filters(topics=wanted.topics))]
+    public_kept = publishable(last_good, now)
+    feeds.check_unique_ids([*everything.items, *public_kept])
+    kept = [s for s in public_kept if matches(s, Filters(topics=wanted.topics))]
     chosen: list[Summary] = newest_first([*found.items, *kept])[:limit]
     report = FeedReport(len(chosen), shown, broken=_unique(uses.broken + found.broken))
     kept_paths = {s.path for s in kept}

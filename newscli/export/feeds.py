@@ -198,6 +198,24 @@ def _home_url(spec: FeedSpec) -> str:
     return spec.feed_url.rsplit("/", 1)[0] + "/"
 
 
+def check_unique_ids(articles: Iterable[Summary]) -> None:
+    """NewsError naming both files when two articles have one id (a copied file): a feed
+    would carry one guid twice, and readers drop or merge such stories without a word."""
+    seen: dict[str, Summary] = {}
+    clashes = []
+    for article in sorted(articles, key=lambda a: str(a.path)):
+        # As Atom writes it: a UUID in capitals is the same id.
+        first = seen.setdefault(_atom_id(article.id), article)
+        if first is not article:
+            clashes.append(f"{article.id!r} in {first.path} and {article.path}")
+    if clashes:
+        more = f" (and {len(clashes) - 5} more)" if len(clashes) > 5 else ""
+        raise NewsError(
+            f"two article files have the same id: {'; '.join(clashes[:5])}{more}; give the "
+            "copy an id of its own (a new UUID) and export again; nothing was written"
+        )
+
+
 def _atom_id(article_id: str) -> str:
     try:
         return uuid.UUID(article_id).urn

@@ -534,10 +534,6 @@ def export_site(
 ) -> SiteReport:
     """Build the static site of the newsroom into output; see docs/site.md."""
     guard_output(newsroom.root, output, folder=True)
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WriteError(f"cannot create the folder: {exc.strerror or exc}", output) from None
     report = SiteReport()
     builder = SiteBuilder(newsroom, output, report, preview=drafts or future)
     try:
@@ -649,6 +645,8 @@ def build(
     report.kept = [str(summary.path) for summary in kept]
     report.unknown = sorted(broken - {str(summary.path) for summary in last_good})
     topics = Topics.of([*scanned.items, *last_good])
+    # Before anything is written: one id twice would be one guid twice in the feeds.
+    feeds.check_unique_ids([*publishable(scanned.items, now), *kept])
     articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path)
@@ -657,6 +655,12 @@ def build(
         stories, per_page=newsroom.site.per_page, language=newsroom.site.language, topics=topics
     )
     plan = list(builder.plan(site_map))
+    try:
+        builder.out.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(
+            f"cannot create the folder: {exc.strerror or exc}", builder.out.root
+        ) from None
     builder.out.plan([f"{path}index.html" for path, _ in plan] + builder.other_files(site_map))
     render_steps(builder, [step for _, step in plan], progress)
     if builder.feeds:
