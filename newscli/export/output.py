@@ -218,6 +218,24 @@ class OutputFolder:
         self.files.add(rel)
         self._submit(write_if_changed, self.root / rel, data, rel=rel)
 
+    def write_own(self, rel: str, data: bytes) -> bool:
+        """Write rel (robots.txt, 404.html) unless a file of that name is there that newscli
+        did not write, which is left as it is (with a warning): site owners make these."""
+        target = self.root / rel
+        if rel not in self.previous_files and (target.exists() or target.is_symlink()):
+            try:
+                ours = target.is_file() and target.read_bytes() == data
+            except OSError:
+                ours = False
+            if not ours:
+                self.counts.warnings.append(
+                    f"{target} was not written by newscli and is left as it is; delete it to "
+                    "get newscli's"
+                )
+                return False
+        self.write(rel, data)
+        return True
+
     def copy(self, rel: str, source: Path) -> None:
         """Copy a newsroom file, keeping its mtime so an unchanged copy is seen without reading it."""
         self.files.add(rel)

@@ -520,7 +520,7 @@ class SiteBuilder:
             text = "User-agent: *\nDisallow:\n"
             if self.feeds:
                 text += f"\nSitemap: {absolute_url(self.site.base_url, SITEMAP)}\n"
-        self.out.write(ROBOTS, text.encode("utf-8"))
+        self.out.write_own(ROBOTS, text.encode("utf-8"))
 
 
 def export_site(
