@@ -60,6 +60,9 @@ _LABELS = {
         "story_many": "nyheter",
         "subscribe": "Prenumerera:",
         "topic_feed": "Prenumerera på ämnet (RSS)",
+        "not_found": "Sidan finns inte",
+        "not_found_text": "Sidan du letade efter finns inte här, eller finns inte längre.",
+        "to_front": "Till förstasidan",
     },
     "en": {
         "photo": "Photo:",
@@ -85,6 +88,9 @@ _LABELS = {
         "story_many": "stories",
         "subscribe": "Subscribe:",
         "topic_feed": "Subscribe to this topic (RSS)",
+        "not_found": "Page not found",
+        "not_found_text": "The page you were looking for is not here, or no longer is.",
+        "to_front": "Go to the front page",
     },
 }
 

@@ -295,8 +295,10 @@ def test_every_page_announces_the_feeds(sites: dict[str, tuple[Path, SiteReport]
     for page in html_files(out):
         text = page.read_text(encoding="utf-8")
         depth = len(page.relative_to(out).parts) - 1
+        # 404.html is sent for any address: its links start from the site's path on its host.
+        up = "/aktuellt/" if page.name == "404.html" else "../" * depth
         for kind, name in (("rss+xml", "rss.xml"), ("atom+xml", "atom.xml")):
-            assert f'type="application/{kind}"' in text and f'href="{"../" * depth}{name}"' in text
+            assert f'type="application/{kind}"' in text and f'href="{up}{name}"' in text
 
 
 def test_an_empty_newsroom_still_gives_a_site(sites: dict[str, tuple[Path, SiteReport]]) -> None:
@@ -453,10 +455,18 @@ def test_every_internal_link_finds_its_target(sites: dict[str, tuple[Path, SiteR
     checked = 0
     for out, _ in sites.values():
         for page in html_files(out):
-            for href in parse_links(page).links:
+            links = parse_links(page).links
+            # 404.html links from the site's path on its host ('/sub/'), not from its folder.
+            home = next(h for h in links if h.endswith("static/style.css"))[
+                : -len("static/style.css")
+            ]
+            for href in links:
                 parts = urlsplit(href)
                 if parts.scheme or parts.netloc:
                     continue
+                if page.name == "404.html" and parts.path.startswith("/"):
+                    assert parts.path.startswith(home), f"404.html: {href} leaves the site"
+                    parts = parts._replace(path="./" + parts.path[len(home) :])
                 target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
                 assert target.is_file(), f"{page.relative_to(out)}: {href} finds nothing"
                 assert target.is_relative_to(out.resolve()), f"{page}: {href} leaves the site"
@@ -705,7 +715,7 @@ def test_export_html_command_writes_public_and_summarises(
     lines = result.stderr.splitlines()
     assert len([line for line in lines if "warning" in line and "image" in line]) == 4
     assert lines[-1].startswith("Exported 5 stories, 5 topics, 17 pages to public/ in ")
-    assert lines[-1].endswith(" s (27 files written, 0 unchanged)")  # with robots.txt
+    assert lines[-1].endswith(" s (28 files written, 0 unchanged)")  # robots.txt, 404.html
     assert result.stdout == ""
     again = invoke(
         "export", "html", "--output", "elsewhere", "--base-url", "https://nyheter.example.se/"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import signal
 import tempfile
 import time
@@ -81,7 +82,13 @@ def broken_note(kept: int, left_out: int, held: bool = False) -> str:
 
 
 def build(
-    env: Environment, newsroom: Newsroom, output: Path, drafts: bool, future: bool, shown: str
+    env: Environment,
+    newsroom: Newsroom,
+    output: Path,
+    drafts: bool,
+    future: bool,
+    shown: str,
+    site_root: str | None = None,
 ) -> SiteReport:
     """Export the site, then print the warnings and the one-line summary on stderr."""
     from newscli.export.site import export_site
@@ -95,6 +102,7 @@ def build(
             drafts=drafts,
             future=future,
             progress=progress,
+            site_root=site_root,
         )
     seconds = time.perf_counter() - started
     report_broken(env, report.broken, report.kept)
@@ -153,8 +161,13 @@ def export_html(
 
 
 def make_server(folder: Path, port: int, log: IO[str]) -> ThreadingHTTPServer:
-    """An HTTP server for folder on 127.0.0.1 only (port 0 picks a free one)."""
+    """An HTTP server for folder on 127.0.0.1 only (port 0 picks a free one): the site as a
+    web server shows it, without folder listings, and the site's own 404.html for a page
+    that is not there."""
     import http.server
+    from http import HTTPStatus
+
+    from newscli.export.site import NOT_FOUND
 
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Serves the built site; logs one short line per request on stderr."""
@@ -162,6 +175,27 @@ def make_server(folder: Path, port: int, log: IO[str]) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: object) -> None:
             # A request path may hold anything a client sends: shown, never obeyed.
             log.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
+
+        def list_directory(self, path: str | os.PathLike[str]) -> None:
+            # A folder without index.html is no page of the site: no listing of its files.
+            self.send_error(HTTPStatus.NOT_FOUND, "No such page")
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            page = folder / NOT_FOUND
+            if code != HTTPStatus.NOT_FOUND or not page.is_file():
+                super().send_error(code, message, explain)
+                return
+            body = page.read_bytes()
+            self.log_error("code %d, message %s", code, message)
+            self.send_response(code, message)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
     handler = functools.partial(QuietHandler, directory=str(folder))
     try:
@@ -199,7 +233,8 @@ def serve(
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
     with tempfile.TemporaryDirectory(prefix="newscli-site-") as folder:
-        build(env, newsroom, Path(folder), drafts, future, "a temporary folder")
+        # Served at the root of 127.0.0.1, whatever path base_url has.
+        build(env, newsroom, Path(folder), drafts, future, "a temporary folder", site_root="/")
         server = make_server(Path(folder), port, env.stderr)
         with server:
             host, real_port = server.server_address[:2]

@@ -19,7 +19,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from markupsafe import escape
@@ -60,6 +60,8 @@ ASSET_SUFFIXES = PHOTO_SUFFIXES | {".pdf", ".mp3", ".mp4"}
 
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
+# The site's "page not found" page, for web servers (and serve) to send with a 404.
+NOT_FOUND = "404.html"
 SITE_FEEDS = (("rss", "RSS"), ("atom", "Atom"))
 # As many stories as `newscli export rss` puts in a feed by default.
 FEED_LIMIT = 50
@@ -195,10 +197,21 @@ class SiteBuilder:
     """Everything one export needs: the site, its templates, the output and what to report."""
 
     def __init__(
-        self, newsroom: Newsroom, output: Path, report: SiteReport, *, preview: bool = False
+        self,
+        newsroom: Newsroom,
+        output: Path,
+        report: SiteReport,
+        *,
+        preview: bool = False,
+        site_root: str | None = None,
     ):
         self.newsroom = newsroom
         self.site: Site = newsroom.site
+        # Where the site is on its host ('/aktuellt/'): the 404 page is sent for any address,
+        # so its links start there instead of being relative.
+        if site_root is None:
+            site_root = urlsplit(self.site.base_url).path if self.site.base_url else "/"
+        self.site_root = "/" + site_root.strip("/") + "/" if site_root.strip("/") else "/"
         # A preview marks every page noindex: no page of a public build may pass for one.
         self.preview = preview
         self.out = OutputFolder(output, build_key(newsroom) + ("-preview" if preview else ""))
@@ -333,9 +346,19 @@ class SiteBuilder:
             self.out.write_page(rel, self.render(template, path, **context), digest(template, key))
 
     def render(self, template: str, path: str, **context: Any) -> bytes:
-        root = root_of(path)
         canonical = absolute_url(self.site.base_url, path) if self.site.base_url else None
         feeds = self.site_feeds() + context.pop("extra_feeds", [])
+        return self._render(template, root_of(path), path, canonical, feeds, **context)
+
+    def _render(
+        self,
+        template: str,
+        root: str,
+        path: str,
+        canonical: str | None,
+        feeds: list[Feed],
+        **context: Any,
+    ) -> bytes:
         html = self.templates.get_template(template).render(
             site=self.site,
             words=self.words,
@@ -348,6 +371,12 @@ class SiteBuilder:
             **context,
         )
         return html.encode("utf-8")
+
+    def not_found(self) -> None:
+        """404.html: the site's own "page not found", in its language, linking to the front
+        page from wherever it is sent (not a page of the site map: no canonical link)."""
+        html = self._render(NOT_FOUND, self.site_root, "", None, self.site_feeds())
+        self.out.write_own(NOT_FOUND, html)
 
     def listing(self, template: str, listing: Listing, extra: object, **context: Any) -> None:
         """A page of story cards; extra holds what else the page shows, for its key."""
@@ -459,7 +488,7 @@ class SiteBuilder:
 
     def other_files(self, site_map: SiteMap) -> list[str]:
         """Every file the export writes besides pages and copied files."""
-        files = [f"{STATIC_PATH}{STYLESHEET}"]
+        files = [f"{STATIC_PATH}{STYLESHEET}", NOT_FOUND]
         if self.feeds:
             files += [feeds.feed_path(kind) for kind, _ in SITE_FEEDS]
             files += [feeds.feed_path("rss", page.topic) for page in site_map.topics]
@@ -531,11 +560,16 @@ def export_site(
     drafts: bool = False,
     future: bool = False,
     progress: Progress | None = None,
+    site_root: str | None = None,
 ) -> SiteReport:
-    """Build the static site of the newsroom into output; see docs/site.md."""
+    """Build the static site of the newsroom into output; see docs/site.md.
+
+    site_root is where the site is served on its host (404.html links from there); by
+    default the path of base_url, or / without one.
+    """
     guard_output(newsroom.root, output, folder=True)
     report = SiteReport()
-    builder = SiteBuilder(newsroom, output, report, preview=drafts or future)
+    builder = SiteBuilder(newsroom, output, report, preview=drafts or future, site_root=site_root)
     try:
         build(builder, now, drafts=drafts, future=future, progress=progress)
     except BaseException:
@@ -674,6 +708,7 @@ def build(
             "not written (the pages link to each other relatively and work without it)"
         )
     builder.write_robots()
+    builder.not_found()
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
     if report.unknown:
         builder.hold_story_pages()
