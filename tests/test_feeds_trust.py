@@ -5,6 +5,7 @@ Feeds are read with feedparser, as a real feed reader would read them.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,61 @@ def test_two_files_with_one_id_are_an_error_naming_both_before_the_feed_is_writt
         error = result.stderr.splitlines()[-1]
         assert error.startswith("newscli: error: ")
         assert KEPT_FILE in error and "articles/2022/03/kopia.md" in error
+
+
+# -- 7. Atom summaries and authors ------------------------------------------------------------
+
+MARKUP_LIKE = 'Fem < sex & "AT&T" <b>inte fet</b> <a href="x">ingen länk</a>'
+
+
+def test_an_atom_summary_is_escaped_html_that_readers_show_as_the_very_text(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    add_story(
+        newsroom_path,
+        "tecken",
+        'title = "Tecken"\ndate = 2022-05-02T10:00:00+02:00\nstatus = "published"\n'
+        f"teaser = {json.dumps(MARKUP_LIKE)}",
+    )
+    result = invoke("export", "atom", "-o", "-")
+    assert result.exit_code == 0
+    entry = parse(result.stdout).entries[0]
+    assert entry.summary_detail.type == "text/html"  # as RSS's description: no reader guesses
+    assert html.unescape(entry.summary) == MARKUP_LIKE
+    assert "<b>" not in entry.summary and "<a " not in entry.summary
+
+
+AUTHOR = "Anna Andersson <anna.andersson@example.se>"
+
+
+def test_an_author_with_an_email_address_is_split_into_name_and_email(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    add_story(
+        newsroom_path,
+        "med-adress",
+        'title = "Med adress"\ndate = 2022-05-02T10:00:00+02:00\nstatus = "published"\n'
+        f"author = {json.dumps(AUTHOR)}",
+    )
+    toml = newsroom_path / "newscli.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'author = "Piteå kommun"', 'author = "Redaktionen <nyheter@example.se>"'
+        ),
+        encoding="utf-8",
+    )
+    atom = parse(invoke("export", "atom", "-o", "-").stdout)
+    entry = atom.entries[0]
+    assert (entry.author_detail.name, entry.author_detail.email) == (
+        "Anna Andersson",
+        "anna.andersson@example.se",
+    )
+    assert (atom.feed.author_detail.name, atom.feed.author_detail.email) == (
+        "Redaktionen",
+        "nyheter@example.se",
+    )
+    rss = parse(invoke("export", "rss", "-o", "-").stdout)
+    assert rss.entries[0].author == "Anna Andersson"  # dc:creator has no e-mail field
+    feed = json.loads(invoke("export", "json", "-o", "-").stdout)
+    assert feed["items"][0]["authors"] == [{"name": "Anna Andersson"}]
+    assert feed["authors"] == [{"name": "Redaktionen"}]

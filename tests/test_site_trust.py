@@ -391,3 +391,19 @@ def test_two_files_with_one_id_stop_the_export_before_anything_is_written(
     assert stamps(public) == before
     fresh = invoke("export", "html", "-o", "ny")
     assert fresh.exit_code == 1 and not (newsroom_path / "ny").exists()
+
+
+# -- 7. authors ------------------------------------------------------------------------------
+
+
+def test_a_story_page_names_an_author_without_the_email_address(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    add_story(
+        newsroom_path,
+        "med-adress",
+        published("Med adress", extra='author = "Anna Andersson <anna@example.se>"'),
+    )
+    assert invoke("export", "html").exit_code == 0
+    page = (newsroom_path / "public/2022/05/med-adress/index.html").read_text(encoding="utf-8")
+    assert "Anna Andersson" in page and "anna@example.se" not in page

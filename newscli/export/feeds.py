@@ -39,6 +39,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # widest range of aggregators reads back as text rather than markup.
 _RSS_PLAIN = str.maketrans({"&": "&#x26;", "<": "&#x3C;", ">": "&#x3E;"})
 _ATTRIBUTE = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+# "Name <address>": an author with an e-mail address, as mail programs write one.
+_NAME_AND_EMAIL = re.compile(r"\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s@]+@[^<>\s@]+)>\s*")
 # Atom ids must be IRIs; an article id that is not a UUID gets a stable one derived from it.
 _ID_NAMESPACE = uuid.UUID("6f1c0e7a-3f0e-5b8e-9d43-6e657773636c")
 _IMAGE_TYPES = {
@@ -84,6 +86,21 @@ def require_base_url(site: Site) -> str:
 def feed_path(kind: str, topic: Topic | None = None) -> str:
     """Where a feed lives under base_url: 'rss.xml', or 'topics/<key>/rss.xml' for a topic."""
     return (topic.path if topic else "") + FEED_FILES[kind]
+
+
+def author_parts(author: str) -> tuple[str, str | None]:
+    """An author as its name and e-mail address: 'Anna <anna@x.se>' is ('Anna', 'anna@x.se'),
+    anything else is a name alone. Formats without an e-mail field show the name alone."""
+    found = _NAME_AND_EMAIL.fullmatch(author)
+    if found is None:
+        return author, None
+    return found["name"] or found["email"], found["email"]
+
+
+def author_name(author: str) -> str:
+    """The author's name without an e-mail address, for pages and feeds that have no field
+    for one."""
+    return author_parts(author)[0]
 
 
 def feed_title(site: Site, topic: Topic | None = None) -> str:
@@ -262,7 +279,7 @@ def _rss_item(item: _Item) -> list[str]:
         _element("pubDate", _rfc822(article.date)),
     ]
     if article.author:
-        lines.append(_element("dc:creator", article.author, escape=_rss_plain))
+        lines.append(_element("dc:creator", author_name(article.author), escape=_rss_plain))
     lines.extend(_element("category", topic, escape=_rss_plain) for topic in item.topics)
     if article.lead:
         # description holds HTML (RSS Profile): the plain-text lead is escaped as HTML first.
@@ -303,8 +320,12 @@ def _rss(items: list[_Item], site: Site, spec: FeedSpec) -> str:
     return _xml_document(f'<rss version="2.0"{_RSS_NAMESPACES}>', body, "</rss>")
 
 
-def _atom_author(name: str) -> list[str]:
-    return ["<author>", "  " + _element("name", name), "</author>"]
+def _atom_author(author: str) -> list[str]:
+    name, email = author_parts(author)
+    lines = ["<author>", "  " + _element("name", name)]
+    if email is not None:
+        lines.append("  " + _element("email", email))
+    return [*lines, "</author>"]
 
 
 def _atom_entry(item: _Item) -> list[str]:
@@ -320,7 +341,10 @@ def _atom_entry(item: _Item) -> list[str]:
         lines.extend(_atom_author(article.author))
     lines.extend(_element("category", None, [("term", topic)]) for topic in item.topics)
     if article.lead:
-        lines.append(_element("summary", article.lead, [("type", "text")]))
+        # As HTML, escaped (as RSS's description): readers that take any summary for HTML
+        # then show the very text, never markup it seems to hold.
+        lead = html_escape(article.lead, quote=False)
+        lines.append(_element("summary", lead, [("type", "html")]))
     if item.content_html is not None:
         lines.append(_element("content", item.content_html, [("type", "html")]))
     photo = item.photo
@@ -377,7 +401,7 @@ def _json_item(item: _Item) -> dict[str, Any]:
     entry["date_published"] = _rfc3339(article.date)
     entry["date_modified"] = _rfc3339(article.last_change)
     if article.author:
-        entry["authors"] = [{"name": article.author}]
+        entry["authors"] = [{"name": author_name(article.author)}]
     if item.topics:
         entry["tags"] = list(item.topics)
     return entry
@@ -404,7 +428,7 @@ def _json(items: list[_Item], site: Site, spec: FeedSpec) -> str:
     if site.description:
         feed["description"] = site.description
     feed["language"] = site.language
-    feed["authors"] = [{"name": site.default_author or site.title}]
+    feed["authors"] = [{"name": author_name(site.default_author or site.title)}]
     feed["items"] = [_json_item(item) for item in items]
     return json.dumps(_without_forbidden(feed), ensure_ascii=False, indent=2) + "\n"
 

@@ -47,6 +47,8 @@ class Story:
     stamp: tuple[int, int] = (0, 0)
     # Its file is broken now: shown as its last good version, its page left as it was.
     kept: bool = False
+    # The author's name as pages show it: without an e-mail address ("Name <address>").
+    author: str = ""
 
     @property
     def preview(self) -> bool:

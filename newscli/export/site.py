@@ -301,6 +301,7 @@ class SiteBuilder:
                     future=article.date > now,
                     stamp=stamp,
                     kept=article.path in kept,
+                    author=feeds.author_name(article.author),
                 )
             )
         return stories
