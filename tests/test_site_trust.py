@@ -5,6 +5,7 @@ Each test names what a reader or an editor would notice; pages are read by parsi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from html.parser import HTMLParser
@@ -407,3 +408,38 @@ def test_a_story_page_names_an_author_without_the_email_address(
     assert invoke("export", "html").exit_code == 0
     page = (newsroom_path / "public/2022/05/med-adress/index.html").read_text(encoding="utf-8")
     assert "Anna Andersson" in page and "anna@example.se" not in page
+
+
+# -- 8. the JSON Feed ------------------------------------------------------------------------
+
+
+class Alternates(HTMLParser):
+    """The feeds a page announces: (type, href) of each <link rel="alternate">."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.feeds: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "link" and values.get("rel") == "alternate":
+            self.feeds.append((values.get("type") or "", values.get("href") or ""))
+
+
+def test_the_site_writes_the_json_feed_its_feed_url_names_and_every_page_announces_it(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    assert invoke("export", "html").exit_code == 0
+    public = newsroom_path / "public"
+    feed = json.loads((public / "feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["feed_url"] == f"{BASE}feed.json"
+    assert len(feed["items"]) == 5
+    pages = [p for p in public.rglob("index.html")]
+    assert len(pages) > 15
+    for page in pages:
+        parser = Alternates()
+        parser.feed(page.read_text(encoding="utf-8"))
+        hrefs = [href for kind, href in parser.feeds if kind == "application/feed+json"]
+        assert len(hrefs) == 1, page
+        assert (page.parent / hrefs[0]).resolve() == (public / "feed.json").resolve()

@@ -62,7 +62,12 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 # The site's "page not found" page, for web servers (and serve) to send with a 404.
 NOT_FOUND = "404.html"
-SITE_FEEDS = (("rss", "RSS"), ("atom", "Atom"))
+SITE_FEEDS = (("rss", "RSS"), ("atom", "Atom"), ("json", "JSON Feed"))
+FEED_TYPES = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+}
 # As many stories as `newscli export rss` puts in a feed by default.
 FEED_LIMIT = 50
 
@@ -179,7 +184,7 @@ class Feed:
 
     @property
     def mime(self) -> str:
-        return "application/atom+xml" if self.kind == "atom" else "application/rss+xml"
+        return FEED_TYPES[self.kind]
 
 
 @dataclass
@@ -498,7 +503,7 @@ class SiteBuilder:
         return [*files, ROBOTS]
 
     def write_feeds(self, site_map: SiteMap, topics: Topics) -> None:
-        """The site's RSS and Atom feeds and each topic's RSS feed: public stories only,
+        """The site's RSS, Atom and JSON feeds and each topic's RSS feed: public stories only,
         the newest FEED_LIMIT, as `newscli export rss` chooses them, even in preview builds."""
         for kind, _ in SITE_FEEDS:
             self.feed(kind, None, site_map.stories, topics)
