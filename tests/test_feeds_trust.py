@@ -211,3 +211,26 @@ def test_an_author_with_an_email_address_is_split_into_name_and_email(
     feed = json.loads(invoke("export", "json", "-o", "-").stdout)
     assert feed["items"][0]["authors"] == [{"name": "Anna Andersson"}]
     assert feed["authors"] == [{"name": "Redaktionen"}]
+
+
+# -- 9. the feed's own address with -o --------------------------------------------------------
+
+
+@pytest.mark.parametrize("topic", [None, "Anhörigstöd"])
+def test_a_feed_written_with_o_names_its_own_file_as_its_address(
+    invoke: Invoke, newsroom_path: Path, topic: str | None
+) -> None:
+    chosen = ("--topic", topic) if topic else ()
+    home = f"{BASE}topics/anhorigstod/" if topic else BASE
+    assert invoke("export", "rss", *chosen, "-o", "ut/flode.xml").exit_code == 0
+    rss = parse((newsroom_path / "ut/flode.xml").read_text(encoding="utf-8"))
+    assert rss.feed.link == home
+    assert [link.href for link in rss.feed.links if link.rel == "self"] == [f"{BASE}flode.xml"]
+    assert invoke("export", "atom", *chosen, "-o", "ut/atom-kopia.xml").exit_code == 0
+    atom = parse((newsroom_path / "ut/atom-kopia.xml").read_text(encoding="utf-8"))
+    links = {link.rel: link.href for link in atom.feed.links}
+    assert links == {"self": f"{BASE}atom-kopia.xml", "alternate": home}
+    assert atom.feed.id == f"{BASE}atom-kopia.xml"
+    assert invoke("export", "json", *chosen, "-o", "ut/nyheter.json").exit_code == 0
+    feed = json.loads((newsroom_path / "ut/nyheter.json").read_text(encoding="utf-8"))
+    assert (feed["feed_url"], feed["home_page_url"]) == (f"{BASE}nyheter.json", home)

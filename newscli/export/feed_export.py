@@ -96,7 +96,9 @@ def export_feed(
                     f"{summary.path}: in the feed as its last good version without its text "
                     "(--full): the file is broken and its body cannot be read"
                 )
-    spec = feeds.feed_spec(site, kind, topic=chosen_topic, full=full)
+    # Written elsewhere (-o FILE), the feed is published under that file's name.
+    name = target.name if target is not None else None
+    spec = feeds.feed_spec(site, kind, topic=chosen_topic, full=full, name=name)
     text = feeds.render_feed(chosen, site, spec, newsroom.asset, topics)
     if output == STDOUT:
         report.text = text

@@ -16,7 +16,7 @@ from email.utils import format_datetime
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it.common.normalize_url import normalizeLink
@@ -62,12 +62,13 @@ _RSS_NAMESPACES = (
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """Which feed to render; its page (channel link) is the folder of feed_url."""
+    """Which feed to render: its own address, the page it is the feed of, its title."""
 
     kind: str  # "rss" | "atom" | "json"
     feed_url: str  # absolute public URL of this feed (self link)
     title: str  # channel title (site.title, or "Ämnen: X – site.title" for a topic)
     full: bool = False
+    home_url: str = ""  # the page (channel link); "" for the folder of feed_url
 
 
 # -- where feeds live and what they hold ----------------------------------------------
@@ -110,10 +111,21 @@ def feed_title(site: Site, topic: Topic | None = None) -> str:
     return f"{label(site.language, 'topics')} {topic.name} – {site.title}"
 
 
-def feed_spec(site: Site, kind: str, *, topic: Topic | None = None, full: bool = False) -> FeedSpec:
-    """The spec of the site's feed of one kind, or of one topic's feed."""
-    url = require_base_url(site) + feed_path(kind, topic)
-    return FeedSpec(kind=kind, feed_url=url, title=feed_title(site, topic), full=full)
+def feed_spec(
+    site: Site,
+    kind: str,
+    *,
+    topic: Topic | None = None,
+    full: bool = False,
+    name: str | None = None,
+) -> FeedSpec:
+    """The spec of the site's feed of one kind, or of one topic's feed. name is the file
+    the feed is written to elsewhere (-o FILE): published as base_url + name, its own
+    address is that (its page is still the site's or the topic's)."""
+    base = require_base_url(site)
+    url = base + (quote(name) if name else feed_path(kind, topic))
+    home = base + (topic.path if topic else "")
+    return FeedSpec(kind, url, feed_title(site, topic), full, home)
 
 
 # -- the parts of an item every format shares ---------------------------------------
@@ -212,7 +224,7 @@ def _newest_change(articles: Sequence[Summary]) -> dt.datetime | None:
 
 
 def _home_url(spec: FeedSpec) -> str:
-    return spec.feed_url.rsplit("/", 1)[0] + "/"
+    return spec.home_url or spec.feed_url.rsplit("/", 1)[0] + "/"
 
 
 def check_unique_ids(articles: Iterable[Summary]) -> None:
