@@ -103,6 +103,17 @@ def month_name(language: str, month: int) -> str:
     return _MONTHS.get(language, _MONTHS["sv"])[month - 1]
 
 
+def moment(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """value as the newsroom's clocks show it: a story stored at 23:17+01:00 in July is on
+    the 11th in Stockholm, not the 10th. In UTC when tz's offset then has seconds (local
+    mean time before 1900), which neither RFC 822, RFC 3339 nor HTML can write."""
+    local = value.astimezone(tz)
+    offset = local.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return value.astimezone(dt.UTC)
+    return local
+
+
 def long_date(value: dt.datetime | dt.date, language: str) -> str:
     """'23 november 2021' in Swedish, 'November 23, 2021' in English."""
     month = month_name(language, value.month)

@@ -234,3 +234,25 @@ def test_a_feed_written_with_o_names_its_own_file_as_its_address(
     assert invoke("export", "json", *chosen, "-o", "ut/nyheter.json").exit_code == 0
     feed = json.loads((newsroom_path / "ut/nyheter.json").read_text(encoding="utf-8"))
     assert (feed["feed_url"], feed["home_page_url"]) == (f"{BASE}nyheter.json", home)
+
+
+# -- 10. dates in the newsroom's timezone ----------------------------------------------------
+
+
+def test_feed_dates_are_written_in_the_newsrooms_timezone(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    add_story(
+        newsroom_path,
+        "sen-kvall",
+        'title = "Sen kväll"\ndate = 2022-07-10T23:17:00+01:00\nstatus = "published"\n'
+        "updated = 2022-07-11T06:00:00Z",
+    )
+    rss = invoke("export", "rss", "-o", "-").stdout
+    assert "<pubDate>Mon, 11 Jul 2022 00:17:00 +0200</pubDate>" in rss
+    assert "<lastBuildDate>Mon, 11 Jul 2022 08:00:00 +0200</lastBuildDate>" in rss
+    atom = parse(invoke("export", "atom", "-o", "-").stdout)
+    assert atom.entries[0].published == "2022-07-11T00:17:00+02:00"
+    assert atom.entries[0].updated == "2022-07-11T08:00:00+02:00"
+    item = json.loads(invoke("export", "json", "-o", "-").stdout)["items"][0]
+    assert item["date_published"] == "2022-07-11T00:17:00+02:00"

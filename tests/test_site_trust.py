@@ -443,3 +443,53 @@ def test_the_site_writes_the_json_feed_its_feed_url_names_and_every_page_announc
         hrefs = [href for kind, href in parser.feeds if kind == "application/feed+json"]
         assert len(hrefs) == 1, page
         assert (page.parent / hrefs[0]).resolve() == (public / "feed.json").resolve()
+
+
+# -- 10. dates in the newsroom's timezone ----------------------------------------------------
+
+
+class Times(HTMLParser):
+    """Each <time>: its datetime attribute and the text it shows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[tuple[str, str]] = []
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "time":
+            self._open = dict(attrs).get("datetime") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self.times.append((self._open, data))
+            self._open = None
+
+
+def times_of(page: Path) -> list[tuple[str, str]]:
+    parser = Times()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.times
+
+
+def test_every_date_on_the_site_is_the_newsrooms_own_day(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    # Stored with a winter offset in summer: 23:17+01:00 is 00:17 the next day in Stockholm.
+    add_story(newsroom_path, "sen-kvall", published("Sen kväll", "2022-07-10T23:17:00+01:00"))
+    # The last evening of June by that offset is the first of July in Stockholm.
+    add_story(newsroom_path, "manadsskifte", published("Månadsskifte", "2022-06-30T23:17:00+01:00"))
+    assert invoke("export", "html").exit_code == 0
+    public = newsroom_path / "public"
+    late = ("2022-07-11T00:17:00+02:00", "11 juli 2022")
+    edge = ("2022-07-01T00:17:00+02:00", "1 juli 2022")
+    assert late in times_of(public / "2022/07/sen-kvall/index.html")
+    # Its address keeps the stored date's month, as its file's folder does.
+    assert edge in times_of(public / "2022/06/manadsskifte/index.html")
+    front = times_of(public / "index.html")
+    assert late in front and edge in front
+    july = times_of(public / "2022/07/index.html")
+    assert late in july and edge in july
+    assert not (public / "2022/06/index.html").exists()
+    sitemap = (public / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>2022-07-11T00:17:00+02:00</lastmod>" in sitemap

@@ -25,7 +25,7 @@ from newscli.article import Article, Summary
 from newscli.config import Site
 from newscli.errors import ConfigError, NewsError
 from newscli.export.urls import article_path
-from newscli.labels import label
+from newscli.labels import label, moment
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.topics import Topic, Topics
 
@@ -141,6 +141,8 @@ class _Photo:
 @dataclass(frozen=True)
 class _Item:
     article: Summary
+    date: dt.datetime  # the article's dates in the newsroom's timezone
+    last_change: dt.datetime
     url: str
     content_html: str | None
     photo: _Photo | None
@@ -190,6 +192,8 @@ def _items(
     return [
         _Item(
             article=a,
+            date=moment(a.date, site.tz),
+            last_change=moment(a.last_change, site.tz),
             url=base + article_path(a),
             # A summary has no body (a broken file's last good version): sent without it.
             content_html=_story_html(a, site, base)
@@ -202,25 +206,17 @@ def _items(
     ]
 
 
-def _writable(moment: dt.datetime) -> dt.datetime:
-    """moment, or moment in UTC when its offset has seconds (a zone's old local mean time),
-    which neither RFC 822 nor RFC 3339 can write."""
-    offset = moment.utcoffset()
-    if offset is not None and offset.seconds % 60:
-        return moment.astimezone(dt.UTC)
-    return moment
+# Dates reach here in the newsroom's timezone (labels.moment), as the site shows them.
+def _rfc822(when: dt.datetime) -> str:
+    return format_datetime(when)
 
 
-def _rfc822(moment: dt.datetime) -> str:
-    return format_datetime(_writable(moment))
+def _rfc3339(when: dt.datetime) -> str:
+    return when.isoformat()
 
 
-def _rfc3339(moment: dt.datetime) -> str:
-    return _writable(moment).isoformat()
-
-
-def _newest_change(articles: Sequence[Summary]) -> dt.datetime | None:
-    return max((a.last_change for a in articles), default=None)
+def _newest_change(items: Sequence[_Item]) -> dt.datetime | None:
+    return max((i.last_change for i in items), default=None)
 
 
 def _home_url(spec: FeedSpec) -> str:
@@ -288,7 +284,7 @@ def _rss_item(item: _Item) -> list[str]:
         _element("title", article.title, escape=_rss_plain),
         _element("link", item.url),
         _element("guid", article.id, [("isPermaLink", "false")]),
-        _element("pubDate", _rfc822(article.date)),
+        _element("pubDate", _rfc822(item.date)),
     ]
     if article.author:
         lines.append(_element("dc:creator", author_name(article.author), escape=_rss_plain))
@@ -320,7 +316,7 @@ def _rss(items: list[_Item], site: Site, spec: FeedSpec) -> str:
         _element("description", site.description or spec.title, escape=_rss_plain),
         _element("language", site.language),
     ]
-    newest = _newest_change([i.article for i in items])
+    newest = _newest_change(items)
     if newest is not None:
         channel.append(_element("lastBuildDate", _rfc822(newest)))
     channel.append(_element("generator", GENERATOR))
@@ -346,8 +342,8 @@ def _atom_entry(item: _Item) -> list[str]:
         _element("title", article.title),
         _element("link", None, [("href", item.url), ("rel", "alternate"), ("type", "text/html")]),
         _element("id", _atom_id(article.id)),
-        _element("published", _rfc3339(article.date)),
-        _element("updated", _rfc3339(article.last_change)),
+        _element("published", _rfc3339(item.date)),
+        _element("updated", _rfc3339(item.last_change)),
     ]
     if article.author:
         lines.extend(_atom_author(article.author))
@@ -370,7 +366,7 @@ def _atom_entry(item: _Item) -> list[str]:
 
 def _atom(items: list[_Item], site: Site, spec: FeedSpec) -> str:
     # An empty feed still needs <updated>; the epoch keeps it free of the clock.
-    newest = _newest_change([i.article for i in items]) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    newest = _newest_change(items) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     feed = [_element("title", spec.title)]
     if site.description:
         feed.append(_element("subtitle", site.description))
@@ -410,8 +406,8 @@ def _json_item(item: _Item) -> dict[str, Any]:
         entry["summary"] = article.lead
     if item.photo is not None:
         entry["image"] = item.photo.url
-    entry["date_published"] = _rfc3339(article.date)
-    entry["date_modified"] = _rfc3339(article.last_change)
+    entry["date_published"] = _rfc3339(item.date)
+    entry["date_modified"] = _rfc3339(item.last_change)
     if article.author:
         entry["authors"] = [{"name": author_name(article.author)}]
     if item.topics:

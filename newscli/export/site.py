@@ -46,7 +46,7 @@ from newscli.export.pages import (
     link,
     root_of,
 )
-from newscli.labels import label, long_date, month_name
+from newscli.labels import label, long_date, moment, month_name
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.newsroom import TEMPLATES, Newsroom
 from newscli.query import newest_first, publishable
@@ -156,16 +156,23 @@ def _url(context: jinja2.runtime.Context, target: str) -> str:
 
 @dataclass(frozen=True)
 class Words:
-    """Labels and dates in the site language, for templates."""
+    """Labels in the site language, and dates in it and in the newsroom's timezone, for
+    templates."""
 
     language: str
+    tz: dt.tzinfo = dt.UTC
 
     def __call__(self, key: str, **values: object) -> str:
         text = label(self.language, key)
         return text.format(**values) if values else text
 
     def date(self, value: dt.datetime) -> str:
-        return long_date(value, self.language)
+        """'11 juli 2022': the day it is in the newsroom, whatever offset it was stored with."""
+        return long_date(moment(value, self.tz), self.language)
+
+    def iso(self, value: dt.datetime) -> str:
+        """The moment for a datetime attribute, with the newsroom's offset then."""
+        return moment(value, self.tz).isoformat()
 
     def month(self, year: int, month: int) -> str:
         return f"{month_name(self.language, month)} {year}"
@@ -223,7 +230,7 @@ class SiteBuilder:
         self.report = report
         self.keys: dict[str, str] = {}
         self.templates = template_environment(newsroom.root)
-        self.words = Words(self.site.language)
+        self.words = Words(self.site.language, self.site.tz)
         self.feeds = bool(self.site.base_url)
         self.assets: dict[str, Path] = {}
         self.found: dict[str, Path | None] = {}
@@ -540,7 +547,7 @@ class SiteBuilder:
         # Every path here is a folder of the site: joined to base_url as it is (urljoin is slow).
         base = absolute_url(self.site.base_url, "")
         locations = [
-            (base + quote(path, safe=PATH_SAFE), lastmod.isoformat() if lastmod else None)
+            (base + quote(path, safe=PATH_SAFE), self.words.iso(lastmod) if lastmod else None)
             for path, lastmod in entries
         ]
         xml = self.templates.get_template(SITEMAP).render(urls=locations)
@@ -692,7 +699,11 @@ def build(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path)
     )
     site_map = build_site_map(
-        stories, per_page=newsroom.site.per_page, language=newsroom.site.language, topics=topics
+        stories,
+        per_page=newsroom.site.per_page,
+        language=newsroom.site.language,
+        topics=topics,
+        tz=newsroom.site.tz,
     )
     plan = list(builder.plan(site_map))
     try:
