@@ -146,6 +146,7 @@ def fail_writes(
 ) -> None:
     """Every write fails from the skip+1-th write after after_page's (or, with manifest=True,
     the record's first write after it), as a full disk would make them."""
+    monkeypatch.setattr(output, "WRITERS", 1)  # one writer thread: writes in plan order
     real = output.write_atomic
     lock = threading.Lock()
     state: dict[str, Any] = {"seen": False, "count": 0}
