@@ -60,6 +60,9 @@ _LABELS = {
         "story_many": "nyheter",
         "subscribe": "Prenumerera:",
         "topic_feed": "Prenumerera på ämnet (RSS)",
+        "not_found": "Sidan finns inte",
+        "not_found_text": "Sidan du letade efter finns inte här, eller finns inte längre.",
+        "to_front": "Till förstasidan",
     },
     "en": {
         "photo": "Photo:",
@@ -85,6 +88,9 @@ _LABELS = {
         "story_many": "stories",
         "subscribe": "Subscribe:",
         "topic_feed": "Subscribe to this topic (RSS)",
+        "not_found": "Page not found",
+        "not_found_text": "The page you were looking for is not here, or no longer is.",
+        "to_front": "Go to the front page",
     },
 }
 
@@ -95,6 +101,17 @@ def label(language: str, key: str) -> str:
 
 def month_name(language: str, month: int) -> str:
     return _MONTHS.get(language, _MONTHS["sv"])[month - 1]
+
+
+def moment(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """value as the newsroom's clocks show it: a story stored at 23:17+01:00 in July is on
+    the 11th in Stockholm, not the 10th. In UTC when tz's offset then has seconds (local
+    mean time before 1900), which neither RFC 822, RFC 3339 nor HTML can write."""
+    local = value.astimezone(tz)
+    offset = local.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return value.astimezone(dt.UTC)
+    return local
 
 
 def long_date(value: dt.datetime | dt.date, language: str) -> str:

@@ -373,15 +373,43 @@ class Newsroom:
         return scan
 
     def asset(self, src: str) -> Path | None:
-        """The newsroom file a relative src such as images/x.jpg names, if it exists inside the root."""
+        """The newsroom file a relative src such as images/x.jpg names, for publishing; None
+        when there is none.
+
+        Only a plain file reached without a symbolic link, outside articles/, templates/ and
+        every hidden folder (.git/, .newscli/), is an asset: a link can point at a draft,
+        newscli.toml or .git/config, and those folders hold what is not public. Anything
+        else there is refused with a NewsError whose path is src and whose message says why.
+        """
+        from newscli.errors import NewsError
+
         if not src or not is_safe_relative(src):
             return None
-        candidate = self.root / src
-        try:
-            inside = candidate.resolve().is_relative_to(self.root.resolve())
-        except OSError:
+        parts = [part for part in PurePosixPath(src).parts if part != "."]
+        if not parts:
             return None
-        return candidate if inside and candidate.is_file() else None
+        # Compared as a case-insensitive file system would (Articles/ is articles/ on a Mac).
+        first = parts[0].casefold().rstrip(". ")
+        if first in (ARTICLES, TEMPLATES):
+            raise NewsError(f"is under {first}/, which is never published", src)
+        if any(part.startswith(".") for part in parts):
+            raise NewsError("is in a hidden folder or file, which is never published", src)
+        candidate = self.root
+        for part in parts:
+            candidate = candidate / part
+            try:
+                mode = candidate.lstat().st_mode
+            except (OSError, ValueError):  # not there, a name too long, a NUL byte
+                return None
+            if stat.S_ISLNK(mode):
+                raise NewsError(
+                    "is a symbolic link (or inside a linked folder); only plain files are "
+                    "published",
+                    src,
+                )
+        if not stat.S_ISREG(mode):
+            raise NewsError("is not a plain file; only plain files are published", src)
+        return candidate
 
     def file_of(self, article: Summary) -> Path:
         assert article.path is not None

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import sys
 import threading
+import urllib.error
 import urllib.request
+from html.parser import HTMLParser
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newscli.cli import site as site_cli
 from newscli.export.site import SiteReport
-from tests.conftest import Invoke
+from tests.conftest import STORY, Invoke
 from tests.support.checkers import read
 from tests.support.newsrooms import STORY_PAGE
 
@@ -27,7 +30,7 @@ def test_export_html_command_writes_public_and_summarises(
     lines = result.stderr.splitlines()
     assert len([line for line in lines if "warning" in line and "image" in line]) == 4
     assert lines[-1].startswith("Exported 5 stories, 5 topics, 17 pages to public/ in ")
-    assert lines[-1].endswith(" s (26 files written, 0 unchanged)")
+    assert lines[-1].endswith(" s (29 files written, 0 unchanged)")  # robots, 404, feed.json
     assert result.stdout == ""
     again = invoke(
         "export", "html", "--output", "elsewhere", "--base-url", "https://nyheter.example.se/"
@@ -69,3 +72,126 @@ def test_serve_command_builds_then_serves_until_interrupted(
     assert result.exit_code == 0, result.stderr
     assert "Serving the site at http://127.0.0.1:" in result.stderr
     assert served and not served[0].exists()  # the temporary folder is gone afterwards
+
+
+Reply = tuple[int, str, bytes]
+SERVE_FOREVER = ThreadingHTTPServer.serve_forever
+
+
+def fetch(port: int, path: str, method: str = "GET") -> Reply:
+    """Status, content type and body of a request, whatever the status."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as reply:
+            return reply.status, reply.headers.get("Content-Type", ""), reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+class Page(HTMLParser):
+    """A page's language, links and visible text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.links: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.lang = values.get("lang") or ""
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(body: bytes) -> Page:
+    page = Page()
+    page.feed(body.decode("utf-8"))
+    return page
+
+
+def serve_and_ask(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, asks: dict[str, tuple[str, str]]
+) -> dict[str, Reply]:
+    """Run `newscli serve` and make the requests asks names (name: (method, path))."""
+    replies: dict[str, Reply] = {}
+
+    def answer_then_stop(self: ThreadingHTTPServer, *args: Any) -> None:
+        thread = threading.Thread(target=SERVE_FOREVER, args=(self,), daemon=True)
+        thread.start()
+        try:
+            port = self.server_address[1]
+            for name, (method, path) in asks.items():
+                replies[name] = fetch(port, path, method)
+        finally:
+            self.shutdown()
+            thread.join(5)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ThreadingHTTPServer, "serve_forever", answer_then_stop)
+    result = invoke("serve", "--port", "0")
+    assert result.exit_code == 0, result.stderr
+    return replies
+
+
+def test_serve_shows_no_folder_listing(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    replies = serve_and_ask(
+        invoke, monkeypatch, {"year": ("GET", "/2021/"), "images": ("GET", "/static/")}
+    )
+    for name, (status, _, body) in replies.items():
+        assert status == 404, name
+        assert b"Directory listing" not in body and b"style.css" not in parse(body).links, name
+
+
+def test_a_missing_page_gets_the_sites_own_not_found_page_with_status_404(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replies = serve_and_ask(
+        invoke,
+        monkeypatch,
+        {
+            "missing": ("GET", "/2021/11/finns-inte/"),
+            "head": ("HEAD", "/finns-inte.html"),
+            "story": ("GET", f"/2021/11/{STORY}/"),
+        },
+    )
+    status, kind, body = replies["missing"]
+    assert status == 404 and kind.startswith("text/html")
+    page = parse(body)
+    assert page.lang == "sv"
+    assert "Sidan finns inte" in "".join(page.text)
+    assert "Error response" not in "".join(page.text)  # Python's own English page
+    assert "/index.html" in page.links  # the front page, from wherever the reader was
+    assert replies["head"][0] == 404 and replies["head"][2] == b""
+    assert replies["story"][0] == 200
+
+
+def test_the_not_found_page_links_work_from_any_missing_address(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = serve_and_ask(invoke, monkeypatch, {"deep": ("GET", "/a/b/c/finns-inte")})
+    links = [href for href in parse(first["deep"][2]).links if not href.startswith("#")]
+    assert links
+    followed = serve_and_ask(
+        invoke, monkeypatch, {href: ("GET", href) for href in links if "://" not in href}
+    )
+    assert followed and all(status == 200 for status, _, _ in followed.values()), followed.keys()
+
+
+def test_every_export_writes_a_not_found_page_in_the_site_language(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    assert invoke("export", "html").exit_code == 0
+    page = parse((newsroom_path / "public" / "404.html").read_bytes())
+    assert page.lang == "sv" and "Sidan finns inte" in "".join(page.text)
+    # Served at any address of the site: links start from the site's own path.
+    assert "/aktuellt/index.html" in page.links
+    toml = newsroom_path / "newscli.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('language = "sv"', 'language = "en"'))
+    assert invoke("export", "html").exit_code == 0
+    english = parse((newsroom_path / "public" / "404.html").read_bytes())
+    assert english.lang == "en" and "Page not found" in "".join(english.text)

@@ -66,7 +66,7 @@ def test_atom_entries_carry_the_same_items(invoke: Invoke) -> None:
     first = parsed.entries[0]
     assert first.author == "Piteå kommun"
     assert [t.term for t in first.tags] == ["Familjefrågor", "Kvalitetsutveckling"]
-    assert first.summary_detail.type == "text/plain"
+    assert first.summary_detail.type == "text/html"  # escaped HTML, as RSS sends it
     assert parsed.feed.links[1].rel == "self"
     assert parsed.feed.links[1].href == f"{BASE}atom.xml"
 

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say
+from newscli.cli.common import RootOption, environment, open_newsroom, say, warn
+from newscli.cli.site import broken_note, report_broken
+from newscli.errors import ExitStatus
 
 
 def export_feed(
@@ -39,15 +41,22 @@ def export_feed(
         future=future,
         full=full,
     )
-    report_broken(env, report.broken)
+    report_broken(env, report.broken, report.kept)
+    for message in report.warnings:
+        warn(env, message)
     count = f"{report.stories} {'story' if report.stories == 1 else 'stories'}"
+    note = broken_note(len(report.kept), len(report.broken) - len(report.kept))
     if output == STDOUT:
         assert report.text is not None
         env.stdout.write(report.text)
         env.stdout.flush()
-        say(env, f"Exported {count} to stdout")
-        return
-    say(env, f"Exported {count} to {report.shown}{'' if report.written else ' (unchanged)'}")
+        say(env, f"Exported {count} to stdout{note}")
+    else:
+        unchanged = "" if report.written else " (unchanged)"
+        say(env, f"Exported {count} to {report.shown}{unchanged}{note}")
+    if not report.complete:
+        # Published, but not the newsroom as it is: a cron job must notice.
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 OutputOption = Annotated[

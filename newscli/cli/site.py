@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import signal
 import tempfile
 import time
@@ -13,14 +14,15 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
-from newscli.errors import NewsError
+from newscli.cli.common import RootOption, environment, open_newsroom, say, warn
+from newscli.errors import ArticleError, ExitStatus, NewsError
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
 
     from newscli.environment import Environment
+    from newscli.export.site import SiteReport
     from newscli.newsroom import Newsroom
 
 DraftsOption = Annotated[
@@ -50,9 +52,44 @@ def _progress(env: Environment) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def report_broken(env: Environment, broken: list[ArticleError], kept: list[str]) -> None:
+    """One warning per broken article file: kept at its last good version, or left out."""
+    published = set(kept)
+    for problem in broken:
+        if str(problem.path) in published:
+            warn(env, f"{problem}; published as its last good version until the file is repaired")
+        else:
+            warn(env, f"skipped {problem}")
+
+
+def broken_note(kept: int, left_out: int, held: bool = False) -> str:
+    """What the summary line adds when broken files were met ('' when none were)."""
+    notes = []
+    if kept:
+        versions = "its last good version" if kept == 1 else "their last good versions"
+        notes.append(
+            f"published with {_plural(kept, 'broken article', 'broken articles')} kept at {versions}"
+        )
+    if left_out:
+        notes.append(f"{_plural(left_out, 'broken article', 'broken articles')} left out")
+    if held:
+        notes.append("no story page removed")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def build(
-    env: Environment, newsroom: Newsroom, output: Path, drafts: bool, future: bool, shown: str
-) -> None:
+    env: Environment,
+    newsroom: Newsroom,
+    output: Path,
+    drafts: bool,
+    future: bool,
+    shown: str,
+    site_root: str | None = None,
+) -> SiteReport:
     """Export the site, then print the warnings and the one-line summary on stderr."""
     from newscli.export.site import export_site
 
@@ -65,9 +102,17 @@ def build(
             drafts=drafts,
             future=future,
             progress=progress,
+            site_root=site_root,
         )
     seconds = time.perf_counter() - started
-    report_broken(env, report.broken)
+    report_broken(env, report.broken, report.kept)
+    if report.unknown:
+        warn(
+            env,
+            f"no story page of an earlier export was removed ({len(report.held)} kept): the last "
+            f"good version of {_plural(len(report.unknown), 'broken file', 'broken files')} is "
+            "unknown, and it may be any of those stories; repair it and export again",
+        )
     for message in report.warnings:
         warn(env, message)
     stories = f"{report.stories} {'story' if report.stories == 1 else 'stories'}"
@@ -76,7 +121,14 @@ def build(
     changes = f"{report.written} files written, {report.unchanged} unchanged"
     if report.removed:
         changes += f", {report.removed} removed"
-    say(env, f"Exported {stories}, {topics}, {pages} to {shown} in {seconds:.1f} s ({changes})")
+    note = broken_note(
+        len(report.kept), len(report.broken) - len(report.kept), bool(report.unknown)
+    )
+    say(
+        env,
+        f"Exported {stories}, {topics}, {pages} to {shown} in {seconds:.1f} s ({changes}){note}",
+    )
+    return report
 
 
 def export_html(
@@ -102,12 +154,20 @@ def export_html(
     newsroom = open_newsroom(env, root, base_url)
     target = output if output is not None else newsroom.root / PUBLIC
     shown = str(output) if output is not None else f"{PUBLIC}/"
-    build(env, newsroom, target, drafts, future, shown)
+    report = build(env, newsroom, target, drafts, future, shown)
+    if not report.complete:
+        # Published, but not the newsroom as it is: a cron job must notice.
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 def make_server(folder: Path, port: int, log: IO[str]) -> ThreadingHTTPServer:
-    """An HTTP server for folder on 127.0.0.1 only (port 0 picks a free one)."""
+    """An HTTP server for folder on 127.0.0.1 only (port 0 picks a free one): the site as a
+    web server shows it, without folder listings, and the site's own 404.html for a page
+    that is not there."""
     import http.server
+    from http import HTTPStatus
+
+    from newscli.export.site import NOT_FOUND
 
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Serves the built site; logs one short line per request on stderr."""
@@ -115,6 +175,27 @@ def make_server(folder: Path, port: int, log: IO[str]) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: object) -> None:
             # A request path may hold anything a client sends: shown, never obeyed.
             log.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
+
+        def list_directory(self, path: str | os.PathLike[str]) -> None:
+            # A folder without index.html is no page of the site: no listing of its files.
+            self.send_error(HTTPStatus.NOT_FOUND, "No such page")
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            page = folder / NOT_FOUND
+            if code != HTTPStatus.NOT_FOUND or not page.is_file():
+                super().send_error(code, message, explain)
+                return
+            body = page.read_bytes()
+            self.log_error("code %d, message %s", code, message)
+            self.send_response(code, message)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
     handler = functools.partial(QuietHandler, directory=str(folder))
     try:
@@ -152,7 +233,8 @@ def serve(
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
     with tempfile.TemporaryDirectory(prefix="newscli-site-") as folder:
-        build(env, newsroom, Path(folder), drafts, future, "a temporary folder")
+        # Served at the root of 127.0.0.1, whatever path base_url has.
+        build(env, newsroom, Path(folder), drafts, future, "a temporary folder", site_root="/")
         server = make_server(Path(folder), port, env.stderr)
         with server:
             host, real_port = server.server_address[:2]

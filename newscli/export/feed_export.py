@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newscli.article import Summary
 from newscli.catalog import Catalog
 from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.output import guard_output, write_if_changed
 from newscli.newsroom import PUBLIC, Newsroom
-from newscli.query import Filters
+from newscli.query import Filters, matches, newest_first, publishable
+from newscli.topics import Topics
 
 STDOUT = "-"
 
@@ -25,6 +27,14 @@ class FeedReport:
     text: str | None = None  # the feed itself, when it goes to stdout
     written: bool = False
     broken: list[ArticleError] = field(default_factory=list)
+    # Broken files whose story is in the feed as its last good version.
+    kept: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every article file read cleanly: the feed is the newsroom as it is."""
+        return not self.broken
 
 
 def export_feed(
@@ -53,7 +63,10 @@ def export_feed(
     else:
         shown = "stdout"
     with Catalog(newsroom) as catalog:
-        topics, broken = catalog.topics()
+        uses = catalog.topic_uses()
+        broken_paths = {str(error.path) for error in uses.broken}
+        last_good = [s for s in catalog.kept() if str(s.path) in broken_paths]
+        topics = Topics.of([*uses.items, *last_good])
         chosen_topic = None
         if topic is not None:
             chosen_topic = topics.get(topic)
@@ -67,9 +80,26 @@ def export_feed(
             until=None if future else now,
         )
         found = catalog.articles(wanted, limit)
-    spec = feeds.feed_spec(site, kind, topic=chosen_topic, full=full)
-    text = feeds.render_feed(found.items, site, spec, newsroom.asset, topics)
-    report = FeedReport(len(found.items), shown, broken=_unique(broken + found.broken))
+        everything = catalog.summaries(Filters(status=wanted.status, until=wanted.until))
+    # A broken file's story stays in as it last was, if that was public (even in a preview).
+    public_kept = publishable(last_good, now)
+    feeds.check_unique_ids([*everything.items, *public_kept])
+    kept = [s for s in public_kept if matches(s, Filters(topics=wanted.topics))]
+    chosen: list[Summary] = newest_first([*found.items, *kept])[:limit]
+    report = FeedReport(len(chosen), shown, broken=_unique(uses.broken + found.broken))
+    kept_paths = {s.path for s in kept}
+    for summary in chosen:
+        if summary.path in kept_paths:
+            report.kept.append(str(summary.path))
+            if full:
+                report.warnings.append(
+                    f"{summary.path}: in the feed as its last good version without its text "
+                    "(--full): the file is broken and its body cannot be read"
+                )
+    # Written elsewhere (-o FILE), the feed is published under that file's name.
+    name = target.name if target is not None else None
+    spec = feeds.feed_spec(site, kind, topic=chosen_topic, full=full, name=name)
+    text = feeds.render_feed(chosen, site, spec, newsroom.asset, topics)
     if output == STDOUT:
         report.text = text
         return report

@@ -16,16 +16,16 @@ from email.utils import format_datetime
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from markdown_it.common.normalize_url import normalizeLink
 
 from newscli.article import Article, Summary
 from newscli.config import Site
-from newscli.errors import ConfigError
+from newscli.errors import ConfigError, NewsError
 from newscli.export.urls import article_path
-from newscli.labels import label
+from newscli.labels import label, moment
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.topics import Topic, Topics
 
@@ -39,6 +39,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # widest range of aggregators reads back as text rather than markup.
 _RSS_PLAIN = str.maketrans({"&": "&#x26;", "<": "&#x3C;", ">": "&#x3E;"})
 _ATTRIBUTE = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+# "Name <address>": an author with an e-mail address, as mail programs write one.
+_NAME_AND_EMAIL = re.compile(r"\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s@]+@[^<>\s@]+)>\s*")
 # Atom ids must be IRIs; an article id that is not a UUID gets a stable one derived from it.
 _ID_NAMESPACE = uuid.UUID("6f1c0e7a-3f0e-5b8e-9d43-6e657773636c")
 _IMAGE_TYPES = {
@@ -60,12 +62,13 @@ _RSS_NAMESPACES = (
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """Which feed to render; its page (channel link) is the folder of feed_url."""
+    """Which feed to render: its own address, the page it is the feed of, its title."""
 
     kind: str  # "rss" | "atom" | "json"
     feed_url: str  # absolute public URL of this feed (self link)
     title: str  # channel title (site.title, or "Ämnen: X – site.title" for a topic)
     full: bool = False
+    home_url: str = ""  # the page (channel link); "" for the folder of feed_url
 
 
 # -- where feeds live and what they hold ----------------------------------------------
@@ -86,6 +89,21 @@ def feed_path(kind: str, topic: Topic | None = None) -> str:
     return (topic.path if topic else "") + FEED_FILES[kind]
 
 
+def author_parts(author: str) -> tuple[str, str | None]:
+    """An author as its name and e-mail address: 'Anna <anna@x.se>' is ('Anna', 'anna@x.se'),
+    anything else is a name alone. Formats without an e-mail field show the name alone."""
+    found = _NAME_AND_EMAIL.fullmatch(author)
+    if found is None:
+        return author, None
+    return found["name"] or found["email"], found["email"]
+
+
+def author_name(author: str) -> str:
+    """The author's name without an e-mail address, for pages and feeds that have no field
+    for one."""
+    return author_parts(author)[0]
+
+
 def feed_title(site: Site, topic: Topic | None = None) -> str:
     """The site title, or 'Ämnen: Familjefrågor – <site title>' for a topic's feed."""
     if not topic:
@@ -93,10 +111,21 @@ def feed_title(site: Site, topic: Topic | None = None) -> str:
     return f"{label(site.language, 'topics')} {topic.name} – {site.title}"
 
 
-def feed_spec(site: Site, kind: str, *, topic: Topic | None = None, full: bool = False) -> FeedSpec:
-    """The spec of the site's feed of one kind, or of one topic's feed."""
-    url = require_base_url(site) + feed_path(kind, topic)
-    return FeedSpec(kind=kind, feed_url=url, title=feed_title(site, topic), full=full)
+def feed_spec(
+    site: Site,
+    kind: str,
+    *,
+    topic: Topic | None = None,
+    full: bool = False,
+    name: str | None = None,
+) -> FeedSpec:
+    """The spec of the site's feed of one kind, or of one topic's feed. name is the file
+    the feed is written to elsewhere (-o FILE): published as base_url + name, its own
+    address is that (its page is still the site's or the topic's)."""
+    base = require_base_url(site)
+    url = base + (quote(name) if name else feed_path(kind, topic))
+    home = base + (topic.path if topic else "")
+    return FeedSpec(kind, url, feed_title(site, topic), full, home)
 
 
 # -- the parts of an item every format shares ---------------------------------------
@@ -112,6 +141,8 @@ class _Photo:
 @dataclass(frozen=True)
 class _Item:
     article: Summary
+    date: dt.datetime  # the article's dates in the newsroom's timezone
+    last_change: dt.datetime
     url: str
     content_html: str | None
     photo: _Photo | None
@@ -126,7 +157,10 @@ def _photo(article: Summary, base: str, asset: Callable[[str], Path | None]) -> 
     if suffix not in _IMAGE_TYPES and is_relative_url(image.src):
         return None  # not a photo: the site shows none either
     length = None
-    found = asset(image.src)
+    try:
+        found = asset(image.src)
+    except NewsError:  # in the newsroom but never published (a link, a private folder)
+        return None
     if found is not None:
         try:
             length = found.stat().st_size
@@ -147,12 +181,6 @@ def _story_html(article: Article, site: Site, base: str) -> str:
     return f"{lead}\n{body}" if body else lead
 
 
-def _story(article: Summary, site: Site, base: str) -> str:
-    if not isinstance(article, Article):
-        raise TypeError("a feed with whole stories (--full) needs articles with their bodies")
-    return _story_html(article, site, base)
-
-
 def _items(
     articles: Sequence[Summary],
     site: Site,
@@ -164,8 +192,13 @@ def _items(
     return [
         _Item(
             article=a,
+            date=moment(a.date, site.tz),
+            last_change=moment(a.last_change, site.tz),
             url=base + article_path(a),
-            content_html=_story(a, site, base) if spec.full else None,
+            # A summary has no body (a broken file's last good version): sent without it.
+            content_html=_story_html(a, site, base)
+            if spec.full and isinstance(a, Article)
+            else None,
             photo=_photo(a, base, asset),
             topics=topics.names(a.topics),
         )
@@ -173,29 +206,39 @@ def _items(
     ]
 
 
-def _writable(moment: dt.datetime) -> dt.datetime:
-    """moment, or moment in UTC when its offset has seconds (a zone's old local mean time),
-    which neither RFC 822 nor RFC 3339 can write."""
-    offset = moment.utcoffset()
-    if offset is not None and offset.seconds % 60:
-        return moment.astimezone(dt.UTC)
-    return moment
+# Dates reach here in the newsroom's timezone (labels.moment), as the site shows them.
+def _rfc822(when: dt.datetime) -> str:
+    return format_datetime(when)
 
 
-def _rfc822(moment: dt.datetime) -> str:
-    return format_datetime(_writable(moment))
+def _rfc3339(when: dt.datetime) -> str:
+    return when.isoformat()
 
 
-def _rfc3339(moment: dt.datetime) -> str:
-    return _writable(moment).isoformat()
-
-
-def _newest_change(articles: Sequence[Summary]) -> dt.datetime | None:
-    return max((a.last_change for a in articles), default=None)
+def _newest_change(items: Sequence[_Item]) -> dt.datetime | None:
+    return max((i.last_change for i in items), default=None)
 
 
 def _home_url(spec: FeedSpec) -> str:
-    return spec.feed_url.rsplit("/", 1)[0] + "/"
+    return spec.home_url or spec.feed_url.rsplit("/", 1)[0] + "/"
+
+
+def check_unique_ids(articles: Iterable[Summary]) -> None:
+    """NewsError naming both files when two articles have one id (a copied file): a feed
+    would carry one guid twice, and readers drop or merge such stories without a word."""
+    seen: dict[str, Summary] = {}
+    clashes = []
+    for article in sorted(articles, key=lambda a: str(a.path)):
+        # As Atom writes it: a UUID in capitals is the same id.
+        first = seen.setdefault(_atom_id(article.id), article)
+        if first is not article:
+            clashes.append(f"{article.id!r} in {first.path} and {article.path}")
+    if clashes:
+        more = f" (and {len(clashes) - 5} more)" if len(clashes) > 5 else ""
+        raise NewsError(
+            f"two article files have the same id: {'; '.join(clashes[:5])}{more}; give the "
+            "copy an id of its own (a new UUID) and export again; nothing was written"
+        )
 
 
 def _atom_id(article_id: str) -> str:
@@ -241,10 +284,10 @@ def _rss_item(item: _Item) -> list[str]:
         _element("title", article.title, escape=_rss_plain),
         _element("link", item.url),
         _element("guid", article.id, [("isPermaLink", "false")]),
-        _element("pubDate", _rfc822(article.date)),
+        _element("pubDate", _rfc822(item.date)),
     ]
     if article.author:
-        lines.append(_element("dc:creator", article.author, escape=_rss_plain))
+        lines.append(_element("dc:creator", author_name(article.author), escape=_rss_plain))
     lines.extend(_element("category", topic, escape=_rss_plain) for topic in item.topics)
     if article.lead:
         # description holds HTML (RSS Profile): the plain-text lead is escaped as HTML first.
@@ -273,7 +316,7 @@ def _rss(items: list[_Item], site: Site, spec: FeedSpec) -> str:
         _element("description", site.description or spec.title, escape=_rss_plain),
         _element("language", site.language),
     ]
-    newest = _newest_change([i.article for i in items])
+    newest = _newest_change(items)
     if newest is not None:
         channel.append(_element("lastBuildDate", _rfc822(newest)))
     channel.append(_element("generator", GENERATOR))
@@ -285,8 +328,12 @@ def _rss(items: list[_Item], site: Site, spec: FeedSpec) -> str:
     return _xml_document(f'<rss version="2.0"{_RSS_NAMESPACES}>', body, "</rss>")
 
 
-def _atom_author(name: str) -> list[str]:
-    return ["<author>", "  " + _element("name", name), "</author>"]
+def _atom_author(author: str) -> list[str]:
+    name, email = author_parts(author)
+    lines = ["<author>", "  " + _element("name", name)]
+    if email is not None:
+        lines.append("  " + _element("email", email))
+    return [*lines, "</author>"]
 
 
 def _atom_entry(item: _Item) -> list[str]:
@@ -295,14 +342,17 @@ def _atom_entry(item: _Item) -> list[str]:
         _element("title", article.title),
         _element("link", None, [("href", item.url), ("rel", "alternate"), ("type", "text/html")]),
         _element("id", _atom_id(article.id)),
-        _element("published", _rfc3339(article.date)),
-        _element("updated", _rfc3339(article.last_change)),
+        _element("published", _rfc3339(item.date)),
+        _element("updated", _rfc3339(item.last_change)),
     ]
     if article.author:
         lines.extend(_atom_author(article.author))
     lines.extend(_element("category", None, [("term", topic)]) for topic in item.topics)
     if article.lead:
-        lines.append(_element("summary", article.lead, [("type", "text")]))
+        # As HTML, escaped (as RSS's description): readers that take any summary for HTML
+        # then show the very text, never markup it seems to hold.
+        lead = html_escape(article.lead, quote=False)
+        lines.append(_element("summary", lead, [("type", "html")]))
     if item.content_html is not None:
         lines.append(_element("content", item.content_html, [("type", "html")]))
     photo = item.photo
@@ -316,7 +366,7 @@ def _atom_entry(item: _Item) -> list[str]:
 
 def _atom(items: list[_Item], site: Site, spec: FeedSpec) -> str:
     # An empty feed still needs <updated>; the epoch keeps it free of the clock.
-    newest = _newest_change([i.article for i in items]) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    newest = _newest_change(items) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     feed = [_element("title", spec.title)]
     if site.description:
         feed.append(_element("subtitle", site.description))
@@ -356,10 +406,10 @@ def _json_item(item: _Item) -> dict[str, Any]:
         entry["summary"] = article.lead
     if item.photo is not None:
         entry["image"] = item.photo.url
-    entry["date_published"] = _rfc3339(article.date)
-    entry["date_modified"] = _rfc3339(article.last_change)
+    entry["date_published"] = _rfc3339(item.date)
+    entry["date_modified"] = _rfc3339(item.last_change)
     if article.author:
-        entry["authors"] = [{"name": article.author}]
+        entry["authors"] = [{"name": author_name(article.author)}]
     if item.topics:
         entry["tags"] = list(item.topics)
     return entry
@@ -386,7 +436,7 @@ def _json(items: list[_Item], site: Site, spec: FeedSpec) -> str:
     if site.description:
         feed["description"] = site.description
     feed["language"] = site.language
-    feed["authors"] = [{"name": site.default_author or site.title}]
+    feed["authors"] = [{"name": author_name(site.default_author or site.title)}]
     feed["items"] = [_json_item(item) for item in items]
     return json.dumps(_without_forbidden(feed), ensure_ascii=False, indent=2) + "\n"
 
@@ -407,8 +457,11 @@ def render_feed(
 ) -> str:
     """The feed document for articles already chosen and sorted (newest first, limited).
 
-    Requires site.base_url; asset finds an image file in the newsroom (for its byte length);
+    Requires site.base_url; asset finds an image file in the newsroom (for its byte length)
+    and raises NewsError for one that is never published (the photo is left out then);
     topics names each article's topics the way the newsroom shows them.
+    With spec.full, whole stories go in for Articles; a Summary (a broken file's last good
+    version, whose body cannot be read) goes in without one.
     The same articles always give the same text: no clock, no locale, no version in it.
     """
     if spec.kind not in _RENDERERS:

@@ -1,9 +1,12 @@
-"""The folder an export writes to: only files whose bytes change, a manifest, stale files removed.
+"""The folder an export writes to: only files whose bytes change, a record, stale files removed.
 
-The manifest (.newscli-manifest.json) lists every file newscli wrote, so that a later export
+The record (.newscli-manifest.json) lists every file newscli wrote, so that a later export
 can remove the ones it no longer writes (pages of deleted stories) and nothing else; and
 it remembers, per page, a key of everything the page was rendered from, so that a page
-whose inputs did not change is not even rendered again.
+whose inputs did not change is not even rendered again. Before an export writes a file the
+record does not name yet, the record is rewritten (atomically, fsynced) to name it: an
+export that fails or is killed half-way leaves a record that names every file it may have
+written, and the next export removes those that should not be there.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import os
 import stat
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +62,71 @@ class Counts:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Record:
+    """What the output folder's record holds: every file an export wrote (or was about to
+    write), and what each page was rendered from under build."""
+
+    files: set[str] = field(default_factory=set)
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    build: str | None = None
+
+
+class RecordStore:
+    """The one place that reads and writes an output folder's record (a JSON file today)."""
+
+    def __init__(self, root: Path):
+        self.path = root / MANIFEST
+
+    def read(self) -> tuple[Record, str | None]:
+        """The record, and a warning when there is one that cannot be read."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return Record(), None
+        except (OSError, ValueError):
+            return Record(), f"{self.path} is unreadable: files of deleted stories were not removed"
+        record = Record()
+        if not isinstance(data, dict):
+            return record, None
+        files = data.get("files", [])
+        if isinstance(files, list):
+            record.files = {
+                f for f in files if isinstance(f, str) and is_safe_relative(f) and f != MANIFEST
+            }
+        build = data.get("build")
+        record.build = build if isinstance(build, str) else None
+        pages = data.get("pages", {})
+        if data.get("format") == MANIFEST_FORMAT and isinstance(pages, dict):
+            for rel, value in pages.items():
+                parsed = _record(value)
+                if parsed is not None:
+                    record.pages[rel] = parsed
+        return record, None
+
+    def write(self, record: Record) -> None:
+        """Replace the record atomically and durably (unless it already holds exactly this):
+        it decides what a later export removes, so it must outlive a crash of this one."""
+        manifest = {
+            "generator": "newscli",
+            "format": MANIFEST_FORMAT,
+            "build": record.build,
+            "files": sorted(record.files),
+            "pages": {
+                rel: [page.key, page.size, list(page.assets), list(page.missing)]
+                for rel, page in sorted(record.pages.items())
+            },
+        }
+        text = json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+        data = text.encode("utf-8")
+        try:
+            if self.path.stat().st_size == len(data) and self.path.read_bytes() == data:
+                return
+        except OSError:
+            pass
+        write_atomic(self.path, data, durable=True)
+
+
 class OutputFolder:
     """Writes under root only what changed, remembers it, and removes what is no longer written."""
 
@@ -67,44 +136,39 @@ class OutputFolder:
         self.counts = Counts()
         self.files: set[str] = set()
         self.pages: dict[str, PageRecord] = {}
-        self.previous_files: set[str] = set()
-        self.previous_pages: dict[str, PageRecord] = {}
+        self.store = RecordStore(root)
+        previous, warning = self.store.read()
+        if warning is not None:
+            self.counts.warnings.append(warning)
+        self.previous_files: set[str] = previous.files
+        # Read whatever build made them: a page kept as it is (keep) still needs its files.
+        self.previous_pages: dict[str, PageRecord] = previous.pages
+        self._previous_build = previous.build
+        self._same_build = previous.build == build
+        self.recorded: set[str] = set(previous.files)  # what the record on disk names
         self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="newscli-write")
         self._pending: deque[Future[bool]] = deque()
         self._deferred: list[tuple[Any, ...]] | None = None
-        self._read_manifest()
 
-    # -- the manifest -------------------------------------------------------------------
+    # -- the record ---------------------------------------------------------------------
 
-    def _read_manifest(self) -> None:
-        try:
-            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
-        except FileNotFoundError:
+    def plan(self, files: Iterable[str]) -> None:
+        """Before writing: make the record name every file this export may write (with the
+        files the previous record names), so that no failure from here on can leave a file
+        that a later export does not know to remove."""
+        new = set(files) - self.recorded
+        new.discard(MANIFEST)
+        if not new:
             return
-        except (OSError, ValueError):
-            self.counts.warnings.append(
-                f"{self.root / MANIFEST} is unreadable: files of deleted stories were not removed"
-            )
-            return
-        if not isinstance(data, dict):
-            return
-        files = data.get("files", [])
-        if isinstance(files, list):
-            self.previous_files = {
-                f for f in files if isinstance(f, str) and is_safe_relative(f) and f != MANIFEST
-            }
-        pages = data.get("pages", {})
-        same_build = data.get("format") == MANIFEST_FORMAT and data.get("build") == self.build
-        if same_build and isinstance(pages, dict):
-            for rel, record in pages.items():
-                parsed = _record(record)
-                if parsed is not None:
-                    self.previous_pages[rel] = parsed
+        self.recorded |= new
+        self.store.write(
+            Record(self.recorded, self.previous_pages, self._previous_build or self.build)
+        )
 
     def unchanged_page(self, rel: str, key: str) -> PageRecord | None:
         """The last export's record of a page when it was rendered from the same inputs and
         its file is still there as written; None when the page must be rendered."""
-        record = self.previous_pages.get(rel)
+        record = self.previous_pages.get(rel) if self._same_build else None
         if record is None or record.key != key:
             return None
         try:
@@ -130,12 +194,18 @@ class OutputFolder:
         self.pages[rel] = PageRecord(key, len(data), assets, missing)
         self.write(rel, data)
 
-    def keep(self, rel: str) -> None:
-        """Leave a page as the last export wrote it (its input broke meanwhile), if it is there."""
-        if (self.root / rel).is_file():
-            self.files.add(rel)
-            if rel in self.previous_pages:
-                self.pages[rel] = self.previous_pages[rel]
+    def keep(self, rel: str) -> tuple[str, ...] | None:
+        """Leave a page as the last export wrote it (its input broke meanwhile): the files it
+        links to as far as the record knows (to be copied again), or None when it is not
+        there."""
+        if (self.root / rel).is_symlink() or not (self.root / rel).is_file():
+            return None
+        self.files.add(rel)
+        record = self.previous_pages.get(rel)
+        if record is None:
+            return ()
+        self.pages[rel] = record
+        return record.assets
 
     def forget(self, rel: str) -> None:
         """Undo unchanged_page: the page is rendered after all."""
@@ -146,12 +216,30 @@ class OutputFolder:
     def write(self, rel: str, data: bytes) -> None:
         """Write data to rel unless the file already holds exactly that."""
         self.files.add(rel)
-        self._submit(write_if_changed, self.root / rel, data)
+        self._submit(write_if_changed, self.root / rel, data, rel=rel)
+
+    def write_own(self, rel: str, data: bytes) -> bool:
+        """Write rel (robots.txt, 404.html) unless a file of that name is there that newscli
+        did not write, which is left as it is (with a warning): site owners make these."""
+        target = self.root / rel
+        if rel not in self.previous_files and (target.exists() or target.is_symlink()):
+            try:
+                ours = target.is_file() and target.read_bytes() == data
+            except OSError:
+                ours = False
+            if not ours:
+                self.counts.warnings.append(
+                    f"{target} was not written by newscli and is left as it is; delete it to "
+                    "get newscli's"
+                )
+                return False
+        self.write(rel, data)
+        return True
 
     def copy(self, rel: str, source: Path) -> None:
         """Copy a newsroom file, keeping its mtime so an unchanged copy is seen without reading it."""
         self.files.add(rel)
-        self._submit(_copy_if_changed, self.root / rel, source)
+        self._submit(_copy_if_changed, self.root / rel, source, rel=rel)
 
     def start_worker(self) -> Worker:
         """In a forked rendering process: keep this process's files, pages and writes, for the
@@ -166,13 +254,16 @@ class OutputFolder:
         self.files |= worker.files
         self.pages.update(worker.pages)
         self.counts.unchanged += worker.counts.unchanged
+        self.plan(worker.files)
         for call in worker.writes:
             self._submit(*call)
 
-    def _submit(self, *call: Any) -> None:
+    def _submit(self, *call: Any, rel: str | None = None) -> None:
         if self._deferred is not None:
             self._deferred.append(call)
             return
+        if rel is not None and rel not in self.recorded:
+            self.plan((rel,))  # not planned: recorded on its own before it is written
         self._pending.append(self._pool.submit(*call))
         while len(self._pending) > QUEUE:
             self._count(self._pending.popleft())
@@ -184,7 +275,8 @@ class OutputFolder:
             self.counts.unchanged += 1
 
     def abandon(self) -> None:
-        """After an error elsewhere: let the writes under way end, keep the old manifest."""
+        """After an error elsewhere: let the writes under way end; the record already names
+        every file this export may have written."""
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._pending.clear()
 
@@ -202,7 +294,7 @@ class OutputFolder:
 
     def finish(self) -> None:
         """Wait for the writes, remove what the last export wrote and this one did not, and
-        save the manifest."""
+        save the record of this export."""
         self.close()
         self.previous_pages = {}  # every page is decided: let a big site's old records go
         for rel in sorted(self.previous_files - self.files):
@@ -215,18 +307,7 @@ class OutputFolder:
             while folder != self.root and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent
-        manifest = {
-            "generator": "newscli",
-            "format": MANIFEST_FORMAT,
-            "build": self.build,
-            "files": sorted(self.files),
-            "pages": {
-                rel: [record.key, record.size, list(record.assets), list(record.missing)]
-                for rel, record in sorted(self.pages.items())
-            },
-        }
-        text = json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
-        write_if_changed(self.root / MANIFEST, text.encode("utf-8"))
+        self.store.write(Record(self.files, self.pages, self.build))
 
 
 # What an export may never write to or into: what the newsroom publishes from.

@@ -7,6 +7,7 @@ page-relative URLs that work from file:// and from any sub-path.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from newscli.article import Summary
+from newscli.labels import moment
 from newscli.markdown import is_relative_url
 from newscli.topics import Topic, Topics, topic_key
 
@@ -45,6 +47,10 @@ class Story:
     # The file's mtime and size: the body is not held in memory (it is read when the page is
     # rendered), so this is what tells that it changed.
     stamp: tuple[int, int] = (0, 0)
+    # Its file is broken now: shown as its last good version, its page left as it was.
+    kept: bool = False
+    # The author's name as pages show it: without an e-mail address ("Name <address>").
+    author: str = ""
 
     @property
     def preview(self) -> bool:
@@ -184,9 +190,11 @@ def build_site_map(
     per_page: int,
     language: str,
     topics: Topics,
+    tz: dt.tzinfo = dt.UTC,
 ) -> SiteMap:
     """Group stories (newest first) into the front page, topic pages and the archive;
-    topics names each topic (the newsroom's names, see newscli.topics)."""
+    topics names each topic (the newsroom's names, see newscli.topics). A story is in the
+    archive month of its date in tz, the month its page shows."""
     by_topic: dict[str, list[Story]] = defaultdict(list)
     for story in stories:
         for key in dict.fromkeys(story.article.topic_keys):
@@ -200,7 +208,8 @@ def build_site_map(
 
     by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
     for story in stories:
-        by_month[(story.article.date.year, story.article.date.month)].append(story)
+        local = moment(story.article.date, tz)
+        by_month[(local.year, local.month)].append(story)
     years: dict[int, list[Month]] = defaultdict(list)
     for (year, month), listed in sorted(by_month.items(), reverse=True):
         years[year].append(Month(year, month, month_path(year, month), tuple(listed)))

@@ -19,7 +19,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from markupsafe import escape
@@ -28,7 +28,7 @@ from newscli import __version__, labels, markdown
 from newscli.article import Summary
 from newscli.catalog import Catalog
 from newscli.config import Site
-from newscli.errors import ArticleError, WriteError
+from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.export import feeds, pages, urls
 from newscli.export.output import OutputFolder, Worker, guard_output
 from newscli.export.pages import (
@@ -46,10 +46,10 @@ from newscli.export.pages import (
     link,
     root_of,
 )
-from newscli.labels import label, long_date, month_name
+from newscli.labels import label, long_date, moment, month_name
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
-from newscli.newsroom import ARTICLES, TEMPLATES, Newsroom
-from newscli.query import publishable
+from newscli.newsroom import TEMPLATES, Newsroom
+from newscli.query import newest_first, publishable
 from newscli.topics import Topic, Topics
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -58,11 +58,16 @@ STYLESHEET = "style.css"
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"})
 ASSET_SUFFIXES = PHOTO_SUFFIXES | {".pdf", ".mp3", ".mp4"}
 
-# Newsroom folders never copied into the site, whatever a story links to.
-PRIVATE = (f"{ARTICLES}/", f"{TEMPLATES}/", ".")
-
 SITEMAP = "sitemap.xml"
-SITE_FEEDS = (("rss", "RSS"), ("atom", "Atom"))
+ROBOTS = "robots.txt"
+# The site's "page not found" page, for web servers (and serve) to send with a 404.
+NOT_FOUND = "404.html"
+SITE_FEEDS = (("rss", "RSS"), ("atom", "Atom"), ("json", "JSON Feed"))
+FEED_TYPES = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+}
 # As many stories as `newscli export rss` puts in a feed by default.
 FEED_LIMIT = 50
 
@@ -82,6 +87,17 @@ class SiteReport:
     feeds: bool = False
     warnings: list[str] = field(default_factory=list)
     broken: list[ArticleError] = field(default_factory=list)
+    # Broken files whose story is published as its last good version (their pages kept).
+    kept: list[str] = field(default_factory=list)
+    # Broken files whose last good version is unknown: then no story page is removed, and
+    # these are the pages of earlier exports kept for that reason.
+    unknown: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every article file read cleanly: the site is the newsroom as it is."""
+        return not self.broken
 
 
 # -- checks and keys -----------------------------------------------------------------------
@@ -140,16 +156,23 @@ def _url(context: jinja2.runtime.Context, target: str) -> str:
 
 @dataclass(frozen=True)
 class Words:
-    """Labels and dates in the site language, for templates."""
+    """Labels in the site language, and dates in it and in the newsroom's timezone, for
+    templates."""
 
     language: str
+    tz: dt.tzinfo = dt.UTC
 
     def __call__(self, key: str, **values: object) -> str:
         text = label(self.language, key)
         return text.format(**values) if values else text
 
     def date(self, value: dt.datetime) -> str:
-        return long_date(value, self.language)
+        """'11 juli 2022': the day it is in the newsroom, whatever offset it was stored with."""
+        return long_date(moment(value, self.tz), self.language)
+
+    def iso(self, value: dt.datetime) -> str:
+        """The moment for a datetime attribute, with the newsroom's offset then."""
+        return moment(value, self.tz).isoformat()
 
     def month(self, year: int, month: int) -> str:
         return f"{month_name(self.language, month)} {year}"
@@ -168,7 +191,7 @@ class Feed:
 
     @property
     def mime(self) -> str:
-        return "application/atom+xml" if self.kind == "atom" else "application/rss+xml"
+        return FEED_TYPES[self.kind]
 
 
 @dataclass
@@ -185,17 +208,33 @@ class Found:
 class SiteBuilder:
     """Everything one export needs: the site, its templates, the output and what to report."""
 
-    def __init__(self, newsroom: Newsroom, output: Path, report: SiteReport):
+    def __init__(
+        self,
+        newsroom: Newsroom,
+        output: Path,
+        report: SiteReport,
+        *,
+        preview: bool = False,
+        site_root: str | None = None,
+    ):
         self.newsroom = newsroom
         self.site: Site = newsroom.site
-        self.out = OutputFolder(output, build_key(newsroom))
+        # Where the site is on its host ('/aktuellt/'): the 404 page is sent for any address,
+        # so its links start there instead of being relative.
+        if site_root is None:
+            site_root = urlsplit(self.site.base_url).path if self.site.base_url else "/"
+        self.site_root = "/" + site_root.strip("/") + "/" if site_root.strip("/") else "/"
+        # A preview marks every page noindex: no page of a public build may pass for one.
+        self.preview = preview
+        self.out = OutputFolder(output, build_key(newsroom) + ("-preview" if preview else ""))
         self.report = report
         self.keys: dict[str, str] = {}
         self.templates = template_environment(newsroom.root)
-        self.words = Words(self.site.language)
+        self.words = Words(self.site.language, self.site.tz)
         self.feeds = bool(self.site.base_url)
         self.assets: dict[str, Path] = {}
         self.found: dict[str, Path | None] = {}
+        self.refused: dict[str, str] = {}  # src: why it is never published
 
     # stories --------------------------------------------------------------------------
 
@@ -209,7 +248,7 @@ class SiteBuilder:
         if PurePosixPath(src).suffix.lower() not in PHOTO_SUFFIXES:
             problem = f"is not a photo ({', '.join(sorted(PHOTO_SUFFIXES))})"
         elif self.asset(src) is None:
-            problem = "is not in the newsroom"
+            problem = self.why_not(src)
         else:
             return src
         self.report.warnings.append(
@@ -218,17 +257,33 @@ class SiteBuilder:
         return None
 
     def asset(self, src: str) -> Path | None:
-        """The newsroom file a site-relative src names, noted for copying; None if not there."""
-        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES or src.startswith(PRIVATE):
+        """The newsroom file a site-relative src names, noted for copying; None if it is not
+        there or not for publishing (see Newsroom.asset; why_not says which)."""
+        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES:
             return None
         if src not in self.found:
-            self.found[src] = self.newsroom.asset(src)
+            try:
+                self.found[src] = self.newsroom.asset(src)
+            except NewsError as refused:
+                self.found[src] = None
+                self.refused[src] = refused.message
         found = self.found[src]
         if found is not None:
             self.assets[PurePosixPath(src).as_posix()] = found
         return found
 
-    def stories(self, articles: list[Summary], now: dt.datetime, topics: Topics) -> list[Story]:
+    def why_not(self, src: str) -> str:
+        """Why asset(src) gave nothing, as the end of a warning."""
+        return self.refused.get(src, "is not in the newsroom")
+
+    def stories(
+        self,
+        articles: list[Summary],
+        now: dt.datetime,
+        topics: Topics,
+        kept: frozenset[PurePosixPath] = frozenset(),
+    ) -> list[Story]:
+        """The site's stories; those whose file is in kept are last good versions."""
         seen: dict[str, Summary] = {}
         stories = []
         for article in articles:
@@ -257,6 +312,8 @@ class SiteBuilder:
                     draft=not article.published,
                     future=article.date > now,
                     stamp=stamp,
+                    kept=article.path in kept,
+                    author=feeds.author_name(article.author),
                 )
             )
         return stories
@@ -302,9 +359,19 @@ class SiteBuilder:
             self.out.write_page(rel, self.render(template, path, **context), digest(template, key))
 
     def render(self, template: str, path: str, **context: Any) -> bytes:
-        root = root_of(path)
         canonical = absolute_url(self.site.base_url, path) if self.site.base_url else None
         feeds = self.site_feeds() + context.pop("extra_feeds", [])
+        return self._render(template, root_of(path), path, canonical, feeds, **context)
+
+    def _render(
+        self,
+        template: str,
+        root: str,
+        path: str,
+        canonical: str | None,
+        feeds: list[Feed],
+        **context: Any,
+    ) -> bytes:
         html = self.templates.get_template(template).render(
             site=self.site,
             words=self.words,
@@ -312,10 +379,17 @@ class SiteBuilder:
             path=path,
             canonical=canonical,
             feeds=feeds,
+            preview=self.preview,
             absolute=lambda target: absolute_url(self.site.base_url, target),
             **context,
         )
         return html.encode("utf-8")
+
+    def not_found(self) -> None:
+        """404.html: the site's own "page not found", in its language, linking to the front
+        page from wherever it is sent (not a page of the site map: no canonical link)."""
+        html = self._render(NOT_FOUND, self.site_root, "", None, self.site_feeds())
+        self.out.write_own(NOT_FOUND, html)
 
     def listing(self, template: str, listing: Listing, extra: object, **context: Any) -> None:
         """A page of story cards; extra holds what else the page shows, for its key."""
@@ -327,6 +401,14 @@ class SiteBuilder:
         """The story's page; its body is rendered only when the page must be."""
         self.report.pages += 1
         rel = f"{story.path}index.html"
+        if story.kept:
+            # Its file is broken: no body to render, so the page stays as it was.
+            if not self.keep_page(rel):
+                self.report.warnings.append(
+                    f"{story.article.path}: its page {rel} is missing from the output and "
+                    "cannot be written again until the file is repaired"
+                )
+            return
         key = digest("story.html", self.key(story))
         record = self.out.unchanged_page(rel, key)
         if record is not None:
@@ -343,7 +425,7 @@ class SiteBuilder:
             article = self.newsroom.load(self.newsroom.root / str(story.article.path))
         except ArticleError as exc:
             self.report.warnings.append(f"{exc}; its page was not rendered again")
-            self.out.keep(rel)
+            self.keep_page(rel)
             return
         if article.lead_markdown is None:
             lead = f"<p>{escape(article.lead)}</p>" if article.lead else ""
@@ -360,10 +442,25 @@ class SiteBuilder:
         self.missing(story, missing)
         self.out.write_page(rel, html, key, tuple(dict.fromkeys(found.assets)), missing)
 
+    def keep_page(self, rel: str) -> bool:
+        """Leave a page as the last export wrote it, with the files it shows; False when it
+        is not there."""
+        assets = self.out.keep(rel)
+        for src in assets or ():
+            self.asset(src)
+        return assets is not None
+
+    def hold_story_pages(self) -> None:
+        """Keep every story page an earlier export wrote and this one did not: a broken file
+        whose last good version is unknown may be any of those stories."""
+        for rel in sorted(self.out.previous_files - self.out.files):
+            if urls.is_article_page(rel) and self.keep_page(rel):
+                self.report.held.append(rel)
+
     def missing(self, story: Story, paths: Iterable[str]) -> None:
         for path in paths:
             self.report.warnings.append(
-                f"{story.article.path}: the story links to {path!r}, which is not in the newsroom"
+                f"{story.article.path}: the story links to {path!r}, which {self.why_not(path)}"
             )
 
     def topic(self, topic: TopicPage, listing: Listing) -> None:
@@ -379,24 +476,41 @@ class SiteBuilder:
         key = digest(month.year, month.month, [self.key(story) for story in month.stories])
         self.page("month.html", month.path, key, month=month)
 
-    def plan(self, site_map: SiteMap) -> Iterator[Callable[[], None]]:
-        """One step per page, so that progress can be shown while they render."""
+    def plan(self, site_map: SiteMap) -> Iterator[tuple[str, Callable[[], None]]]:
+        """One step per page, with the folder it writes, so that the output's record can name
+        every page before the first is written and progress can be shown while they render."""
         for listing in site_map.front:
-            yield partial(self.listing, "front.html", listing, None)
+            yield listing.path, partial(self.listing, "front.html", listing, None)
         for story in site_map.stories:
-            yield partial(self.story, story)
+            yield story.path, partial(self.story, story)
         for topic in site_map.topics:
             for listing in topic.listings:
-                yield partial(self.topic, topic, listing)
+                yield listing.path, partial(self.topic, topic, listing)
         topics = [(t.name, t.path, len(t.stories)) for t in site_map.topics]
-        yield partial(self.page, "topics.html", TOPICS_PATH, digest(topics), topics=site_map.topics)
+        yield (
+            TOPICS_PATH,
+            partial(self.page, "topics.html", TOPICS_PATH, digest(topics), topics=site_map.topics),
+        )
         months = [(m.path, len(m.stories)) for m in site_map.months]
-        yield partial(self.page, "archive.html", ARCHIVE_PATH, digest(months), years=site_map.years)
+        yield (
+            ARCHIVE_PATH,
+            partial(self.page, "archive.html", ARCHIVE_PATH, digest(months), years=site_map.years),
+        )
         for month in site_map.months:
-            yield partial(self.month, month)
+            yield month.path, partial(self.month, month)
+
+    def other_files(self, site_map: SiteMap) -> list[str]:
+        """Every file the export writes besides pages and copied files."""
+        files = [f"{STATIC_PATH}{STYLESHEET}", NOT_FOUND]
+        if self.feeds:
+            files += [feeds.feed_path(kind) for kind, _ in SITE_FEEDS]
+            files += [feeds.feed_path("rss", page.topic) for page in site_map.topics]
+        if self.feeds and not self.preview:
+            files.append(SITEMAP)
+        return [*files, ROBOTS]
 
     def write_feeds(self, site_map: SiteMap, topics: Topics) -> None:
-        """The site's RSS and Atom feeds and each topic's RSS feed: public stories only,
+        """The site's RSS, Atom and JSON feeds and each topic's RSS feed: public stories only,
         the newest FEED_LIMIT, as `newscli export rss` chooses them, even in preview builds."""
         for kind, _ in SITE_FEEDS:
             self.feed(kind, None, site_map.stories, topics)
@@ -433,11 +547,22 @@ class SiteBuilder:
         # Every path here is a folder of the site: joined to base_url as it is (urljoin is slow).
         base = absolute_url(self.site.base_url, "")
         locations = [
-            (base + quote(path, safe=PATH_SAFE), lastmod.isoformat() if lastmod else None)
+            (base + quote(path, safe=PATH_SAFE), self.words.iso(lastmod) if lastmod else None)
             for path, lastmod in entries
         ]
         xml = self.templates.get_template(SITEMAP).render(urls=locations)
         self.out.write(SITEMAP, xml.encode("utf-8"))
+
+    def write_robots(self) -> None:
+        """robots.txt: a public build names its sitemap; a preview turns every crawler away.
+        (Crawlers read it only at the root of a host.)"""
+        if self.preview:
+            text = "User-agent: *\nDisallow: /\n"
+        else:
+            text = "User-agent: *\nDisallow:\n"
+            if self.feeds:
+                text += f"\nSitemap: {absolute_url(self.site.base_url, SITEMAP)}\n"
+        self.out.write_own(ROBOTS, text.encode("utf-8"))
 
 
 def export_site(
@@ -448,15 +573,16 @@ def export_site(
     drafts: bool = False,
     future: bool = False,
     progress: Progress | None = None,
+    site_root: str | None = None,
 ) -> SiteReport:
-    """Build the static site of the newsroom into output; see docs/site.md."""
+    """Build the static site of the newsroom into output; see docs/site.md.
+
+    site_root is where the site is served on its host (404.html links from there); by
+    default the path of base_url, or / without one.
+    """
     guard_output(newsroom.root, output, folder=True)
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WriteError(f"cannot create the folder: {exc.strerror or exc}", output) from None
     report = SiteReport()
-    builder = SiteBuilder(newsroom, output, report)
+    builder = SiteBuilder(newsroom, output, report, preview=drafts or future, site_root=site_root)
     try:
         build(builder, now, drafts=drafts, future=future, progress=progress)
     except BaseException:
@@ -557,24 +683,53 @@ def build(
     # From the index: every story's front matter and lead, without its body (read per page).
     with Catalog(newsroom) as catalog:
         scanned = catalog.summaries()
+        last_good = catalog.kept()
     report.broken = scanned.broken
-    topics = Topics.of(scanned.items)
-    articles = publishable(scanned.items, now, drafts=drafts, future=future)
-    stories = builder.stories(articles, now, topics)
-    site_map = build_site_map(
-        stories, per_page=newsroom.site.per_page, language=newsroom.site.language, topics=topics
+    broken = {str(error.path) for error in scanned.broken}
+    last_good = [summary for summary in last_good if str(summary.path) in broken]
+    # A broken file's story stays as it last was, if that was public (even in a preview).
+    kept = publishable(last_good, now)
+    report.kept = [str(summary.path) for summary in kept]
+    report.unknown = sorted(broken - {str(summary.path) for summary in last_good})
+    topics = Topics.of([*scanned.items, *last_good])
+    # Before anything is written: one id twice would be one guid twice in the feeds.
+    feeds.check_unique_ids([*publishable(scanned.items, now), *kept])
+    articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
+    stories = builder.stories(
+        articles, now, topics, frozenset(summary.path for summary in kept if summary.path)
     )
-    render_steps(builder, list(builder.plan(site_map)), progress)
+    site_map = build_site_map(
+        stories,
+        per_page=newsroom.site.per_page,
+        language=newsroom.site.language,
+        topics=topics,
+        tz=newsroom.site.tz,
+    )
+    plan = list(builder.plan(site_map))
+    try:
+        builder.out.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(
+            f"cannot create the folder: {exc.strerror or exc}", builder.out.root
+        ) from None
+    builder.out.plan([f"{path}index.html" for path, _ in plan] + builder.other_files(site_map))
+    render_steps(builder, [step for _, step in plan], progress)
     if builder.feeds:
         builder.write_feeds(site_map, topics)
-        builder.write_sitemap(site_map)
+        if not builder.preview:  # a preview announces nothing to crawlers
+            builder.write_sitemap(site_map)
         report.feeds = True
     else:
         report.warnings.append(
             "no base_url in newscli.toml: feeds and sitemap.xml need absolute links and were "
             "not written (the pages link to each other relatively and work without it)"
         )
+    builder.write_robots()
+    builder.not_found()
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
+    if report.unknown:
+        builder.hold_story_pages()
+    builder.out.plan(builder.assets)
     for rel, source in sorted(builder.assets.items()):
         builder.out.copy(rel, source)
     builder.out.finish()
