@@ -70,6 +70,17 @@ LEFTOVER_AGE = 60
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
+def remove_leftovers(folder: Path) -> None:
+    """Remove the temporary files killed runs left in folder (write_atomic's names, over a
+    minute old); nothing else, and never a reason to fail."""
+    limit = time.time() - LEFTOVER_AGE
+    with contextlib.suppress(OSError), os.scandir(folder) as scan:
+        for entry in scan:
+            if entry.name[0] == "." and _LEFTOVER.fullmatch(entry.name) and _older(entry, limit):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
 def _older(entry: os.DirEntry[str], limit: float) -> bool:
     try:
         return entry.stat(follow_symlinks=False).st_mtime < limit

@@ -3,6 +3,8 @@ server that answers on 127.0.0.1 only and cleans up after itself."""
 
 from __future__ import annotations
 
+import io
+import socket
 import sys
 import threading
 import urllib.error
@@ -195,3 +197,26 @@ def test_every_export_writes_a_not_found_page_in_the_site_language(
     assert invoke("export", "html").exit_code == 0
     english = parse((newsroom_path / "public" / "404.html").read_bytes())
     assert english.lang == "en" and "Page not found" in "".join(english.text)
+
+
+def test_serve_logs_a_request_path_shown_never_obeyed(
+    sites: dict[str, tuple[Path, SiteReport]],
+) -> None:
+    out, _ = sites["sample"]
+    log = io.StringIO()
+    server = site_cli.make_server(out, 0, log)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            client.sendall(b"GET /\x1b]0;PWNED\x07\x1b[2J\xc2\x9b HTTP/1.0\r\n\r\n")
+            while client.recv(65536):
+                pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    logged = log.getvalue()
+    assert "\x1b" not in logged and "\x07" not in logged and "\x9b" not in logged
+    assert "\\x1b]0;PWNED\\x07" in logged

@@ -536,3 +536,23 @@ def test_the_record_names_every_file_before_the_first_page_is_written(
     export_site(Newsroom(root), public, now=NOW)
     written = set(site(public))
     assert seen and written <= seen[0], sorted(written - seen[0])
+
+
+def test_an_export_removes_the_temporary_file_a_killed_export_left_beside_a_page(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    assert invoke("export", "html").exit_code == 0
+    page = newsroom_path / "public/2021/11/forbattrad-ekonomisk-prognos-for-socialtjansten"
+    left = page / ".index.html.x1y2z3w4.tmp"
+    young = page / ".index.html.a1b2c3d4.tmp"
+    theirs = page / ".egen-anteckning.tmp"
+    for path in (left, young, theirs):
+        path.write_text("<!doctype html><p>halv")
+    an_hour_ago = time.time() - 3600
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    os.utime(theirs, (an_hour_ago, an_hour_ago))
+    story = newsroom_path / "articles/2021/11/forbattrad-ekonomisk-prognos-for-socialtjansten.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nEtt tillägg.\n", encoding="utf-8")
+    assert invoke("export", "html").exit_code == 0
+    assert not left.exists()
+    assert young.exists() and theirs.exists()

@@ -642,3 +642,32 @@ def test_a_symlinked_state_folder_out_of_the_newsroom_is_left_alone(
     assert listed.exit_code == 0 and listed.stdout.count("\n") == 5
     assert foreign.read_bytes() == b"someone else's database"
     assert sorted(p.name for p in elsewhere.iterdir()) == ["index.sqlite"]
+
+
+def test_check_finds_git_conflict_markers_in_a_body_and_in_front_matter(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    story = newsroom_path / STORY_PATH
+    text = story.read_text(encoding="utf-8")
+    body_start = text.count("\n", 0, text.index("+++\n", 4) + 4) + 1
+    story.write_text(
+        text + "<<<<<<< HEAD\nVår version.\n=======\nDeras version.\n>>>>>>> main\n",
+        encoding="utf-8",
+    )
+    other = (
+        newsroom_path
+        / "articles/2022/02/socialnamnden-har-minskat-sitt-budgetunderskott-med-31-miljoner-pa-tva-ar.md"
+    )
+    lines = other.read_text(encoding="utf-8").split("\n")
+    lines[3:3] = ["<<<<<<< HEAD", 'author = "A"', "=======", 'author = "B"', ">>>>>>> main"]
+    other.write_text("\n".join(lines), encoding="utf-8")
+    checked = invoke("check")
+    assert checked.exit_code == 1
+    body_lines = text.count("\n") + 1
+    for offset in (0, 2, 4):
+        assert (
+            f"{STORY_PATH}:{body_lines + offset}: a git conflict marker in the body"
+            in checked.stdout
+        )
+    assert "(a git conflict marker: resolve the merge)" in checked.stdout
+    assert body_start < body_lines

@@ -398,3 +398,15 @@ def test_a_tag_run_killed_at_any_point_leaves_every_article_whole(
     assert rerun.stdout.startswith(f"{len(before) - done} article")
     assert rerun.stdout.endswith(f"{done} already tagged\n") or done == 0
     assert all("Avbruten" in newsroom.load(p).topics for p in before)
+
+
+def test_tag_keeps_a_crlf_file_crlf(newsroom: Newsroom) -> None:
+    path = newsroom.root / STORY_PATH
+    crlf = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(crlf)
+    [(_, outcome)] = list(tagging.run(newsroom, [path], tagging.adding(["Brandskydd"])))
+    assert isinstance(outcome, tagging.Change)
+    after = path.read_bytes()
+    assert b"\n" not in after.replace(b"\r\n", b"")  # no bare LF anywhere
+    assert after.endswith(crlf[crlf.index(b"+++\r\n\r\n", 4) :])  # the body byte for byte
+    assert newsroom.load(path).topics == ("Ekonomi", "Anhörigstöd", "Brandskydd")

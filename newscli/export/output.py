@@ -24,7 +24,7 @@ from typing import Any
 from newscli.article import is_safe_relative
 from newscli.config import CONFIG_NAME
 from newscli.errors import UsageError, WriteError
-from newscli.newsroom import ARTICLES, STATE, TEMPLATES, write_atomic
+from newscli.newsroom import ARTICLES, STATE, TEMPLATES, remove_leftovers, write_atomic
 
 MANIFEST = ".newscli-manifest.json"
 MANIFEST_FORMAT = 2  # 2: a page is [key, size, assets, missing], compact for 100 000 pages
@@ -146,6 +146,7 @@ class OutputFolder:
         self._previous_build = previous.build
         self._same_build = previous.build == build
         self.recorded: set[str] = set(previous.files)  # what the record on disk names
+        self._folders: set[Path] = set()  # where this export wrote (or tried to)
         self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="newscli-write")
         self._pending: deque[Future[bool]] = deque()
         self._deferred: list[tuple[Any, ...]] | None = None
@@ -264,6 +265,7 @@ class OutputFolder:
             return
         if rel is not None and rel not in self.recorded:
             self.plan((rel,))  # not planned: recorded on its own before it is written
+        self._folders.add(call[1].parent)
         self._pending.append(self._pool.submit(*call))
         while len(self._pending) > QUEUE:
             self._count(self._pending.popleft())
@@ -308,6 +310,10 @@ class OutputFolder:
                 folder.rmdir()
                 folder = folder.parent
         self.store.write(Record(self.files, self.pages, self.build))
+        # A killed export leaves the temporary file of the write it was making; the next
+        # export writes that file again, so it looks in the same folder and removes it.
+        for folder in self._folders:
+            remove_leftovers(folder)
 
 
 # What an export may never write to or into: what the newsroom publishes from.
