@@ -36,8 +36,6 @@ class Answer(Generic[T]):
     items: list[T]
     total: int
     broken: list[ArticleError] = field(default_factory=list)
-    # The last good version of broken files, where the index saw one (see Catalog.kept).
-    kept: list[Summary] = field(default_factory=list)
 
     @property
     def one(self) -> T:
