@@ -162,3 +162,15 @@ def test_a_source_link_is_clickable_only_when_the_site_would_link_it(
     if url.startswith("javascript:"):
         assert links == [] or all(not link for link in links)
     assert "[bold]" in shown.stdout or "javascript:" in shown.stdout  # data, never styles
+
+
+def test_the_terminal_shows_a_story_on_its_day_in_the_newsrooms_timezone(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    story = newsroom_path / STORY_PATH
+    text = story.read_text(encoding="utf-8")
+    text = re.sub(r"^date = .*$", "date = 2022-06-10T23:17:00+01:00", text, flags=re.M)
+    story.write_text(text, encoding="utf-8")  # 00:17 on 11 June in Stockholm (summer time)
+    assert "11 juni 2022" in invoke("show", STORY).stdout
+    table = invoke("list", "--search", "brandskydd").stdout
+    assert "2022-06-11" in table and "2022-06-10" not in table
