@@ -168,8 +168,18 @@ class Catalog:
 
     def topics(self) -> tuple[Topics, list[ArticleError]]:
         """The newsroom's topics, each with its one name (see newscli.topics)."""
-        uses = self.topic_uses()
-        return Topics.of(uses.items), uses.broken
+        return self._ask(
+            lambda index: index.topics(),
+            lambda scan: Topics.of(scan.articles),
+        )
+
+    def ids(self, filters: Filters = Filters()) -> list[tuple[str, str]]:
+        """(id, path) of every matching article: enough to find two files with one id."""
+        found, _ = self._ask(
+            lambda index: index.ids(filters),
+            lambda scan: [(a.id, str(a.path)) for a in select(scan.articles, filters)],
+        )
+        return found
 
     def slugs(self, base: str, tree: Tree | None = None) -> set[str]:
         """The slugs in use that a new article with slug base could clash with (base and

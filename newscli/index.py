@@ -25,7 +25,7 @@ from newscli.errors import ArticleError, WriteError
 from newscli.newsroom import STATE, Newsroom, Tree, state_folder
 from newscli.query import Filters, search_text
 from newscli.slugs import fold
-from newscli.topics import TopicUse, topic_key
+from newscli.topics import Topic, Topics, TopicUse, topic_key
 
 INDEX_NAME = "index.sqlite"
 SCHEMA = 4  # 4: search text without soft hyphens and zero-width characters
@@ -122,6 +122,7 @@ class Index:
         row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         if row is None or row[0] != self._fingerprint():
             db.execute("DROP TABLE IF EXISTS article")
+            db.execute("DELETE FROM meta WHERE key = 'topics'")
             db.executescript(_TABLES)
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self._fingerprint(),)
@@ -214,6 +215,7 @@ class Index:
             return
         try:
             db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM meta WHERE key = 'topics'")  # worked out again when asked
             db.executemany("DELETE FROM article WHERE path = ?", [(rel,) for rel in gone])
             db.executemany(
                 _UPSERT,
@@ -294,6 +296,36 @@ class Index:
             for path, message, line in db.execute(
                 "SELECT path, error, error_line FROM article WHERE error IS NOT NULL ORDER BY path"
             )
+        ]
+
+    def topics(self) -> Topics:
+        """Every topic with its name and counts, kept in the index between runs (worked out
+        again only after the files changed), so that naming topics costs no scan."""
+        db = self.open()
+        row = db.execute("SELECT value FROM meta WHERE key = 'topics'").fetchone()
+        if row is not None:
+            return Topics(
+                Topic(key, name, tuple(spellings), articles, published)
+                for key, name, spellings, articles, published in json.loads(row[0])
+            )
+        rows = db.execute("SELECT topic_names, status FROM article WHERE error IS NULL")
+        found = Topics.of(
+            TopicUse(None, tuple(json.loads(names)), status == "published")
+            for names, status in rows
+        )
+        cached = [[t.key, t.name, list(t.spellings), t.articles, t.published] for t in found]
+        with contextlib.suppress(sqlite3.Error):  # a read-only index still answers
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('topics', ?)",
+                (json.dumps(cached, ensure_ascii=False),),
+            )
+        return found
+
+    def ids(self, filters: Filters) -> list[tuple[str, str]]:
+        """(id, path) of every matching article, without building a summary of each."""
+        return [
+            (article_id, path)
+            for article_id, path in self._select("json_extract(meta, '$.id'), path", filters, None)
         ]
 
     def topic_uses(self) -> list[TopicUse]:

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from newscli import frontmatter
 from newscli.article import (
@@ -215,12 +216,26 @@ def state_folder(root: Path) -> Path:
 
 def parse_article(text: str, site: Site, path: PurePosixPath) -> Article:
     """An article from its file text, or ArticleError naming the file, line and problem."""
+    return parse_article_parts(text, site, path)[0]
+
+
+def parse_article_parts(
+    text: str, site: Site, path: PurePosixPath
+) -> tuple[Article, dict[str, Any], frontmatter.Split]:
+    """parse_article, with the front matter and the split file for an edit to reuse."""
     try:
-        meta, body, parts = frontmatter.parse(text)
+        meta, _, parts = frontmatter.parse(text)
     except frontmatter.FrontMatterError as exc:
         raise ArticleError(exc.message, path, exc.line) from None
+    return article_of(meta, parts, site, path), meta, parts
+
+
+def article_of(
+    meta: dict[str, Any], parts: frontmatter.Split, site: Site, path: PurePosixPath
+) -> Article:
+    """The article parsed front matter describes, or ArticleError naming the line."""
     try:
-        return from_meta(meta, body, site.tz, path)
+        return from_meta(meta, parts.body, site.tz, path)
     except InvalidArticle as exc:
         first = exc.problems[0]
         raise ArticleError(str(exc), path, frontmatter.key_line(parts, first.key)) from None

@@ -14,12 +14,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from newscli import frontmatter
 from newscli.catalog import Answer, Catalog
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
 from newscli.lock import NewsroomLock
-from newscli.newsroom import Newsroom, decode, parse_article, write_atomic
+from newscli.newsroom import Newsroom, article_of, decode, parse_article_parts, write_atomic
 from newscli.query import Filters
 from newscli.topics import Topics, clean_topic, topic_key
 
@@ -108,10 +109,19 @@ class Report:
             self.unchanged.append(path)
 
 
-def rewrite_topics(text: str, path: PurePosixPath, topics: list[str]) -> str:
+def rewrite_topics(
+    text: str,
+    path: PurePosixPath,
+    topics: list[str],
+    parsed: tuple[dict[str, Any], frontmatter.Split] | None = None,
+) -> str:
     """The file text with only its topics changed: every other line, every comment and the
-    body kept (see frontmatter.set_key)."""
-    meta, _, parts = frontmatter.parse(text)
+    body kept (see frontmatter.set_key). parsed: the text's front matter and split, when
+    the caller has them already."""
+    if parsed is None:
+        meta, _, parts = frontmatter.parse(text)
+    else:
+        meta, parts = parsed
     try:
         new = frontmatter.set_key(parts, meta, "topics", topics)
     except frontmatter.FrontMatterError as exc:
@@ -125,14 +135,17 @@ def _change_file(newsroom: Newsroom, path: Path, edit: TopicEdit, dry_run: bool)
     """Apply edit to one file; None when its topics are already as wanted."""
     for _attempt in range(5):
         rel = newsroom.relative(path)
-        data, article = newsroom.read(path)
+        data = newsroom.read_bytes(path)
+        text = decode(data, rel)
+        article, meta, parts = parse_article_parts(text, newsroom.site, rel)
         after = edit(article.topics)
         if after == list(article.topics):
             return None
         change = Change(rel, article.topics, tuple(after))
-        new_text = rewrite_topics(decode(data, rel), rel, after)
-        try:  # never write a file that would not read back (101 topics, say)
-            parse_article(new_text, newsroom.site, rel)
+        # set_key makes sure the new text parses to exactly this front matter.
+        new_text = rewrite_topics(text, rel, after, (meta, parts))
+        try:  # never write a file that would not read back as an article (101 topics, say)
+            article_of({**meta, "topics": after}, parts, newsroom.site, rel)
         except ArticleError as exc:
             raise ArticleError(f"not changed: {exc.message}", rel, exc.line) from None
         if dry_run:

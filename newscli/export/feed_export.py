@@ -63,10 +63,11 @@ def export_feed(
     else:
         shown = "stdout"
     with Catalog(newsroom) as catalog:
-        uses = catalog.topic_uses()
-        broken_paths = {str(error.path) for error in uses.broken}
+        topics, broken = catalog.topics()
+        broken_paths = {str(error.path) for error in broken}
         last_good = [s for s in catalog.kept() if str(s.path) in broken_paths]
-        topics = Topics.of([*uses.items, *last_good])
+        if last_good:  # their topics count too, as the site counts them
+            topics = Topics.of([*catalog.topic_uses().items, *last_good])
         chosen_topic = None
         if topic is not None:
             chosen_topic = topics.get(topic)
@@ -80,13 +81,13 @@ def export_feed(
             until=None if future else now,
         )
         found = catalog.articles(wanted, limit)
-        everything = catalog.summaries(Filters(status=wanted.status, until=wanted.until))
+        ids = catalog.ids(Filters(status=wanted.status, until=wanted.until))
     # A broken file's story stays in as it last was, if that was public (even in a preview).
     public_kept = publishable(last_good, now)
-    feeds.check_unique_ids([*everything.items, *public_kept])
+    feeds.check_unique_ids([*ids, *((s.id, str(s.path)) for s in public_kept)])
     kept = [s for s in public_kept if matches(s, Filters(topics=wanted.topics))]
     chosen: list[Summary] = newest_first([*found.items, *kept])[:limit]
-    report = FeedReport(len(chosen), shown, broken=_unique(uses.broken + found.broken))
+    report = FeedReport(len(chosen), shown, broken=_unique(broken + found.broken))
     kept_paths = {s.path for s in kept}
     for summary in chosen:
         if summary.path in kept_paths:

@@ -223,16 +223,17 @@ def _home_url(spec: FeedSpec) -> str:
     return spec.home_url or spec.feed_url.rsplit("/", 1)[0] + "/"
 
 
-def check_unique_ids(articles: Iterable[Summary]) -> None:
-    """NewsError naming both files when two articles have one id (a copied file): a feed
-    would carry one guid twice, and readers drop or merge such stories without a word."""
-    seen: dict[str, Summary] = {}
+def check_unique_ids(articles: Iterable[tuple[str, str]]) -> None:
+    """NewsError naming both files when two articles (id, path) have one id (a copied
+    file): a feed would carry one guid twice, and readers drop or merge such stories
+    without a word."""
+    seen: dict[str, str] = {}
     clashes = []
-    for article in sorted(articles, key=lambda a: str(a.path)):
+    for article_id, path in sorted(articles, key=lambda pair: pair[1]):
         # As Atom writes it: a UUID in capitals is the same id.
-        first = seen.setdefault(_atom_id(article.id), article)
-        if first is not article:
-            clashes.append(f"{article.id!r} in {first.path} and {article.path}")
+        first = seen.setdefault(_atom_id(article_id), path)
+        if first != path:
+            clashes.append(f"{article_id!r} in {first} and {path}")
     if clashes:
         more = f" (and {len(clashes) - 5} more)" if len(clashes) > 5 else ""
         raise NewsError(

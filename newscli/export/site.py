@@ -693,7 +693,7 @@ def build(
     report.unknown = sorted(broken - {str(summary.path) for summary in last_good})
     topics = Topics.of([*scanned.items, *last_good])
     # Before anything is written: one id twice would be one guid twice in the feeds.
-    feeds.check_unique_ids([*publishable(scanned.items, now), *kept])
+    feeds.check_unique_ids((s.id, str(s.path)) for s in [*publishable(scanned.items, now), *kept])
     articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path)
