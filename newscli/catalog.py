@@ -12,7 +12,7 @@ import difflib
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from newscli.article import Article, Summary
@@ -136,13 +136,11 @@ class Catalog:
         except sqlite3.Error:
             return []
 
-    def paths(
-        self, filters: Filters = Filters(), limit: int | None = None
-    ) -> Answer[PurePosixPath]:
-        """The files of the matching articles, newest first."""
+    def paths(self, filters: Filters = Filters(), limit: int | None = None) -> Answer[str]:
+        """The files of the matching articles, newest first (newsroom-relative)."""
         items, broken = self._ask(
             lambda index: index.paths(filters, limit),
-            lambda scan: [a.path for a in select(scan.articles, filters, limit) if a.path],
+            lambda scan: [str(a.path) for a in select(scan.articles, filters, limit) if a.path],
         )
         return Answer(items, len(items), broken)
 

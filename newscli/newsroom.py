@@ -360,22 +360,31 @@ class Newsroom:
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except OSError as exc:
             raise ArticleError(f"cannot read: {exc.strerror or exc}", rel) from None
-        with os.fdopen(fd, "rb") as handle:
+        too_big = ArticleError(
+            f"is larger than {MAX_ARTICLE_BYTES // 2**20} MB, the most an article may be; not read",
+            rel,
+        )
+        try:
             status = os.fstat(fd)
             if not stat.S_ISREG(status.st_mode):
                 raise ArticleError(
                     "is not a regular file (a pipe, socket or device); not read", rel
                 )
             if status.st_size > MAX_ARTICLE_BYTES:
-                raise ArticleError(
-                    f"is {status.st_size // 2**20} MB; an article may be at most "
-                    f"{MAX_ARTICLE_BYTES // 2**20} MB, so it is not read",
-                    rel,
-                )
-            try:
-                return handle.read(MAX_ARTICLE_BYTES + 1)
-            except OSError as exc:
-                raise ArticleError(f"cannot read: {exc.strerror or exc}", rel) from None
+                raise too_big
+            # One read of the size fstat gave (plus one byte, to see a file that grew).
+            chunks = [os.read(fd, status.st_size + 1)]
+            size = len(chunks[0])
+            while size > status.st_size and chunks[-1]:
+                if size > MAX_ARTICLE_BYTES:
+                    raise too_big
+                chunks.append(os.read(fd, 65536))
+                size += len(chunks[-1])
+            return b"".join(chunks) if len(chunks) > 1 else chunks[0]
+        except OSError as exc:
+            raise ArticleError(f"cannot read: {exc.strerror or exc}", rel) from None
+        finally:
+            os.close(fd)
 
     def read(self, path: Path) -> tuple[bytes, Article]:
         """The bytes of a file and the article they hold; ArticleError if either is bad."""

@@ -114,6 +114,13 @@ class Topic:
         return topic_path(self.key)
 
 
+def _named(key: str, counts: Counter[str], articles: int, published: int) -> Topic:
+    """The naming rule, the one place it is written: the most used spelling, ties broken
+    by Unicode order."""
+    forms = tuple(sorted(counts, key=lambda form: (-counts[form], form)))
+    return Topic(key, forms[0], forms, articles, published)
+
+
 class Topics:
     """Every topic the newsroom's articles use, each with its one name."""
 
@@ -135,11 +142,21 @@ class Topics:
                 count = totals.setdefault(key, [0, 0])
                 count[0] += 1
                 count[1] += article.published
-        topics = []
-        for key, counts in spellings.items():
-            forms = tuple(sorted(counts, key=lambda form: (-counts[form], form)))
-            topics.append(Topic(key, forms[0], forms, *totals[key]))
-        return cls(topics)
+        return cls(_named(key, counts, *totals[key]) for key, counts in spellings.items())
+
+    @classmethod
+    def counted(cls, spellings: Iterable[tuple[str, int, int]]) -> Topics:
+        """The topics of (spelling, articles, published) counts, as of() would count them
+        (an article holds each topic once, in one spelling)."""
+        counts: dict[str, Counter[str]] = {}
+        totals: dict[str, list[int]] = {}
+        for name, articles, published in spellings:
+            key = topic_key(name)
+            counts.setdefault(key, Counter())[name] += articles
+            total = totals.setdefault(key, [0, 0])
+            total[0] += articles
+            total[1] += published
+        return cls(_named(key, forms, *totals[key]) for key, forms in counts.items())
 
     def __iter__(self) -> Iterator[Topic]:
         return iter(self._by_key.values())

@@ -114,3 +114,17 @@ def test_a_file_that_breaks_keeps_its_last_good_version_in_the_catalog(
     path.unlink()  # a file removed on purpose is not kept
     with Catalog(newsroom) as catalog:
         assert catalog.kept() == []
+
+
+def test_index_and_files_name_and_count_topics_alike(newsroom: Newsroom) -> None:
+    extra = newsroom.root / "articles/2022/05/stavning.md"
+    extra.parent.mkdir(parents=True)
+    extra.write_text(
+        '+++\nid = "s-1"\ntitle = "Stavning"\nslug = "stavning"\n'
+        'date = 2022-05-02T10:00:00+02:00\ntopics = ["ekonomi", "FAMILJEFRÅGOR"]\n+++\n',
+        encoding="utf-8",
+    )
+    with Catalog(newsroom) as indexed, Catalog(newsroom, use_index=False) as scanned:
+        from_index, from_files = indexed.topics()[0], scanned.topics()[0]
+        assert sorted(from_index.sorted(), key=repr) == sorted(from_files.sorted(), key=repr)
+        assert indexed.topics()[0].sorted() == from_index.sorted()  # from the index's cache

@@ -265,7 +265,10 @@ class OutputFolder:
             return
         if rel is not None and rel not in self.recorded:
             self.plan((rel,))  # not planned: recorded on its own before it is written
-        self._folders.add(call[1].parent)
+        if rel in self.previous_files:
+            # Written before: a killed export may have left a temporary file beside it (a
+            # folder this export creates holds none).
+            self._folders.add(call[1].parent)
         self._pending.append(self._pool.submit(*call))
         while len(self._pending) > QUEUE:
             self._count(self._pending.popleft())

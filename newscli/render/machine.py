@@ -85,6 +85,6 @@ def write_summaries(articles: Sequence[Summary], fmt: str, out: Any) -> None:
         raise ValueError(fmt)
 
 
-def write_paths(paths: Iterable[PurePosixPath], out: Any, end: str = "\n") -> None:
+def write_paths(paths: Iterable[str | PurePosixPath], out: Any, end: str = "\n") -> None:
     """One newsroom-relative path per line (end="\0": NUL-separated, for names with newlines)."""
     out.writelines(f"{path}{end}" for path in paths)
