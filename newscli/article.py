@@ -237,6 +237,50 @@ def summary_from_meta(
     return Summary(**_fields(meta, tz, path), lead=lead)
 
 
+def summary_from_index(meta: dict[str, Any], lead: str, path: PurePosixPath) -> Summary:
+    """A Summary from front matter the index stored: to_meta of an article that passed
+    from_meta, so it is built without validating it again (a tenth of the cost, which a
+    site of 100 000 stories pays once per story)."""
+    image = meta.get("image")
+    source = meta.get("source")
+    known = set(KEY_ORDER) | {"image", "source"}
+    return Summary(
+        id=meta["id"],
+        title=meta["title"],
+        slug=meta["slug"],
+        date=meta["date"],
+        updated=meta.get("updated"),
+        status=meta["status"],
+        author=meta.get("author", ""),
+        topics=tuple(meta.get("topics", ())),
+        teaser=meta.get("teaser"),
+        image=None if image is None else _image(image),
+        source=None if source is None else _source(source),
+        extra={k: v for k, v in meta.items() if k not in known},
+        path=path,
+        lead=lead,
+    )
+
+
+def _image(table: dict[str, Any]) -> Image:
+    known = ("src", "alt", "caption", "credit")
+    return Image(
+        src=table["src"],
+        alt=table.get("alt", ""),
+        caption=table.get("caption", ""),
+        credit=table.get("credit", ""),
+        extra={k: v for k, v in table.items() if k not in known},
+    )
+
+
+def _source(table: dict[str, Any]) -> Source:
+    return Source(
+        name=table.get("name", ""),
+        url=table.get("url", ""),
+        extra={k: v for k, v in table.items() if k not in ("name", "url")},
+    )
+
+
 def _fields(meta: dict[str, Any], tz: ZoneInfo, path: PurePosixPath | None) -> dict[str, Any]:
     problems: list[Problem] = []
     article_id = _text(meta, "id", problems, required=True)
@@ -282,24 +326,8 @@ def _fields(meta: dict[str, Any], tz: ZoneInfo, path: PurePosixPath | None) -> d
     source_table = _table(meta, "source", ("name", "url"), problems)
     if problems:
         raise InvalidArticle(problems)
-    image = None
-    if image_table is not None:
-        image = Image(
-            src=image_table["src"],
-            alt=image_table.get("alt", ""),
-            caption=image_table.get("caption", ""),
-            credit=image_table.get("credit", ""),
-            extra={
-                k: v for k, v in image_table.items() if k not in ("src", "alt", "caption", "credit")
-            },
-        )
-    source = None
-    if source_table is not None:
-        source = Source(
-            name=source_table.get("name", ""),
-            url=source_table.get("url", ""),
-            extra={k: v for k, v in source_table.items() if k not in ("name", "url")},
-        )
+    image = None if image_table is None else _image(image_table)
+    source = None if source_table is None else _source(source_table)
     date = dates["date"]
     assert date is not None
     known = set(KEY_ORDER) | {"image", "source"}

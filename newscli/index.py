@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newscli import __version__
-from newscli.article import Summary, summary_from_meta, to_meta
+from newscli.article import Summary, summary_from_index, summary_from_meta, to_meta
 from newscli.errors import ArticleError, WriteError
 from newscli.newsroom import STATE, Newsroom, Tree, state_folder
 from newscli.query import Filters, search_text
@@ -266,25 +266,29 @@ class Index:
         row = self.open().execute(f"SELECT count(*) FROM article WHERE {where}", params).fetchone()
         return int(row[0])
 
+    def _summary(self, meta_json: str, lead: str, path: str) -> Summary:
+        """The Summary a row holds: built as stored, or validated again if the row is not
+        what newscli wrote (an older or tampered index)."""
+        meta = json.loads(meta_json, object_hook=_decode)
+        try:
+            return summary_from_index(meta, lead, PurePosixPath(path))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return summary_from_meta(meta, lead, self.newsroom.site.tz, PurePosixPath(path))
+
     def summaries(self, filters: Filters, limit: int | None = None) -> list[Summary]:
         """Matching articles newest first, as the file scan would give them (without bodies)."""
-        tz = self.newsroom.site.tz
         return [
-            summary_from_meta(json.loads(meta, object_hook=_decode), lead, tz, PurePosixPath(path))
+            self._summary(meta, lead, path)
             for path, meta, lead in self._select("path, meta, lead", filters, limit)
         ]
 
     def kept(self) -> list[Summary]:
         """The last good version of each file that is broken now, where one was seen."""
-        tz = self.newsroom.site.tz
         rows = self.open().execute(
             "SELECT path, meta, lead FROM article WHERE error IS NOT NULL AND meta IS NOT NULL "
             "ORDER BY date_ts DESC, path"
         )
-        return [
-            summary_from_meta(json.loads(meta, object_hook=_decode), lead, tz, PurePosixPath(path))
-            for path, meta, lead in rows
-        ]
+        return [self._summary(meta, lead, path) for path, meta, lead in rows]
 
     def paths(self, filters: Filters, limit: int | None = None) -> list[str]:
         """Newsroom-relative paths as strings: a path object for each of 100 000 rows would

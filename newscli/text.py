@@ -29,6 +29,8 @@ def has_control(text: str) -> bool:
 
 def clean_line(text: str) -> str:
     """A one-line field as readers should see it: breaks as spaces, controls dropped."""
+    if text.isprintable():  # nearly always, and asked in C: no break or control in it
+        return text
     return _CONTROL.sub("", _BREAKS.sub(" ", text))
 
 
