@@ -172,7 +172,8 @@ class Catalog:
         )
 
     def ids(self, filters: Filters = Filters()) -> list[tuple[str, str]]:
-        """(id, path) of every matching article: enough to find two files with one id."""
+        """(id, path) of the matching articles, enough to find two files with one id (from
+        the index: only those whose ids look alike)."""
         found, _ = self._ask(
             lambda index: index.ids(filters),
             lambda scan: [(a.id, str(a.path)) for a in select(scan.articles, filters)],

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,7 +29,7 @@ from newscli.slugs import fold
 from newscli.topics import Topic, Topics, TopicUse, topic_key
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 4  # 4: search text without soft hyphens and zero-width characters
+SCHEMA = 5  # 4: search text without soft hyphens and zero-width characters; 5: id_key
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
 
 _TABLES = """
@@ -46,19 +47,32 @@ CREATE TABLE IF NOT EXISTS article (
     author TEXT,
     topics TEXT,
     topic_names TEXT,
-    haystack TEXT
+    haystack TEXT,
+    id_key TEXT
 );
 CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path, error);
 CREATE INDEX IF NOT EXISTS article_stat ON article (path, mtime_ns, size);
 CREATE INDEX IF NOT EXISTS article_broken ON article (path) WHERE error IS NOT NULL;
+CREATE INDEX IF NOT EXISTS article_id ON article (id_key);
 """
 
 
-_DATA = ("meta", "lead", "slug", "date_ts", "status", "author", "topics", "topic_names", "haystack")
+_DATA = (
+    "meta",
+    "lead",
+    "slug",
+    "date_ts",
+    "status",
+    "author",
+    "topics",
+    "topic_names",
+    "haystack",
+    "id_key",
+)
 # A file that breaks keeps the data of its last good version (its row says what is wrong
 # and still holds what it was), so that an export can keep a live story as it was.
 _UPSERT = (
-    "INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(path) DO UPDATE SET mtime_ns = excluded.mtime_ns, size = excluded.size, "
     "error = excluded.error, error_line = excluded.error_line, "
     + ", ".join(
@@ -159,7 +173,7 @@ class Index:
         try:
             article = self.newsroom.load(path)
         except ArticleError as exc:
-            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line) + (None,) * 9
+            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line) + (None,) * 10
         return (
             rel,
             stat.st_mtime_ns,
@@ -175,6 +189,7 @@ class Index:
             "|" + "|".join(article.topic_keys) + "|",
             json.dumps(article.topics, ensure_ascii=False),
             search_text(article),
+            id_key(article.id),
         )
 
     def _rows(self, work: list[tuple[Path, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
@@ -329,11 +344,14 @@ class Index:
         return found
 
     def ids(self, filters: Filters) -> list[tuple[str, str]]:
-        """(id, path) of every matching article, without building a summary of each."""
-        return [
-            (article_id, path)
-            for article_id, path in self._select("json_extract(meta, '$.id'), path", filters, None)
-        ]
+        """(id, path) of the matching articles whose ids are one id (as a feed guid: a UUID
+        whatever its case or hyphens); SQLite finds them, so only those rows reach Python."""
+        where, params = self._where(filters)
+        sql = (
+            f"SELECT json_extract(meta, '$.id'), path FROM article WHERE {where} AND id_key IN "
+            f"(SELECT id_key FROM article WHERE {where} GROUP BY id_key HAVING count(*) > 1)"
+        )
+        return [(i, p) for i, p in self.open().execute(sql, params + params).fetchall()]
 
     def topic_uses(self) -> list[TopicUse]:
         return [
@@ -362,6 +380,14 @@ class Index:
         rows = self.open().execute(sql, (base, escaped)).fetchall()
         names = {path.rsplit("/", 1)[-1].removesuffix(".md") for _, path in rows}
         return {slug for slug, _ in rows if slug} | names
+
+
+def id_key(article_id: str) -> str:
+    """An id as feeds tell ids apart: a UUID in any spelling is the same id."""
+    try:
+        return uuid.UUID(article_id).hex
+    except ValueError:
+        return article_id
 
 
 _WORKER_INDEX: Index | None = None
