@@ -240,6 +240,14 @@ def figures(
         seconds, peak = measure(argv, where or cwd, repeat, before, after, ok)
         results.append(Figure(what, seconds, peak, floor, goal, also, is_floor))
 
+    def add_rewrite_floor(what: str, files: Sequence[Path], floor: str, where: Path) -> None:
+        """A floor that rewrites exactly these files the plain way (temp file, fsync, rename)."""
+        with tempfile.TemporaryDirectory() as scratch:
+            listing = Path(scratch) / "files.txt"
+            listing.write_text("".join(f"{path}\n" for path in files), encoding="utf-8")
+            argv = [sys.executable, "-c", REWRITE_FLOOR, str(listing)]
+            add(what, argv, floor, None, is_floor=True, where=where)
+
     add(
         "import floor",
         [sys.executable, "-c", "import typer, rich.console"],
@@ -306,16 +314,12 @@ def figures(
                 f"{what}: changed {number(changed)} of the {number(len(files.data))} files"
             )
 
-    with tempfile.TemporaryDirectory() as scratch:
-        listing = Path(scratch) / "files.txt"
-        listing.write_text("".join(f"{path}\n" for path in tagged), encoding="utf-8")
-        add(
-            f"rewrite floor: the {number(len(tagged))} files of {topic} (fsync each)",
-            [sys.executable, "-c", REWRITE_FLOOR, str(listing)],
-            "rewrite",
-            None,
-            is_floor=True,
-        )
+    add_rewrite_floor(
+        f"rewrite floor: the {number(len(tagged))} files of {topic} (fsync each)",
+        tagged,
+        "rewrite",
+        cwd,
+    )
     renamed = f"{topic} (ny)"
     state = {"name": topic}
 
@@ -375,17 +379,12 @@ def figures(
                 f"of {number(had_comment)} files"
             )
 
-        with tempfile.TemporaryDirectory() as scratch:
-            listing = Path(scratch) / "files.txt"
-            listing.write_text("".join(f"{path}\n" for path in commented), encoding="utf-8")
-            add(
-                f"rewrite# floor: the same {number(len(commented))} files with a # comment",
-                [sys.executable, "-c", REWRITE_FLOOR, str(listing)],
-                "rewrite#",
-                None,
-                is_floor=True,
-                where=comments,
-            )
+        add_rewrite_floor(
+            f"rewrite# floor: the same {number(len(commented))} files with a # comment",
+            commented,
+            "rewrite#",
+            comments,
+        )
         try:
             add(
                 f"tag add on {number(len(commented))} files with a comment on the topics line",

@@ -15,6 +15,13 @@ from tests.support.harness import write_editor
 from tests.support.newsrooms import secret_article
 
 
+def assert_rescued_and_named(newsroom_path: Path, stderr: str, ending: str) -> None:
+    """One text kept in .newscli/rescued/, ending as written, and the message names it."""
+    rescued = list((newsroom_path / ".newscli" / "rescued").iterdir())
+    assert len(rescued) == 1 and rescued[0].read_text().endswith(ending)
+    assert str(rescued[0].relative_to(newsroom_path)) in stderr
+
+
 def test_visual_is_used_when_editor_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     from newscli.editing import editor_command
 
@@ -65,9 +72,7 @@ def test_edit_keeps_broken_text_and_the_original(
     assert result.exit_code == 1
     assert STORY_PATH in result.stderr and "not saved" in result.stderr
     assert story.read_bytes() == original
-    rescued = list((newsroom_path / ".newscli" / "rescued").iterdir())
-    assert len(rescued) == 1 and rescued[0].read_text().endswith("MIN TEXT\n")
-    assert str(rescued[0].relative_to(newsroom_path)) in result.stderr
+    assert_rescued_and_named(newsroom_path, result.stderr, "MIN TEXT\n")
 
 
 def test_edit_refuses_to_save_over_a_change_made_meanwhile(
@@ -99,9 +104,7 @@ def test_edit_that_cannot_be_saved_keeps_the_original_and_rescues_your_text(
     assert result.exit_code == 1
     assert STORY_PATH in result.stderr and "No space left on device" in result.stderr
     assert story.read_bytes() == original
-    rescued = list((newsroom_path / ".newscli" / "rescued").iterdir())
-    assert len(rescued) == 1 and rescued[0].read_text().endswith("MIN TEXT\n")
-    assert str(rescued[0].relative_to(newsroom_path)) in result.stderr
+    assert_rescued_and_named(newsroom_path, result.stderr, "MIN TEXT\n")
 
 
 def test_edit_rescues_text_that_is_not_even_utf8(

@@ -16,6 +16,7 @@ from tests.conftest import Invoke
 from tests.support.checkers import BASE, check_json_feed, read_feed
 from tests.support.faults import inject, leftovers
 from tests.support.harness import export
+from tests.support.hostile import break_with_conflict_markers
 from tests.support.newsrooms import SAMPLE_IDS, add_article
 
 # -- choosing the stories -----------------------------------------------------------------
@@ -122,16 +123,6 @@ KEPT_URL = f"{BASE}2022/03/{KEPT}/"
 KEPT_TITLE = "Framtidens socialtjänst i fokus under årets kvalitetsmässa"
 
 
-def add_story(root: Path, slug: str, front: str, body: str = "\nEn text.\n") -> Path:
-    """An article file in articles/2022/05/ with the given front-matter lines after the id."""
-    path = root / "articles" / "2022" / "05" / f"{slug}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f'+++\nid = "{slug}-id"\nslug = "{slug}"\n{front.strip()}\n+++\n{body}', encoding="utf-8"
-    )
-    return path
-
-
 def parse(text: str) -> Any:
     parsed = feedparser.parse(text.encode("utf-8"))
     assert not parsed.bozo, parsed.get("bozo_exception")
@@ -153,18 +144,6 @@ def entries(kind: str, text: str) -> list[dict[str, Any]]:
         }
         for e in parse(text).entries
     ]
-
-
-def break_with_conflict_markers(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace(
-            'status = "published"\n',
-            '<<<<<<< HEAD\nstatus = "published"\n=======\nstatus = "draft"\n>>>>>>> main\n',
-            1,
-        ),
-        encoding="utf-8",
-    )
 
 
 # -- 1. a broken file never takes a live story off a feed ----------------------------------
@@ -211,7 +190,9 @@ def test_a_full_feed_keeps_a_broken_story_without_its_text_and_says_so(
 def test_a_kept_story_that_was_a_draft_stays_out_of_the_feed(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    draft = add_story(newsroom_path, "utkast", 'title = "Utkast"\ndate = 2022-05-01T10:00:00+02:00')
+    draft = add_article(
+        newsroom_path, "utkast", 'title = "Utkast"\ndate = 2022-05-01T10:00:00+02:00'
+    )
     assert invoke("export", "rss", "-o", "-").exit_code == 0
     text = draft.read_text(encoding="utf-8")
     draft.write_text(text.replace("title =", "<<<<<<< HEAD\ntitle =", 1), encoding="utf-8")
@@ -224,7 +205,7 @@ def test_a_kept_story_that_was_a_draft_stays_out_of_the_feed(
 def test_a_broken_file_with_no_known_last_version_fails_the_feed_export(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    add_story(newsroom_path, "trasig", 'title = "Ingen id"').write_text(
+    add_article(newsroom_path, "trasig", 'title = "Ingen id"').write_text(
         '+++\ntitle = "Ingen id"\n+++\n', encoding="utf-8"
     )
     result = invoke("export", "rss", "-o", "-")
@@ -263,7 +244,7 @@ MARKUP_LIKE = 'Fem < sex & "AT&T" <b>inte fet</b> <a href="x">ingen länk</a>'
 def test_an_atom_summary_is_escaped_html_that_readers_show_as_the_very_text(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    add_story(
+    add_article(
         newsroom_path,
         "tecken",
         'title = "Tecken"\ndate = 2022-05-02T10:00:00+02:00\nstatus = "published"\n'
@@ -283,7 +264,7 @@ AUTHOR = "Anna Andersson <anna.andersson@example.se>"
 def test_an_author_with_an_email_address_is_split_into_name_and_email(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    add_story(
+    add_article(
         newsroom_path,
         "med-adress",
         'title = "Med adress"\ndate = 2022-05-02T10:00:00+02:00\nstatus = "published"\n'
@@ -342,7 +323,7 @@ def test_a_feed_written_with_o_names_its_own_file_as_its_address(
 def test_feed_dates_are_written_in_the_newsrooms_timezone(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    add_story(
+    add_article(
         newsroom_path,
         "sen-kvall",
         'title = "Sen kväll"\ndate = 2022-07-10T23:17:00+01:00\nstatus = "published"\n'

@@ -29,7 +29,7 @@ from newscli.export.site import export_site
 from newscli.newsroom import Newsroom
 from tests.conftest import NOW, REPO, STORY, STORY_PATH, Invoke, newscli_process
 from tests.support.checkers import read
-from tests.support.faults import leftovers
+from tests.support.faults import leftovers, plant_leftovers
 from tests.support.fuzz import FUZZ_CLI
 from tests.support.harness import run, scratch_newsroom
 from tests.support.hostile import argument_text
@@ -459,6 +459,23 @@ def sample(folder: Path) -> Path:
     return folder
 
 
+def published_site(tmp_path: Path) -> tuple[Path, Path]:
+    """The sample newsroom and its site, with a file of the site owner's in it."""
+    root = sample(tmp_path / "newsroom")
+    public = tmp_path / "public"
+    export_site(Newsroom(root), public, now=NOW)
+    (public / USER_FILE).write_bytes(b"nyheter.example.se")
+    return root, public
+
+
+def export_once_more(root: Path, public: Path, tmp_path: Path) -> Path:
+    """A clean export into public, and one into an empty folder to compare it with."""
+    export_site(Newsroom(root), public, now=NOW)
+    reference = tmp_path / "reference"
+    export_site(Newsroom(root), reference, now=NOW)
+    return reference
+
+
 @pytest.mark.parametrize(
     ("skip", "manifest"),
     [(0, False), (1, False), (4, False), (7, False), (0, True)],
@@ -467,10 +484,7 @@ def sample(folder: Path) -> Path:
 def test_a_story_retracted_after_a_failed_export_is_gone_after_the_next_export(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skip: int, manifest: bool
 ) -> None:
-    root = sample(tmp_path / "newsroom")
-    public = tmp_path / "public"
-    export_site(Newsroom(root), public, now=NOW)
-    (public / USER_FILE).write_bytes(b"nyheter.example.se")
+    root, public = published_site(tmp_path)
     add_retracted_story(root)
     with monkeypatch.context() as patch:
         fail_writes(patch, RETRACTED_PAGE, skip, manifest)
@@ -479,19 +493,13 @@ def test_a_story_retracted_after_a_failed_export_is_gone_after_the_next_export(
     assert (public / RETRACTED_PAGE).is_file()
 
     (root / RETRACTED_FILE).unlink()
-    export_site(Newsroom(root), public, now=NOW)
-    reference = tmp_path / "reference"
-    export_site(Newsroom(root), reference, now=NOW)
-    assert_clean_after_retraction(root, public, reference)
+    assert_clean_after_retraction(root, public, export_once_more(root, public, tmp_path))
 
 
 def test_two_failed_exports_in_a_row_leave_neither_retracted_story_public(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = sample(tmp_path / "newsroom")
-    public = tmp_path / "public"
-    export_site(Newsroom(root), public, now=NOW)
-    (public / USER_FILE).write_bytes(b"nyheter.example.se")
+    root, public = published_site(tmp_path)
     first = add_retracted_story(root)
     with monkeypatch.context() as patch:
         fail_writes(patch, RETRACTED_PAGE, 2)
@@ -506,9 +514,7 @@ def test_two_failed_exports_in_a_row_leave_neither_retracted_story_public(
 
     first.unlink()
     second.unlink()
-    export_site(Newsroom(root), public, now=NOW)
-    reference = tmp_path / "reference"
-    export_site(Newsroom(root), reference, now=NOW)
+    reference = export_once_more(root, public, tmp_path)
     assert not (public / "2025/12/en-till").exists()
     assert not (public / "topics/indragen-igen").exists()
     assert_clean_after_retraction(root, public, reference)
@@ -543,14 +549,7 @@ def test_an_export_removes_the_temporary_file_a_killed_export_left_beside_a_page
 ) -> None:
     assert invoke("export", "html").exit_code == 0
     page = newsroom_path / "public/2021/11/forbattrad-ekonomisk-prognos-for-socialtjansten"
-    left = page / ".index.html.x1y2z3w4.tmp"
-    young = page / ".index.html.a1b2c3d4.tmp"
-    theirs = page / ".egen-anteckning.tmp"
-    for path in (left, young, theirs):
-        path.write_text("<!doctype html><p>halv")
-    an_hour_ago = time.time() - 3600
-    os.utime(left, (an_hour_ago, an_hour_ago))
-    os.utime(theirs, (an_hour_ago, an_hour_ago))
+    left, young, theirs = plant_leftovers(page, "index.html", ".egen-anteckning.tmp")
     story = newsroom_path / "articles/2021/11/forbattrad-ekonomisk-prognos-for-socialtjansten.md"
     story.write_text(story.read_text(encoding="utf-8") + "\nEtt tillägg.\n", encoding="utf-8")
     assert invoke("export", "html").exit_code == 0

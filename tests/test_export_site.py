@@ -48,6 +48,7 @@ from tests.support.hostile import (
     HOSTILE_URLS,
     NASTY,
     article,
+    break_with_conflict_markers,
     hostile_markdown,
     hostile_text,
     printable_text,
@@ -65,6 +66,7 @@ from tests.support.newsrooms import (
     PHOTO,
     PHOTOS,
     STORY_PAGE,
+    add_article,
     preview_newsroom,
     sample_newsroom,
     story,
@@ -849,16 +851,6 @@ STORY_PAGE = f"2021/11/{STORY}/index.html"
 GOLDEN_PHOTO = REPO / "tests" / "golden" / "site" / "photo.jpg"
 
 
-def add_story(root: Path, slug: str, front: str, body: str = "\nEn text.\n") -> Path:
-    """An article file in articles/2022/05/ with the given front-matter lines after the id."""
-    path = root / "articles" / "2022" / "05" / f"{slug}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f'+++\nid = "{slug}-id"\nslug = "{slug}"\n{front.strip()}\n+++\n{body}', encoding="utf-8"
-    )
-    return path
-
-
 def published(title: str, date: str = "2022-05-02T10:00:00+02:00", extra: str = "") -> str:
     return f'title = "{title}"\ndate = {date}\nstatus = "published"\n{extra}'
 
@@ -878,7 +870,9 @@ SECRET = b"PRIVATE: not for the public"
 
 def _private_files(root: Path) -> dict[str, Path]:
     """Files no reader may ever get: a draft, the settings, git's config, the index."""
-    draft = add_story(root, "hemligt-utkast", 'title = "Hemligt"\ndate = 2022-05-01T10:00:00+02:00')
+    draft = add_article(
+        root, "hemligt-utkast", 'title = "Hemligt"\ndate = 2022-05-01T10:00:00+02:00'
+    )
     draft.write_bytes(draft.read_bytes() + SECRET)
     toml = root / "newscli.toml"
     toml.write_bytes(toml.read_bytes() + b"# " + SECRET + b"\n")
@@ -905,7 +899,7 @@ def test_a_symlinked_asset_never_publishes_the_private_file_it_points_to(
     os.symlink(os.path.relpath(target, newsroom_path / "images"), newsroom_path / "images/x.pdf")
     os.symlink(os.path.relpath(target, newsroom_path / "images"), newsroom_path / "images/y.jpg")
     (newsroom_path / "images" / "ok.pdf").write_bytes(b"%PDF public")
-    add_story(
+    add_article(
         newsroom_path,
         "med-bilagor",
         published("Med bilagor", extra='[image]\nsrc = "images/y.jpg"\n'),
@@ -928,7 +922,9 @@ def test_a_symlinked_folder_of_assets_publishes_nothing_through_it(
 ) -> None:
     _private_files(newsroom_path)
     os.symlink("articles/2022/05", newsroom_path / "bilagor")
-    add_story(newsroom_path, "lankar", published("Länkar"), body="\n[Bilaga](bilagor/bilaga.pdf)\n")
+    add_article(
+        newsroom_path, "lankar", published("Länkar"), body="\n[Bilaga](bilagor/bilaga.pdf)\n"
+    )
     result = invoke("export", "html")
     public = newsroom_path / "public"
     assert not (public / "bilagor").exists()
@@ -950,7 +946,7 @@ def test_a_link_to_a_private_folder_is_refused_with_a_warning_naming_it(
 ) -> None:
     _private_files(newsroom_path)
     (newsroom_path / ".git" / "config.pdf").write_bytes(SECRET)
-    add_story(newsroom_path, "privat", published("Privat"), body=f"\n[Fil]({src})\n")
+    add_article(newsroom_path, "privat", published("Privat"), body=f"\n[Fil]({src})\n")
     result = invoke("export", "html")
     public = newsroom_path / "public"
     assert all(SECRET not in data for data in site_files(public).values())
@@ -1000,19 +996,6 @@ def with_photos(root: Path) -> None:
     for src in PHOTOS:
         (root / src).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(GOLDEN_PHOTO, root / src)
-
-
-def break_with_conflict_markers(path: Path) -> None:
-    """What a half-finished git merge leaves in the front matter."""
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace(
-            'status = "published"\n',
-            '<<<<<<< HEAD\nstatus = "published"\n=======\nstatus = "draft"\n>>>>>>> main\n',
-            1,
-        ),
-        encoding="utf-8",
-    )
 
 
 def test_a_broken_file_keeps_its_live_story_everywhere_on_the_site_as_it_last_was(
@@ -1090,7 +1073,7 @@ def test_a_file_that_was_never_valid_keeps_every_story_page_of_earlier_exports(
 ) -> None:
     assert invoke("export", "html").exit_code == 0
     public = newsroom_path / "public"
-    broken = add_story(newsroom_path, "trasig", 'title = "Ingen status eller datum"')
+    broken = add_article(newsroom_path, "trasig", 'title = "Ingen status eller datum"')
     broken.write_text("+++\n<<<<<<< HEAD\n+++\n", encoding="utf-8")
     (newsroom_path / STORY_PATH).unlink()
     result = invoke("export", "html")
@@ -1128,7 +1111,7 @@ def robots_txt(folder: Path) -> RobotFileParser:
 
 
 def with_draft_and_future(root: Path) -> None:
-    add_story(root, "utkast", 'title = "Utkast"\ndate = 2022-05-01T10:00:00+02:00')
+    add_article(root, "utkast", 'title = "Utkast"\ndate = 2022-05-01T10:00:00+02:00')
     path = root / "articles" / "2027" / "01" / "framtiden.md"
     path.parent.mkdir(parents=True)
     path.write_text(
@@ -1221,7 +1204,7 @@ def test_two_files_with_one_id_stop_the_export_before_anything_is_written(
 def test_a_story_page_names_an_author_without_the_email_address(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    add_story(
+    add_article(
         newsroom_path,
         "med-adress",
         published("Med adress", extra='author = "Anna Andersson <anna@example.se>"'),
@@ -1297,9 +1280,11 @@ def test_every_date_on_the_site_is_the_newsrooms_own_day(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
     # Stored with a winter offset in summer: 23:17+01:00 is 00:17 the next day in Stockholm.
-    add_story(newsroom_path, "sen-kvall", published("Sen kväll", "2022-07-10T23:17:00+01:00"))
+    add_article(newsroom_path, "sen-kvall", published("Sen kväll", "2022-07-10T23:17:00+01:00"))
     # The last evening of June by that offset is the first of July in Stockholm.
-    add_story(newsroom_path, "manadsskifte", published("Månadsskifte", "2022-06-30T23:17:00+01:00"))
+    add_article(
+        newsroom_path, "manadsskifte", published("Månadsskifte", "2022-06-30T23:17:00+01:00")
+    )
     assert invoke("export", "html").exit_code == 0
     public = newsroom_path / "public"
     late = ("2022-07-11T00:17:00+02:00", "11 juli 2022")

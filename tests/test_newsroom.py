@@ -7,7 +7,6 @@ import errno
 import json
 import os
 import stat
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from newscli.errors import ArticleError, RefError, WriteError
 from newscli.newsroom import MAX_ARTICLE_BYTES, Newsroom, decode, parse_article, write_atomic
 from tests.conftest import STORY, STORY_PATH, Invoke, newscli_process
 from tests.support.checkers import check_xml_feed
-from tests.support.faults import ERRNOS, STEPS, inject, leftovers
+from tests.support.faults import ERRNOS, STEPS, inject, leftovers, plant_leftovers
 from tests.support.fuzz import FUZZ, FUZZ_CLI
 from tests.support.harness import file_line_message, run, scratch_newsroom
 from tests.support.hostile import (
@@ -603,14 +602,7 @@ def test_writers_remove_temporary_files_a_killed_run_left_and_nothing_else(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
     folder = newsroom_path / "articles/2021/11"
-    old = folder / f".{STORY}.md.k3x9_a0q.tmp"
-    young = folder / f".{STORY}.md.zz11ab2c.tmp"
-    other = folder / ".anteckningar.tmp"
-    for path in (old, young, other):
-        path.write_text("halvskrivet")
-    an_hour_ago = time.time() - 3600
-    os.utime(old, (an_hour_ago, an_hour_ago))
-    os.utime(other, (an_hour_ago, an_hour_ago))
+    old, young, other = plant_leftovers(folder, f"{STORY}.md", ".anteckningar.tmp")
     assert invoke("list").exit_code == 0
     assert old.exists()  # reading removes nothing
     assert invoke("tag", "add", "Budget", "--topic", "Ekonomi").exit_code == 0

@@ -17,6 +17,8 @@ from newscli.errors import ExitStatus, NewsError
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
+    from newscli.errors import ArticleError
+    from newscli.export.output import ExportReport
     from newscli.newsroom import Newsroom
 
 
@@ -85,10 +87,49 @@ def warn(env: Environment, message: str) -> None:
     say(env, f"newscli: warning: {message}")
 
 
-def report_broken(env: Environment, broken: Iterable[object]) -> None:
-    """One warning line per broken file a command had to skip."""
+def plural(count: int, one: str, many: str) -> str:
+    """'1 story', '2 stories'."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def report_broken(
+    env: Environment, broken: Iterable[ArticleError], kept: Iterable[str] = ()
+) -> None:
+    """One warning per broken article file: skipped, or (kept) published as its last good
+    version."""
+    published = set(kept)
     for problem in broken:
-        warn(env, f"skipped {problem}")
+        if str(problem.path) in published:
+            warn(env, f"{problem}; published as its last good version until the file is repaired")
+        else:
+            warn(env, f"skipped {problem}")
+
+
+def report_export(env: Environment, report: ExportReport, held: bool = False) -> str:
+    """An export's broken files and warnings on stderr, and what its summary line adds
+    about broken files ('' when there were none)."""
+    report_broken(env, report.broken, report.kept)
+    for message in report.warnings:
+        warn(env, message)
+    kept, left_out = len(report.kept), len(report.broken) - len(report.kept)
+    notes = []
+    if kept:
+        versions = "its last good version" if kept == 1 else "their last good versions"
+        notes.append(
+            f"published with {plural(kept, 'broken article', 'broken articles')} kept at {versions}"
+        )
+    if left_out:
+        notes.append(f"{plural(left_out, 'broken article', 'broken articles')} left out")
+    if held:
+        notes.append("no story page removed")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+def end_export(report: ExportReport) -> None:
+    """Exit 1 after an export that met broken files: published, but not the newsroom as it
+    is, and a cron job must notice."""
+    if not report.complete:
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 RootOption = Annotated[

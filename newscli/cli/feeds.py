@@ -8,9 +8,15 @@ from typing import Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, environment, open_newsroom, say, warn
-from newscli.cli.site import broken_note, report_broken
-from newscli.errors import ExitStatus
+from newscli.cli.common import (
+    RootOption,
+    end_export,
+    environment,
+    open_newsroom,
+    plural,
+    report_export,
+    say,
+)
 
 
 def export_feed(
@@ -41,11 +47,8 @@ def export_feed(
         future=future,
         full=full,
     )
-    report_broken(env, report.broken, report.kept)
-    for message in report.warnings:
-        warn(env, message)
-    count = f"{report.stories} {'story' if report.stories == 1 else 'stories'}"
-    note = broken_note(len(report.kept), len(report.broken) - len(report.kept))
+    note = report_export(env, report)
+    count = plural(report.stories, "story", "stories")
     if output == STDOUT:
         assert report.text is not None
         env.stdout.write(report.text)
@@ -54,9 +57,7 @@ def export_feed(
     else:
         unchanged = "" if report.written else " (unchanged)"
         say(env, f"Exported {count} to {report.shown}{unchanged}{note}")
-    if not report.complete:
-        # Published, but not the newsroom as it is: a cron job must notice.
-        raise typer.Exit(ExitStatus.FAILURE)
+    end_export(report)
 
 
 OutputOption = Annotated[

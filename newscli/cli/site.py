@@ -14,8 +14,16 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, environment, open_newsroom, say, warn
-from newscli.errors import ArticleError, ExitStatus, NewsError
+from newscli.cli.common import (
+    RootOption,
+    end_export,
+    environment,
+    open_newsroom,
+    plural,
+    report_export,
+    say,
+)
+from newscli.errors import NewsError
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -52,35 +60,6 @@ def _progress(env: Environment) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def report_broken(env: Environment, broken: list[ArticleError], kept: list[str]) -> None:
-    """One warning per broken article file: kept at its last good version, or left out."""
-    published = set(kept)
-    for problem in broken:
-        if str(problem.path) in published:
-            warn(env, f"{problem}; published as its last good version until the file is repaired")
-        else:
-            warn(env, f"skipped {problem}")
-
-
-def broken_note(kept: int, left_out: int, held: bool = False) -> str:
-    """What the summary line adds when broken files were met ('' when none were)."""
-    notes = []
-    if kept:
-        versions = "its last good version" if kept == 1 else "their last good versions"
-        notes.append(
-            f"published with {_plural(kept, 'broken article', 'broken articles')} kept at {versions}"
-        )
-    if left_out:
-        notes.append(f"{_plural(left_out, 'broken article', 'broken articles')} left out")
-    if held:
-        notes.append("no story page removed")
-    return f" ({'; '.join(notes)})" if notes else ""
-
-
 def build(
     env: Environment,
     newsroom: Newsroom,
@@ -105,25 +84,20 @@ def build(
             site_root=site_root,
         )
     seconds = time.perf_counter() - started
-    report_broken(env, report.broken, report.kept)
     if report.unknown:
-        warn(
-            env,
+        report.warnings.insert(
+            0,
             f"no story page of an earlier export was removed ({len(report.held)} kept): the last "
-            f"good version of {_plural(len(report.unknown), 'broken file', 'broken files')} is "
+            f"good version of {plural(len(report.unknown), 'broken file', 'broken files')} is "
             "unknown, and it may be any of those stories; repair it and export again",
         )
-    for message in report.warnings:
-        warn(env, message)
-    stories = f"{report.stories} {'story' if report.stories == 1 else 'stories'}"
-    topics = f"{report.topics} {'topic' if report.topics == 1 else 'topics'}"
-    pages = f"{report.pages} {'page' if report.pages == 1 else 'pages'}"
+    note = report_export(env, report, held=bool(report.unknown))
+    stories = plural(report.stories, "story", "stories")
+    topics = plural(report.topics, "topic", "topics")
+    pages = plural(report.pages, "page", "pages")
     changes = f"{report.written} files written, {report.unchanged} unchanged"
     if report.removed:
         changes += f", {report.removed} removed"
-    note = broken_note(
-        len(report.kept), len(report.broken) - len(report.kept), bool(report.unknown)
-    )
     say(
         env,
         f"Exported {stories}, {topics}, {pages} to {shown} in {seconds:.1f} s ({changes}){note}",
@@ -155,9 +129,7 @@ def export_html(
     target = output if output is not None else newsroom.root / PUBLIC
     shown = str(output) if output is not None else f"{PUBLIC}/"
     report = build(env, newsroom, target, drafts, future, shown)
-    if not report.complete:
-        # Published, but not the newsroom as it is: a cron job must notice.
-        raise typer.Exit(ExitStatus.FAILURE)
+    end_export(report)
 
 
 def make_server(folder: Path, port: int, log: IO[str]) -> ThreadingHTTPServer:

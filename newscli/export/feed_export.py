@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from newscli.article import Summary
 from newscli.catalog import Catalog
 from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
-from newscli.export.output import guard_output, write_if_changed
+from newscli.export.output import ExportReport, guard_output, write_if_changed
 from newscli.newsroom import PUBLIC, Newsroom
 from newscli.query import Filters, matches, newest_first, publishable
 from newscli.topics import Topics
@@ -19,22 +19,13 @@ STDOUT = "-"
 
 
 @dataclass
-class FeedReport:
+class FeedReport(ExportReport):
     """What a feed export did: how many stories, where the feed went, what was skipped."""
 
     stories: int
     shown: str  # where it went, as the summary names it
     text: str | None = None  # the feed itself, when it goes to stdout
     written: bool = False
-    broken: list[ArticleError] = field(default_factory=list)
-    # Broken files whose story is in the feed as its last good version.
-    kept: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        """True when every article file read cleanly: the feed is the newsroom as it is."""
-        return not self.broken
 
 
 def export_feed(

@@ -23,7 +23,7 @@ from typing import Any
 
 from newscli.article import is_safe_relative
 from newscli.config import CONFIG_NAME
-from newscli.errors import UsageError, WriteError
+from newscli.errors import ArticleError, UsageError, WriteError
 from newscli.newsroom import ARTICLES, STATE, TEMPLATES, remove_leftovers, write_atomic
 
 MANIFEST = ".newscli-manifest.json"
@@ -60,6 +60,21 @@ class Counts:
     unchanged: int = 0
     removed: int = 0
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class ExportReport:
+    """What every export reports besides its own counts: the broken article files it met,
+    those whose last good version it published, and warnings."""
+
+    broken: list[ArticleError] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # broken files published as last good
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every article file read cleanly: the export is the newsroom as it is."""
+        return not self.broken
 
 
 @dataclass

@@ -30,7 +30,7 @@ from newscli.catalog import Catalog
 from newscli.config import Site
 from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.export import feeds, pages, urls
-from newscli.export.output import OutputFolder, Worker, guard_output
+from newscli.export.output import ExportReport, OutputFolder, Worker, guard_output
 from newscli.export.pages import (
     ARCHIVE_PATH,
     PATH_SAFE,
@@ -75,7 +75,7 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass
-class SiteReport:
+class SiteReport(ExportReport):
     """What an export did, for the CLI's summary line and warnings."""
 
     stories: int = 0
@@ -85,19 +85,10 @@ class SiteReport:
     unchanged: int = 0
     removed: int = 0
     feeds: bool = False
-    warnings: list[str] = field(default_factory=list)
-    broken: list[ArticleError] = field(default_factory=list)
-    # Broken files whose story is published as its last good version (their pages kept).
-    kept: list[str] = field(default_factory=list)
     # Broken files whose last good version is unknown: then no story page is removed, and
     # these are the pages of earlier exports kept for that reason.
     unknown: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        """True when every article file read cleanly: the site is the newsroom as it is."""
-        return not self.broken
 
 
 # -- checks and keys -----------------------------------------------------------------------

@@ -126,3 +126,17 @@ def kill_when(run: subprocess.Popen[str], done: Callable[[], int], wanted: int) 
     run.send_signal(signal.SIGKILL)
     run.wait()
     return seen
+
+
+def plant_leftovers(folder: Path, name: str, other: str) -> tuple[Path, Path, Path]:
+    """Beside the file name in folder: what a killed write left an hour ago, a write under
+    way now (write_atomic's names), and someone else's hidden .tmp file an hour old."""
+    left = folder / f".{name}.x1y2z3w4.tmp"
+    young = folder / f".{name}.a1b2c3d4.tmp"
+    theirs = folder / other
+    for path in (left, young, theirs):
+        path.write_text("halvskrivet")
+    an_hour_ago = time.time() - 3600
+    for path in (left, theirs):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    return left, young, theirs

@@ -4,7 +4,7 @@ files with any value in any field."""
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 import tomli_w
@@ -358,3 +358,16 @@ def article(name: str, **fields: str | list[str]) -> bytes:
         "+++",
     ]
     return ("\n".join(lines) + "\n" + str(values["body"])).encode()
+
+
+def break_with_conflict_markers(path: Path) -> None:
+    """What a half-finished git merge leaves in the front matter."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            'status = "published"\n',
+            '<<<<<<< HEAD\nstatus = "published"\n=======\nstatus = "draft"\n>>>>>>> main\n',
+            1,
+        ),
+        encoding="utf-8",
+    )

@@ -144,9 +144,11 @@ def generate_newsroom(root: Path, count: int, seed: int) -> Path:
     return root
 
 
-def add_article(root: Path, slug: str, toml: str, body: str = "", month: str = "2022/05") -> None:
-    """Write an article file; toml holds the front-matter lines after id, title and slug."""
+def add_article(root: Path, slug: str, toml: str, body: str = "", month: str = "2022/05") -> Path:
+    """Write an article file; toml holds the front-matter lines after id and slug."""
     folder = root / "articles" / month
     folder.mkdir(parents=True, exist_ok=True)
     text = f'+++\nid = "{slug}-id"\nslug = "{slug}"\n{toml.strip()}\n+++\n{body}'
-    (folder / f"{slug}.md").write_text(text, encoding="utf-8")
+    path = folder / f"{slug}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
