@@ -178,7 +178,7 @@ def test_a_failed_re_publish_is_followed_by_a_full_build_that_puts_everything_ri
         count[0] += 1
         if count[0] == 2:
             raise WriteError("could not write: No space left on device", path)
-        real(path, data, **options)  # type: ignore[arg-type]
+        real(path, data, **options)
 
     with monkeypatch.context() as patch:
         patch.setattr(output, "write_atomic", fail_second)
