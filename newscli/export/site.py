@@ -60,7 +60,7 @@ from newscli.export.site_state import (
 )
 from newscli.labels import label, long_date, moment, month_name
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
-from newscli.newsroom import TEMPLATES, Newsroom
+from newscli.newsroom import TEMPLATES, Newsroom, state_folder
 from newscli.query import newest_first, publishable
 from newscli.topics import Topic, Topics
 
@@ -145,10 +145,22 @@ def template_environment(newsroom_root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one export never sees a template change: no stat per render
+        bytecode_cache=_compiled_templates(newsroom_root),
     )
     environment.globals["url"] = _url
     environment.globals["safe_url"] = is_safe_url
     return environment
+
+
+def _compiled_templates(newsroom_root: Path) -> jinja2.BytecodeCache | None:
+    """Templates compiled once and kept in .newscli/ (Jinja2 checks each against its
+    source): compiling them is most of a small re-publish otherwise."""
+    try:
+        folder = state_folder(newsroom_root) / "templates"
+        folder.mkdir(exist_ok=True)
+    except (NewsError, OSError):
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @jinja2.pass_context
@@ -947,35 +959,39 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             return False
         if meta.get("next_change") and now.timestamp() >= float(meta["next_change"]):
             return False  # an embargo ended: a story joins the lists
-        known = state.stories()
+        stamps = state.stamps()
         assets = state.assets()
     except (sqlite3.Error, ValueError, KeyError):
         return False
     tree = newsroom.tree(ordered=False)
-    if tree.problems or len(tree.files) != len(known):
+    if tree.problems or len(tree.files) != len(stamps):
         return False
     changed: dict[str, str] = {}
     for rel, entry in tree.files:
-        row = known.get(rel)
-        if row is None:
+        known = stamps.get(rel)
+        if known is None:
             return False
         try:
             stamp = file_stamp(entry.stat())
         except OSError:
             return False
-        if stamp != row.stamp:
+        if stamp != known:
             changed[rel] = stamp
     if len(changed) > REPUBLISH_LIMIT:
         return False
     if any(builder.asset_stamp(src) != stamp for src, stamp in assets.items()):
         return False  # a photo or a linked file came, went or changed
+    try:
+        known_rows = state.stories(changed)
+    except sqlite3.Error:
+        return False
     articles: dict[str, Article] = {}
     for rel in changed:
         try:
             article = newsroom.load(newsroom.root / rel)
         except ArticleError:
             return False
-        if builder.shape(article, now) != known[rel].shape:
+        if builder.shape(article, now) != known_rows[rel].shape:
             return False
         articles[rel] = article
 
@@ -988,18 +1004,18 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
         return False
     # The stories as the site shows them: those that changed, and those beside them.
     renewed = {
-        known[rel].site: story
+        known_rows[rel].site: story
         for rel, story in zip(
             articles,
             builder.stories([a.summary() for a in articles.values()], now, topics),
             strict=True,
         )
-        if known[rel].site
+        if known_rows[rel].site
     }
     own = len(report.warnings)
     specs = state.specs_showing(renewed)
-    by_site = {row.site: rel for rel, row in known.items() if row.site}
     others = {site for spec in specs.values() for site in spec.stories} - renewed.keys()
+    by_site = state.sites(others)
     shown = {
         story.path: story
         for story in builder.stories(
@@ -1010,6 +1026,8 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
     }
     del report.warnings[own:]  # said at the last full build, and kept below
     shown.update(renewed)
+    # Saved with the record this folder holds: every page and feed here is named in it.
+    builder.out.named([*specs, *(f"{site}index.html" for site in renewed)])
     builder.following = True
     for story in renewed.values():
         builder.story(story)
@@ -1029,8 +1047,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             builder.listing("front.html", listing, None)
         else:
             builder.topic(TopicPage(topic, (), ()), listing)
-    for rel, source in sorted(builder.assets.items()):
-        builder.out.copy(rel, source)
+    # Every linked file is as the last export copied it (their stamps were compared).
     manifest = builder.out.finish(whole=False)
 
     again = set(articles)
@@ -1045,7 +1062,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
         state.update(
             manifest,
             {
-                rel: StoryRow(known[rel].site, stamp, known[rel].shape)
+                rel: StoryRow(known_rows[rel].site, stamp, known_rows[rel].shape)
                 for rel, stamp in changed.items()
             },
             builder.out.pages,
