@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from newscli import __version__, labels, markdown
 from newscli.article import Article, Summary
@@ -84,6 +84,9 @@ FEED_TYPES = {
 FEED_LIMIT = 50
 
 Progress = Callable[[int, int], None]
+# What a card is rendered with for the way to the site root: markup no text can come out
+# as (every value is escaped, and this holds a '<'), put in as markup by url() alone.
+ROOT_STAND_IN = "<newscli-root>"
 
 
 @dataclass
@@ -164,9 +167,12 @@ def _compiled_templates(newsroom_root: Path) -> jinja2.BytecodeCache | None:
 
 
 @jinja2.pass_context
-def _url(context: jinja2.runtime.Context, target: str) -> str:
+def _url(context: jinja2.runtime.Context, target: str) -> str | Markup:
     """A site-relative path as a link from the page being rendered."""
-    return link(target, context["root"])
+    linked = link(target, context["root"])
+    if linked.startswith(ROOT_STAND_IN):  # a card rendered once for every page (story_card)
+        return Markup(ROOT_STAND_IN) + linked[len(ROOT_STAND_IN) :]
+    return linked
 
 
 @dataclass(frozen=True)
@@ -252,6 +258,9 @@ class SiteBuilder:
         self.report = report
         self.keys: dict[str, str] = {}
         self.templates = template_environment(newsroom.root)
+        self.templates.globals["story_card"] = self.story_card
+        self._cards: dict[tuple[str, int], str] = {}
+        self._card_macros: Any = None
         self.words = Words(self.site.language, self.site.tz)
         self.feeds = bool(self.site.base_url)
         self.assets: dict[str, Path] = {}
@@ -399,6 +408,22 @@ class SiteBuilder:
 
     # pages ----------------------------------------------------------------------------
 
+    @jinja2.pass_context
+    def story_card(self, context: jinja2.runtime.Context, story: Story, level: int = 2) -> Markup:
+        """A story's teaser card (the card macro), rendered once per export and reused on
+        every listing that shows it: it is rendered with a stand-in for the way to the site
+        root, which each page puts in."""
+        key = (story.path, level)
+        html = self._cards.get(key)
+        if html is None:
+            if self._card_macros is None:
+                self._card_macros = self.templates.get_template("_macros.html").make_module(
+                    {"root": ROOT_STAND_IN, "words": self.words, "site": self.site}
+                )
+            html = str(self._card_macros.card(story, level))
+            self._cards[key] = html
+        return Markup(html.replace(ROOT_STAND_IN, context["root"]))
+
     def site_feeds(self) -> list[Feed]:
         if not self.feeds:
             return []
@@ -478,7 +503,7 @@ class SiteBuilder:
         found = Found()
         try:
             # The listing held the story without its body; the page needs all of it.
-            article = self.newsroom.load(self.newsroom.root / str(story.article.path))
+            article = self.newsroom.with_body(story.article)
         except ArticleError as exc:
             self.report.warnings.append(f"{exc}; its page was not rendered again")
             self.keep_page(rel)
