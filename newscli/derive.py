@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from newscli.errors import NewsError
 from newscli.newsroom import STATE, state_folder, write_atomic
-from newscli.photos import PHOTO_WIDTHS, PhotoError, open_photo
+from newscli.photos import PHOTO_WIDTHS, PhotoError, decoding, open_photo
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PillowImage
@@ -49,14 +49,13 @@ ENCODINGS: tuple[tuple[str, str, str, str, dict[str, Any]], ...] = (
 CACHE = "photos"  # under .newscli/
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One derived file: its size in pixels, its format ('webp' or 'jpeg') and its bytes."""
+_ENCODING = {encoding[0]: encoding for encoding in ENCODINGS}
 
-    width: int
-    height: int
+
+class _Encoded:
+    """What a derived file's format says: its media type and its file suffix."""
+
     format: str
-    data: bytes
 
     @property
     def media_type(self) -> str:
@@ -67,7 +66,14 @@ class Variant:
         return _ENCODING[self.format][2]
 
 
-_ENCODING = {encoding[0]: encoding for encoding in ENCODINGS}
+@dataclass(frozen=True)
+class Variant(_Encoded):
+    """One derived file: its size in pixels, its format ('webp' or 'jpeg') and its bytes."""
+
+    width: int
+    height: int
+    format: str
+    data: bytes
 
 
 def variant_widths(width: int, widths: Iterable[int] = PHOTO_WIDTHS) -> tuple[int, ...]:
@@ -87,14 +93,8 @@ def derive_photo(
     EXIF orientation applied, colours converted to sRGB, and no metadata at all (no EXIF,
     XMP, ICC profile or comment). PhotoError naming name when source is no photo."""
     image = open_photo(source, name)
-    try:
+    with decoding(image, name):
         return _derive(image, tuple(widths))
-    except PhotoError:
-        raise
-    except Exception as exc:  # Pillow's decoders raise many kinds (OSError, SyntaxError …)
-        raise PhotoError(f"is a broken or truncated image: {exc}", name) from None
-    finally:
-        image.close()
 
 
 def _derive(image: PillowImage, widths: tuple[int, ...]) -> list[Variant]:
@@ -168,7 +168,7 @@ def _as_srgb(image: PillowImage) -> PillowImage:
 
 
 @dataclass(frozen=True)
-class Derived:
+class Derived(_Encoded):
     """A derived file in the cache: what Variant is, with a path instead of the bytes (the
     export copies it; memory holds none of them)."""
 
@@ -177,14 +177,6 @@ class Derived:
     format: str
     path: Path
     size: int  # bytes, for a feed's enclosure length
-
-    @property
-    def media_type(self) -> str:
-        return _ENCODING[self.format][3]
-
-    @property
-    def suffix(self) -> str:
-        return _ENCODING[self.format][2]
 
 
 def settings_key() -> str:

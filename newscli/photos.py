@@ -8,6 +8,7 @@ path `Newsroom.asset` finds and the site export copies. Derived sizes are in new
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
@@ -108,20 +109,29 @@ def inspect_photo(data: bytes, name: str | PurePosixPath | Path) -> PhotoFile:
 
     image = open_photo(data, name)
     fmt = image.format or ""
-    try:
+    with decoding(image, name):
         image.verify()  # checksums (PNG) and structure, without decoding
-        image = open_photo(data, name)  # verify() leaves the image unusable
+    image = open_photo(data, name)  # verify() leaves the image unusable
+    with decoding(image, name):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
         width, height = shown_size(image)
+    return PhotoFile(data=data, format=fmt, width=width, height=height)
+
+
+@contextlib.contextmanager
+def decoding(image: PillowImage, name: str | PurePosixPath | Path) -> Iterator[None]:
+    """Work on an opened photo: whatever Pillow's decoders raise (OSError, SyntaxError …)
+    becomes a PhotoError naming the file, and the image is closed in the end."""
+    try:
+        yield
     except PhotoError:
         raise
-    except Exception as exc:  # Pillow's decoders raise many kinds (OSError, SyntaxError …)
+    except Exception as exc:
         raise PhotoError(f"is a broken or truncated image: {exc}", name) from None
     finally:
         image.close()
-    return PhotoFile(data=data, format=fmt, width=width, height=height)
 
 
 def shown_size(image: PillowImage) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from newscli.cli.common import RootOption, environment, open_newsroom, report_br
 from newscli.errors import UsageError
 
 if TYPE_CHECKING:
-    from newscli.article import Image, Summary
+    from newscli.article import Article, Image, Summary
     from newscli.environment import Environment
     from newscli.newsroom import Newsroom
     from newscli.photos import PhotoChange, PhotoFile, Placed
@@ -89,6 +89,16 @@ def _said(env: Environment, change: PhotoChange) -> None:
         say(env, photo_note(change.placed))
 
 
+def _story(env: Environment, newsroom: Newsroom, ref: str) -> Article:
+    """The story a REF names, as show and edit find it; broken files met on the way warned."""
+    from newscli.catalog import Catalog
+
+    with Catalog(newsroom) as catalog:
+        found = catalog.resolve(ref)
+    report_broken(env, found.broken)
+    return found.one
+
+
 def set_photo(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
@@ -107,16 +117,12 @@ def set_photo(
     """Give a story a photo, or new texts for its photo: the file is checked, copied to
     images/YYYY/MM/<slug>.<ext> (never over another photo) and [image] is filled in. Prints
     the story's path."""
-    from newscli.catalog import Catalog
     from newscli.photos import set_photo as set_story_photo
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
     photo = None if path is None else read_photo_argument(env, newsroom, path)
-    with Catalog(newsroom) as catalog:
-        found = catalog.resolve(ref)
-    report_broken(env, found.broken)
-    story = found.one
+    story = _story(env, newsroom, ref)
     if path is None and alt is None and caption is None and credit is None:
         raise UsageError("give a photo file, or --alt, --caption or --credit to change")
     if alt is not None or photo is not None or story.image is None or not story.image.alt:
@@ -143,15 +149,11 @@ def remove_photo(
 ) -> None:
     """Take the photo off a story: its [image] is cleared. The photo file stays in images/,
     and the old [image] in git's history: nothing is ever lost. Prints the story's path."""
-    from newscli.catalog import Catalog
     from newscli.photos import remove_photo as remove_story_photo
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
-    with Catalog(newsroom) as catalog:
-        found = catalog.resolve(ref)
-    report_broken(env, found.broken)
-    story = found.one
+    story = _story(env, newsroom, ref)
     if story.image is None:
         say(env, f"{story.path} has no photo; nothing changed")
         return
