@@ -33,6 +33,7 @@ from newscli.catalog import Catalog
 from newscli.config import Site
 from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.export import feeds, pages, urls
+from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
 from newscli.export.output import ExportReport, OutputFolder, PageLookup, Worker, guard_output
 from newscli.export.pages import (
     ARCHIVE_PATH,
@@ -66,9 +67,11 @@ from newscli.topics import Topic, Topics
 
 _PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "style.css"
-# Files a story may link to or embed with a relative URL that are copied into the site.
-PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"})
-ASSET_SUFFIXES = PHOTO_SUFFIXES | {".pdf", ".mp3", ".mp4"}
+# Files a story's body may link to or embed with a relative URL, copied into the site as
+# they are (a story's own photo is published in the site's sizes instead: see images).
+ASSET_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".pdf", ".mp3", ".mp4"}
+)
 
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
@@ -259,46 +262,76 @@ class SiteBuilder:
         self.keys: dict[str, str] = {}
         self.templates = template_environment(newsroom.root)
         self.templates.globals["story_card"] = self.story_card
-        self._cards: dict[tuple[str, int], str] = {}
+        self._cards: dict[tuple[str, int, bool], str] = {}
         self._card_macros: Any = None
         self.words = Words(self.site.language, self.site.tz)
         self.feeds = bool(self.site.base_url)
         self.assets: dict[str, Path] = {}
         self.found: dict[str, Path | None] = {}
         self.refused: dict[str, str] = {}  # src: why it is never published
+        self.photos = SitePhotos(newsroom.root)
+        self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
 
     # stories --------------------------------------------------------------------------
 
-    def photo(self, article: Summary) -> str | None:
-        """Where the story's photo is on the site, or None (with a warning) when it is missing."""
+    def prepare_photos(self, articles: Iterable[Summary]) -> None:
+        """Make every photo these stories show in the site's sizes (or find them made), on
+        every core, before the pages need them."""
+        sources = []
+        for article in articles:
+            if article.image is not None:
+                with contextlib.suppress(NewsError):
+                    source = self._resolve(article.image.src)
+                    if source is not None:
+                        sources.append(source)
+        self.photos.prepare(sources)
+
+    def photo(self, article: Summary) -> Photo | None:
+        """The story's photo as the site shows it, its files noted for copying; None (with a
+        warning naming the file) when it cannot be shown."""
         if article.image is None:
             return None
         src = article.image.src
-        if src.startswith(("https://", "http://")) and is_safe_url(src):
-            return src
-        if PurePosixPath(src).suffix.lower() not in PHOTO_SUFFIXES:
-            problem = f"is not a photo ({', '.join(sorted(PHOTO_SUFFIXES))})"
-        elif self.asset(src) is None:
-            problem = self.why_not(src)
-        else:
-            return src
+        shown = self.shown_photos.get(src)
+        if shown is None:
+            shown = self.shown_photos[src] = self.photos.shown(src, self._resolve)
+        if isinstance(shown, Photo):
+            for rendition in shown.renditions:
+                self.assets[rendition.path] = self.photos.files[rendition.path]
+            return shown
         self.report.warnings.append(
-            f"{article.path}: image {src!r} {problem}; the story is shown without it"
+            f"{article.path}: image {src!r} {shown}; the story is shown without it"
         )
         return None
 
-    def asset(self, src: str) -> Path | None:
-        """The newsroom file a site-relative src names, noted for copying; None if it is not
-        there or not for publishing (see Newsroom.asset; why_not says which)."""
-        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES:
+    def feed_photo(self, article: Summary) -> FeedPhoto | None:
+        """What the feeds show of a story's photo: what its pages show (see photo)."""
+        if article.image is None:
             return None
+        return feed_photo(self.shown_photos.get(article.image.src))
+
+    def _resolve(self, src: str) -> Path | None:
+        """The newsroom file src names (None when there is none); NewsError when it is never
+        published (see Newsroom.asset). Remembered for this export."""
         if src not in self.found:
             try:
                 self.found[src] = self.newsroom.asset(src)
             except NewsError as refused:
                 self.found[src] = None
                 self.refused[src] = refused.message
-        found = self.found[src]
+        if src in self.refused:
+            raise NewsError(self.refused[src])
+        return self.found[src]
+
+    def asset(self, src: str) -> Path | None:
+        """The newsroom file a site-relative src names, noted for copying; None if it is not
+        there or not for publishing (see Newsroom.asset; why_not says which)."""
+        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES:
+            return None
+        try:
+            found = self._resolve(src)
+        except NewsError:
+            return None
         if found is not None:
             self.assets[PurePosixPath(src).as_posix()] = found
         return found
@@ -409,18 +442,20 @@ class SiteBuilder:
     # pages ----------------------------------------------------------------------------
 
     @jinja2.pass_context
-    def story_card(self, context: jinja2.runtime.Context, story: Story, level: int = 2) -> Markup:
+    def story_card(
+        self, context: jinja2.runtime.Context, story: Story, level: int = 2, eager: bool = False
+    ) -> Markup:
         """A story's teaser card (the card macro), rendered once per export and reused on
         every listing that shows it: it is rendered with a stand-in for the way to the site
         root, which each page puts in."""
-        key = (story.path, level)
+        key = (story.path, level, eager)
         html = self._cards.get(key)
         if html is None:
             if self._card_macros is None:
                 self._card_macros = self.templates.get_template("_macros.html").make_module(
                     {"root": ROOT_STAND_IN, "words": self.words, "site": self.site}
                 )
-            html = str(self._card_macros.card(story, level))
+            html = str(self._card_macros.card(story, level, eager))
             self._cards[key] = html
         return Markup(html.replace(ROOT_STAND_IN, context["root"]))
 
@@ -514,8 +549,10 @@ class SiteBuilder:
             lead = self.markdown(story, article.lead_markdown, root, found).strip()
         body = self.markdown(story, article.story, root, found)
         og_image = None
-        if story.image is not None and (self.site.base_url or not is_relative_url(story.image)):
-            og_image = absolute_url(self.site.base_url, story.image)
+        shown = story.image.largest.path if story.image and story.image.largest else None
+        shown = shown or (story.image.src if story.image else None)
+        if shown is not None and (self.site.base_url or not is_relative_url(shown)):
+            og_image = absolute_url(self.site.base_url, shown)
         html = self.render(
             "story.html", story.path, story=story, lead=lead, body=body, og_image=og_image
         )
@@ -635,7 +672,7 @@ class SiteBuilder:
         )
         chosen = [story.article for story in public]
         spec = feeds.feed_spec(self.site, kind, topic=topic)
-        text = feeds.render_feed(chosen, self.site, spec, self.newsroom.asset, topics)
+        text = feeds.render_feed(chosen, self.site, spec, self.feed_photo, topics)
         self.out.write(path, text.encode("utf-8"))
 
     def write_sitemap(self, site_map: SiteMap) -> None:
@@ -866,6 +903,7 @@ def build(
     # Before anything is written: one id twice would be one guid twice in the feeds.
     feeds.check_unique_ids((s.id, str(s.path)) for s in [*publishable(scanned.items, now), *kept])
     articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
+    builder.prepare_photos(articles)
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
     )
@@ -966,6 +1004,25 @@ def _attributed(warnings: list[str], stories: Mapping[str, str]) -> list[tuple[s
 class Unfollowable(Exception):
     """A re-publish met a change it cannot follow after it began writing: a story page
     links to other files now (a file it no longer links to may have to be removed)."""
+
+
+def _renewed(
+    warnings: list[tuple[str, str]], new: list[tuple[str, str]], again: Iterable[str]
+) -> list[tuple[str, str]]:
+    """The last build's warnings with those of the stories rendered again (again) replaced
+    where they were (a full build would say them in the same place), the others kept."""
+    fresh: dict[str, list[str]] = {path: [] for path in again}
+    for path, text in new:
+        fresh.setdefault(path, []).append(text)
+    result = []
+    for path, text in warnings:
+        if path not in fresh:
+            result.append((path, text))
+        elif fresh[path]:
+            result.extend((path, said) for said in fresh[path])
+            fresh[path] = []
+    result.extend((path, text) for path, texts in fresh.items() for text in texts)
+    return result
 
 
 # A re-publish follows at most this many changed files; more are a full build.
@@ -1075,11 +1132,9 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
     # Every linked file is as the last export copied it (their stamps were compared).
     manifest = builder.out.finish(whole=False)
 
-    again = set(articles)
     new = _attributed(report.warnings, {rel: "" for rel in articles})
-    report.warnings[:] = [text for path, text in warnings if path not in again] + [
-        text for _, text in new
-    ]
+    warnings = _renewed(warnings, new, articles)
+    report.warnings[:] = [text for _, text in warnings]
     report.stories, report.topics, report.pages, files = counts
     report.unchanged = files - builder.out.counts.written
     report.feeds = builder.feeds
@@ -1092,6 +1147,6 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             },
             builder.out.pages,
             builder.asset_stamps(),
-            [(path, text) for path, text in warnings if path not in again] + new,
+            warnings,
         )
     return True
