@@ -3,6 +3,7 @@
     python -m benchmarks.run            # N = 10 000
     python -m benchmarks.run --n 100000
     python -m benchmarks.run --body-words 800     # longer stories (a newsroom of its own)
+    python -m benchmarks.run --peers              # install Pelican for the comparison first
     python -m benchmarks.run --n 200 --repeat 1   # the smoke run the test suite does
 
 Floors are measured in the same run: the import floor (`python -c "import typer,
@@ -10,10 +11,24 @@ rich.console"`), the parse floor (a bare loop that reads every article file and 
 front matter with tomllib) and the rewrite floors (a bare loop that rewrites exactly the files
 the `tag` rows change, each through a temporary file in its folder, fsynced and renamed: what
 any tool that changes those files safely pays; it does not fsync the folder). Each command
-runs in its own process; wall time is the median of --repeat runs, peak memory the largest
-resident set any run of it reached. Rows that change stories (`new`, `tag`) put them back
+runs in its own process; wall time is the median of --repeat runs. Memory is reported twice:
+the peak PSS of the command's whole process tree (parent and forked workers, summed from
+/proc/PID/smaps_rollup every 25 ms while it runs: the figure the memory goal is for) and the
+largest resident set of any single process of it (ru_maxrss). Rows that change stories (`new`, `tag`) put them back
 between runs, unmeasured, and bring the index up to date again (a `list`), so every run of
 such a row starts from the same newsroom and a warm index.
+
+Issue 12's rows compare newscli with Hugo and Pelican on the same stories (see
+benchmarks/peers.py for the conversion): a full site build into an empty output folder
+(newscli cold, without .newscli/, and warm, with the caches the cold build left), publishing
+again after the newest story's title changed (Hugo rebuilds everything, Pelican uses its
+content cache) and listing without an index (`hugo list all`). Each of these groups runs its
+tools in turn, round by round (newscli, Hugo, Pelican, newscli, …), so that a busy moment of
+the machine does not fall on one tool only; ratios to Hugo are to its figure in the same run.
+Peers found installed are measured; --peers installs Pelican first when it is missing (into a
+venv of the benchmark's own, under ~/.cache/newscli-bench/), --no-peers leaves both out. A
+peer not installed prints "not installed" in its rows. The index size row is the bytes of
+.newscli/ after the builds against the articles' bytes.
 
 `tag` is measured on two newsrooms with the same stories: the plain one, whose topics are
 arrays one item a line as newscli writes them (the fast path), and a second one, generated
