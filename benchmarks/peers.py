@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,7 +272,7 @@ def _fresh(site: Path, wanted: dict[str, object]) -> bool:
     return marker.is_file() and json.loads(marker.read_text("utf-8")) == wanted
 
 
-def _write_content(root: Path, content: Path, convert: Any) -> None:
+def _write_content(root: Path, content: Path, convert: Callable[[Story], str]) -> None:
     shutil.rmtree(content, ignore_errors=True)
     for story in stories(root):
         target = content / story.relative
@@ -280,39 +280,44 @@ def _write_content(root: Path, content: Path, convert: Any) -> None:
         target.write_text(convert(story), encoding="utf-8")
 
 
-def hugo_site(root: Path, site: Path | None = None) -> Path:
-    """The Hugo site of the newsroom at root (converted when missing or from another corpus)."""
-    site = site or peer_root(root, "hugo")
-    wanted = _marker(root, "hugo")
+def _converted(root: Path, site: Path, peer: str, write: Callable[[Path], None]) -> Path:
+    """site, with write(site) run first unless its marker says it holds root's corpus; the
+    marker is written last, so a conversion cut short is done again."""
+    wanted = _marker(root, peer)
     if _fresh(site, wanted):
         return site
     (site / CONVERTED).unlink(missing_ok=True)
     site.mkdir(parents=True, exist_ok=True)
-    (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    shutil.rmtree(site / "layouts", ignore_errors=True)
-    for name, text in HUGO_LAYOUTS.items():
-        (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / "layouts" / name).write_text(text, encoding="utf-8")
-    _write_content(root, site / "content" / "posts", _hugo_page)
-    shutil.rmtree(site / "static", ignore_errors=True)
-    shutil.copytree(root / "images", site / "static" / "images")
+    write(site)
     (site / CONVERTED).write_text(json.dumps(wanted) + "\n", encoding="utf-8")
     return site
+
+
+def hugo_site(root: Path, site: Path | None = None) -> Path:
+    """The Hugo site of the newsroom at root (converted when missing or from another corpus)."""
+
+    def write(site: Path) -> None:
+        (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+        shutil.rmtree(site / "layouts", ignore_errors=True)
+        for name, text in HUGO_LAYOUTS.items():
+            (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / "layouts" / name).write_text(text, encoding="utf-8")
+        _write_content(root, site / "content" / "posts", _hugo_page)
+        shutil.rmtree(site / "static", ignore_errors=True)
+        shutil.copytree(root / "images", site / "static" / "images")
+
+    return _converted(root, site or peer_root(root, "hugo"), "hugo", write)
 
 
 def pelican_site(root: Path, site: Path | None = None) -> Path:
     """The Pelican site of the newsroom at root (converted when missing or another corpus)."""
-    site = site or peer_root(root, "pelican")
-    wanted = _marker(root, "pelican")
-    if _fresh(site, wanted):
-        return site
-    (site / CONVERTED).unlink(missing_ok=True)
-    site.mkdir(parents=True, exist_ok=True)
-    (site / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")
-    _write_content(root, site / "content", _pelican_page)
-    shutil.copytree(root / "images", site / "content" / "images")
-    (site / CONVERTED).write_text(json.dumps(wanted) + "\n", encoding="utf-8")
-    return site
+
+    def write(site: Path) -> None:
+        (site / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")
+        _write_content(root, site / "content", _pelican_page)  # images go in content/ too
+        shutil.copytree(root / "images", site / "content" / "images")
+
+    return _converted(root, site or peer_root(root, "pelican"), "pelican", write)
 
 
 def retitle(path: Path, title: str) -> None:

@@ -318,10 +318,45 @@ class Peers:
     pelican_site: Path | None = None
     missing: str = "not installed"
 
-    def hugo_argv(self, command: Callable[[str, Path], list[str]]) -> list[str] | None:
-        if self.hugo is None or self.hugo_site is None:
-            return None
-        return command(self.hugo, self.hugo_site)
+    def hugo_entry(
+        self,
+        what: str,
+        command: Callable[[str, Path], list[str]],
+        floor: str,
+        before: Callable[[Path], None] = lambda _: None,
+    ) -> Entry:
+        """Hugo's row: the figure newscli's rows are compared with (is_floor); before is
+        given Hugo's site."""
+        return self._entry("Hugo", what, command, self.hugo, self.hugo_site, floor, before)
+
+    def pelican_entry(self, what: str, floor: str, before: Callable[[Path], None]) -> Entry:
+        """Pelican's build, reported against floor; before is given Pelican's site."""
+        return self._entry(
+            "Pelican", what, peers.pelican_build, self.pelican, self.pelican_site, floor, before
+        )
+
+    def _entry(
+        self,
+        tool: str,
+        what: str,
+        command: Callable[[str, Path], list[str]],
+        executable: str | None,
+        site: Path | None,
+        floor: str,
+        before: Callable[[Path], None],
+    ) -> Entry:
+        if executable is None or site is None:
+            return Entry(what, None, Path.cwd(), floor, None, tool=tool, missing=self.missing)
+        return Entry(
+            what,
+            command(executable, site),
+            site,
+            floor,
+            None,
+            lambda: before(site),
+            is_floor=tool == "Hugo",
+            tool=tool,
+        )
 
 
 def find_peers(root: Path, wanted: bool, install: bool) -> Peers:
@@ -420,16 +455,7 @@ def figures(
                 lambda: shutil.rmtree(index, ignore_errors=True),
                 also=(("Hugo list", None),),
             ),
-            Entry(
-                "Hugo: hugo list all",
-                others.hugo_argv(peers.hugo_list),
-                root,
-                "Hugo list",
-                None,
-                is_floor=True,
-                tool="Hugo",
-                missing=others.missing,
-            ),
+            others.hugo_entry("Hugo: hugo list all", peers.hugo_list, "Hugo list"),
         ],
         repeat,
     )
@@ -586,7 +612,6 @@ def builds(root: Path, repeat: int, others: Peers) -> list[Figure]:
         shutil.rmtree(root / ".newscli", ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
 
-    hugo_site, pelican_site = others.hugo_site, others.pelican_site
     return alternate(
         [
             Entry(
@@ -607,30 +632,16 @@ def builds(root: Path, repeat: int, others: Peers) -> list[Figure]:
                 lambda: shutil.rmtree(site, ignore_errors=True),
                 also=(("parse", None),),
             ),
-            Entry(
+            others.hugo_entry(
                 "Hugo: full build, empty output",
-                others.hugo_argv(peers.hugo_build),
-                root,
+                peers.hugo_build,
                 "Hugo",
-                None,
-                lambda: peers.clean_output(hugo_site, "public") if hugo_site else None,
-                is_floor=True,
-                tool="Hugo",
-                missing=others.missing,
+                lambda site: peers.clean_output(site, "public"),
             ),
-            Entry(
+            others.pelican_entry(
                 "Pelican: full build, empty output (no cache)",
-                peers.pelican_build(others.pelican, pelican_site)
-                if others.pelican and pelican_site
-                else None,
-                pelican_site or root,
                 "Hugo",
-                None,
-                lambda: (
-                    peers.clean_output(pelican_site, "output", "cache") if pelican_site else None
-                ),
-                tool="Pelican",
-                missing=others.missing,
+                lambda site: peers.clean_output(site, "output", "cache"),
             ),
         ],
         repeat,
@@ -644,23 +655,19 @@ def republish(root: Path, repeat: int, others: Peers) -> list[Figure]:
     published story a new title in each tool's copy; the titles are put back at the end."""
     story = newest_published(root)
     relative = story.relative_to(root / "articles")
-    copies = [story]
+    copies = {"newscli": story}
     if others.hugo_site:
-        copies.append(others.hugo_site / "content" / "posts" / relative)
+        copies["Hugo"] = others.hugo_site / "content" / "posts" / relative
     if others.pelican_site:
-        copies.append(others.pelican_site / "content" / relative)
-    originals = Originals(copies)
+        copies["Pelican"] = others.pelican_site / "content" / relative
+    originals = Originals(list(copies.values()))
     title = tomllib.loads(story.read_text(encoding="utf-8").split("+++\n", 2)[1])["title"]
-    rounds = {path: 0 for path in copies}
+    rounds = dict.fromkeys(copies, 0)
 
-    def retitle(path: Path) -> Callable[[], None]:
-        def change() -> None:
-            rounds[path] += 1
-            peers.retitle(path, f"{title} (ändrad {rounds[path]})")
+    def retitle(tool: str) -> None:
+        rounds[tool] += 1
+        peers.retitle(copies[tool], f"{title} (ändrad {rounds[tool]})")
 
-        return change
-
-    hugo_site, pelican_site = others.hugo_site, others.pelican_site
     try:
         return alternate(
             [
@@ -670,31 +677,19 @@ def republish(root: Path, repeat: int, others: Peers) -> list[Figure]:
                     root,
                     "parse",
                     0.3,
-                    retitle(story),
+                    lambda: retitle("newscli"),
                     also=(("Hugo rebuild", None),),
                 ),
-                Entry(
+                others.hugo_entry(
                     "Hugo: one title changed (a full rebuild)",
-                    others.hugo_argv(peers.hugo_build),
-                    root,
+                    peers.hugo_build,
                     "Hugo rebuild",
-                    None,
-                    retitle(copies[1]) if hugo_site else lambda: None,
-                    is_floor=True,
-                    tool="Hugo",
-                    missing=others.missing,
+                    lambda _: retitle("Hugo"),
                 ),
-                Entry(
+                others.pelican_entry(
                     "Pelican: one title changed (its cache on)",
-                    peers.pelican_build(others.pelican, pelican_site)
-                    if others.pelican and pelican_site
-                    else None,
-                    pelican_site or root,
                     "Hugo rebuild",
-                    None,
-                    retitle(copies[-1]) if pelican_site else lambda: None,
-                    tool="Pelican",
-                    missing=others.missing,
+                    lambda _: retitle("Pelican"),
                 ),
             ],
             repeat,

@@ -71,14 +71,18 @@ def peers_installed() -> tuple[bool, bool]:
     return peers.hugo() is not None, peers.pelican() is not None
 
 
-def test_without_peers_their_rows_say_so(tmp_path: Path) -> None:
+def test_without_peers_their_rows_say_so() -> None:
     others = run.Peers(missing="not installed")
-    figures = run.builds(tmp_path, 1, others)
-    assert [(f.tool, f.seconds, f.missing) for f in figures[2:]] == [
+    entries = [
+        others.hugo_entry("Hugo: build", peers.hugo_build, "Hugo"),
+        others.pelican_entry("Pelican: build", "Hugo", lambda _: None),
+    ]
+    figures = run.alternate(entries, 2)
+    assert [(f.tool, f.seconds, f.missing) for f in figures] == [
         ("Hugo", None, "not installed"),
         ("Pelican", None, "not installed"),
     ]
-    unmeasured = [figures[2], run.Figure("x", 2.0, 1, 1, "Hugo", 1.0)]
+    unmeasured = [figures[0], run.Figure("x", 2.0, 1, 1, "Hugo", 1.0)]
     table, met = run.report(unmeasured, 10)
     assert "not installed" in table and "Hugo not measured" in table and met
 
