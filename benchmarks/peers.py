@@ -177,7 +177,7 @@ HUGO_LAYOUTS = {
 """,
     "index.html": """{{ define "title" }}{{ site.Title }}{{ end }}
 {{ define "main" }}<h1>Senaste nytt</h1>
-{{ $pages := .Paginate (where site.RegularPages "Type" "posts") }}
+{{ $pages := .Paginate site.RegularPages }}
 <div class="cards">{{ range $pages.Pages }}{{ partial "card.html" . }}{{ end }}</div>
 {{ partial "pager.html" . }}{{ end }}
 """,
@@ -280,14 +280,21 @@ def _write_content(root: Path, content: Path, convert: Callable[[Story], str]) -
         target.write_text(convert(story), encoding="utf-8")
 
 
-def _converted(root: Path, site: Path, peer: str, write: Callable[[Path], None]) -> Path:
-    """site, with write(site) run first unless its marker says it holds root's corpus; the
-    marker is written last, so a conversion cut short is done again."""
+def _converted(
+    root: Path, site: Path, peer: str, settings: dict[str, str], write: Callable[[Path], None]
+) -> Path:
+    """site with its settings files (written every time: they are small, and a change to
+    them must not need a new conversion), and with write(site) run first unless its marker
+    says it holds root's corpus; the marker is written last, so a conversion cut short is
+    done again."""
+    site.mkdir(parents=True, exist_ok=True)
+    for name, text in settings.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
     wanted = _marker(root, peer)
     if _fresh(site, wanted):
         return site
     (site / CONVERTED).unlink(missing_ok=True)
-    site.mkdir(parents=True, exist_ok=True)
     write(site)
     (site / CONVERTED).write_text(json.dumps(wanted) + "\n", encoding="utf-8")
     return site
@@ -297,27 +304,23 @@ def hugo_site(root: Path, site: Path | None = None) -> Path:
     """The Hugo site of the newsroom at root (converted when missing or from another corpus)."""
 
     def write(site: Path) -> None:
-        (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-        shutil.rmtree(site / "layouts", ignore_errors=True)
-        for name, text in HUGO_LAYOUTS.items():
-            (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
-            (site / "layouts" / name).write_text(text, encoding="utf-8")
         _write_content(root, site / "content" / "posts", _hugo_page)
         shutil.rmtree(site / "static", ignore_errors=True)
         shutil.copytree(root / "images", site / "static" / "images")
 
-    return _converted(root, site or peer_root(root, "hugo"), "hugo", write)
+    settings = {"hugo.toml": HUGO_CONFIG} | {f"layouts/{n}": t for n, t in HUGO_LAYOUTS.items()}
+    return _converted(root, site or peer_root(root, "hugo"), "hugo", settings, write)
 
 
 def pelican_site(root: Path, site: Path | None = None) -> Path:
     """The Pelican site of the newsroom at root (converted when missing or another corpus)."""
 
     def write(site: Path) -> None:
-        (site / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")
         _write_content(root, site / "content", _pelican_page)  # images go in content/ too
         shutil.copytree(root / "images", site / "content" / "images")
 
-    return _converted(root, site or peer_root(root, "pelican"), "pelican", write)
+    settings = {"pelicanconf.py": PELICAN_CONFIG}
+    return _converted(root, site or peer_root(root, "pelican"), "pelican", settings, write)
 
 
 def retitle(path: Path, title: str) -> None:

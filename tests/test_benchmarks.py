@@ -128,6 +128,10 @@ def test_the_peers_get_the_same_stories(tmp_path: Path) -> None:
     marker = hugo / peers.CONVERTED
     stamp = marker.stat().st_mtime_ns
     assert peers.hugo_site(root, hugo) == hugo and marker.stat().st_mtime_ns == stamp
+    (hugo / "layouts" / "index.html").write_text("old theme", "utf-8")
+    peers.hugo_site(root, hugo)  # the theme is written again, the stories are kept
+    assert (hugo / "layouts" / "index.html").read_text("utf-8") == peers.HUGO_LAYOUTS["index.html"]
+    assert marker.stat().st_mtime_ns == stamp
     (root / generate.CORPUS_FILE).write_text('{"other": 1}\n', "utf-8")
     peers.hugo_site(root, hugo)
     assert json.loads(marker.read_text("utf-8"))["corpus"] == {"other": 1}
