@@ -50,6 +50,7 @@ from newscli.export.pages import (
     link,
     root_of,
 )
+from newscli.export.render_cache import RenderCache, Renders
 from newscli.export.site_state import (
     PageRecords,
     SiteState,
@@ -270,6 +271,7 @@ class SiteBuilder:
         self.found: dict[str, Path | None] = {}
         self.refused: dict[str, str] = {}  # src: why it is never published
         self.photos = SitePhotos(newsroom.root)
+        self.renders = RenderCache(newsroom.root, self.site.allow_html)
         self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
 
     # stories --------------------------------------------------------------------------
@@ -424,20 +426,37 @@ class SiteBuilder:
 
     def markdown(self, story: Story, text: str, root: str, found: Found) -> str:
         """Markdown of a story as HTML, its site-relative links made relative to the page;
-        the files it links to are noted in found (copied) or as warnings (missing)."""
+        the files it links to are noted in found (copied) or as warnings (missing). Each
+        version of a text is rendered once (see render_cache); its files are looked for
+        at every use."""
+        key = self.renders.key(text, root)
+        cached = self.renders.get(key)
+        if cached is not None:
+            html, links = cached
+            for path in links:
+                self.linked(path, found)
+            return html
+        linked: list[str] = []
 
         def rewrite(url: str) -> str:
             if not is_relative_url(url):
                 return url
             path = url.split("#", 1)[0].split("?", 1)[0]
             if PurePosixPath(path).suffix.lower() in ASSET_SUFFIXES:
-                if self.asset(path) is None:
-                    found.missing.append(path)
-                else:
-                    found.assets.append(PurePosixPath(path).as_posix())
+                linked.append(path)
+                self.linked(path, found)
             return link(url, root)
 
-        return render_markdown(text, allow_html=self.site.allow_html, rewrite_url=rewrite)
+        html = render_markdown(text, allow_html=self.site.allow_html, rewrite_url=rewrite)
+        self.renders.put(key, html, linked)
+        return html
+
+    def linked(self, path: str, found: Found) -> None:
+        """A file a story links to: noted for copying, or as missing."""
+        if self.asset(path) is None:
+            found.missing.append(path)
+        else:
+            found.assets.append(PurePosixPath(path).as_posix())
 
     # pages ----------------------------------------------------------------------------
 
@@ -760,6 +779,7 @@ def export_site(
                 done = republish(builder, state, now)
             except Unfollowable:
                 builder.out.close()  # what it wrote is right; the whole site decides the rest
+                builder.renders.close()
                 report = SiteReport()
                 builder = SiteBuilder(
                     newsroom,
@@ -778,6 +798,7 @@ def export_site(
     finally:
         if state is not None:
             state.close()
+        builder.renders.close()
     counts = builder.out.counts
     report.written, report.removed = counts.written, counts.removed
     if not done:
@@ -813,6 +834,7 @@ class Rendered:
     assets: dict[str, Path]
     found: dict[str, Path | None]
     refused: dict[str, str]
+    renders: Renders
 
 
 def _render_chunk(indices: range) -> Rendered:
@@ -822,6 +844,7 @@ def _render_chunk(indices: range) -> Rendered:
     output = builder.out.start_worker()
     builder.report.pages = 0
     builder.assets = {}
+    builder.renders.rendered = Renders()
     warnings = []
     for index in indices:
         before = len(builder.report.warnings)
@@ -829,7 +852,13 @@ def _render_chunk(indices: range) -> Rendered:
         warnings.append((index, builder.report.warnings[before:]))
         del builder.report.warnings[before:]
     return Rendered(
-        output, builder.report.pages, warnings, builder.assets, builder.found, builder.refused
+        output,
+        builder.report.pages,
+        warnings,
+        builder.assets,
+        builder.found,
+        builder.refused,
+        builder.renders.rendered,
     )
 
 
@@ -864,6 +893,7 @@ def render_steps(
                 builder.assets.update(rendered.assets)
                 builder.found.update(rendered.found)
                 builder.refused.update(rendered.refused)
+                builder.renders.take(rendered.renders)
                 warnings.extend(rendered.warnings)
                 done += sum(1 for _ in rendered.warnings)
                 if progress is not None:
@@ -947,6 +977,7 @@ def build(
     if isinstance(builder.out.records, PageRecords):
         builder.out.records.drop()
     manifest = builder.out.finish()
+    builder.renders.save(whole=True)
     report.stories = len(site_map.stories)
     report.topics = len(site_map.topics)
     if state is None:
@@ -1131,6 +1162,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             builder.topic(TopicPage(topic, (), ()), listing)
     # Every linked file is as the last export copied it (their stamps were compared).
     manifest = builder.out.finish(whole=False)
+    builder.renders.save(whole=False)
 
     new = _attributed(report.warnings, {rel: "" for rel in articles})
     warnings = _renewed(warnings, new, articles)
