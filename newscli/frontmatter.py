@@ -201,7 +201,9 @@ def set_key(parts: Split, meta: dict[str, Any], key: str, value: Any) -> str:
         elif end is not None:
             old = "".join(lines[start:end])
             if "#" in old:  # perhaps a comment: leave the key's lines to tomlkit
-                new = _edit_with_tomlkit(old, meta[key], key, value, newline)
+                new = _edit_one_line(old, meta[key], value)
+                if new is None:
+                    new = _edit_with_tomlkit(old, meta[key], key, value, newline)
             else:
                 new = tomli_w.dumps({key: value}).replace("\n", newline)
             if (
@@ -319,6 +321,31 @@ def _insert_key(lines: list[str], first_header: int, key: str, value: Any, newli
         before += newline
     new = tomli_w.dumps({key: value}).replace("\n", newline)
     return before + new + "".join(lines[insert_at:])
+
+
+def _inline(items: list[str]) -> str:
+    """A list of strings as one line of TOML: `["A", "B"]`."""
+    return "[" + ", ".join(tomli_w.dumps({"s": item})[4:-1] for item in items) + "]"
+
+
+def _edit_one_line(old: str, before: Any, value: Any) -> str | None:
+    """The one line `key = ["A", "B"]  # comment` with the strings of value in the array,
+    the spacing and the comment kept byte for byte (what tomlkit would do, without its
+    import and parse); None for anything else: an array over several lines, one written
+    otherwise than `_inline` writes it, items that are not strings."""
+    if not (
+        old.count("\n") == 1
+        and isinstance(before, list)
+        and isinstance(value, list)
+        and all(isinstance(item, str) for item in before + value)
+    ):
+        return None
+    name, equals, rest = old.partition("=")
+    array = rest.lstrip(" \t")
+    written = _inline(before)
+    if not array.startswith(written) or not array[len(written) :].lstrip(" \t").startswith("#"):
+        return None
+    return name + equals + rest[: len(rest) - len(array)] + _inline(value) + array[len(written) :]
 
 
 def _edit_with_tomlkit(toml: str, old: Any, key: str, value: Any, newline: str) -> str | None:

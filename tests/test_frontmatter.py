@@ -387,3 +387,20 @@ def test_an_edit_reads_back_exactly_whatever_surrounds_the_key(
     assert again_body == body and again_parts.head == parts.head
     kept = new_text.replace("\r\n", "\n")
     assert all(statement in kept for statement in [*before, *after, table])
+
+
+@settings(deadline=None)
+@given(edit=_topic_edit(), spacing=st.sampled_from([" ", "  ", "\t"]), crlf=st.booleans())
+def test_a_one_line_array_with_a_comment_is_written_as_tomlkit_writes_it(
+    edit: tuple[list[str], list[str]], spacing: str, crlf: bool
+) -> None:
+    old, new = edit
+    array = "[" + ", ".join(_toml_string(topic) for topic in old) + "]"
+    text = f'+++\ntitle = "T"\ntopics = {array}{spacing}# från gamla webben\nteaser = "x"\n+++\nB\n'
+    newline = "\r\n" if crlf else "\n"
+    text = text.replace("\n", newline)
+    meta, _, parts = frontmatter.parse(text)
+    edited = frontmatter.set_key(parts, meta, "topics", new)
+    by_tomlkit = frontmatter._edit_with_tomlkit(parts.toml, old, "topics", new, newline)
+    assert edited == parts.head + str(by_tomlkit) + parts.tail + parts.body
+    assert frontmatter.parse(edited)[0] == {**meta, "topics": new}
