@@ -390,11 +390,11 @@ class Index:
         would make them, from the articles given instead of the files."""
         articles = {path: article for path, _, article in written}
 
-        class Written(Newsroom):
+        class Known(Newsroom):
             def load(self, path: Path) -> Article:
                 return articles[path]
 
-        known = Index(Written(self.newsroom.root, self.newsroom.site))
+        known = Index(Known(self.newsroom.root, self.newsroom.site))
         rows = [
             known._row(path, self.newsroom.relative(path).as_posix(), stat)
             for path, stat, _ in written
