@@ -107,6 +107,18 @@ class Catalog:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def written(self, files: Sequence[tuple[Path, os.stat_result, Article]]) -> None:
+        """Tell the index about files this run has written (each with the status of the
+        bytes written and the article they hold), so that no later command reads them again
+        for it. Only an index this catalog has opened is told; failing costs speed only."""
+        if self._index is None or not files:
+            return
+        try:
+            self._index.update_files(files)
+        except (IndexUnavailable, sqlite3.Error, OSError):
+            self.close()
+            self.use_index = False
+
     # -- questions ---------------------------------------------------------------------
 
     def summaries(self, filters: Filters = Filters(), limit: int | None = None) -> Answer[Summary]:

@@ -16,12 +16,12 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newscli import __version__
-from newscli.article import Summary, summary_from_index, summary_from_meta, to_meta
+from newscli.article import Article, Summary, summary_from_index, summary_from_meta, to_meta
 from newscli.errors import ArticleError, WriteError
 from newscli.newsroom import STATE, Newsroom, Tree, state_folder
 from newscli.query import Filters, search_text
@@ -380,6 +380,35 @@ class Index:
         rows = self.open().execute(sql, (base, escaped)).fetchall()
         names = {path.rsplit("/", 1)[-1].removesuffix(".md") for _, path in rows}
         return {slug for slug, _ in rows if slug} | names
+
+    # -- files newscli has written itself -------------------------------------------
+
+    def update_files(self, written: Sequence[tuple[Path, os.stat_result, Article]]) -> None:
+        """Store the rows of files newscli has just written (each with the status of the
+        bytes it wrote, taken before their rename, and the article they hold), so that the
+        next refresh does not read them again. The rows are made by _row, as a refresh
+        would make them, from the articles given instead of the files."""
+        articles = {path: article for path, _, article in written}
+
+        class Known(Newsroom):
+            def load(self, path: Path) -> Article:
+                return articles[path]
+
+        known = Index(Known(self.newsroom.root, self.newsroom.site))
+        rows = [
+            known._row(path, self.newsroom.relative(path).as_posix(), stat)
+            for path, stat, _ in written
+        ]
+        db = self.open()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM meta WHERE key = 'topics'")  # worked out again when asked
+            db.executemany(_UPSERT, rows)
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
 
 
 def id_key(article_id: str) -> str:

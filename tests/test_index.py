@@ -145,3 +145,49 @@ def test_feeds_chosen_by_the_index_match_those_chosen_from_the_files(
     (newsroom_path / ".newscli").write_text("not a folder: the index cannot be used")
     assert invoke("export", "rss", "--full", "-o", "-").stdout == indexed
     assert "<title>Förbättrad ekonomisk prognos" in indexed
+
+
+def test_rows_stored_for_files_newscli_wrote_are_those_a_rebuild_makes(
+    newsroom_path: Path,
+) -> None:
+    from newscli.index import Index
+    from newscli.newsroom import Newsroom, write_atomic
+
+    newsroom = Newsroom(newsroom_path)
+    index = Index(newsroom)
+    index.refresh(newsroom.tree())
+    index.topics()  # counted and kept
+    story = newsroom_path / STORY_PATH
+    text = story.read_text(encoding="utf-8").replace('"Ekonomi"', '"Budget"')
+    status = write_atomic(story, text.encode("utf-8"))
+    index.update_files([(story, status, newsroom.load(story))])
+    assert "Budget" in index.topics()  # the kept count was dropped
+
+    def rows(db_path: Path) -> list[tuple[object, ...]]:
+        db = sqlite3.connect(db_path)
+        try:
+            return db.execute("SELECT * FROM article ORDER BY path").fetchall()
+        finally:
+            db.close()
+
+    stored = rows(index.path)
+    index.close()
+    read = {rel for rel, _ in newsroom.tree().files}
+    reads: list[Path] = []
+    real_load = Newsroom.load
+
+    def counting(self: Newsroom, path: Path) -> object:
+        reads.append(path)
+        return real_load(self, path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Newsroom, "load", counting)
+        again = Index(newsroom)
+        again.refresh(newsroom.tree())  # the stored row's stat is the file's: nothing to read
+        again.close()
+    assert reads == []
+    shutil.rmtree(newsroom_path / ".newscli")
+    rebuilt = Index(newsroom)
+    rebuilt.refresh(newsroom.tree())
+    rebuilt.close()
+    assert rows(rebuilt.path) == stored and len(stored) == len(read)
