@@ -6,6 +6,9 @@ speed, never results — the catalog (newscli/catalog.py) falls back to reading 
 any failure. The index holds each article's front matter as JSON and its plain-text lead
 (not its body), and the folded text that `--search` looks in, so a search finds exactly what
 the file scan would. It holds no output of any kind: renderers make that from summaries.
+
+Size matters at 100 000 stories: a row keeps each folded word of a story once (search_words),
+not the folded text, and no lead that is only the teaser's words again.
 """
 
 from __future__ import annotations
@@ -21,16 +24,21 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newscli import __version__
-from newscli.article import Summary, summary_from_index, summary_from_meta, to_meta
+from newscli.article import Summary, lead_of, summary_from_index, summary_from_meta, to_meta
 from newscli.errors import ArticleError, WriteError
 from newscli.newsroom import STATE, Newsroom, Tree, state_folder
-from newscli.query import Filters, search_text
+from newscli.query import Filters, search_words
 from newscli.slugs import fold
 from newscli.topics import Topic, Topics, TopicUse, topic_key
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 5  # 4: search text without soft hyphens and zero-width characters; 5: id_key
+# 4: search text without soft hyphens and zero-width characters; 5: id_key; 6: the search
+# text as distinct words, no lead when it is the teaser's, bigger pages
+SCHEMA = 6
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
+# A row is 1–3 KB: on 4 KB pages most rows would have a page to themselves (a third of the
+# file empty). A page size is taken by a new file only, so an outdated index is started again.
+PAGE_SIZE = 16384
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS article (
@@ -40,14 +48,14 @@ CREATE TABLE IF NOT EXISTS article (
     error TEXT,
     error_line INTEGER,
     meta TEXT,
-    lead TEXT,
+    lead TEXT,  -- NULL when the lead is the teaser's words
     slug TEXT,
     date_ts REAL,
     status TEXT,
     author TEXT,
     topics TEXT,
     topic_names TEXT,
-    haystack TEXT,
+    haystack TEXT,  -- the folded words a search looks in, each once (query.search_words)
     id_key TEXT
 );
 CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path, error);
@@ -84,6 +92,10 @@ _UPSERT = (
 
 class IndexUnavailable(Exception):
     """The index cannot be used this time; the caller reads the files instead."""
+
+
+class _Outdated(Exception):
+    """The index was written by another version of newscli, schema or timezone."""
 
 
 def _encode(value: Any) -> Any:
@@ -130,32 +142,42 @@ class Index:
         if self.path.is_symlink():  # never write, nor replace, a file elsewhere
             raise IndexUnavailable(f"{self.path} is a symbolic link")
         db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        if row is None or row[0] != self._fingerprint():
-            db.execute("DROP TABLE IF EXISTS article")
-            db.execute("DELETE FROM meta WHERE key = 'topics'")
-            db.executescript(_TABLES)
+        try:
+            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before WAL; a new file only
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
             db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self._fingerprint(),)
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row is None:  # a new file (another run may be making it too: drop nothing)
+                db.executescript(_TABLES)
+                db.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('fingerprint', ?)", (self._fingerprint(),)
+                )
+            elif row[0] != self._fingerprint():
+                raise _Outdated  # its rows, pages and size: start a new file
+        except BaseException:
+            db.close()
+            raise
         return db
+
+    def _remove(self) -> None:
+        with contextlib.suppress(OSError):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def open(self) -> sqlite3.Connection:
         if self._db is not None:
             return self._db
         try:
             self._db = self._connect()
-        except sqlite3.DatabaseError:
-            # Corrupt or not a database at all: it is only a cache, so start it again.
-            with contextlib.suppress(OSError):
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except (sqlite3.DatabaseError, _Outdated):
+            # Outdated, corrupt or not a database at all: it is only a cache, so start it again.
+            self._remove()
             try:
                 self._db = self._connect()
-            except (sqlite3.Error, OSError) as exc:
+            except (sqlite3.Error, OSError, _Outdated) as exc:
                 raise IndexUnavailable(str(exc)) from None
         except OSError as exc:
             raise IndexUnavailable(str(exc)) from None
@@ -181,14 +203,14 @@ class Index:
             None,
             None,
             json.dumps(to_meta(article), default=_encode, ensure_ascii=False),
-            article.lead,
+            None if article.teaser is not None else article.lead,  # see _lead
             article.slug,
             article.date.timestamp(),
             article.status,
             fold(article.author.strip()),
             "|" + "|".join(article.topic_keys) + "|",
             json.dumps(article.topics, ensure_ascii=False),
-            search_text(article),
+            search_words(article),
             id_key(article.id),
         )
 
@@ -281,10 +303,13 @@ class Index:
         row = self.open().execute(f"SELECT count(*) FROM article WHERE {where}", params).fetchone()
         return int(row[0])
 
-    def _summary(self, meta_json: str, lead: str, path: str) -> Summary:
+    def _summary(self, meta_json: str, lead: str | None, path: str) -> Summary:
         """The Summary a row holds: built as stored, or validated again if the row is not
         what newscli wrote (an older or tampered index)."""
         meta = json.loads(meta_json, object_hook=_decode)
+        if lead is None:  # the lead is the teaser's words: kept once, in the front matter
+            teaser = meta.get("teaser")
+            lead = lead_of(teaser, "") if isinstance(teaser, str) else ""
         try:
             return summary_from_index(meta, lead, PurePosixPath(path))
         except (KeyError, TypeError, ValueError, AttributeError):

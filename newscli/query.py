@@ -57,6 +57,21 @@ def search_text(article: Summary) -> str:
     return fold(f"{article.title}\n{article.lead}\n{body}")
 
 
+def search_words(article: Summary) -> str:
+    """The distinct words of search_text(article), each once, joined by spaces: what the
+    index keeps, a third of the text on a typical story.
+
+    A search word holds no whitespace, so it occurs in the text exactly when it occurs inside
+    one of the text's words, and so in this string (whose spaces it cannot span either).
+    The words are made distinct before folding, to fold less text: folding is done a
+    character at a time (accents are marks after their letter, never across whitespace), so
+    folding each word gives the words of the folded text.
+    """
+    body = article.body if isinstance(article, Article) else ""
+    words = dict.fromkeys(f"{article.title}\n{article.lead}\n{body}".split())
+    return " ".join(dict.fromkeys(fold(" ".join(words)).split()))
+
+
 def newest_first(articles: Iterable[S]) -> list[S]:
     """Articles sorted newest first; ties broken by path so the order is stable."""
     return sorted(articles, key=lambda a: (-a.date.timestamp(), str(a.path)))

@@ -84,6 +84,21 @@ def test_a_corrupt_index_is_rebuilt(invoke: Invoke, newsroom_path: Path) -> None
     assert sqlite3.connect(index).execute("SELECT count(*) FROM article").fetchone()[0] == 5
 
 
+def test_an_outdated_index_is_started_again_not_kept_at_its_old_size(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    invoke("list")
+    index = newsroom_path / ".newscli" / "index.sqlite"
+    db = sqlite3.connect(index)
+    db.execute("UPDATE meta SET value = '[5]' WHERE key = 'fingerprint'")  # an older newscli
+    db.execute("INSERT INTO meta VALUES ('old', ?)", ("x" * 4_000_000,))
+    db.commit()
+    db.close()
+    indexed, scanned = both(invoke, "--search", "brandskydd")
+    assert indexed == scanned and len(json.loads(indexed)) == 1
+    assert index.stat().st_size < 1_000_000
+
+
 def test_a_locked_index_falls_back_to_the_files(invoke: Invoke, newsroom_path: Path) -> None:
     invoke("list")
     story = newsroom_path / STORY_PATH
