@@ -63,13 +63,24 @@ def search_words(article: Summary) -> str:
 
     A search word holds no whitespace, so it occurs in the text exactly when it occurs inside
     one of the text's words, and so in this string (whose spaces it cannot span either).
-    The words are made distinct before folding, to fold less text: folding is done a
-    character at a time (accents are marks after their letter, never across whitespace), so
-    folding each word gives the words of the folded text.
+    Each distinct word is folded on its own (and remembered): folding goes a character at a
+    time (an accent is a mark after its letter, never across whitespace), so the folded words
+    are the words of the folded text. (A folded word may hold a space, as NFKD makes '¨' a
+    space and a mark: the string then holds both words, which is all a search asks of it.)
     """
     body = article.body if isinstance(article, Article) else ""
     words = dict.fromkeys(f"{article.title}\n{article.lead}\n{body}".split())
-    return " ".join(dict.fromkeys(fold(" ".join(words)).split()))
+    if len(_FOLDED) > _FOLDED_MAX:
+        _FOLDED.clear()
+    known = _FOLDED.get
+    folded = [known(word) or _FOLDED.setdefault(word, fold(word)) for word in words]
+    return " ".join(dict.fromkeys(folded))
+
+
+# Words folded before: most words of a story are in the stories before it, and folding is
+# most of the cost of search_words. Bounded, so that a big first build stays small.
+_FOLDED: dict[str, str] = {}
+_FOLDED_MAX = 100_000
 
 
 def newest_first(articles: Iterable[S]) -> list[S]:
