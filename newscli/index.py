@@ -90,6 +90,10 @@ _UPSERT = (
 )
 
 
+_DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+_TIGHT = (",", ":")  # JSON without the spaces of its default separators
+
+
 class IndexUnavailable(Exception):
     """The index cannot be used this time; the caller reads the files instead."""
 
@@ -146,6 +150,9 @@ class Index:
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before WAL; a new file only
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            # Enough pages in memory for the indexes a first build of 100 000 rows grows (each
+            # page that leaves the cache mid-build is written again); taken only as used.
+            db.execute("PRAGMA cache_size = -32768")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
@@ -188,6 +195,15 @@ class Index:
             self._db.close()
             self._db = None
 
+    def failed(self, exc: BaseException) -> None:
+        """Close the index after exc; remove it when exc says that its file is damaged (a
+        power cut in a build, a disk error), so that the next run starts it again: otherwise
+        every run would read all the files. A locked or read-only index is kept."""
+        self.close()
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if isinstance(exc, sqlite3.DatabaseError) and code in _DAMAGED:
+            self._remove()
+
     # -- refreshing ---------------------------------------------------------------
 
     def _row(self, path: Path, rel: str, stat: os.stat_result) -> tuple[Any, ...]:
@@ -202,29 +218,31 @@ class Index:
             stat.st_size,
             None,
             None,
-            json.dumps(to_meta(article), default=_encode, ensure_ascii=False),
-            None if article.teaser is not None else article.lead,  # see _lead
+            json.dumps(to_meta(article), default=_encode, ensure_ascii=False, separators=_TIGHT),
+            None if article.teaser is not None else article.lead,  # see _summary
             article.slug,
             article.date.timestamp(),
             article.status,
             fold(article.author.strip()),
             "|" + "|".join(article.topic_keys) + "|",
-            json.dumps(article.topics, ensure_ascii=False),
+            json.dumps(article.topics, ensure_ascii=False, separators=_TIGHT),
             search_words(article),
             id_key(article.id),
         )
 
-    def _rows(self, work: list[tuple[Path, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
-        """Rows for many files; a first run over a big newsroom reads them on every core."""
+    def _rows(self, work: list[tuple[str, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
+        """Rows for many files (given by their paths as strings, which cost less to send to
+        a worker); a first run over a big newsroom reads them on every core."""
         import multiprocessing as mp  # only a big first build needs it
 
         cores = os.cpu_count() or 1
         if len(work) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
-            yield from (self._row(*item) for item in work)
+            yield from (self._row(Path(path), rel, stat) for path, rel, stat in work)
             return
         global _WORKER_INDEX
         _WORKER_INDEX = self  # inherited by the forked workers
-        chunk = max(64, len(work) // (cores * 8))
+        # Small chunks, so that no core is left with a long last one while the others wait.
+        chunk = min(256, max(16, len(work) // (cores * 8)))
         with mp.get_context("fork").Pool(cores) as pool:
             yield from pool.imap(_worker_row, work, chunksize=chunk)
 
@@ -242,11 +260,11 @@ class Index:
             row[0]: (row[1], row[2])
             for row in db.execute("SELECT path, mtime_ns, size FROM article")
         }
-        stale = [
+        stale = sorted(  # in the order of the path indexes: SQLite appends to them
             rel
             for rel, (_, stat) in on_disk.items()
             if known.get(rel) != (stat.st_mtime_ns, stat.st_size)
-        ]
+        )
         gone = [rel for rel in known if rel not in on_disk]
         if not stale and not gone:
             return
@@ -255,8 +273,7 @@ class Index:
             db.execute("DELETE FROM meta WHERE key = 'topics'")  # worked out again when asked
             db.executemany("DELETE FROM article WHERE path = ?", [(rel,) for rel in gone])
             db.executemany(
-                _UPSERT,
-                self._rows([(Path(on_disk[rel][0]), rel, on_disk[rel][1]) for rel in stale]),
+                _UPSERT, self._rows([(on_disk[rel][0], rel, on_disk[rel][1]) for rel in stale])
             )
             db.execute("COMMIT")
         except BaseException:
@@ -418,6 +435,7 @@ def id_key(article_id: str) -> str:
 _WORKER_INDEX: Index | None = None
 
 
-def _worker_row(item: tuple[Path, str, os.stat_result]) -> tuple[Any, ...]:
+def _worker_row(item: tuple[str, str, os.stat_result]) -> tuple[Any, ...]:
     assert _WORKER_INDEX is not None
-    return _WORKER_INDEX._row(*item)
+    path, rel, stat = item
+    return _WORKER_INDEX._row(Path(path), rel, stat)

@@ -84,6 +84,25 @@ def test_a_corrupt_index_is_rebuilt(invoke: Invoke, newsroom_path: Path) -> None
     assert sqlite3.connect(index).execute("SELECT count(*) FROM article").fetchone()[0] == 5
 
 
+def test_an_index_damaged_inside_is_rebuilt_not_read_around_for_ever(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    """A file that opens but whose rows are garbage (a power cut in a build, a disk error)."""
+    invoke("list")
+    index = newsroom_path / ".newscli" / "index.sqlite"
+    db = sqlite3.connect(index)
+    (page,) = db.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'article'").fetchone()
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    with index.open("r+b") as handle:
+        handle.seek((page - 1) * size)
+        handle.write(b"\x0d\xff\xff" * (size // 3))
+    indexed, scanned = both(invoke, "--search", "brandskydd")  # answered from the files
+    assert indexed == scanned and len(json.loads(indexed)) == 1
+    invoke("list")
+    assert sqlite3.connect(index).execute("SELECT count(meta) FROM article").fetchone()[0] == 5
+
+
 def test_an_outdated_index_is_started_again_not_kept_at_its_old_size(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
