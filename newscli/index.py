@@ -40,7 +40,10 @@ PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
 # file empty). A page size is taken by a new file only, so an outdated index is started again.
 PAGE_SIZE = 16384
 
-_TABLES = """
+# Newest first: `list` reads its first page of rows in this order. A first build makes it
+# after the rows (sorted once, its pages are full; grown in random order, half empty).
+_DATE_INDEX = "CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path, error)"
+_TABLES = f"""
 CREATE TABLE IF NOT EXISTS article (
     path TEXT PRIMARY KEY,
     mtime_ns INTEGER NOT NULL,
@@ -58,7 +61,7 @@ CREATE TABLE IF NOT EXISTS article (
     haystack TEXT,  -- the folded words a search looks in, each once (query.search_words)
     id_key TEXT
 );
-CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path, error);
+{_DATE_INDEX};
 CREATE INDEX IF NOT EXISTS article_stat ON article (path, mtime_ns, size);
 CREATE INDEX IF NOT EXISTS article_broken ON article (path) WHERE error IS NOT NULL;
 CREATE INDEX IF NOT EXISTS article_id ON article (id_key);
@@ -268,18 +271,28 @@ class Index:
         gone = [rel for rel in known if rel not in on_disk]
         if not stale and not gone:
             return
+        first = not known
+        if first:  # a power cut may damage the new file: then it is removed (see failed)
+            db.execute("PRAGMA synchronous=OFF")
         try:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM meta WHERE key = 'topics'")  # worked out again when asked
+            if first:
+                db.execute("DROP INDEX IF EXISTS article_date")
             db.executemany("DELETE FROM article WHERE path = ?", [(rel,) for rel in gone])
             db.executemany(
                 _UPSERT, self._rows([(on_disk[rel][0], rel, on_disk[rel][1]) for rel in stale])
             )
+            db.execute(_DATE_INDEX)
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             raise
+        finally:
+            if first:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("PRAGMA synchronous=NORMAL")
 
     # -- asking -------------------------------------------------------------------
 

@@ -58,8 +58,9 @@ def search_text(article: Summary) -> str:
 
 
 def search_words(article: Summary) -> str:
-    """The distinct words of search_text(article), each once, joined by spaces: what the
-    index keeps, a third of the text on a typical story.
+    """The distinct words of search_text(article), joined by spaces, less those that are
+    in another word with a stop or comma after them: what the index keeps, a third of the
+    text of a typical story or less.
 
     A search word holds no whitespace, so it occurs in the text exactly when it occurs inside
     one of the text's words, and so in this string (whose spaces it cannot span either).
@@ -73,14 +74,18 @@ def search_words(article: Summary) -> str:
     if len(_FOLDED) > _FOLDED_MAX:
         _FOLDED.clear()
     known = _FOLDED.get
-    folded = [known(word) or _FOLDED.setdefault(word, fold(word)) for word in words]
-    return " ".join(dict.fromkeys(folded))
+    kept = dict.fromkeys([known(word) or _FOLDED.setdefault(word, fold(word)) for word in words])
+    # A word that is also there with a stop or comma after it adds nothing a search can find.
+    for word in [word for word in kept if word[-1:] in _TRAILING]:
+        kept.pop(word[:-1], None)
+    return " ".join(kept)
 
 
 # Words folded before: most words of a story are in the stories before it, and folding is
 # most of the cost of search_words. Bounded, so that a big first build stays small.
 _FOLDED: dict[str, str] = {}
 _FOLDED_MAX = 100_000
+_TRAILING = ".,:;!?)\"'”»"
 
 
 def newest_first(articles: Iterable[S]) -> list[S]:

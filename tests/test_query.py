@@ -35,7 +35,7 @@ def test_list_finds_stories_by_topic_words_dates_status_and_author(invoke: Invok
 # order NFKD changes), characters whose NFKD holds a space (¨ ´ ˘ ᾽), Unicode whitespace
 # (no-break, em and ideographic spaces, \x1c, NEL), invisible in-word characters.
 TRICKY = [
-    *"aAåÅäÄöéeßİıσΣﬁ-.,",
+    *"aAåÅäÄöéeßİıσΣﬁ-.,)»",
     *"\u0308\u0301\u0327\u05b0\u05b8\u0591\u0e48",
     *"¨´˘\u1fbd",
     *" \t\n\u00a0\u2003\u3000\x1c\x85",
@@ -59,7 +59,7 @@ def test_the_words_the_index_keeps_find_exactly_what_the_whole_text_finds(
         body=body,
     )
     kept = search_words(article)
-    assert set(kept.split()) == set(search_text(article).split())
+    assert set(kept.split()) <= set(search_text(article).split())
     words = fold(query).split()
     assert all(w in kept for w in words) == matches(article, Filters(search=query))
     for word in search_text(article).split():  # every part of every word is found
