@@ -9,6 +9,7 @@ carries the broken files met on the way, so that no caller has to look for them 
 from __future__ import annotations
 
 import difflib
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -306,3 +307,17 @@ class Catalog:
         """Remove what killed runs left under articles/ (call it holding the newsroom lock)."""
         self._indexed()
         self.newsroom.clean_leftovers(self._tree or self.newsroom.tree(ordered=False))
+
+    def stamps(self) -> dict[str, os.stat_result]:
+        """What the walk before the last answer saw of each article file (its mtime and
+        size), so that a cache keyed by them is never newer than the answer; empty when the
+        answer came from reading the files."""
+        if self._tree is None or not self.use_index:
+            return {}
+        stamps = {}
+        for rel, entry in self._tree.files:
+            try:
+                stamps[rel] = entry.stat()  # cached by the walk
+            except OSError:
+                continue
+        return stamps

@@ -68,6 +68,7 @@ def build(
     future: bool,
     shown: str,
     site_root: str | None = None,
+    full: bool = False,
 ) -> SiteReport:
     """Export the site, then print the warnings and the one-line summary on stderr."""
     from newscli.export.site import export_site
@@ -82,6 +83,7 @@ def build(
             future=future,
             progress=progress,
             site_root=site_root,
+            full=full,
         )
     seconds = time.perf_counter() - started
     if report.unknown:
@@ -119,6 +121,14 @@ def export_html(
     drafts: DraftsOption = False,
     future: FutureOption = False,
     base_url: BaseUrlOption = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Render every page again, trusting nothing the last export remembers "
+            "(after pages in the folder were changed by hand).",
+        ),
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """Build the static HTML site: pages, photos, feeds and sitemap, ready to serve as-is."""
@@ -128,7 +138,7 @@ def export_html(
     newsroom = open_newsroom(env, root, base_url)
     target = output if output is not None else newsroom.root / PUBLIC
     shown = str(output) if output is not None else f"{PUBLIC}/"
-    report = build(env, newsroom, target, drafts, future, shown)
+    report = build(env, newsroom, target, drafts, future, shown, full=full)
     end_export(report)
 
 

@@ -1,12 +1,13 @@
 """The folder an export writes to: only files whose bytes change, a record, stale files removed.
 
 The record (.newscli-manifest.json) lists every file newscli wrote, so that a later export
-can remove the ones it no longer writes (pages of deleted stories) and nothing else; and
-it remembers, per page, a key of everything the page was rendered from, so that a page
-whose inputs did not change is not even rendered again. Before an export writes a file the
-record does not name yet, the record is rewritten (atomically, fsynced) to name it: an
-export that fails or is killed half-way leaves a record that names every file it may have
-written, and the next export removes those that should not be there.
+can remove the ones it no longer writes (pages of deleted stories) and nothing else. Before
+an export writes a file the record does not name yet, the record is rewritten (atomically,
+fsynced) to name it: an export that fails or is killed half-way leaves a record that names
+every file it may have written, and the next export removes those that should not be there.
+What each page was rendered from (its key) is remembered beside the newsroom's index (see
+site_state), and given to the folder as page records, so that a page whose inputs did not
+change is not even rendered again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from newscli.article import is_safe_relative
 from newscli.config import CONFIG_NAME
@@ -27,7 +28,7 @@ from newscli.errors import ArticleError, UsageError, WriteError
 from newscli.newsroom import ARTICLES, STATE, TEMPLATES, remove_leftovers, write_atomic
 
 MANIFEST = ".newscli-manifest.json"
-MANIFEST_FORMAT = 2  # 2: a page is [key, size, assets, missing], compact for 100 000 pages
+MANIFEST_FORMAT = 3  # 3: files only (page records moved to the site state)
 # Writes run in threads so that the fsync of one file overlaps the rendering of the next;
 # at most this many rendered files wait in memory for their turn.
 WRITERS = 8
@@ -42,6 +43,19 @@ class PageRecord:
     size: int
     assets: tuple[str, ...] = ()  # files the page links to, copied into the site
     missing: tuple[str, ...] = ()  # files the page links to that the newsroom lacks
+
+
+class PageLookup(Protocol):
+    """Where the last export's page records come from (the site state)."""
+
+    def get(self, rel: str) -> PageRecord | None: ...
+
+
+class NoPages:
+    """No page records: every page is rendered."""
+
+    def get(self, rel: str) -> PageRecord | None:
+        return None
 
 
 @dataclass
@@ -80,10 +94,9 @@ class ExportReport:
 @dataclass
 class Record:
     """What the output folder's record holds: every file an export wrote (or was about to
-    write), and what each page was rendered from under build."""
+    write), and the build that wrote them."""
 
     files: set[str] = field(default_factory=set)
-    pages: dict[str, PageRecord] = field(default_factory=dict)
     build: str | None = None
 
 
@@ -111,13 +124,16 @@ class RecordStore:
             }
         build = data.get("build")
         record.build = build if isinstance(build, str) else None
-        pages = data.get("pages", {})
-        if data.get("format") == MANIFEST_FORMAT and isinstance(pages, dict):
-            for rel, value in pages.items():
-                parsed = _record(value)
-                if parsed is not None:
-                    record.pages[rel] = parsed
         return record, None
+
+    def stamp(self) -> str:
+        """What tells this record from any other written since (the rename gives a new
+        inode): the site state is trusted only for the record it was saved with."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return ""
+        return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
 
     def write(self, record: Record) -> None:
         """Replace the record atomically and durably (unless it already holds exactly this):
@@ -127,10 +143,6 @@ class RecordStore:
             "format": MANIFEST_FORMAT,
             "build": record.build,
             "files": sorted(record.files),
-            "pages": {
-                rel: [page.key, page.size, list(page.assets), list(page.missing)]
-                for rel, page in sorted(record.pages.items())
-            },
         }
         text = json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
         data = text.encode("utf-8")
@@ -145,26 +157,33 @@ class RecordStore:
 class OutputFolder:
     """Writes under root only what changed, remembers it, and removes what is no longer written."""
 
-    def __init__(self, root: Path, build: str):
+    def __init__(self, root: Path, build: str, records: PageLookup | None = None):
         self.root = root
         self.build = build
         self.counts = Counts()
         self.files: set[str] = set()
         self.pages: dict[str, PageRecord] = {}
         self.store = RecordStore(root)
-        previous, warning = self.store.read()
-        if warning is not None:
-            self.counts.warnings.append(warning)
-        self.previous_files: set[str] = previous.files
-        # Read whatever build made them: a page kept as it is (keep) still needs its files.
-        self.previous_pages: dict[str, PageRecord] = previous.pages
-        self._previous_build = previous.build
-        self._same_build = previous.build == build
-        self.recorded: set[str] = set(previous.files)  # what the record on disk names
+        # What the last export rendered each page from (a page kept as it is needs its files).
+        self.records: PageLookup = records if records is not None else NoPages()
+        self._previous: Record | None = None  # read when first needed: a re-publish may not
+        self.recorded: set[str] = set()  # what the record on disk names besides previous
         self._folders: set[Path] = set()  # where this export wrote (or tried to)
         self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="newscli-write")
         self._pending: deque[Future[bool]] = deque()
         self._deferred: list[tuple[Any, ...]] | None = None
+
+    @property
+    def previous(self) -> Record:
+        if self._previous is None:
+            self._previous, warning = self.store.read()
+            if warning is not None:
+                self.counts.warnings.append(warning)
+        return self._previous
+
+    @property
+    def previous_files(self) -> set[str]:
+        return self.previous.files
 
     # -- the record ---------------------------------------------------------------------
 
@@ -172,19 +191,19 @@ class OutputFolder:
         """Before writing: make the record name every file this export may write (with the
         files the previous record names), so that no failure from here on can leave a file
         that a later export does not know to remove."""
-        new = set(files) - self.recorded
+        new = set(files) - self.previous_files - self.recorded
         new.discard(MANIFEST)
         if not new:
             return
         self.recorded |= new
         self.store.write(
-            Record(self.recorded, self.previous_pages, self._previous_build or self.build)
+            Record(self.previous_files | self.recorded, self.previous.build or self.build)
         )
 
     def unchanged_page(self, rel: str, key: str) -> PageRecord | None:
         """The last export's record of a page when it was rendered from the same inputs and
         its file is still there as written; None when the page must be rendered."""
-        record = self.previous_pages.get(rel) if self._same_build else None
+        record = self.records.get(rel)
         if record is None or record.key != key:
             return None
         try:
@@ -217,7 +236,7 @@ class OutputFolder:
         if (self.root / rel).is_symlink() or not (self.root / rel).is_file():
             return None
         self.files.add(rel)
-        record = self.previous_pages.get(rel)
+        record = self.records.get(rel)
         if record is None:
             return ()
         self.pages[rel] = record
@@ -278,11 +297,12 @@ class OutputFolder:
         if self._deferred is not None:
             self._deferred.append(call)
             return
-        if rel is not None and rel not in self.recorded:
+        if rel is not None and rel not in self.previous_files and rel not in self.recorded:
             self.plan((rel,))  # not planned: recorded on its own before it is written
         if rel in self.previous_files:
             # Written before: a killed export may have left a temporary file beside it (a
-            # folder this export creates holds none).
+            # folder this export creates holds none); the next export that writes that file
+            # looks in the same folder and removes it.
             self._folders.add(call[1].parent)
         self._pending.append(self._pool.submit(*call))
         while len(self._pending) > QUEUE:
@@ -312,11 +332,19 @@ class OutputFolder:
         if errors:
             raise errors[0]
 
-    def finish(self) -> None:
-        """Wait for the writes, remove what the last export wrote and this one did not, and
-        save the record of this export."""
+    def finish(self, *, whole: bool = True) -> str:
+        """Wait for the writes; after a whole build, remove what the last export wrote and
+        this one did not, and save the record of this export. (A re-publish wrote only some
+        files of the site: it removes nothing, and its record only grew, in plan.) The
+        record's stamp, for the site state."""
         self.close()
-        self.previous_pages = {}  # every page is decided: let a big site's old records go
+        if whole:
+            self._remove_stale()
+        for folder in self._folders:
+            remove_leftovers(folder)
+        return self.store.stamp()
+
+    def _remove_stale(self) -> None:
         for rel in sorted(self.previous_files - self.files):
             target = self.root / rel
             if target.is_symlink() or not target.is_file():
@@ -327,11 +355,7 @@ class OutputFolder:
             while folder != self.root and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent
-        self.store.write(Record(self.files, self.pages, self.build))
-        # A killed export leaves the temporary file of the write it was making; the next
-        # export writes that file again, so it looks in the same folder and removes it.
-        for folder in self._folders:
-            remove_leftovers(folder)
+        self.store.write(Record(self.files, self.build))
 
 
 # What an export may never write to or into: what the newsroom publishes from.
@@ -369,19 +393,6 @@ def guard_output(root: Path, output: Path, *, folder: bool) -> None:
     elif exists and not stat.S_ISREG(kind):
         what = "a folder" if stat.S_ISDIR(kind) else "a device, pipe or socket"
         raise UsageError(f"{shown} is {what}, not a file: not replaced")
-
-
-def _record(value: Any) -> PageRecord | None:
-    if not isinstance(value, list) or len(value) != 4:
-        return None
-    key, size, assets, missing = value
-    if not isinstance(key, str) or not isinstance(size, int):
-        return None
-    if not isinstance(assets, list) or not all(isinstance(a, str) for a in assets):
-        return None
-    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
-        return None
-    return PageRecord(key, size, tuple(assets), tuple(missing))
 
 
 def _prepare(target: Path) -> None:

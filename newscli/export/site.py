@@ -8,12 +8,15 @@ kept in the output folder. Nothing else in that folder is ever deleted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
+import json
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable, Iterator
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -25,12 +28,12 @@ import jinja2
 from markupsafe import escape
 
 from newscli import __version__, labels, markdown
-from newscli.article import Summary
+from newscli.article import Article, Summary
 from newscli.catalog import Catalog
 from newscli.config import Site
 from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.export import feeds, pages, urls
-from newscli.export.output import ExportReport, OutputFolder, Worker, guard_output
+from newscli.export.output import ExportReport, OutputFolder, PageLookup, Worker, guard_output
 from newscli.export.pages import (
     ARCHIVE_PATH,
     PATH_SAFE,
@@ -45,6 +48,15 @@ from newscli.export.pages import (
     build_site_map,
     link,
     root_of,
+)
+from newscli.export.site_state import (
+    PageRecords,
+    SiteState,
+    Snapshot,
+    Spec,
+    StoryRow,
+    file_stamp,
+    shape_of,
 )
 from newscli.labels import label, long_date, moment, month_name
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
@@ -207,6 +219,8 @@ class SiteBuilder:
         *,
         preview: bool = False,
         site_root: str | None = None,
+        build: str | None = None,
+        records: PageLookup | None = None,
     ):
         self.newsroom = newsroom
         self.site: Site = newsroom.site
@@ -217,7 +231,12 @@ class SiteBuilder:
         self.site_root = "/" + site_root.strip("/") + "/" if site_root.strip("/") else "/"
         # A preview marks every page noindex: no page of a public build may pass for one.
         self.preview = preview
-        self.out = OutputFolder(output, build_key(newsroom) + ("-preview" if preview else ""))
+        if build is None:
+            build = build_key(newsroom) + ("-preview" if preview else "")
+        self.out = OutputFolder(output, build, records)
+        # How to render each listing page and feed again, for the site state.
+        self.specs: dict[str, Spec] = {}
+        self.following = False  # re-publishing: a page may not link to other files
         self.report = report
         self.keys: dict[str, str] = {}
         self.templates = template_environment(newsroom.root)
@@ -263,6 +282,21 @@ class SiteBuilder:
             self.assets[PurePosixPath(src).as_posix()] = found
         return found
 
+    def asset_stamp(self, src: str) -> str:
+        """What the site state remembers of a linked file, looked at afresh: its stamp, or
+        "-" when it is not there or not for publishing."""
+        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES:
+            return "-"
+        try:
+            path = self.newsroom.asset(src)
+            return "-" if path is None else file_stamp(path.stat())
+        except (NewsError, OSError):
+            return "-"
+
+    def asset_stamps(self) -> dict[str, str]:
+        """The stamp of every file this export looked for, for the site state."""
+        return {src: self.asset_stamp(src) for src in self.found}
+
     def why_not(self, src: str) -> str:
         """Why asset(src) gave nothing, as the end of a warning."""
         return self.refused.get(src, "is not in the newsroom")
@@ -273,8 +307,10 @@ class SiteBuilder:
         now: dt.datetime,
         topics: Topics,
         kept: frozenset[PurePosixPath] = frozenset(),
+        stamps: Mapping[str, os.stat_result] | None = None,
     ) -> list[Story]:
-        """The site's stories; those whose file is in kept are last good versions."""
+        """The site's stories; those whose file is in kept are last good versions. stamps
+        holds what the catalog saw of each file (else each is looked at now)."""
         seen: dict[str, Summary] = {}
         stories = []
         for article in articles:
@@ -285,8 +321,10 @@ class SiteBuilder:
                 )
                 continue
             seen[path] = article
+            stat = None if stamps is None else stamps.get(str(article.path))
             try:
-                stat = (self.newsroom.root / str(article.path)).stat()
+                if stat is None:
+                    stat = os.stat(os.path.join(self.newsroom.root, str(article.path)))
                 stamp = (stat.st_mtime_ns, stat.st_size)
             except OSError:
                 stamp = (0, 0)
@@ -314,6 +352,21 @@ class SiteBuilder:
         if story.path not in self.keys:
             self.keys[story.path] = digest(story)
         return self.keys[story.path]
+
+    @staticmethod
+    def shape(article: Summary, now: dt.datetime) -> str:
+        """Everything about a story that decides which pages and feeds show it, in which
+        order and under which names: a change to any of it is a change of the site map."""
+        return shape_of(
+            urls.article_path(article),
+            article.date.isoformat(),
+            article.updated.isoformat() if article.updated else None,
+            article.status,
+            article.topics,
+            article.id,
+            article.image.src if article.image else None,
+            article.date > now,
+        )
 
     def markdown(self, story: Story, text: str, root: str, found: Found) -> str:
         """Markdown of a story as HTML, its site-relative links made relative to the page;
@@ -430,8 +483,13 @@ class SiteBuilder:
             "story.html", story.path, story=story, lead=lead, body=body, og_image=og_image
         )
         missing = tuple(dict.fromkeys(found.missing))
+        assets = tuple(dict.fromkeys(found.assets))
+        if self.following:
+            before = self.out.records.get(rel)
+            if before is None or set(before.assets) != set(assets):
+                raise Unfollowable(f"{rel} links to other files now")
         self.missing(story, missing)
-        self.out.write_page(rel, html, key, tuple(dict.fromkeys(found.assets)), missing)
+        self.out.write_page(rel, html, key, assets, missing)
 
     def keep_page(self, rel: str) -> bool:
         """Leave a page as the last export wrote it, with the files it shows; False when it
@@ -469,13 +527,16 @@ class SiteBuilder:
 
     def plan(self, site_map: SiteMap) -> Iterator[tuple[str, Callable[[], None]]]:
         """One step per page, with the folder it writes, so that the output's record can name
-        every page before the first is written and progress can be shown while they render."""
+        every page before the first is written and progress can be shown while they render.
+        Each listing page's spec is noted for the site state on the way."""
         for listing in site_map.front:
+            self.note_listing(listing)
             yield listing.path, partial(self.listing, "front.html", listing, None)
         for story in site_map.stories:
             yield story.path, partial(self.story, story)
         for topic in site_map.topics:
             for listing in topic.listings:
+                self.note_listing(listing, topic.key)
                 yield listing.path, partial(self.topic, topic, listing)
         topics = [(t.name, t.path, len(t.stories)) for t in site_map.topics]
         yield (
@@ -488,7 +549,22 @@ class SiteBuilder:
             partial(self.page, "archive.html", ARCHIVE_PATH, digest(months), years=site_map.years),
         )
         for month in site_map.months:
+            stories = tuple(story.path for story in month.stories)
+            spec = Spec("month", month.path, stories, year=month.year, month=month.month)
+            self.specs[f"{month.path}index.html"] = spec
             yield month.path, partial(self.month, month)
+
+    def note_listing(self, listing: Listing, topic: str | None = None) -> None:
+        self.specs[f"{listing.path}index.html"] = Spec(
+            "front" if topic is None else "topic",
+            listing.path,
+            tuple(story.path for story in listing.stories),
+            number=listing.number,
+            count=listing.count,
+            newer=listing.newer,
+            older=listing.older,
+            topic=topic,
+        )
 
     def other_files(self, site_map: SiteMap) -> list[str]:
         """Every file the export writes besides pages and copied files."""
@@ -511,11 +587,19 @@ class SiteBuilder:
     def feed(
         self, kind: str, topic: Topic | None, stories: Iterable[Story], topics: Topics
     ) -> None:
-        public = (story.article for story in stories if not story.preview)
-        chosen = list(islice(public, FEED_LIMIT))
+        public = [story for story in islice((s for s in stories if not s.preview), FEED_LIMIT)]
+        path = feeds.feed_path(kind, topic)
+        self.specs[path] = Spec(
+            "feed",
+            path,
+            tuple(story.path for story in public),
+            topic=topic.key if topic is not None else None,
+            feed=kind,
+        )
+        chosen = [story.article for story in public]
         spec = feeds.feed_spec(self.site, kind, topic=topic)
         text = feeds.render_feed(chosen, self.site, spec, self.newsroom.asset, topics)
-        self.out.write(feeds.feed_path(kind, topic), text.encode("utf-8"))
+        self.out.write(path, text.encode("utf-8"))
 
     def write_sitemap(self, site_map: SiteMap) -> None:
         """sitemap.xml: every public page, with the last change of what it shows."""
@@ -565,28 +649,78 @@ def export_site(
     future: bool = False,
     progress: Progress | None = None,
     site_root: str | None = None,
+    full: bool = False,
 ) -> SiteReport:
     """Build the static site of the newsroom into output; see docs/site.md.
 
     site_root is where the site is served on its host (404.html links from there); by
-    default the path of base_url, or / without one.
+    default the path of base_url, or / without one. When the site state shows that only a
+    few stories' texts changed since the last export into output, only the pages that show
+    them are rendered again; full renders every page, trusting nothing remembered.
     """
     guard_output(newsroom.root, output, folder=True)
     report = SiteReport()
-    builder = SiteBuilder(newsroom, output, report, preview=drafts or future, site_root=site_root)
+    preview = drafts or future
+    build_id = build_key(newsroom) + ("-preview" if preview else "")
+    state = _open_state(newsroom, output)
+    records = None
+    if state is not None and not full:
+        try:
+            records = state.pages(build_id)
+        except sqlite3.Error:
+            state.close()
+            state = None
+    builder = SiteBuilder(
+        newsroom,
+        output,
+        report,
+        preview=preview,
+        site_root=site_root,
+        build=build_id,
+        records=records,
+    )
     try:
-        build(builder, now, drafts=drafts, future=future, progress=progress)
+        done = False
+        if state is not None and not full:
+            try:
+                done = republish(builder, state, now)
+            except Unfollowable:
+                builder.out.close()  # what it wrote is right; the whole site decides the rest
+                report = SiteReport()
+                builder = SiteBuilder(
+                    newsroom,
+                    output,
+                    report,
+                    preview=preview,
+                    site_root=site_root,
+                    build=build_id,
+                    records=records,
+                )
+        if not done:
+            build(builder, now, drafts=drafts, future=future, progress=progress, state=state)
     except BaseException:
         builder.out.abandon()
         raise
+    finally:
+        if state is not None:
+            state.close()
     counts = builder.out.counts
-    report.written, report.unchanged, report.removed = (
-        counts.written,
-        counts.unchanged,
-        counts.removed,
-    )
+    report.written, report.removed = counts.written, counts.removed
+    if not done:
+        report.unchanged = counts.unchanged
     report.warnings[:0] = counts.warnings
     return report
+
+
+def _open_state(newsroom: Newsroom, output: Path) -> SiteState | None:
+    """The output folder's site state, or None when it cannot be kept (a read-only
+    newsroom): every export is then a full build."""
+    try:
+        state = SiteState(newsroom.root, output)
+        state.meta()
+    except (sqlite3.Error, OSError, NewsError):
+        return None
+    return state
 
 
 # Pages to render before a process per core pays for itself.
@@ -603,6 +737,8 @@ class Rendered:
     page_count: int
     warnings: list[tuple[int, list[str]]]
     assets: dict[str, Path]
+    found: dict[str, Path | None]
+    refused: dict[str, str]
 
 
 def _render_chunk(indices: range) -> Rendered:
@@ -618,7 +754,9 @@ def _render_chunk(indices: range) -> Rendered:
         steps[index]()
         warnings.append((index, builder.report.warnings[before:]))
         del builder.report.warnings[before:]
-    return Rendered(output, builder.report.pages, warnings, builder.assets)
+    return Rendered(
+        output, builder.report.pages, warnings, builder.assets, builder.found, builder.refused
+    )
 
 
 def render_steps(
@@ -650,6 +788,8 @@ def render_steps(
                 builder.out.merge(rendered.output)
                 builder.report.pages += rendered.page_count
                 builder.assets.update(rendered.assets)
+                builder.found.update(rendered.found)
+                builder.refused.update(rendered.refused)
                 warnings.extend(rendered.warnings)
                 done += sum(1 for _ in rendered.warnings)
                 if progress is not None:
@@ -668,13 +808,16 @@ def build(
     drafts: bool,
     future: bool,
     progress: Progress | None,
+    state: SiteState | None = None,
 ) -> None:
-    """Scan, plan and render the site, then write what is not a page and finish the folder."""
+    """Scan, plan and render the whole site, then write what is not a page, finish the
+    folder and save the site state for the next export."""
     newsroom, report = builder.newsroom, builder.report
     # From the index: every story's front matter and lead, without its body (read per page).
     with Catalog(newsroom) as catalog:
         scanned = catalog.summaries()
         last_good = catalog.kept()
+        stamps = catalog.stamps()
     report.broken = scanned.broken
     broken = {str(error.path) for error in scanned.broken}
     last_good = [summary for summary in last_good if str(summary.path) in broken]
@@ -687,7 +830,7 @@ def build(
     feeds.check_unique_ids((s.id, str(s.path)) for s in [*publishable(scanned.items, now), *kept])
     articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
     stories = builder.stories(
-        articles, now, topics, frozenset(summary.path for summary in kept if summary.path)
+        articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
     )
     site_map = build_site_map(
         stories,
@@ -704,6 +847,9 @@ def build(
             f"cannot create the folder: {exc.strerror or exc}", builder.out.root
         ) from None
     builder.out.plan([f"{path}index.html" for path, _ in plan] + builder.other_files(site_map))
+    state = _started(state)
+    if isinstance(builder.out.records, PageRecords):
+        builder.out.records.load_all()
     render_steps(builder, [step for _, step in plan], progress)
     if builder.feeds:
         builder.write_feeds(site_map, topics)
@@ -723,6 +869,187 @@ def build(
     builder.out.plan(builder.assets)
     for rel, source in sorted(builder.assets.items()):
         builder.out.copy(rel, source)
-    builder.out.finish()
+    if isinstance(builder.out.records, PageRecords):
+        builder.out.records.drop()
+    manifest = builder.out.finish()
     report.stories = len(site_map.stories)
     report.topics = len(site_map.topics)
+    if state is None:
+        return
+    on_site = {str(story.article.path): story.path for story in site_map.stories}
+    snapshot = Snapshot(
+        build=builder.out.build,
+        manifest=manifest,
+        followable=not (scanned.broken or kept),
+        pages=builder.out.pages,
+        specs=builder.specs,
+        assets=builder.asset_stamps(),
+        topics=list(topics),
+        warnings=_attributed(report.warnings, on_site),
+        counts=(report.stories, report.topics, report.pages, len(builder.out.files)),
+        next_change=min((a.date.timestamp() for a in scanned.items if a.date > now), default=None),
+    )
+    for summary in scanned.items:
+        rel = str(summary.path)
+        stat = stamps.get(rel)
+        try:
+            stamp = file_stamp(stat or os.stat(os.path.join(newsroom.root, rel)))
+        except OSError:
+            continue
+        snapshot.stories[rel] = StoryRow(on_site.get(rel, ""), stamp, builder.shape(summary, now))
+    _saved(state, snapshot)
+
+
+def _started(state: SiteState | None) -> SiteState | None:
+    """Mark the state unfinished before the first page is written; None if it cannot be."""
+    if state is None:
+        return None
+    try:
+        state.start()
+    except sqlite3.Error:
+        return None
+    return state
+
+
+def _saved(state: SiteState, snapshot: Snapshot) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        state.save(snapshot)
+
+
+def _attributed(warnings: list[str], stories: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Each warning with the story file it is about ("" for the site's own), so that a
+    re-publish can replace the warnings of the stories it renders again."""
+    return [
+        (path if path in stories else "", text)
+        for text in warnings
+        for path in (text.split(": ", 1)[0],)
+    ]
+
+
+class Unfollowable(Exception):
+    """A re-publish met a change it cannot follow after it began writing: a story page
+    links to other files now (a file it no longer links to may have to be removed)."""
+
+
+# A re-publish follows at most this many changed files; more are a full build.
+REPUBLISH_LIMIT = 200
+
+
+def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
+    """Render again only the pages and feeds that show the stories whose files changed
+    since the last export into this folder, when the site state can tell which: only the
+    texts changed, nothing that moves a story between pages. False (having written
+    nothing) when it cannot; the caller then builds the whole site."""
+    newsroom, report = builder.newsroom, builder.report
+    try:
+        meta = state.meta()
+        if not state.usable(builder.out.build, builder.out.store.stamp()):
+            return False
+        if meta.get("next_change") and now.timestamp() >= float(meta["next_change"]):
+            return False  # an embargo ended: a story joins the lists
+        known = state.stories()
+        assets = state.assets()
+    except (sqlite3.Error, ValueError, KeyError):
+        return False
+    tree = newsroom.tree(ordered=False)
+    if tree.problems or len(tree.files) != len(known):
+        return False
+    changed: dict[str, str] = {}
+    for rel, entry in tree.files:
+        row = known.get(rel)
+        if row is None:
+            return False
+        try:
+            stamp = file_stamp(entry.stat())
+        except OSError:
+            return False
+        if stamp != row.stamp:
+            changed[rel] = stamp
+    if len(changed) > REPUBLISH_LIMIT:
+        return False
+    if any(builder.asset_stamp(src) != stamp for src, stamp in assets.items()):
+        return False  # a photo or a linked file came, went or changed
+    articles: dict[str, Article] = {}
+    for rel in changed:
+        try:
+            article = newsroom.load(newsroom.root / rel)
+        except ArticleError:
+            return False
+        if builder.shape(article, now) != known[rel].shape:
+            return False
+        articles[rel] = article
+
+    try:
+        topics = state.topics()
+        counts = json.loads(state.meta()["counts"])
+        warnings = state.warnings()
+        state.start()
+    except (sqlite3.Error, ValueError, KeyError):
+        return False
+    # The stories as the site shows them: those that changed, and those beside them.
+    renewed = {
+        known[rel].site: story
+        for rel, story in zip(
+            articles,
+            builder.stories([a.summary() for a in articles.values()], now, topics),
+            strict=True,
+        )
+        if known[rel].site
+    }
+    own = len(report.warnings)
+    specs = state.specs_showing(renewed)
+    by_site = {row.site: rel for rel, row in known.items() if row.site}
+    others = {site for spec in specs.values() for site in spec.stories} - renewed.keys()
+    shown = {
+        story.path: story
+        for story in builder.stories(
+            [newsroom.load(newsroom.root / by_site[site]).summary() for site in sorted(others)],
+            now,
+            topics,
+        )
+    }
+    del report.warnings[own:]  # said at the last full build, and kept below
+    shown.update(renewed)
+    builder.following = True
+    for story in renewed.values():
+        builder.story(story)
+    builder.following = False
+    by_key = {topic.key: topic for topic in topics}
+    for spec in sorted(specs.values(), key=lambda spec: spec.path):
+        listed = tuple(shown[site] for site in spec.stories)
+        topic = by_key.get(spec.topic or "")
+        if spec.kind == "feed":
+            builder.feed(spec.feed, topic, listed, topics)
+            continue
+        if spec.kind == "month":
+            builder.month(Month(spec.year, spec.month, spec.path, listed))
+            continue
+        listing = Listing(spec.path, spec.number, spec.count, listed, spec.newer, spec.older)
+        if topic is None:
+            builder.listing("front.html", listing, None)
+        else:
+            builder.topic(TopicPage(topic, (), ()), listing)
+    for rel, source in sorted(builder.assets.items()):
+        builder.out.copy(rel, source)
+    manifest = builder.out.finish(whole=False)
+
+    again = set(articles)
+    new = _attributed(report.warnings, {rel: "" for rel in articles})
+    report.warnings[:] = [text for path, text in warnings if path not in again] + [
+        text for _, text in new
+    ]
+    report.stories, report.topics, report.pages, files = counts
+    report.unchanged = files - builder.out.counts.written
+    report.feeds = builder.feeds
+    with contextlib.suppress(sqlite3.Error):
+        state.update(
+            manifest,
+            {
+                rel: StoryRow(known[rel].site, stamp, known[rel].shape)
+                for rel, stamp in changed.items()
+            },
+            builder.out.pages,
+            builder.asset_stamps(),
+            [(path, text) for path, text in warnings if path not in again] + new,
+        )
+    return True

@@ -1,0 +1,217 @@
+"""Re-publishing from the site state: only the pages a change shows on are rendered again,
+and the folder is always byte for byte what a full export of the newsroom gives."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from newscli.errors import WriteError
+from newscli.export import output
+from newscli.export import site as site_module
+from newscli.export.site import export_site
+from newscli.newsroom import STATE, Newsroom
+from tests.conftest import NOW
+from tests.support.newsrooms import generate_newsroom
+from tests.test_export_site import rendered_pages, tree
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_newsroom(tmp_path_factory.mktemp("state") / "newsroom", 90, seed=3)
+
+
+@pytest.fixture
+def newsroom(generated: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "newsroom"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("public", STATE))
+    return root
+
+
+def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the exports that built the whole site (the others re-published)."""
+    calls: list[int] = []
+    real = site_module.build
+
+    def spy(*args: object, **kwargs: object) -> None:
+        calls.append(1)
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site_module, "build", spy)
+    return calls
+
+
+def assert_same_as_a_full_export(root: Path, out: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    export_site(Newsroom(root), fresh, now=NOW, full=True)
+    assert tree(out) == tree(fresh)
+
+
+def articles(root: Path) -> list[Path]:
+    return sorted((root / "articles").rglob("*.md"))
+
+
+def edit(path: Path, change: Callable[[str], str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = change(text)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+
+
+TEXT_CHANGES: list[Callable[[str], str]] = [
+    # the title, the body, the teaser, the author, the photo's caption
+    lambda text: re.sub(r'^title = "', 'title = "Ny rubrik: ', text, count=1, flags=re.M),
+    lambda text: text + "\nEtt nytt stycke med en [länk](https://example.se/).\n",
+    lambda text: re.sub(r'^teaser = "', 'teaser = "Nu: ', text, count=1, flags=re.M),
+    lambda text: re.sub(r'^author = ".*"$', 'author = "Någon Annan"', text, count=1, flags=re.M),
+    lambda text: re.sub(r'^caption = "', 'caption = "Bild: ', text, count=1, flags=re.M),
+]
+
+
+def with_key(root: Path, key: str) -> list[Path]:
+    return [p for p in articles(root) if f"\n{key} = " in p.read_text(encoding="utf-8")]
+
+
+def test_a_text_change_renders_only_the_pages_that_show_the_story(
+    newsroom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    first = export_site(Newsroom(newsroom), out, now=NOW)
+    builds = full_builds(monkeypatch)
+    seen = rendered_pages(monkeypatch)
+    rng = random.Random(7)
+    for change, key in zip(
+        TEXT_CHANGES, ["title", "id", "teaser", "author", "caption"], strict=True
+    ):
+        seen.clear()
+        edit(rng.choice(with_key(newsroom, key)), change)
+        report = export_site(Newsroom(newsroom), out, now=NOW)
+        assert builds == [], "a text change needs no full build"
+        # The story's page, its front-page, topic and month pages at most: not the site.
+        assert 0 < len(seen) <= 8, seen
+        assert (report.pages, report.stories) == (first.pages, first.stories)
+        assert report.warnings == first.warnings
+        assert_same_as_a_full_export(newsroom, out, tmp_path)
+        builds.clear()  # the full export compared with
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "date",
+        "topics",
+        "status",
+        "new story",
+        "removed story",
+        "broken file",
+        "template",
+        "embargo ends",
+        "linked file",
+        "body links a file",
+    ],
+)
+def test_a_change_that_moves_stories_builds_the_whole_site(
+    newsroom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    out = tmp_path / "public"
+    export_site(Newsroom(newsroom), out, now=NOW)
+    builds = full_builds(monkeypatch)
+    story = articles(newsroom)[len(articles(newsroom)) // 2]
+    now = NOW
+    if change == "date":
+        edit(story, lambda t: re.sub(r"^date = \d{4}", "date = 2009", t, count=1, flags=re.M))
+    elif change == "topics":
+        edit(story, lambda t: re.sub(r"^topics = \[", 'topics = ["Helt nytt", ', t, flags=re.M))
+    elif change == "status":
+        edit(story, lambda t: t.replace('status = "published"', 'status = "draft"', 1))
+    elif change == "new story":
+        (story.parent / "en-ny.md").write_text(
+            story.read_text(encoding="utf-8")
+            .replace('slug = "', 'slug = "en-ny-', 1)
+            .replace('id = "', 'id = "1', 1),
+            encoding="utf-8",
+        )
+    elif change == "removed story":
+        story.unlink()
+    elif change == "broken file":
+        story.write_text("no front matter\n", encoding="utf-8")
+    elif change == "template":
+        (newsroom / "templates").mkdir()
+        (newsroom / "templates" / "month.html").write_text("{{ month.year }}", encoding="utf-8")
+    elif change == "embargo ends":
+        edit(story, lambda t: re.sub(r"^date = \d{4}", "date = 2030", t, count=1, flags=re.M))
+        export_site(Newsroom(newsroom), out, now=NOW)
+        builds.clear()
+        now = NOW.replace(year=2031)
+    elif change == "linked file":
+        photos = sorted((newsroom / "images").iterdir())
+        photos[0].write_bytes(photos[0].read_bytes() + b"\0")
+    elif change == "body links a file":
+        (newsroom / "images" / "ny.pdf").write_bytes(b"%PDF-1.4")
+        edit(story, lambda t: t + "\n[Bilaga](images/ny.pdf)\n")
+    export_site(Newsroom(newsroom), out, now=now)
+    assert builds == [1]
+    if change == "broken file":
+        return  # its story stays as it last was: not what a first export of it gives
+    fresh = tmp_path / "fresh"
+    export_site(Newsroom(newsroom), fresh, now=now, full=True)
+    assert tree(out) == tree(fresh)
+
+
+def test_a_failed_re_publish_is_followed_by_a_full_build_that_puts_everything_right(
+    newsroom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    export_site(Newsroom(newsroom), out, now=NOW)
+    story = articles(newsroom)[3]
+    edit(story, TEXT_CHANGES[0])
+    real = getattr(output, "write_atomic")  # noqa: B009 (imported there, not exported)
+    count = [0]
+
+    def fail_second(path: Path, data: bytes, **options: object) -> None:
+        count[0] += 1
+        if count[0] == 2:
+            raise WriteError("could not write: No space left on device", path)
+        real(path, data, **options)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(output, "write_atomic", fail_second)
+        with pytest.raises(WriteError):
+            export_site(Newsroom(newsroom), out, now=NOW)
+    edit(story, lambda t: t.replace("Ny rubrik: ", "", 1))  # back as it was
+    builds = full_builds(monkeypatch)
+    export_site(Newsroom(newsroom), out, now=NOW)
+    assert builds == [1]
+    assert_same_as_a_full_export(newsroom, out, tmp_path)
+
+
+def test_a_corrupt_or_missing_state_costs_a_full_build_never_a_wrong_page(
+    newsroom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    export_site(Newsroom(newsroom), out, now=NOW)
+    (state,) = (newsroom / STATE).glob("site-*.sqlite")
+    state.write_bytes(b"not a database" * 100)
+    edit(articles(newsroom)[5], TEXT_CHANGES[1])
+    builds = full_builds(monkeypatch)
+    export_site(Newsroom(newsroom), out, now=NOW)
+    assert builds == [1]
+    assert_same_as_a_full_export(newsroom, out, tmp_path)
+
+
+def test_a_folder_another_export_wrote_meanwhile_is_built_whole(
+    newsroom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    export_site(Newsroom(newsroom), out, now=NOW)
+    export_site(Newsroom(newsroom), out, now=NOW, drafts=True)  # a preview into the same folder
+    builds = full_builds(monkeypatch)
+    export_site(Newsroom(newsroom), out, now=NOW)
+    assert builds == [1]
+    assert_same_as_a_full_export(newsroom, out, tmp_path)
