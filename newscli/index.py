@@ -153,9 +153,6 @@ class Index:
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before WAL; a new file only
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            # Enough pages in memory for the indexes a first build of 100 000 rows grows (each
-            # page that leaves the cache mid-build is written again); taken only as used.
-            db.execute("PRAGMA cache_size = -32768")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
@@ -272,8 +269,14 @@ class Index:
         if not stale and not gone:
             return
         first = not known
-        if first:  # a power cut may damage the new file: then it is removed (see failed)
-            db.execute("PRAGMA synchronous=OFF")
+        # For a big write, pages enough for the indexes that 100 000 rows grow (a page that
+        # leaves the cache mid-write is written again); a first build without fsync (if a
+        # power cut damages the new file, it is removed: see failed).
+        building = [("synchronous", "OFF", "NORMAL")] if first else []
+        if len(stale) >= PARALLEL_FROM:
+            building.append(("cache_size", "-32768", "-2000"))
+        for name, during, _ in building:
+            db.execute(f"PRAGMA {name} = {during}")
         try:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM meta WHERE key = 'topics'")  # worked out again when asked
@@ -290,9 +293,9 @@ class Index:
                 db.execute("ROLLBACK")
             raise
         finally:
-            if first:
+            for name, _, after in building:
                 with contextlib.suppress(sqlite3.Error):
-                    db.execute("PRAGMA synchronous=NORMAL")
+                    db.execute(f"PRAGMA {name} = {after}")
 
     # -- asking -------------------------------------------------------------------
 
