@@ -3,6 +3,7 @@
     python -m benchmarks.run            # N = 10 000
     python -m benchmarks.run --n 100000
     python -m benchmarks.run --body-words 800     # longer stories (a newsroom of its own)
+    python -m benchmarks.run --peers              # install Pelican for the comparison first
     python -m benchmarks.run --n 200 --repeat 1   # the smoke run the test suite does
 
 Floors are measured in the same run: the import floor (`python -c "import typer,
@@ -10,10 +11,24 @@ rich.console"`), the parse floor (a bare loop that reads every article file and 
 front matter with tomllib) and the rewrite floors (a bare loop that rewrites exactly the files
 the `tag` rows change, each through a temporary file in its folder, fsynced and renamed: what
 any tool that changes those files safely pays; it does not fsync the folder). Each command
-runs in its own process; wall time is the median of --repeat runs, peak memory the largest
-resident set any run of it reached. Rows that change stories (`new`, `tag`) put them back
+runs in its own process; wall time is the median of --repeat runs. Memory is reported twice:
+the peak PSS of the command's whole process tree (parent and forked workers, summed from
+/proc/PID/smaps_rollup every 25 ms while it runs: the figure the memory goal is for) and the
+largest resident set of any single process of it (ru_maxrss). Rows that change stories (`new`, `tag`) put them back
 between runs, unmeasured, and bring the index up to date again (a `list`), so every run of
 such a row starts from the same newsroom and a warm index.
+
+Issue 12's rows compare newscli with Hugo and Pelican on the same stories (see
+benchmarks/peers.py for the conversion): a full site build into an empty output folder
+(newscli cold, without .newscli/, and warm, with the caches the cold build left), publishing
+again after the newest story's title changed (Hugo rebuilds everything, Pelican uses its
+content cache) and listing without an index (`hugo list all`). Each of these groups runs its
+tools in turn, round by round (newscli, Hugo, Pelican, newscli, …), so that a busy moment of
+the machine does not fall on one tool only; ratios to Hugo are to its figure in the same run.
+Peers found installed are measured; --peers installs Pelican first when it is missing (into a
+venv of the benchmark's own, under ~/.cache/newscli-bench/), --no-peers leaves both out. A
+peer not installed prints "not installed" in its rows. The index size row is the bytes of
+.newscli/ after the builds against the articles' bytes.
 
 `tag` is measured on two newsrooms with the same stories: the plain one, whose topics are
 arrays one item a line as newscli writes them (the fast path), and a second one, generated
@@ -47,10 +62,12 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks import peers
 from benchmarks.generate import CORPUS_FILE, corpus, generate
+from benchmarks.memory import INTERVAL, TreeSampler
 
 PARSE_FLOOR = """
 import os, sys, tomllib
@@ -86,12 +103,70 @@ COMMENTS_SUFFIX = "-topic-comments"
 @dataclass(frozen=True)
 class Figure:
     what: str
-    seconds: float
-    peak_mb: float
-    floor: str  # the floor it is a ratio to: "import", "parse", "rewrite", …
+    seconds: float | None  # None: not measured (a peer not installed), `missing` says why
+    rss_mb: float  # the largest resident set of any single process (ru_maxrss)
+    pss_mb: float  # the largest sum of PSS over the process tree (parent and workers)
+    floor: str  # the floor it is a ratio to: "import", "parse", "rewrite", "Hugo", …
     goal: float | None  # the goal as a ratio to the floor; None: reported only
     also: tuple[tuple[str, float | None], ...] = ()  # more (floor, goal) for the same run
     is_floor: bool = False  # this figure is the floor named by `floor`
+    tool: str = "newscli"  # "newscli", "floor" or a peer's name
+    missing: str = ""
+
+
+@dataclass(frozen=True)
+class Size:
+    """A size as a ratio to another (the index against the articles' bytes)."""
+
+    what: str
+    ratio: float
+    floor: str
+    goal: float | None
+
+
+@dataclass
+class Entry:
+    """One command of a group measured round by round with the others (see alternate)."""
+
+    what: str
+    argv: Sequence[str] | None  # None: the tool is not installed
+    cwd: Path
+    floor: str
+    goal: float | None
+    before: Callable[[], None] = lambda: None
+    also: tuple[tuple[str, float | None], ...] = ()
+    is_floor: bool = False
+    tool: str = "newscli"
+    missing: str = "not installed"
+    times: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)
+    pss: list[float] = field(default_factory=list)
+
+    def figure(self) -> Figure:
+        if self.argv is None:
+            return Figure(
+                self.what,
+                None,
+                0,
+                0,
+                self.floor,
+                self.goal,
+                self.also,
+                self.is_floor,
+                self.tool,
+                self.missing,
+            )
+        return Figure(
+            self.what,
+            statistics.median(self.times),
+            max(self.rss),
+            max(self.pss),
+            self.floor,
+            self.goal,
+            self.also,
+            self.is_floor,
+            self.tool,
+        )
 
 
 def run_once(
@@ -100,8 +175,9 @@ def run_once(
     *,
     capture: bool = False,
     ok: Sequence[int] = (0,),
-) -> tuple[float, float, str]:
-    """Wall seconds and peak resident MB of one process, and its stdout if capture."""
+) -> tuple[float, float, float, str]:
+    """Wall seconds, the peak resident MB of its largest single process, the peak PSS MB of
+    its whole process tree (sampled), and its stdout if capture."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
     # As installed newscli runs: from bytecode caches (the floors' libraries have theirs).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -115,8 +191,9 @@ def run_once(
             stdout=out,
             stderr=subprocess.PIPE,
         )
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
+        with TreeSampler(process.pid) as sampler:
+            _, status, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         stderr = process.stderr.read().decode() if process.stderr else ""
         if process.stderr:
@@ -127,7 +204,7 @@ def run_once(
         if capture:
             out.seek(0)
             stdout = out.read().decode("utf-8", "replace")
-    return elapsed, usage.ru_maxrss / 1024, stdout
+    return elapsed, usage.ru_maxrss / 1024, sampler.peak_mb, stdout
 
 
 def measure(
@@ -137,18 +214,34 @@ def measure(
     before: Callable[[], None] = lambda: None,
     after: Callable[[str], None] | None = None,
     ok: Sequence[int] = (0,),
-) -> tuple[float, float]:
-    """Median seconds and largest peak of repeat runs; before and after (given the run's
-    stdout) run around each one, unmeasured."""
-    times, peaks = [], []
+) -> tuple[float, float, float]:
+    """Median seconds and largest peaks (RSS of one process, PSS of the tree) of repeat runs;
+    before and after (given the run's stdout) run around each one, unmeasured."""
+    times, rss, pss = [], [], []
     for _ in range(repeat):
         before()
-        seconds, peak, stdout = run_once(argv, cwd, capture=after is not None, ok=ok)
+        seconds, one, whole, stdout = run_once(argv, cwd, capture=after is not None, ok=ok)
         if after is not None:
             after(stdout)
         times.append(seconds)
-        peaks.append(peak)
-    return statistics.median(times), max(peaks)
+        rss.append(one)
+        pss.append(whole)
+    return statistics.median(times), max(rss), max(pss)
+
+
+def alternate(entries: Sequence[Entry], repeat: int) -> list[Figure]:
+    """Run every entry once per round, in order, for repeat rounds: tools compared with each
+    other take turns, so a slow minute of the machine falls on all of them alike."""
+    for _ in range(repeat):
+        for entry in entries:
+            if entry.argv is None:
+                continue
+            entry.before()
+            seconds, one, whole, _ = run_once(entry.argv, entry.cwd)
+            entry.times.append(seconds)
+            entry.rss.append(one)
+            entry.pss.append(whole)
+    return [entry.figure() for entry in entries]
 
 
 def newscli(*args: str) -> list[str]:
@@ -177,7 +270,7 @@ def pick_topic(root: Path) -> str:
     ).stdout
     topics = json.loads(output)
     total = sum(1 for _ in (root / "articles").rglob("*.md"))
-    return min(topics, key=lambda t: abs(t["articles"] / total - 1 / 7))["topic"]
+    return str(min(topics, key=lambda t: abs(t["articles"] / total - 1 / 7))["topic"])
 
 
 def files_with_topic(root: Path, topic: str) -> list[Path]:
@@ -214,14 +307,99 @@ class Originals:
             path.write_bytes(self.data[path])
 
 
+@dataclass(frozen=True)
+class Peers:
+    """The other tools measured next to newscli: their executables (None: not installed) and
+    their copies of the newsroom."""
+
+    hugo: str | None = None
+    hugo_site: Path | None = None
+    pelican: str | None = None
+    pelican_site: Path | None = None
+    missing: str = "not installed"
+
+    def hugo_entry(
+        self,
+        what: str,
+        command: Callable[[str, Path], list[str]],
+        floor: str,
+        before: Callable[[Path], None] = lambda _: None,
+    ) -> Entry:
+        """Hugo's row: the figure newscli's rows are compared with (is_floor); before is
+        given Hugo's site."""
+        return self._entry("Hugo", what, command, self.hugo, self.hugo_site, floor, before)
+
+    def pelican_entry(self, what: str, floor: str, before: Callable[[Path], None]) -> Entry:
+        """Pelican's build, reported against floor; before is given Pelican's site."""
+        return self._entry(
+            "Pelican", what, peers.pelican_build, self.pelican, self.pelican_site, floor, before
+        )
+
+    def _entry(
+        self,
+        tool: str,
+        what: str,
+        command: Callable[[str, Path], list[str]],
+        executable: str | None,
+        site: Path | None,
+        floor: str,
+        before: Callable[[Path], None],
+    ) -> Entry:
+        if executable is None or site is None:
+            return Entry(what, None, Path.cwd(), floor, None, tool=tool, missing=self.missing)
+        return Entry(
+            what,
+            command(executable, site),
+            site,
+            floor,
+            None,
+            lambda: before(site),
+            is_floor=tool == "Hugo",
+            tool=tool,
+        )
+
+
+def find_peers(root: Path, wanted: bool, install: bool) -> Peers:
+    """The peers installed (Pelican installed first when install), each with its copy of the
+    newsroom at root, converted when needed; none when not wanted."""
+    if not wanted:
+        return Peers(missing="not measured (--no-peers)")
+    hugo, pelican = peers.hugo(), peers.pelican(install)
+    return Peers(
+        hugo,
+        peers.hugo_site(root) if hugo else None,
+        pelican,
+        peers.pelican_site(root) if pelican else None,
+    )
+
+
+def newest_published(root: Path) -> Path:
+    """The newest published story's file: the story staff most likely fix right after
+    publishing, shown on the front page, its topics' first pages and the feeds."""
+    newest: tuple[object, Path] | None = None
+    for path in (root / "articles").rglob("*.md"):
+        meta = tomllib.loads(path.read_text(encoding="utf-8").split("+++\n", 2)[1])
+        if meta.get("status") == "published" and (newest is None or meta["date"] > newest[0]):
+            newest = (meta["date"], path)
+    if newest is None:
+        raise RuntimeError(f"no published story in {root}")
+    return newest[1]
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
 def figures(
-    root: Path, repeat: int, comments: Path | None = None
-) -> tuple[list[Figure], list[str]]:
+    root: Path, repeat: int, comments: Path | None = None, others: Peers | None = None
+) -> tuple[list[Figure | Size], list[str]]:
     """Every figure on the newsroom at root, and notes on what the runs did (files changed,
     comments kept). The comment rows run on the newsroom at comments (the same stories, each
-    with a comment on its topics line), when given."""
+    with a comment on its topics line), when given; the peers' rows on their copies of the
+    newsroom, alternating with newscli's, when given (else they say not measured)."""
     cwd = root
-    results: list[Figure] = []
+    others = others or Peers(missing="not measured")
+    results: list[Figure | Size] = []
     notes: list[str] = []
 
     def add(
@@ -237,8 +415,9 @@ def figures(
         where: Path | None = None,
         ok: Sequence[int] = (0,),
     ) -> None:
-        seconds, peak = measure(argv, where or cwd, repeat, before, after, ok)
-        results.append(Figure(what, seconds, peak, floor, goal, also, is_floor))
+        seconds, rss, pss = measure(argv, where or cwd, repeat, before, after, ok)
+        tool = "floor" if is_floor else "newscli"
+        results.append(Figure(what, seconds, rss, pss, floor, goal, also, is_floor, tool))
 
     def add_rewrite_floor(what: str, files: Sequence[Path], floor: str, where: Path) -> None:
         """A floor that rewrites exactly these files the plain way (temp file, fsync, rename)."""
@@ -265,12 +444,20 @@ def figures(
     add("newscli --version", newscli("--version"), "import", 1.3)
     add("newscli --help", newscli("--help"), "import", 1.3)
     index = root / ".newscli"
-    add(
-        "list, first run (no index)",
-        newscli("list"),
-        "parse",
-        2.0,
-        lambda: shutil.rmtree(index, ignore_errors=True),
+    results += alternate(
+        [
+            Entry(
+                "list, first run (no index)",
+                newscli("list"),
+                root,
+                "parse",
+                1.5,
+                lambda: shutil.rmtree(index, ignore_errors=True),
+                also=(("Hugo list", None),),
+            ),
+            others.hugo_entry("Hugo: hugo list all", peers.hugo_list, "Hugo list"),
+        ],
+        repeat,
     )
     add("list (warm index)", newscli("list"), "parse", 0.5)
     add("list --topic (warm)", newscli("list", "--topic", "Ekonomi"), "parse", 0.5)
@@ -399,36 +586,127 @@ def figures(
         finally:
             with_comments.restore()
 
-    site = root / "public"
     add("export rss", newscli("export", "rss"), "parse", 3.0)
-    add(
-        "export html, full",
-        newscli("export", "html"),
-        "parse",
-        6.0,
-        lambda: shutil.rmtree(site, ignore_errors=True),
+    results += builds(root, repeat, others)
+    articles = sum(path.stat().st_size for path in (root / "articles").rglob("*.md"))
+    results.append(
+        Size(
+            f".newscli/ after the builds: {folder_bytes(index) / 1e6:.1f} MB, "
+            f"articles {articles / 1e6:.1f} MB",
+            folder_bytes(index) / articles,
+            "articles' bytes",
+            0.5,
+        )
     )
-    story = next((root / "articles").rglob("*.md"))
-    original = story.read_text(encoding="utf-8")
-    counter = {"n": 0}
-
-    def touch_one() -> None:
-        counter["n"] += 1
-        story.write_text(original.rstrip("\n") + f"\n\nÄndring {counter['n']}.\n", encoding="utf-8")
-
-    try:
-        add("export html, one story changed", newscli("export", "html"), "parse", 0.5, touch_one)
-    finally:
-        story.write_text(original, encoding="utf-8")
+    results += republish(root, repeat, others)
     return results, notes
 
 
+def builds(root: Path, repeat: int, others: Peers) -> list[Figure]:
+    """A full site build into an empty output folder, each tool in turn, round by round:
+    newscli cold (no .newscli/: no index, no caches), newscli warm (its caches as the cold
+    build left them), Hugo, Pelican (no cache)."""
+    site = root / "public"
+
+    def cold() -> None:
+        shutil.rmtree(root / ".newscli", ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+
+    return alternate(
+        [
+            Entry(
+                "export html, full, cold (no .newscli/, empty output)",
+                newscli("export", "html"),
+                root,
+                "Hugo",
+                1.0,
+                cold,
+                also=(("parse", None),),
+            ),
+            Entry(
+                "export html, full, warm (caches warm, empty output)",
+                newscli("export", "html"),
+                root,
+                "Hugo",
+                0.5,
+                lambda: shutil.rmtree(site, ignore_errors=True),
+                also=(("parse", None),),
+            ),
+            others.hugo_entry(
+                "Hugo: full build, empty output",
+                peers.hugo_build,
+                "Hugo",
+                lambda site: peers.clean_output(site, "public"),
+            ),
+            others.pelican_entry(
+                "Pelican: full build, empty output (no cache)",
+                "Hugo",
+                lambda site: peers.clean_output(site, "output", "cache"),
+            ),
+        ],
+        repeat,
+    )
+
+
+def republish(root: Path, repeat: int, others: Peers) -> list[Figure]:
+    """Publishing again after one story's title changed, each tool in turn, round by round,
+    from the output (and caches) its full build left: newscli's export, Hugo's full rebuild
+    (it has no other), Pelican with its content cache. Every round gives the newest
+    published story a new title in each tool's copy; the titles are put back at the end."""
+    story = newest_published(root)
+    relative = story.relative_to(root / "articles")
+    copies = {"newscli": story}
+    if others.hugo_site:
+        copies["Hugo"] = others.hugo_site / "content" / "posts" / relative
+    if others.pelican_site:
+        copies["Pelican"] = others.pelican_site / "content" / relative
+    originals = Originals(list(copies.values()))
+    title = tomllib.loads(story.read_text(encoding="utf-8").split("+++\n", 2)[1])["title"]
+    rounds = dict.fromkeys(copies, 0)
+
+    def retitle(tool: str) -> None:
+        rounds[tool] += 1
+        peers.retitle(copies[tool], f"{title} (ändrad {rounds[tool]})")
+
+    try:
+        return alternate(
+            [
+                Entry(
+                    "export html, one title changed",
+                    newscli("export", "html"),
+                    root,
+                    "parse",
+                    0.3,
+                    lambda: retitle("newscli"),
+                    also=(("Hugo rebuild", None),),
+                ),
+                others.hugo_entry(
+                    "Hugo: one title changed (a full rebuild)",
+                    peers.hugo_build,
+                    "Hugo rebuild",
+                    lambda _: retitle("Hugo"),
+                ),
+                others.pelican_entry(
+                    "Pelican: one title changed (its cache on)",
+                    "Hugo rebuild",
+                    lambda _: retitle("Pelican"),
+                ),
+            ],
+            repeat,
+        )
+    finally:
+        originals.restore()
+
+
 def report(
-    results: list[Figure], n: int, notes: Sequence[str] = (), body_words: int | None = None
+    results: Sequence[Figure | Size],
+    n: int,
+    notes: Sequence[str] = (),
+    body_words: int | None = None,
 ) -> tuple[str, bool]:
     """The table (a figure's further ratios on lines of their own below it) and whether
-    every goal was met."""
-    floors = {f.floor: f.seconds for f in results if f.is_floor}
+    every goal was met (a goal against a tool not measured is not judged)."""
+    floors = {f.floor: f.seconds for f in results if isinstance(f, Figure) and f.is_floor}
     width = max(42, *(len(f.what) for f in results))
     title = f"newscli benchmark, N = {number(n)} articles, {os.cpu_count()} cores"
     if body_words is not None:
@@ -436,31 +714,63 @@ def report(
     lines = [
         title,
         "",
-        f"| {'what':<{width}} | {'seconds':>7} | {'peak MB':>7} | {'ratio':>16} | {'goal':>6} | met |",
-        f"|{'-' * (width + 2)}|{'-' * 9}|{'-' * 9}|{'-' * 18}|{'-' * 8}|-----|",
+        f"| {'what':<{width}} | {'seconds':>7} | {'tree MB':>7} | {'1-proc MB':>9} "
+        f"| {'ratio':>22} | {'goal':>6} | met |",
+        f"|{'-' * (width + 2)}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 24}|{'-' * 8}|-----|",
     ]
     all_met = True
+
+    def row(
+        what: str, seconds: str, tree: str, one: str, ratio: str, goal: float | None, met: str
+    ) -> None:
+        goal_text = f"≤ {goal:g}" if goal is not None else ""
+        lines.append(
+            f"| {what:<{width}} | {seconds:>7} | {tree:>7} | {one:>9} | {ratio:>22} "
+            f"| {goal_text:>6} | {met:^3} |"
+        )
+
     for figure in results:
+        if isinstance(figure, Size):
+            met = "" if figure.goal is None else ("yes" if figure.ratio <= figure.goal else "NO")
+            all_met &= met != "NO"
+            row(figure.what, "", "", "", f"{figure.ratio:.2f} × {figure.floor}", figure.goal, met)
+            continue
+        if figure.seconds is None:
+            row(figure.what, figure.missing, "", "", "", None, "")
+            continue
         for position, (floor, goal) in enumerate(((figure.floor, figure.goal), *figure.also)):
-            ratio = figure.seconds / floors[floor]
-            ratio_text = f"{ratio:.2f} × {floor}"
-            goal_text = f"≤ {goal:g}" if goal is not None else ""
-            met = "" if goal is None else ("yes" if ratio <= goal else "NO")
+            base = floors.get(floor)
+            if base:  # measured in this run
+                ratio = figure.seconds / base
+                ratio_text = f"{ratio:.2f} × {floor}"
+                met = "" if goal is None else ("yes" if ratio <= goal else "NO")
+            else:
+                ratio_text, met = f"– ({floor} not measured)", ""
             all_met &= met != "NO"
             if position == 0:
-                what, seconds, peak = (
+                row(
                     figure.what,
                     f"{figure.seconds:7.3f}",
-                    f"{figure.peak_mb:7.0f}",
+                    f"{figure.pss_mb:7.0f}",
+                    f"{figure.rss_mb:9.0f}",
+                    ratio_text,
+                    goal,
+                    met,
                 )
             else:  # the same run, as a ratio to another floor
-                what, seconds, peak = f"  ″ the same run, to the {floor} floor", "", ""
-            lines.append(
-                f"| {what:<{width}} | {seconds:>7} | {peak:>7} | {ratio_text:>16} | {goal_text:>6} | {met:^3} |"
-            )
-    peak_mb = max(f.peak_mb for f in results)
+                against = floor if floor[0].isupper() else f"the {floor} floor"  # a peer: Hugo…
+                row(f"  ″ the same run, to {against}", "", "", "", ratio_text, goal, met)
+    ours = [f.pss_mb for f in results if isinstance(f, Figure) and f.tool == "newscli"]
     lines.append("")
-    lines.append(f"peak memory of any command: {peak_mb:.0f} MB (goal at N = 100 000: ≤ 500 MB)")
+    lines.append(
+        "tree MB: the peak of the summed PSS of the command's whole process tree (parent and "
+        f"forked workers), sampled every {INTERVAL * 1000:.0f} ms; 1-proc MB: the peak resident "
+        "set of its largest single process (ru_maxrss)"
+    )
+    lines.append(
+        f"peak memory (tree PSS) of any newscli command: {max(ours, default=0):.0f} MB "
+        "(goal at N = 100 000: ≤ 500 MB)"
+    )
     lines.extend(f"note: {note}" for note in dict.fromkeys(notes))  # once, in order
     return "\n".join(lines), all_met
 
@@ -518,6 +828,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="stories with bodies of about W words (default: as the generator writes them, "
         "five blocks of about 160 words in all)",
     )
+    peer_options = parser.add_mutually_exclusive_group()
+    peer_options.add_argument(
+        "--peers",
+        action="store_true",
+        help="also install Pelican (into a venv of its own under ~/.cache/newscli-bench/) when "
+        "it is not on PATH; by default the peers measured are those already installed",
+    )
+    peer_options.add_argument(
+        "--no-peers", action="store_true", help="measure newscli and the floors only"
+    )
     args = parser.parse_args(argv)
     root = args.dir or default_root(args.n, args.seed, args.body_words)
     ensure_newsroom(root, args.n, args.seed, args.body_words)
@@ -528,7 +848,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     package = str(Path(newscli.__file__).parent)
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=False)
-    results, notes = figures(root, args.repeat, comments)
+    others = find_peers(root, not args.no_peers, args.peers)
+    results, notes = figures(root, args.repeat, comments, others)
     table, _ = report(results, args.n, notes, args.body_words)
     print(table)
     return 0

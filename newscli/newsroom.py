@@ -11,7 +11,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -57,6 +57,8 @@ class Tree:
     leftovers: list[Path] = field(default_factory=list)
 
 
+# What an Article is made of besides its body (its lead is worked out from them).
+SUMMARY_FIELDS = tuple(f.name for f in fields(Summary) if f.name != "lead")
 # An article larger than this is refused, not read: a story is a few kilobytes, and a
 # mistaken 50 MB file (or /dev/zero) would hold every command up.
 MAX_ARTICLE_BYTES = 8 * 2**20
@@ -394,6 +396,20 @@ class Newsroom:
 
     def load(self, path: Path) -> Article:
         return self.read(path)[1]
+
+    def with_body(self, summary: Summary) -> Article:
+        """The whole article of a summary the index gave: its body cut from the file after
+        the front matter, which is not parsed again (the index holds what it says, read
+        from the same version of the file). ArticleError if the file cannot be cut."""
+        assert summary.path is not None
+        rel = PurePosixPath(summary.path)
+        text = decode(self.read_bytes(self.root / str(rel)), rel)
+        try:
+            body = frontmatter.split(text).body
+        except frontmatter.FrontMatterError as exc:
+            raise ArticleError(exc.message, rel, exc.line) from None
+        fields = {name: getattr(summary, name) for name in SUMMARY_FIELDS}
+        return Article(**fields, body=body)
 
     def scan(self) -> Scan:
         """Load every article; a broken file is noted and skipped, never fatal."""

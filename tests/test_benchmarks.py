@@ -1,12 +1,14 @@
 """A smoke run of the benchmark at N = 200, so that it cannot rot (the figures are not judged here)."""
 
+import datetime as dt
 import json
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from benchmarks import generate, run
+from benchmarks import generate, peers, run
 
 
 def test_the_benchmark_runs_every_figure(
@@ -19,6 +21,7 @@ def test_the_benchmark_runs_every_figure(
         "import floor",
         "parse floor",
         "list, first run",
+        "Hugo: hugo list all",
         "list --search",
         "show REF",
         "new (title, --no-input), warm index",
@@ -29,23 +32,138 @@ def test_the_benchmark_runs_every_figure(
         "rewrite# floor",
         "files with a comment on the topics line",
         "export rss",
-        "export html, full",
-        "export html, one story changed",
+        "export html, full, cold",
+        "export html, full, warm",
+        "Hugo: full build",
+        "Pelican: full build",
+        ".newscli/ after the builds",
+        "export html, one title changed",
+        "Hugo: one title changed",
+        "Pelican: one title changed",
+        "process tree",
     ):
         assert what in table, what
-    rows = [line for line in table.splitlines() if line.startswith("| ") and "×" in line]
-    measured = [row for row in rows if row.split("|")[2].strip()]
-    assert len(measured) == 19
-    assert all(float(row.split("|")[2]) > 0 for row in measured)
-    assert len(rows) == len(measured) + 1  # tag rename's ratio to the rewrite floor
-    # Every run put back what it changed: no new story left, the comments newsroom as generated.
+    rows = [line.split("|")[1:-1] for line in table.splitlines() if line.startswith("| ")]
+    figures = [row for row in rows if row[0].strip() and not row[0].startswith("  ″")][1:]
+    measured = [row for row in figures if row[1].strip() and row[1].strip() != "not installed"]
+    peers = {"Hugo": peers_installed()[0], "Pelican": peers_installed()[1]}
+    for row in figures:
+        tool = row[0].split(":")[0].strip()
+        if tool in peers and not peers[tool]:
+            assert row[1].strip() == "not installed", row
+    # 21 of newscli's and the floors' rows, one size, and the peers' rows that ran
+    assert len(measured) == 21 + 2 * peers["Hugo"] + 2 * peers["Pelican"]
+    assert sum("× articles' bytes" in row[4] for row in figures) == 1
+    assert all(float(row[1]) > 0 and float(row[2]) > 0 for row in measured if row[1].strip())
+    # Every run put back what it changed: no new story left, the comments newsroom as generated,
+    # the retitled story (and its copies) as they were.
     assert sum(1 for _ in (newsroom / "articles").rglob("*.md")) == 200
     assert not list((newsroom / "articles").rglob(".*.tmp"))
+    assert "(ändrad" not in run.newest_published(newsroom).read_text("utf-8")
     comments = run.comments_root(newsroom)
     assert all(
         "#" in run.topics_line(path.read_text("utf-8"))
         for path in (comments / "articles").rglob("*.md")
     )
+
+
+def peers_installed() -> tuple[bool, bool]:
+    return peers.hugo() is not None, peers.pelican() is not None
+
+
+def test_without_peers_their_rows_say_so() -> None:
+    others = run.Peers(missing="not installed")
+    entries = [
+        others.hugo_entry("Hugo: build", peers.hugo_build, "Hugo"),
+        others.pelican_entry("Pelican: build", "Hugo", lambda _: None),
+    ]
+    figures = run.alternate(entries, 2)
+    assert [(f.tool, f.seconds, f.missing) for f in figures] == [
+        ("Hugo", None, "not installed"),
+        ("Pelican", None, "not installed"),
+    ]
+    unmeasured = [figures[0], run.Figure("x", 2.0, 1, 1, "Hugo", 1.0)]
+    table, met = run.report(unmeasured, 10)
+    assert "not installed" in table and "Hugo not measured" in table and met
+
+
+def test_the_peers_get_the_same_stories(tmp_path: Path) -> None:
+    """Hugo's and Pelican's copies hold every story with the same title, teaser, body, topics,
+    date and draft state as newscli's file (checked without the tools)."""
+    root = tmp_path / "newsroom"
+    files = generate.generate(root, 20, 3)
+    hugo = peers.hugo_site(root, tmp_path / "hugo")
+    pelican = peers.pelican_site(root, tmp_path / "pelican")
+    assert (hugo / "hugo.toml").is_file() and (hugo / "layouts" / "index.html").is_file()
+    assert (pelican / "pelicanconf.py").is_file()
+    assert len(list((hugo / "static" / "images").iterdir())) == generate.PHOTOS
+    assert len(list((pelican / "content" / "images").iterdir())) == generate.PHOTOS
+    for path in files:
+        _, front, body = path.read_text("utf-8").split("+++\n", 2)
+        meta = tomllib.loads(front)
+        relative = path.relative_to(root / "articles")
+        _, hugo_front, hugo_body = (
+            (hugo / "content" / "posts" / relative).read_text("utf-8").split("+++\n", 2)
+        )
+        page = tomllib.loads(hugo_front)
+        assert hugo_body == body
+        assert (page["title"], page["slug"], page["date"]) == (
+            meta["title"],
+            meta["slug"],
+            meta["date"],
+        )
+        assert (page["teaser"], page["topics"]) == (meta["teaser"], meta["topics"])
+        assert page["draft"] == (meta["status"] != "published")
+        assert page["months"] == [meta["date"].strftime("%Y-%m")]
+        assert page.get("image") == (meta.get("image") or {}).get("src")
+        header, pelican_body = (pelican / "content" / relative).read_text("utf-8").split("\n\n", 1)
+        fields = dict(line.split(": ", 1) for line in header.splitlines())
+        assert "\n" + pelican_body == body
+        assert fields["Title"] == meta["title"] and fields["Slug"] == meta["slug"]
+        assert dt.datetime.fromisoformat(fields["Date"]) == meta["date"]
+        assert fields["Summary"] == meta["teaser"]
+        assert fields["Tags"].split(", ") == meta["topics"]
+        assert fields["Status"] == meta["status"]
+    # Converted once: a second call keeps the files; another corpus converts them again.
+    marker = hugo / peers.CONVERTED
+    stamp = marker.stat().st_mtime_ns
+    assert peers.hugo_site(root, hugo) == hugo and marker.stat().st_mtime_ns == stamp
+    (hugo / "layouts" / "index.html").write_text("old theme", "utf-8")
+    peers.hugo_site(root, hugo)  # the theme is written again, the stories are kept
+    assert (hugo / "layouts" / "index.html").read_text("utf-8") == peers.HUGO_LAYOUTS["index.html"]
+    assert marker.stat().st_mtime_ns == stamp
+    (root / generate.CORPUS_FILE).write_text('{"other": 1}\n', "utf-8")
+    peers.hugo_site(root, hugo)
+    assert json.loads(marker.read_text("utf-8"))["corpus"] == {"other": 1}
+
+
+def test_retitle_changes_the_title_line_only(tmp_path: Path) -> None:
+    root = tmp_path / "newsroom"
+    story = generate.generate(root, 3, 2)[0]
+    hugo = peers.hugo_site(root, tmp_path / "hugo")
+    pelican = peers.pelican_site(root, tmp_path / "pelican")
+    relative = story.relative_to(root / "articles")
+    for path in (story, hugo / "content" / "posts" / relative, pelican / "content" / relative):
+        before = path.read_text("utf-8").splitlines()
+        peers.retitle(path, 'Ny "rubrik": ändrad')
+        after = path.read_text("utf-8").splitlines()
+        changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+        assert len(changed) == 1, path
+        assert changed[0][1] in ('title = "Ny \\"rubrik\\": ändrad"', 'Title: Ny "rubrik": ändrad')
+
+
+def test_tree_pss_counts_forked_children() -> None:
+    """The sampler finds a child's child and counts its memory in the tree's PSS."""
+    script = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    data = bytearray(60_000_000); time.sleep(0.6); os._exit(0)\n"
+        "os.wait()\n"
+    )
+    elapsed, one, whole, _ = run.run_once([sys.executable, "-c", script], Path.cwd())
+    assert elapsed >= 0.5
+    assert whole >= 60  # the child's 60 MB
+    assert one >= 60  # ru_maxrss: the largest single process
 
 
 def test_generator_options_keep_the_stories_and_the_corpus_is_recorded(tmp_path: Path) -> None:

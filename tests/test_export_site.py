@@ -104,6 +104,11 @@ def test_pages_match_golden_files(
     assert_golden(GOLDEN / "site" / golden, text)
 
 
+def derived(photo: str, suffix: str, width: int = 480) -> str:
+    """Where the site puts a derived file of a JPEG photo (the sample's are 480 wide)."""
+    return f"photos/{photo.removesuffix('.jpg')}-{width}{suffix}"
+
+
 def test_sample_site_has_every_page_feed_and_photo(
     sites: dict[str, tuple[Path, SiteReport]],
 ) -> None:
@@ -122,9 +127,10 @@ def test_sample_site_has_every_page_feed_and_photo(
         "sitemap.xml",
         "static/style.css",
         MANIFEST,
-        *PHOTOS,
+        *(derived(photo, suffix) for photo in PHOTOS for suffix in (".jpg", ".webp")),
     } <= files
-    assert (out / PHOTOS[0]).read_bytes() == PHOTO.read_bytes()
+    # The original photo is never published (it may hold the camera's GPS position).
+    assert not files & set(PHOTOS)
     assert (report.stories, report.topics, report.pages) == (5, 5, 17)
     assert report.warnings == [] and report.feeds
     manifest = json.loads(read(out, MANIFEST))
@@ -151,11 +157,11 @@ def test_story_page_reads_like_the_seed_story(sites: dict[str, tuple[Path, SiteR
         out, "2022/03/framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa/index.html"
     )
     assert (
-        '<meta property="og:image" content="https://www.example.se/aktuellt/images/kvalitetsmassa.jpg">'
-        in photo_page
-    )
+        '<meta property="og:image" content="https://www.example.se/aktuellt/'
+        'photos/images/kvalitetsmassa-480.jpg">'
+    ) in photo_page
     assert '<span class="credit">Foto: Helene Markström</span>' in photo_page
-    assert '<img src="../../../images/kvalitetsmassa.jpg"' in photo_page
+    assert '<img src="../../../photos/images/kvalitetsmassa-480.jpg"' in photo_page
 
 
 def test_topic_archive_and_month_pages_list_and_link_in_order(
@@ -963,7 +969,7 @@ def test_a_link_to_a_private_folder_is_refused_with_a_warning_naming_it(
 KEPT = "framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa"
 KEPT_FILE = f"articles/2022/03/{KEPT}.md"
 KEPT_PAGE = f"2022/03/{KEPT}/index.html"
-KEPT_PHOTO = PHOTOS[0]
+KEPT_PHOTO = derived(PHOTOS[0], ".jpg")
 
 
 class Links(HTMLParser):

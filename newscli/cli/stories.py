@@ -18,6 +18,7 @@ from newscli.cli.common import (
     show_line,
     warn,
 )
+from newscli.cli.photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.text import terminal_safe
 
@@ -94,7 +95,16 @@ def new(
         str | None, typer.Option("--body-file", help="Markdown body from a file, or - for stdin.")
     ] = None,
     image: Annotated[
-        str | None, typer.Option(help="Photo path inside the newsroom (or an https:// URL).")
+        str | None,
+        typer.Option(
+            help="Photo file (JPEG, PNG, WebP or AVIF), checked and copied to images/YYYY/MM/."
+        ),
+    ] = None,
+    alt: Annotated[
+        str | None,
+        typer.Option(
+            "--alt", help="What the photo shows, for readers who cannot see it (alt text)."
+        ),
     ] = None,
     caption: Annotated[str, typer.Option(help="Photo caption.")] = "",
     credit: Annotated[str, typer.Option(help="Photographer credit (shown as 'Foto: …').")] = "",
@@ -105,8 +115,11 @@ def new(
     root: RootOption = None,
 ) -> None:
     """Create an article and print the path of its new file."""
+    from dataclasses import replace
+
     from newscli.catalog import Catalog
-    from newscli.newsroom import new_draft, parse_date
+    from newscli.newsroom import new_draft, one_line, parse_date
+    from newscli.photos import forget, image_for, place_for_new
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
@@ -128,6 +141,13 @@ def new(
         raise UsageError(
             'a title is required: newscli new "Rubrik" (prompts only on a terminal without --no-input)'
         )
+    if image is None and (alt is not None or caption or credit):
+        raise UsageError("--alt, --caption and --credit describe an --image; give one")
+    web = image is not None and image.startswith(("https://", "http://"))
+    # The photo is checked before anything is written, and its alt text asked for.
+    photo = None if image is None or web else read_photo_argument(env, newsroom, image)
+    if image is not None:
+        alt = ask_alt(env, alt, not interactive)
     when = parse_date(date, site) if date else None
     draft = new_draft(
         site,
@@ -139,13 +159,27 @@ def new(
         date=when,
         status=chosen_status,
         body=_read_body(env, body_file),
-        image=image,
-        caption=caption,
-        credit=credit,
+        image=image if web else None,
+        caption=caption if web else "",
+        credit=credit if web else "",
     )
-    with Catalog(newsroom) as catalog:
-        article = catalog.create(draft)
+    placed = None
+    if photo is not None:
+        placed = place_for_new(newsroom, photo, draft.date, draft.slug)
+        draft = replace(draft, image=image_for(None, placed.src, caption=caption, credit=credit))
+    if draft.image is not None and alt is not None:
+        draft = replace(draft, image=replace(draft.image, alt=one_line(alt)))
+    try:
+        with Catalog(newsroom) as catalog:
+            article = catalog.create(draft)
+    except BaseException:
+        if placed is not None:
+            forget(placed)
+        raise
     print(article.path, file=env.stdout, flush=True)
+    if placed is not None:
+        say(env, photo_note(placed))
+        warn_about(env, newsroom, article, article.image)
     if edit:
         _edit(env, newsroom, newsroom.file_of(article))
 
@@ -348,10 +382,17 @@ def edit(
 
 
 def check(ctx: typer.Context, root: RootOption = None) -> None:
-    """Validate every article: one line per problem as path:line: message; exit 1 if any."""
+    """Validate every article and its photo: one line per problem as path:line: message;
+    exit 1 if any (warnings do not fail)."""
+    from newscli.catalog import Catalog
+    from newscli.photos import check_photos
+
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
     findings = newsroom.check()
+    with Catalog(newsroom) as catalog:
+        stories = catalog.summaries().items
+    findings += check_photos(newsroom, stories)
     for finding in findings:
         show_line(env, str(finding))
     total = len(newsroom.article_files())

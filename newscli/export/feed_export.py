@@ -10,6 +10,7 @@ from newscli.article import Summary
 from newscli.catalog import Catalog
 from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
+from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
 from newscli.export.output import ExportReport, guard_output, write_if_changed
 from newscli.newsroom import PUBLIC, Newsroom
 from newscli.query import Filters, matches, newest_first, publishable
@@ -91,7 +92,27 @@ def export_feed(
     # Written elsewhere (-o FILE), the feed is published under that file's name.
     name = target.name if target is not None else None
     spec = feeds.feed_spec(site, kind, topic=chosen_topic, full=full, name=name)
-    text = feeds.render_feed(chosen, site, spec, newsroom.asset, topics)
+    photos = SitePhotos(newsroom.root)
+    photos.prepare(
+        source
+        for summary in chosen
+        if summary.image is not None
+        for source in [_source(newsroom, summary.image.src)]
+        if source is not None
+    )
+
+    def photo_of(article: Summary) -> FeedPhoto | None:
+        """The photo as the site publishes it; a story whose photo cannot be is sent without."""
+        if article.image is None:
+            return None
+        shown = photos.shown(article.image.src, newsroom.asset)
+        if not isinstance(shown, Photo):
+            report.warnings.append(
+                f"{article.path}: image {article.image.src!r} {shown}; the story is sent without it"
+            )
+        return feed_photo(shown)
+
+    text = feeds.render_feed(chosen, site, spec, photo_of, topics)
     if output == STDOUT:
         report.text = text
         return report
@@ -100,6 +121,13 @@ def export_feed(
         target = newsroom.root / report.shown
     report.written = write_if_changed(target, text.encode("utf-8"))
     return report
+
+
+def _source(newsroom: Newsroom, src: str) -> Path | None:
+    try:
+        return newsroom.asset(src)
+    except NewsError:
+        return None
 
 
 def _unique(errors: list[ArticleError]) -> list[ArticleError]:

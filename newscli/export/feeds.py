@@ -15,19 +15,22 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 from html import escape as html_escape
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape as xml_escape
-
-from markdown_it.common.normalize_url import normalizeLink
 
 from newscli.article import Article, Summary
 from newscli.config import Site
 from newscli.errors import ConfigError, NewsError
 from newscli.export.urls import article_path
 from newscli.labels import label, moment
-from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
+from newscli.markdown import absolute_url, is_relative_url, render_markdown
 from newscli.topics import Topic, Topics
+
+if TYPE_CHECKING:
+    from newscli.export.images import FeedPhoto
+
+PhotoOf = Callable[[Summary], "FeedPhoto | None"]
 
 FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
 # No version number: a new newscli release must not change feeds whose articles did not change.
@@ -149,24 +152,13 @@ class _Item:
     topics: tuple[str, ...]  # the newsroom's names of the article's topics
 
 
-def _photo(article: Summary, base: str, asset: Callable[[str], Path | None]) -> _Photo | None:
-    image = article.image
-    if image is None or not is_safe_url(image.src):
+def _photo(article: Summary, base: str, photo_of: PhotoOf) -> _Photo | None:
+    found = photo_of(article)
+    if found is None:
         return None
-    suffix = Path(urlsplit(image.src).path).suffix.lower()
-    if suffix not in _IMAGE_TYPES and is_relative_url(image.src):
-        return None  # not a photo: the site shows none either
-    length = None
-    try:
-        found = asset(image.src)
-    except NewsError:  # in the newsroom but never published (a link, a private folder)
-        return None
-    if found is not None:
-        try:
-            length = found.stat().st_size
-        except OSError:
-            length = None
-    return _Photo(urljoin(base, normalizeLink(image.src)), _IMAGE_TYPES.get(suffix), length)
+    url = absolute_url(base, found.url) if is_relative_url(found.url) else found.url
+    kind = found.type or _IMAGE_TYPES.get(Path(urlsplit(found.url).path).suffix.lower())
+    return _Photo(url, kind, found.length)
 
 
 def _story_html(article: Article, site: Site, base: str) -> str:
@@ -186,7 +178,7 @@ def _items(
     site: Site,
     spec: FeedSpec,
     base: str,
-    asset: Callable[[str], Path | None],
+    photo_of: PhotoOf,
     topics: Topics,
 ) -> list[_Item]:
     return [
@@ -199,7 +191,7 @@ def _items(
             content_html=_story_html(a, site, base)
             if spec.full and isinstance(a, Article)
             else None,
-            photo=_photo(a, base, asset),
+            photo=_photo(a, base, photo_of),
             topics=topics.names(a.topics),
         )
         for a in articles
@@ -453,13 +445,13 @@ def render_feed(
     articles: Sequence[Summary],
     site: Site,
     spec: FeedSpec,
-    asset: Callable[[str], Path | None],
+    photo_of: PhotoOf,
     topics: Topics,
 ) -> str:
     """The feed document for articles already chosen and sorted (newest first, limited).
 
-    Requires site.base_url; asset finds an image file in the newsroom (for its byte length)
-    and raises NewsError for one that is never published (the photo is left out then);
+    Requires site.base_url; photo_of gives each article's photo as the site publishes it
+    (its biggest derived JPEG, with its length), or None for none;
     topics names each article's topics the way the newsroom shows them.
     With spec.full, whole stories go in for Articles; a Summary (a broken file's last good
     version, whose body cannot be read) goes in without one.
@@ -468,4 +460,4 @@ def render_feed(
     if spec.kind not in _RENDERERS:
         raise ValueError(f"unknown feed kind {spec.kind!r}")
     base = require_base_url(site)
-    return _RENDERERS[spec.kind](_items(articles, site, spec, base, asset, topics), site, spec)
+    return _RENDERERS[spec.kind](_items(articles, site, spec, base, photo_of, topics), site, spec)

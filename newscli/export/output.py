@@ -187,6 +187,11 @@ class OutputFolder:
 
     # -- the record ---------------------------------------------------------------------
 
+    def named(self, files: Iterable[str]) -> None:
+        """Files the caller knows the record names (a re-publish, from the site state saved
+        with this very record): writing them needs no look at the record."""
+        self.recorded.update(files)
+
     def plan(self, files: Iterable[str]) -> None:
         """Before writing: make the record name every file this export may write (with the
         files the previous record names), so that no failure from here on can leave a file
@@ -297,9 +302,9 @@ class OutputFolder:
         if self._deferred is not None:
             self._deferred.append(call)
             return
-        if rel is not None and rel not in self.previous_files and rel not in self.recorded:
+        if rel is not None and rel not in self.recorded and rel not in self.previous_files:
             self.plan((rel,))  # not planned: recorded on its own before it is written
-        if rel in self.previous_files:
+        if rel in self.recorded or rel in self.previous_files:
             # Written before: a killed export may have left a temporary file beside it (a
             # folder this export creates holds none); the next export that writes that file
             # looks in the same folder and removes it.

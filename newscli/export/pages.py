@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from newscli.article import Summary
+from newscli.export.images import Photo
 from newscli.labels import moment
 from newscli.markdown import is_relative_url
 from newscli.topics import Topic, Topics, topic_key
@@ -41,7 +42,7 @@ class Story:
     path: str
     lead: str  # the lead as plain text, for cards and descriptions
     topics: tuple[TopicLink, ...]
-    image: str | None  # site-relative path or absolute URL of the photo; None: no photo shown
+    image: Photo | None  # the photo as pages show it; None: no photo shown
     draft: bool
     future: bool
     # The file's mtime and size: the body is not held in memory (it is read when the page is

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from newscli import __version__, labels, markdown
 from newscli.article import Article, Summary
@@ -33,6 +33,7 @@ from newscli.catalog import Catalog
 from newscli.config import Site
 from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.export import feeds, pages, urls
+from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
 from newscli.export.output import ExportReport, OutputFolder, PageLookup, Worker, guard_output
 from newscli.export.pages import (
     ARCHIVE_PATH,
@@ -49,6 +50,7 @@ from newscli.export.pages import (
     link,
     root_of,
 )
+from newscli.export.render_cache import RenderCache, Renders
 from newscli.export.site_state import (
     PageRecords,
     SiteState,
@@ -60,15 +62,17 @@ from newscli.export.site_state import (
 )
 from newscli.labels import label, long_date, moment, month_name
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
-from newscli.newsroom import TEMPLATES, Newsroom
+from newscli.newsroom import TEMPLATES, Newsroom, state_folder
 from newscli.query import newest_first, publishable
 from newscli.topics import Topic, Topics
 
 _PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "style.css"
-# Files a story may link to or embed with a relative URL that are copied into the site.
-PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"})
-ASSET_SUFFIXES = PHOTO_SUFFIXES | {".pdf", ".mp3", ".mp4"}
+# Files a story's body may link to or embed with a relative URL, copied into the site as
+# they are (a story's own photo is published in the site's sizes instead: see images).
+ASSET_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".pdf", ".mp3", ".mp4"}
+)
 
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
@@ -84,6 +88,9 @@ FEED_TYPES = {
 FEED_LIMIT = 50
 
 Progress = Callable[[int, int], None]
+# What a card is rendered with for the way to the site root: markup no text can come out
+# as (every value is escaped, and this holds a '<'), put in as markup by url() alone.
+ROOT_STAND_IN = "<newscli-root>"
 
 
 @dataclass
@@ -145,16 +152,31 @@ def template_environment(newsroom_root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one export never sees a template change: no stat per render
+        bytecode_cache=_compiled_templates(newsroom_root),
     )
     environment.globals["url"] = _url
     environment.globals["safe_url"] = is_safe_url
     return environment
 
 
+def _compiled_templates(newsroom_root: Path) -> jinja2.BytecodeCache | None:
+    """Templates compiled once and kept in .newscli/ (Jinja2 checks each against its
+    source): compiling them is most of a small re-publish otherwise."""
+    try:
+        folder = state_folder(newsroom_root) / "templates"
+        folder.mkdir(exist_ok=True)
+    except (NewsError, OSError):
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 @jinja2.pass_context
-def _url(context: jinja2.runtime.Context, target: str) -> str:
+def _url(context: jinja2.runtime.Context, target: str) -> str | Markup:
     """A site-relative path as a link from the page being rendered."""
-    return link(target, context["root"])
+    linked = link(target, context["root"])
+    if linked.startswith(ROOT_STAND_IN):  # a card rendered once for every page (story_card)
+        return Markup(ROOT_STAND_IN) + linked[len(ROOT_STAND_IN) :]
+    return linked
 
 
 @dataclass(frozen=True)
@@ -240,44 +262,78 @@ class SiteBuilder:
         self.report = report
         self.keys: dict[str, str] = {}
         self.templates = template_environment(newsroom.root)
+        self.templates.globals["story_card"] = self.story_card
+        self._cards: dict[tuple[str, int, bool], str] = {}
+        self._card_macros: Any = None
         self.words = Words(self.site.language, self.site.tz)
         self.feeds = bool(self.site.base_url)
         self.assets: dict[str, Path] = {}
         self.found: dict[str, Path | None] = {}
         self.refused: dict[str, str] = {}  # src: why it is never published
+        self.photos = SitePhotos(newsroom.root)
+        self.renders = RenderCache(newsroom.root, self.site.allow_html)
+        self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
 
     # stories --------------------------------------------------------------------------
 
-    def photo(self, article: Summary) -> str | None:
-        """Where the story's photo is on the site, or None (with a warning) when it is missing."""
+    def prepare_photos(self, articles: Iterable[Summary]) -> None:
+        """Make every photo these stories show in the site's sizes (or find them made), on
+        every core, before the pages need them."""
+        sources = []
+        for article in articles:
+            if article.image is not None:
+                with contextlib.suppress(NewsError):
+                    source = self._resolve(article.image.src)
+                    if source is not None:
+                        sources.append(source)
+        self.photos.prepare(sources)
+
+    def photo(self, article: Summary) -> Photo | None:
+        """The story's photo as the site shows it, its files noted for copying; None (with a
+        warning naming the file) when it cannot be shown."""
         if article.image is None:
             return None
         src = article.image.src
-        if src.startswith(("https://", "http://")) and is_safe_url(src):
-            return src
-        if PurePosixPath(src).suffix.lower() not in PHOTO_SUFFIXES:
-            problem = f"is not a photo ({', '.join(sorted(PHOTO_SUFFIXES))})"
-        elif self.asset(src) is None:
-            problem = self.why_not(src)
-        else:
-            return src
+        shown = self.shown_photos.get(src)
+        if shown is None:
+            shown = self.shown_photos[src] = self.photos.shown(src, self._resolve)
+        if isinstance(shown, Photo):
+            for rendition in shown.renditions:
+                self.assets[rendition.path] = self.photos.files[rendition.path]
+            return shown
         self.report.warnings.append(
-            f"{article.path}: image {src!r} {problem}; the story is shown without it"
+            f"{article.path}: image {src!r} {shown}; the story is shown without it"
         )
         return None
 
-    def asset(self, src: str) -> Path | None:
-        """The newsroom file a site-relative src names, noted for copying; None if it is not
-        there or not for publishing (see Newsroom.asset; why_not says which)."""
-        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES:
+    def feed_photo(self, article: Summary) -> FeedPhoto | None:
+        """What the feeds show of a story's photo: what its pages show (see photo)."""
+        if article.image is None:
             return None
+        return feed_photo(self.shown_photos.get(article.image.src))
+
+    def _resolve(self, src: str) -> Path | None:
+        """The newsroom file src names (None when there is none); NewsError when it is never
+        published (see Newsroom.asset). Remembered for this export."""
         if src not in self.found:
             try:
                 self.found[src] = self.newsroom.asset(src)
             except NewsError as refused:
                 self.found[src] = None
                 self.refused[src] = refused.message
-        found = self.found[src]
+        if src in self.refused:
+            raise NewsError(self.refused[src])
+        return self.found[src]
+
+    def asset(self, src: str) -> Path | None:
+        """The newsroom file a site-relative src names, noted for copying; None if it is not
+        there or not for publishing (see Newsroom.asset; why_not says which)."""
+        if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES:
+            return None
+        try:
+            found = self._resolve(src)
+        except NewsError:
+            return None
         if found is not None:
             self.assets[PurePosixPath(src).as_posix()] = found
         return found
@@ -370,22 +426,57 @@ class SiteBuilder:
 
     def markdown(self, story: Story, text: str, root: str, found: Found) -> str:
         """Markdown of a story as HTML, its site-relative links made relative to the page;
-        the files it links to are noted in found (copied) or as warnings (missing)."""
+        the files it links to are noted in found (copied) or as warnings (missing). Each
+        version of a text is rendered once (see render_cache); its files are looked for
+        at every use."""
+        key = self.renders.key(text, root)
+        cached = self.renders.get(key)
+        if cached is not None:
+            html, links = cached
+            for path in links:
+                self.linked(path, found)
+            return html
+        linked: list[str] = []
 
         def rewrite(url: str) -> str:
             if not is_relative_url(url):
                 return url
             path = url.split("#", 1)[0].split("?", 1)[0]
             if PurePosixPath(path).suffix.lower() in ASSET_SUFFIXES:
-                if self.asset(path) is None:
-                    found.missing.append(path)
-                else:
-                    found.assets.append(PurePosixPath(path).as_posix())
+                linked.append(path)
+                self.linked(path, found)
             return link(url, root)
 
-        return render_markdown(text, allow_html=self.site.allow_html, rewrite_url=rewrite)
+        html = render_markdown(text, allow_html=self.site.allow_html, rewrite_url=rewrite)
+        self.renders.put(key, html, linked)
+        return html
+
+    def linked(self, path: str, found: Found) -> None:
+        """A file a story links to: noted for copying, or as missing."""
+        if self.asset(path) is None:
+            found.missing.append(path)
+        else:
+            found.assets.append(PurePosixPath(path).as_posix())
 
     # pages ----------------------------------------------------------------------------
+
+    @jinja2.pass_context
+    def story_card(
+        self, context: jinja2.runtime.Context, story: Story, level: int = 2, eager: bool = False
+    ) -> Markup:
+        """A story's teaser card (the card macro), rendered once per export and reused on
+        every listing that shows it: it is rendered with a stand-in for the way to the site
+        root, which each page puts in."""
+        key = (story.path, level, eager)
+        html = self._cards.get(key)
+        if html is None:
+            if self._card_macros is None:
+                self._card_macros = self.templates.get_template("_macros.html").make_module(
+                    {"root": ROOT_STAND_IN, "words": self.words, "site": self.site}
+                )
+            html = str(self._card_macros.card(story, level, eager))
+            self._cards[key] = html
+        return Markup(html.replace(ROOT_STAND_IN, context["root"]))
 
     def site_feeds(self) -> list[Feed]:
         if not self.feeds:
@@ -466,7 +557,7 @@ class SiteBuilder:
         found = Found()
         try:
             # The listing held the story without its body; the page needs all of it.
-            article = self.newsroom.load(self.newsroom.root / str(story.article.path))
+            article = self.newsroom.with_body(story.article)
         except ArticleError as exc:
             self.report.warnings.append(f"{exc}; its page was not rendered again")
             self.keep_page(rel)
@@ -477,8 +568,10 @@ class SiteBuilder:
             lead = self.markdown(story, article.lead_markdown, root, found).strip()
         body = self.markdown(story, article.story, root, found)
         og_image = None
-        if story.image is not None and (self.site.base_url or not is_relative_url(story.image)):
-            og_image = absolute_url(self.site.base_url, story.image)
+        shown = story.image.largest.path if story.image and story.image.largest else None
+        shown = shown or (story.image.src if story.image else None)
+        if shown is not None and (self.site.base_url or not is_relative_url(shown)):
+            og_image = absolute_url(self.site.base_url, shown)
         html = self.render(
             "story.html", story.path, story=story, lead=lead, body=body, og_image=og_image
         )
@@ -598,7 +691,7 @@ class SiteBuilder:
         )
         chosen = [story.article for story in public]
         spec = feeds.feed_spec(self.site, kind, topic=topic)
-        text = feeds.render_feed(chosen, self.site, spec, self.newsroom.asset, topics)
+        text = feeds.render_feed(chosen, self.site, spec, self.feed_photo, topics)
         self.out.write(path, text.encode("utf-8"))
 
     def write_sitemap(self, site_map: SiteMap) -> None:
@@ -686,6 +779,7 @@ def export_site(
                 done = republish(builder, state, now)
             except Unfollowable:
                 builder.out.close()  # what it wrote is right; the whole site decides the rest
+                builder.renders.close()
                 report = SiteReport()
                 builder = SiteBuilder(
                     newsroom,
@@ -704,6 +798,7 @@ def export_site(
     finally:
         if state is not None:
             state.close()
+        builder.renders.close()
     counts = builder.out.counts
     report.written, report.removed = counts.written, counts.removed
     if not done:
@@ -739,6 +834,7 @@ class Rendered:
     assets: dict[str, Path]
     found: dict[str, Path | None]
     refused: dict[str, str]
+    renders: Renders
 
 
 def _render_chunk(indices: range) -> Rendered:
@@ -748,6 +844,7 @@ def _render_chunk(indices: range) -> Rendered:
     output = builder.out.start_worker()
     builder.report.pages = 0
     builder.assets = {}
+    builder.renders.rendered = Renders()
     warnings = []
     for index in indices:
         before = len(builder.report.warnings)
@@ -755,7 +852,13 @@ def _render_chunk(indices: range) -> Rendered:
         warnings.append((index, builder.report.warnings[before:]))
         del builder.report.warnings[before:]
     return Rendered(
-        output, builder.report.pages, warnings, builder.assets, builder.found, builder.refused
+        output,
+        builder.report.pages,
+        warnings,
+        builder.assets,
+        builder.found,
+        builder.refused,
+        builder.renders.rendered,
     )
 
 
@@ -790,6 +893,7 @@ def render_steps(
                 builder.assets.update(rendered.assets)
                 builder.found.update(rendered.found)
                 builder.refused.update(rendered.refused)
+                builder.renders.take(rendered.renders)
                 warnings.extend(rendered.warnings)
                 done += sum(1 for _ in rendered.warnings)
                 if progress is not None:
@@ -829,6 +933,7 @@ def build(
     # Before anything is written: one id twice would be one guid twice in the feeds.
     feeds.check_unique_ids((s.id, str(s.path)) for s in [*publishable(scanned.items, now), *kept])
     articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
+    builder.prepare_photos(articles)
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
     )
@@ -872,6 +977,7 @@ def build(
     if isinstance(builder.out.records, PageRecords):
         builder.out.records.drop()
     manifest = builder.out.finish()
+    builder.renders.save(whole=True)
     report.stories = len(site_map.stories)
     report.topics = len(site_map.topics)
     if state is None:
@@ -931,6 +1037,25 @@ class Unfollowable(Exception):
     links to other files now (a file it no longer links to may have to be removed)."""
 
 
+def _renewed(
+    warnings: list[tuple[str, str]], new: list[tuple[str, str]], again: Iterable[str]
+) -> list[tuple[str, str]]:
+    """The last build's warnings with those of the stories rendered again (again) replaced
+    where they were (a full build would say them in the same place), the others kept."""
+    fresh: dict[str, list[str]] = {path: [] for path in again}
+    for path, text in new:
+        fresh.setdefault(path, []).append(text)
+    result = []
+    for path, text in warnings:
+        if path not in fresh:
+            result.append((path, text))
+        elif fresh[path]:
+            result.extend((path, said) for said in fresh[path])
+            fresh[path] = []
+    result.extend((path, text) for path, texts in fresh.items() for text in texts)
+    return result
+
+
 # A re-publish follows at most this many changed files; more are a full build.
 REPUBLISH_LIMIT = 200
 
@@ -947,35 +1072,39 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             return False
         if meta.get("next_change") and now.timestamp() >= float(meta["next_change"]):
             return False  # an embargo ended: a story joins the lists
-        known = state.stories()
+        stamps = state.stamps()
         assets = state.assets()
     except (sqlite3.Error, ValueError, KeyError):
         return False
     tree = newsroom.tree(ordered=False)
-    if tree.problems or len(tree.files) != len(known):
+    if tree.problems or len(tree.files) != len(stamps):
         return False
     changed: dict[str, str] = {}
     for rel, entry in tree.files:
-        row = known.get(rel)
-        if row is None:
+        known = stamps.get(rel)
+        if known is None:
             return False
         try:
             stamp = file_stamp(entry.stat())
         except OSError:
             return False
-        if stamp != row.stamp:
+        if stamp != known:
             changed[rel] = stamp
     if len(changed) > REPUBLISH_LIMIT:
         return False
     if any(builder.asset_stamp(src) != stamp for src, stamp in assets.items()):
         return False  # a photo or a linked file came, went or changed
+    try:
+        known_rows = state.stories(changed)
+    except sqlite3.Error:
+        return False
     articles: dict[str, Article] = {}
     for rel in changed:
         try:
             article = newsroom.load(newsroom.root / rel)
         except ArticleError:
             return False
-        if builder.shape(article, now) != known[rel].shape:
+        if builder.shape(article, now) != known_rows[rel].shape:
             return False
         articles[rel] = article
 
@@ -988,18 +1117,18 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
         return False
     # The stories as the site shows them: those that changed, and those beside them.
     renewed = {
-        known[rel].site: story
+        known_rows[rel].site: story
         for rel, story in zip(
             articles,
             builder.stories([a.summary() for a in articles.values()], now, topics),
             strict=True,
         )
-        if known[rel].site
+        if known_rows[rel].site
     }
     own = len(report.warnings)
     specs = state.specs_showing(renewed)
-    by_site = {row.site: rel for rel, row in known.items() if row.site}
     others = {site for spec in specs.values() for site in spec.stories} - renewed.keys()
+    by_site = state.sites(others)
     shown = {
         story.path: story
         for story in builder.stories(
@@ -1010,6 +1139,8 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
     }
     del report.warnings[own:]  # said at the last full build, and kept below
     shown.update(renewed)
+    # Saved with the record this folder holds: every page and feed here is named in it.
+    builder.out.named([*specs, *(f"{site}index.html" for site in renewed)])
     builder.following = True
     for story in renewed.values():
         builder.story(story)
@@ -1029,15 +1160,13 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             builder.listing("front.html", listing, None)
         else:
             builder.topic(TopicPage(topic, (), ()), listing)
-    for rel, source in sorted(builder.assets.items()):
-        builder.out.copy(rel, source)
+    # Every linked file is as the last export copied it (their stamps were compared).
     manifest = builder.out.finish(whole=False)
+    builder.renders.save(whole=False)
 
-    again = set(articles)
     new = _attributed(report.warnings, {rel: "" for rel in articles})
-    report.warnings[:] = [text for path, text in warnings if path not in again] + [
-        text for _, text in new
-    ]
+    warnings = _renewed(warnings, new, articles)
+    report.warnings[:] = [text for _, text in warnings]
     report.stories, report.topics, report.pages, files = counts
     report.unchanged = files - builder.out.counts.written
     report.feeds = builder.feeds
@@ -1045,11 +1174,11 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
         state.update(
             manifest,
             {
-                rel: StoryRow(known[rel].site, stamp, known[rel].shape)
+                rel: StoryRow(known_rows[rel].site, stamp, known_rows[rel].shape)
                 for rel, stamp in changed.items()
             },
             builder.out.pages,
             builder.asset_stamps(),
-            [(path, text) for path, text in warnings if path not in again] + new,
+            warnings,
         )
     return True

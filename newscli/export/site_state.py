@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS story (
     path TEXT PRIMARY KEY, site TEXT NOT NULL, stamp TEXT NOT NULL, shape TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS story_site ON story (site);
 CREATE TABLE IF NOT EXISTS spec (rel TEXT PRIMARY KEY, spec TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shows (site TEXT NOT NULL, rel TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS shows_site ON shows (site);
@@ -172,13 +173,29 @@ class SiteState:
             return PageRecords(None)
         return PageRecords(self.db)
 
-    def stories(self) -> dict[str, StoryRow]:
-        return {
-            path: StoryRow(site, stamp, shape)
-            for path, site, stamp, shape in self.db.execute(
-                "SELECT path, site, stamp, shape FROM story"
-            )
-        }
+    def stamps(self) -> dict[str, str]:
+        """Every story file's stamp as the last export saw it."""
+        return dict(self.db.execute("SELECT path, stamp FROM story"))
+
+    def stories(self, paths: Iterable[str]) -> dict[str, StoryRow]:
+        """These story files as the last export saw them."""
+        found = {}
+        for path in paths:
+            row = self.db.execute(
+                "SELECT site, stamp, shape FROM story WHERE path = ?", (path,)
+            ).fetchone()
+            if row is not None:
+                found[path] = StoryRow(*row)
+        return found
+
+    def sites(self, sites: Iterable[str]) -> dict[str, str]:
+        """The files of the stories at these addresses on the site."""
+        found = {}
+        for site in sites:
+            row = self.db.execute("SELECT path FROM story WHERE site = ?", (site,)).fetchone()
+            if row is not None:
+                found[site] = row[0]
+        return found
 
     def assets(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT src, stamp FROM asset"))

@@ -26,6 +26,15 @@ def article_record(article: Summary) -> dict[str, Any]:
     """Every front-matter field of an article plus its path, as JSON-ready values."""
     record = {"path": str(article.path)}
     record.update(_plain(to_meta(article)))
+    if article.image is not None:  # every image field, empty ones too: scripts look for them
+        image = article.image
+        known = {
+            "src": image.src,
+            "alt": image.alt,
+            "caption": image.caption,
+            "credit": image.credit,
+        }
+        record["image"] = known | _plain(image.extra)
     return record
 
 
@@ -71,6 +80,10 @@ ARTICLE_COLUMNS = (
     "author",
     "topics",
     "teaser",
+    "image.src",
+    "image.alt",
+    "image.caption",
+    "image.credit",
 )
 
 

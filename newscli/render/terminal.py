@@ -72,6 +72,18 @@ def _caption(article: Summary, site: Site) -> Text | None:
     return text
 
 
+def _alt(article: Summary, site: Site) -> Text | None:
+    """The photo's alt text, dimmed: what a screen reader says in the photo's place."""
+    image = article.image
+    if image is None:
+        return None
+    name = "Alt-text:" if site.language == "sv" else "Alt text:"
+    if not image.alt.strip():
+        missing = "saknas" if site.language == "sv" else "missing"
+        return Text(f"{name} {missing}", style="yellow")
+    return Text(f"{name} {_shown(image.alt)}", style="dim")
+
+
 def _topics(article: Summary, topics: Topics, site: Site) -> Text | None:
     if not article.topics:
         return None
@@ -113,8 +125,10 @@ def story(article: Article, topics: Topics, site: Site) -> RenderableType:
     if article.lead:
         rows.append(Padding(Text(_shown(article.lead), style="bold"), (1, 0, 0, 2)))
     caption = _caption(article, site)
-    if caption is not None:
-        rows.append(Padding(caption, (1, 0, 0, 2)))
+    alt = _alt(article, site)
+    if caption is not None or alt is not None:
+        shown_photo = [row for row in (caption, alt) if row is not None]
+        rows.append(Padding(Group(*shown_photo), (1, 0, 0, 2)))
     if article.story.strip():
         rows.append(Text())
         # No hyperlinks: a link in the body could point anywhere, javascript: included.

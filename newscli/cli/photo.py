@@ -1,0 +1,171 @@
+"""Commands for a story's photo: photo set, photo remove; and what `new --image` shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
+from newscli.errors import UsageError
+
+if TYPE_CHECKING:
+    from newscli.article import Article, Image, Summary
+    from newscli.environment import Environment
+    from newscli.newsroom import Newsroom
+    from newscli.photos import PhotoChange, PhotoFile, Placed
+
+app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="A story's photo: set it (copied into images/, checked) or take it off.",
+)
+
+AltOption = Annotated[
+    str | None,
+    typer.Option("--alt", help="What the photo shows, for readers who cannot see it (alt text)."),
+]
+CaptionOption = Annotated[str | None, typer.Option(help="Photo caption.")]
+CreditOption = Annotated[str | None, typer.Option(help="Photographer credit (shown as 'Foto: …').")]
+NoInputOption = Annotated[
+    bool, typer.Option("--no-input", help="Never prompt; fail if alt text is missing.")
+]
+
+ALT_REQUIRED = (
+    "--alt is required with a photo: describe what it shows for readers who cannot see it "
+    "(WCAG 2.1, success criterion 1.1.1); nothing was written"
+)
+
+
+def read_photo_argument(env: Environment, newsroom: Newsroom, given: str) -> PhotoFile:
+    """The photo file a command line names: relative to the working directory, else to the
+    newsroom root (where `new --image images/x.jpg` used to look); checked, or exit 2."""
+    from newscli.photos import read_photo
+
+    path = Path(given)
+    if not path.is_absolute():
+        here, there = env.cwd / path, newsroom.root / path
+        try:
+            path = here if here.exists() or not there.exists() else there
+        except (OSError, ValueError):
+            path = here
+    return read_photo(path, shown_as=given)
+
+
+def ask_alt(env: Environment, alt: str | None, no_input: bool) -> str:
+    """The alt text: given, or asked for on a terminal until it is not empty; a usage
+    error (exit 2) otherwise."""
+    if alt is not None and alt.strip():
+        return alt
+    if no_input or not env.stdin_isatty:
+        raise UsageError(ALT_REQUIRED)
+    while True:
+        typed: str = typer.prompt("Alt-text (vad visar bilden? / what does the photo show?)")
+        if typed.strip():
+            return typed
+
+
+def warn_about(env: Environment, newsroom: Newsroom, story: Summary, image: Image | None) -> None:
+    """What check would say about the story's photo, as warnings now."""
+    from newscli.photos import concerns, photo_case, replace_image
+
+    case = photo_case(newsroom, replace_image(story, image))
+    if case is not None:
+        for concern in concerns(case):
+            warn(env, f"{story.path}: {concern.message}")
+
+
+def photo_note(placed: Placed) -> str:
+    """Where the photo went, for stderr."""
+    if placed.created:
+        return f"Photo copied to {placed.src}"
+    return f"Photo already in the newsroom as {placed.src}; used as it is"
+
+
+def _said(env: Environment, change: PhotoChange) -> None:
+    print(change.path, file=env.stdout, flush=True)
+    if change.placed is not None:
+        say(env, photo_note(change.placed))
+
+
+def _story(env: Environment, newsroom: Newsroom, ref: str) -> Article:
+    """The story a REF names, as show and edit find it; broken files met on the way warned."""
+    from newscli.catalog import Catalog
+
+    with Catalog(newsroom) as catalog:
+        found = catalog.resolve(ref)
+    report_broken(env, found.broken)
+    return found.one
+
+
+def set_photo(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    path: Annotated[
+        str | None,
+        typer.Argument(
+            help="Photo file (JPEG, PNG, WebP or AVIF); without it, only the texts change."
+        ),
+    ] = None,
+    alt: AltOption = None,
+    caption: CaptionOption = None,
+    credit: CreditOption = None,
+    no_input: NoInputOption = False,
+    root: RootOption = None,
+) -> None:
+    """Give a story a photo, or new texts for its photo: the file is checked, copied to
+    images/YYYY/MM/<slug>.<ext> (never over another photo) and [image] is filled in. Prints
+    the story's path."""
+    from newscli.photos import set_photo as set_story_photo
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    photo = None if path is None else read_photo_argument(env, newsroom, path)
+    story = _story(env, newsroom, ref)
+    if path is None and alt is None and caption is None and credit is None:
+        raise UsageError("give a photo file, or --alt, --caption or --credit to change")
+    if alt is not None or photo is not None or story.image is None or not story.image.alt:
+        alt = ask_alt(env, alt, no_input)
+    change = set_story_photo(
+        newsroom,
+        newsroom.file_of(story),
+        photo,
+        alt=alt,
+        caption=caption,
+        credit=credit,
+        wait=lambda: say(env, "waiting for another newscli run to finish…"),
+    )
+    _said(env, change)
+    if change.before == change.after:
+        say(env, "No changes.")
+    warn_about(env, newsroom, story, change.after)
+
+
+def remove_photo(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    root: RootOption = None,
+) -> None:
+    """Take the photo off a story: its [image] is cleared. The photo file stays in images/,
+    and the old [image] in git's history: nothing is ever lost. Prints the story's path."""
+    from newscli.photos import remove_photo as remove_story_photo
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    story = _story(env, newsroom, ref)
+    if story.image is None:
+        say(env, f"{story.path} has no photo; nothing changed")
+        return
+    change = remove_story_photo(
+        newsroom,
+        newsroom.file_of(story),
+        wait=lambda: say(env, "waiting for another newscli run to finish…"),
+    )
+    _said(env, change)
+    if change.before is not None:
+        say(env, f"The photo file {change.before.src} is kept")
+
+
+app.command("set")(set_photo)
+app.command("remove")(remove_photo)

@@ -1,0 +1,633 @@
+"""A story's photo: a camera file checked and copied into the newsroom, the story's [image]
+kept in step with it, and the rules `check` holds photos to.
+
+The photo file itself lives outside articles/, at images/YYYY/MM/<slug>.<ext> (the story's
+month), and `[image] src` names it relative to the newsroom root: the same site-relative
+path `Newsroom.asset` finds and the site export copies. Derived sizes are in newscli.derive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import io
+import os
+import re
+import stat
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from newscli import frontmatter
+from newscli.article import Image, Summary
+from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.newsroom import (
+    Finding,
+    Newsroom,
+    article_of,
+    decode,
+    inside,
+    one_line,
+    parse_article_parts,
+    write_atomic,
+)
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PillowImage
+
+# The widths (in pixels) the site shows a photo at; the export makes one file per width
+# (never wider than the photo), and `check` asks for photos at least as wide as the last.
+PHOTO_WIDTHS = (480, 960, 1600)
+# Where photos are kept, under the newsroom root; never under articles/ (see Newsroom.asset).
+IMAGES = "images"
+# The formats newscli takes, with the suffix a copied file gets (from what it is, not its name).
+PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "AVIF": ".avif"}
+# A camera file is a few MB; a 100 MB "photo" is a mistake (or a video), refused unread.
+MAX_PHOTO_BYTES = 64 * 2**20
+# 60 megapixels: every current camera, and far from the 3 GB a decompression bomb would
+# allocate. Pillow's own limit (Image.MAX_IMAGE_PIXELS, 89 MP) is process-wide state that a
+# library should not change; this one is checked from the header, before any pixel is read.
+MAX_PHOTO_PIXELS = 60_000_000
+
+
+class PhotoError(UsageError):
+    """A file that is not a photo newscli takes (exit 2); nothing was written."""
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    """A checked photo: its bytes as they will be copied, its format and its size as shown
+    (EXIF orientation applied: a portrait taken with the camera on its side is tall)."""
+
+    data: bytes
+    format: str
+    width: int
+    height: int
+
+    @property
+    def suffix(self) -> str:
+        return PHOTO_FORMATS[self.format]
+
+
+def open_photo(data: bytes, name: str | PurePosixPath | Path) -> PillowImage:
+    """The photo in data opened for reading pixels, or PhotoError naming the file: not an
+    image, not one of PHOTO_FORMATS, too many pixels, or broken."""
+    from PIL import Image, UnidentifiedImageError
+
+    kinds = "JPEG, PNG, WebP or AVIF"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=list(PHOTO_FORMATS))
+    except UnidentifiedImageError:
+        raise PhotoError(f"is not a photo newscli takes ({kinds})", name) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(
+            f"has more pixels than a photo can have (over {MAX_PHOTO_PIXELS // 10**6} "
+            "megapixels: a decompression bomb?); not taken",
+            name,
+        ) from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise PhotoError(f"is a broken image: {exc}", name) from None
+    width, height = image.size
+    if width * height > MAX_PHOTO_PIXELS:
+        raise PhotoError(
+            f"is {width}×{height} pixels, more than {MAX_PHOTO_PIXELS // 10**6} megapixels "
+            "(a decompression bomb?); not taken",
+            name,
+        )
+    return image
+
+
+def inspect_photo(data: bytes, name: str | PurePosixPath | Path) -> PhotoFile:
+    """data checked to be a whole photo (Pillow verifies it and decodes every pixel, so a
+    truncated file is caught here, not on the site), or PhotoError naming the file."""
+    from PIL import Image
+
+    image = open_photo(data, name)
+    fmt = image.format or ""
+    with decoding(image, name):
+        image.verify()  # checksums (PNG) and structure, without decoding
+    image = open_photo(data, name)  # verify() leaves the image unusable
+    with decoding(image, name):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+        width, height = shown_size(image)
+    return PhotoFile(data=data, format=fmt, width=width, height=height)
+
+
+@contextlib.contextmanager
+def decoding(image: PillowImage, name: str | PurePosixPath | Path) -> Iterator[None]:
+    """Work on an opened photo: whatever Pillow's decoders raise (OSError, SyntaxError …)
+    becomes a PhotoError naming the file, and the image is closed in the end."""
+    try:
+        yield
+    except PhotoError:
+        raise
+    except Exception as exc:
+        raise PhotoError(f"is a broken or truncated image: {exc}", name) from None
+    finally:
+        image.close()
+
+
+def shown_size(image: PillowImage) -> tuple[int, int]:
+    """(width, height) as the photo is shown: EXIF orientations 5–8 turn it a quarter."""
+    orientation = image.getexif().get(0x0112, 1)  # 0x0112: Orientation (EXIF 2.32, 4.6.4)
+    width, height = image.size
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def read_photo(path: Path, shown_as: str | None = None) -> PhotoFile:
+    """The photo file at path, read once and checked (see inspect_photo); PhotoError naming
+    it (as shown_as, the way the user typed it) when it cannot be read or is no photo."""
+    name = shown_as if shown_as is not None else str(path)
+    try:
+        # Non-blocking, so that a pipe or device named by mistake is refused, not waited on.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise PhotoError(f"cannot read the photo: {exc.strerror or exc}", name) from None
+    except ValueError as exc:  # a NUL byte in the name
+        raise PhotoError(f"cannot read the photo: {exc}", repr(name)) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise PhotoError("is not a plain file (a folder, pipe or device)", name)
+        chunks = []
+        size = 0
+        while size <= MAX_PHOTO_BYTES:
+            chunk = os.read(fd, 2**20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise PhotoError(f"cannot read the photo: {exc.strerror or exc}", name) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoError(
+            f"is larger than {MAX_PHOTO_BYTES // 2**20} MB, more than a photo needs; not taken",
+            name,
+        )
+    return inspect_photo(data, name)
+
+
+# -- placing the file --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a photo is in the newsroom (src, site-relative), and whether this run wrote it
+    (False: an identical file was already there and is used as it is)."""
+
+    src: str
+    path: Path
+    created: bool
+
+
+def photo_folder(date: dt.datetime) -> PurePosixPath:
+    """images/YYYY/MM: the month of the story's date as written (as articles/YYYY/MM)."""
+    return PurePosixPath(IMAGES, f"{date.year:04d}", f"{date.month:02d}")
+
+
+def _plain_folder(root: Path, folder: PurePosixPath) -> Path:
+    """root/folder, created as needed; WriteError if any part is a symbolic link or not a
+    folder (the export never publishes through a link, and newscli never writes through one)."""
+    current = root
+    for part in folder.parts:
+        current = current / part
+        try:
+            mode = current.lstat().st_mode
+        except FileNotFoundError:
+            try:
+                current.mkdir()
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise WriteError(
+                    f"cannot create the folder: {exc.strerror or exc}", current
+                ) from None
+            mode = current.lstat().st_mode
+        except OSError as exc:
+            raise WriteError(f"cannot use the folder: {exc.strerror or exc}", current) from None
+        if not stat.S_ISDIR(mode):
+            raise WriteError(
+                "is a symbolic link or not a folder; photos are kept in plain folders", current
+            )
+    if not inside(root, current):
+        raise WriteError("leads out of the newsroom; newscli writes only inside it", current)
+    return current
+
+
+def place_photo(root: Path, photo: PhotoFile, date: dt.datetime, slug: str) -> Placed:
+    """Copy photo to images/YYYY/MM/<slug>.<ext> atomically, never over another photo: the
+    first of slug, slug-2, slug-3 … that is free, or that already holds these very bytes."""
+    relative = photo_folder(date)
+    folder = _plain_folder(root, relative)
+    number = 1
+    while True:
+        name = f"{slug}{photo.suffix}" if number == 1 else f"{slug}-{number}{photo.suffix}"
+        target = folder / name
+        src = str(relative / name)
+        if _holds(target, photo.data):
+            return Placed(src, target, created=False)
+        try:
+            if not target.exists() and not target.is_symlink():
+                write_atomic(target, photo.data, exclusive=True)
+                return Placed(src, target, created=True)
+        except FileExistsError:
+            pass
+        number += 1
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """True when path is a plain file (not a link) with exactly data in it."""
+    try:
+        status = path.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def forget(placed: Placed) -> None:
+    """Take back a photo this run copied, when the story it was for could not be written."""
+    if placed.created:
+        placed.path.unlink(missing_ok=True)
+
+
+# -- the story's [image] -------------------------------------------------------------------------
+
+
+def image_for(
+    current: Image | None,
+    src: str | None,
+    *,
+    alt: str | None = None,
+    caption: str | None = None,
+    credit: str | None = None,
+) -> Image:
+    """The [image] after a change: src (None: the current photo's), and each text given.
+
+    A text not given is kept while the photo stays the same; with a new photo it starts empty,
+    as do the unknown keys (consent, legal_basis): they described the photo that is gone (and
+    stay in git's history).
+    """
+    same = current is not None and (src is None or src == current.src)
+    if src is None:
+        if current is None:
+            raise UsageError("the story has no photo: give the photo file to set one")
+        src = current.src
+    kept = current if same and current is not None else Image(src=src)
+
+    def text(given: str | None, old: str) -> str:
+        return old if given is None else one_line(given)
+
+    return Image(
+        src=src,
+        alt=text(alt, kept.alt),
+        caption=text(caption, kept.caption),
+        credit=text(credit, kept.credit),
+        extra=dict(kept.extra),
+    )
+
+
+def image_table(image: Image | None) -> dict[str, Any] | None:
+    """[image] as TOML: empty texts left out, unknown keys kept after the known ones."""
+    if image is None:
+        return None
+    known = {"src": image.src, "alt": image.alt, "caption": image.caption, "credit": image.credit}
+    return {k: v for k, v in known.items() if v} | image.extra
+
+
+def with_image(text: str, rel: PurePosixPath, image: Image | None) -> str:
+    """The article text with its [image] set to image (None: taken away); every other line,
+    every comment outside [image] and the body kept byte for byte."""
+    meta, _, parts = frontmatter.parse(text)
+    table = image_table(image)
+    try:
+        if table is None:
+            new = _without_key(parts, meta, "image")
+        else:
+            new = frontmatter.set_key(parts, meta, "image", table)
+    except frontmatter.FrontMatterError as exc:
+        raise ArticleError(f"not changed: {exc.message}", rel, exc.line) from None
+    if frontmatter.split(new).body != parts.body:
+        raise ArticleError("refusing a rewrite that would change the body", rel)
+    return new
+
+
+def _without_key(parts: frontmatter.Split, meta: dict[str, Any], key: str) -> str:
+    """The file text without one top-level key (and its table), comments elsewhere kept."""
+    if key not in meta:
+        return parts.head + parts.toml + parts.tail + parts.body
+    import tomllib
+
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    failure = f"cannot take {key!r} out of the front matter without changing anything else"
+    expected = {k: v for k, v in meta.items() if k != key}
+    try:
+        doc = tomlkit.parse(parts.toml)
+        if doc.as_string() != parts.toml:
+            raise frontmatter.FrontMatterError(failure, frontmatter.key_line(parts, key))
+        del doc[key]
+        toml = doc.as_string()
+        if toml.endswith("\n\n") and not parts.toml.endswith("\n\n"):
+            toml = toml.rstrip("\n") + "\n"  # the blank line that set the table apart
+        if tomllib.loads(toml) != expected:
+            raise frontmatter.FrontMatterError(failure, frontmatter.key_line(parts, key))
+    except (TOMLKitError, tomllib.TOMLDecodeError):
+        raise frontmatter.FrontMatterError(failure, frontmatter.key_line(parts, key)) from None
+    return parts.head + toml + parts.tail + parts.body
+
+
+@dataclass(frozen=True)
+class PhotoChange:
+    """What `photo set|remove` did: the story's file, its [image] before and after, and the
+    photo file it copied (None: none copied; an identical one was reused or none was given)."""
+
+    path: PurePosixPath
+    before: Image | None
+    after: Image | None
+    placed: Placed | None = None
+
+
+def change_photo(
+    newsroom: Newsroom,
+    file: Path,
+    edit: Callable[[Summary], tuple[Image | None, Placed | None]],
+) -> PhotoChange:
+    """Rewrite one article's [image] with what edit(article) gives (the new image and the
+    photo file it copied), atomically; the copied file is taken back if the article cannot
+    be written. Call it holding the newsroom lock."""
+    rel = newsroom.relative(file)
+    data = newsroom.read_bytes(file)
+    text = decode(data, rel)
+    article, meta, parts = parse_article_parts(text, newsroom.site, rel)
+    image, placed = edit(article)
+    try:
+        if image == article.image:
+            return PhotoChange(rel, article.image, image, placed)
+        new_text = with_image(text, rel, image)
+        table = image_table(image)
+        after = {k: v for k, v in meta.items() if k != "image"}
+        if table is not None:
+            after["image"] = table
+        article_of(after, parts, newsroom.site, rel)  # never write what would not read back
+        newsroom.refuse_writing_outside(file)
+        try:
+            write_atomic(file.resolve() if file.is_symlink() else file, new_text.encode("utf-8"))
+        except WriteError as exc:
+            raise WriteError(exc.message, rel) from None
+    except BaseException:
+        if placed is not None:
+            forget(placed)
+        raise
+    return PhotoChange(rel, article.image, image, placed)
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Concern:
+    """Something wrong with a story's photo, tied to the [image] key it is about ('alt');
+    a warning unless it keeps the story from being published as it should be."""
+
+    key: str
+    message: str
+    warning: bool = True
+
+
+@dataclass(frozen=True)
+class PhotoCase:
+    """What the photo rules look at: the story, its [image], and its photo file in the
+    newsroom (None when src is a web address or names no file there: missing says why)."""
+
+    story: Summary
+    image: Image
+    file: Path | None
+    missing: str | None
+    width: int | None  # as shown; None when the file is missing or cannot be read
+
+    @property
+    def is_web(self) -> bool:
+        return self.image.src.startswith(("https://", "http://"))
+
+
+PhotoRule = Callable[[PhotoCase], Iterator[Concern]]
+
+
+def _file_missing(case: PhotoCase) -> Iterator[Concern]:
+    if case.missing is not None:
+        yield Concern(
+            "src", f"photo {case.image.src!r} {case.missing}; the story is published without it"
+        )
+
+
+def _alt_missing(case: PhotoCase) -> Iterator[Concern]:
+    if case.image.alt.strip():
+        return
+    if case.story.published:
+        yield Concern(
+            "alt",
+            "the photo has no alt text (WCAG 2.1 success criterion 1.1.1): describe what it "
+            "shows with `newscli photo set REF --alt TEXT`",
+            warning=False,
+        )
+    else:
+        yield Concern("alt", "the photo needs alt text before the story is published")
+
+
+def _folded(text: str) -> str:
+    """Text compared as readers hear it: case, punctuation and spacing ignored."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
+def _alt_repeats(case: PhotoCase) -> Iterator[Concern]:
+    alt = _folded(case.image.alt)
+    if not alt:
+        return
+    name = PurePosixPath(case.image.src.split("?", 1)[0]).name
+    if alt in (_folded(name), _folded(PurePosixPath(name).stem)):
+        # WCAG 2.1 failure F30: a file name is no text alternative.
+        yield Concern(
+            "alt",
+            "the alt text is only the file name: describe what the photo shows",
+            warning=not case.story.published,
+        )
+    elif alt == _folded(case.image.caption):
+        yield Concern(
+            "alt",
+            "the alt text only repeats the caption (screen readers read both): describe what "
+            "the photo shows",
+        )
+
+
+def _credit_missing(case: PhotoCase) -> Iterator[Concern]:
+    if case.image.caption.strip() and not case.image.credit.strip():
+        yield Concern("caption", "the photo has a caption but no credit (who took it?)")
+
+
+def _too_small(case: PhotoCase) -> Iterator[Concern]:
+    largest = PHOTO_WIDTHS[-1]
+    if case.width is not None and case.width < largest:
+        yield Concern(
+            "src",
+            f"photo {case.image.src!r} is {case.width} px wide; the site shows photos up to "
+            f"{largest} px, so it will look soft on large screens",
+        )
+
+
+# The rules `check` holds every photo to, in the order their findings are shown. A rule is a
+# function of a PhotoCase; add one here and `check`, `new` and `photo set` apply it.
+PHOTO_RULES: tuple[PhotoRule, ...] = (
+    _file_missing,
+    _alt_missing,
+    _alt_repeats,
+    _credit_missing,
+    _too_small,
+)
+
+
+def photo_case(newsroom: Newsroom, story: Summary) -> PhotoCase | None:
+    """The PhotoCase of a story with a photo (None without one): its file found the way the
+    export finds it (Newsroom.asset), and its width read from the file's header."""
+    image = story.image
+    if image is None:
+        return None
+    if image.src.startswith(("https://", "http://")):
+        return PhotoCase(story, image, None, None, None)
+    try:
+        file = newsroom.asset(image.src)
+    except NewsError as refused:
+        return PhotoCase(story, image, None, refused.message, None)
+    if file is None:
+        return PhotoCase(story, image, None, "does not exist in the newsroom", None)
+    return PhotoCase(story, image, file, None, _width(file))
+
+
+def _width(file: Path) -> int | None:
+    """The shown width from the file's header (no pixels decoded); None if it is no photo."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                return shown_size(image)[0]
+    except Exception:  # not an image, or unreadable: the export says so when it copies it
+        return None
+
+
+def concerns(case: PhotoCase, rules: Iterable[PhotoRule] = PHOTO_RULES) -> list[Concern]:
+    """Every concern the rules find in one story's photo."""
+    return [concern for rule in rules for concern in rule(case)]
+
+
+def check_photos(
+    newsroom: Newsroom, stories: Iterable[Summary], rules: Iterable[PhotoRule] = PHOTO_RULES
+) -> list[Finding]:
+    """`check`'s findings about photos: path:line of the [image] key each is about. Only the
+    files of stories with a finding are read (for the line)."""
+    rules = tuple(rules)
+    findings: list[Finding] = []
+    for story in stories:
+        case = photo_case(newsroom, story)
+        if case is None:
+            continue
+        found = concerns(case, rules)
+        if not found:
+            continue
+        assert story.path is not None
+        lines = _image_lines(newsroom, story.path)
+        findings.extend(
+            Finding(story.path, lines.get(c.key, lines.get("", 1)), c.message, c.warning)
+            for c in found
+        )
+    return findings
+
+
+def _image_lines(newsroom: Newsroom, rel: PurePosixPath) -> dict[str, int]:
+    """The file lines of [image] ("") and of each key in it; {} when the file cannot be read."""
+    try:
+        text = decode(newsroom.read_bytes(newsroom.root / rel), rel)
+        parts = frontmatter.split(text)
+    except (NewsError, frontmatter.FrontMatterError):
+        return {}
+    first = frontmatter.key_line(parts, "image")
+    lines = {"": first}
+    offset = first - parts.toml_first_line
+    body = parts.toml.split("\n")
+    inline = re.compile(r"^\s*(?:image\s*\.\s*)?\"?(\w+)\"?\s*=")
+    for number, line in enumerate(body[offset:], first):
+        if number > first and re.match(r"^\s*\[", line):
+            break
+        found = inline.match(line)
+        if found is not None:
+            lines.setdefault(found.group(1), number)
+    return lines
+
+
+def replace_image(story: Summary, image: Image | None) -> Summary:
+    """story with another [image] (to run the rules on a change before it is written)."""
+    return dataclasses.replace(story, image=image)
+
+
+# -- the commands' core ------------------------------------------------------------------------
+
+
+def set_photo(
+    newsroom: Newsroom,
+    file: Path,
+    photo: PhotoFile | None,
+    *,
+    alt: str | None = None,
+    caption: str | None = None,
+    credit: str | None = None,
+    wait: Callable[[], None] | None = None,
+) -> PhotoChange:
+    """Give the story in file a photo (copied next to its date) and/or new texts for it,
+    under the newsroom lock; nothing is written when anything fails."""
+    from newscli.lock import NewsroomLock
+
+    def edit(story: Summary) -> tuple[Image | None, Placed | None]:
+        placed = (
+            None if photo is None else place_photo(newsroom.root, photo, story.date, story.slug)
+        )
+        try:
+            src = None if placed is None else placed.src
+            image = image_for(story.image, src, alt=alt, caption=caption, credit=credit)
+        except BaseException:
+            if placed is not None:
+                forget(placed)
+            raise
+        return image, placed
+
+    with NewsroomLock(newsroom.root, wait=wait):
+        return change_photo(newsroom, file, edit)
+
+
+def remove_photo(
+    newsroom: Newsroom, file: Path, wait: Callable[[], None] | None = None
+) -> PhotoChange:
+    """Take the photo off the story in file: [image] goes, the photo file stays."""
+    from newscli.lock import NewsroomLock
+
+    with NewsroomLock(newsroom.root, wait=wait):
+        return change_photo(newsroom, file, lambda story: (None, None))
+
+
+def place_for_new(newsroom: Newsroom, photo: PhotoFile, date: dt.datetime, slug: str) -> Placed:
+    """Copy the photo of a story `new` is about to write, under the newsroom lock."""
+    from newscli.lock import NewsroomLock
+
+    with NewsroomLock(newsroom.root):
+        return place_photo(newsroom.root, photo, date, slug)
