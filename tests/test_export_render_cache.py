@@ -3,6 +3,7 @@ byte for byte what rendering it again gives, its linked files looked for at ever
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,7 @@ def test_a_corrupt_cache_costs_rendering_never_a_wrong_page(tmp_path: Path) -> N
         leftover.unlink()
     export_site(Newsroom(root), tmp_path / "second", now=NOW)
     assert tree(tmp_path / "first") == tree(tmp_path / "second")
+    # The damaged file is gone, and the next export makes the cache anew.
+    export_site(Newsroom(root), tmp_path / "third", now=NOW)
+    with sqlite3.connect(root / STATE / "render.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM render").fetchone()[0] > 0

@@ -67,11 +67,15 @@ class RenderCache:
                 path = state_folder(self.root) / RENDER_CACHE
                 db = sqlite3.connect(path, timeout=0.5, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=OFF")  # a cache: a damaged one is made anew
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS render "
                     "(key TEXT PRIMARY KEY, html TEXT NOT NULL, links TEXT NOT NULL)"
                 )
-            except (sqlite3.Error, OSError, NewsError):
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return None
+            except (OSError, NewsError):
                 self._broken = True
                 return None
             self._db, self._pid = db, os.getpid()
@@ -84,7 +88,8 @@ class RenderCache:
             return None
         try:
             row = db.execute("SELECT html, links FROM render WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._failed(exc)
             return None
         if row is None:
             return None
@@ -100,13 +105,29 @@ class RenderCache:
         self.rendered.new += rendered.new
         self.rendered.used |= rendered.used
 
+    def flush(self, at_least: int = 2_000) -> None:
+        """Write what was rendered once it is many entries, so memory stays flat."""
+        if len(self.rendered.new) < at_least:
+            return
+        db = self._connection()
+        if db is None:
+            self.rendered.new = []
+            return
+        try:
+            with db:  # one transaction
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO render VALUES (?, ?, ?)", self.rendered.new)
+        except sqlite3.Error as exc:
+            self._failed(exc)
+        self.rendered.new = []
+
     def save(self, *, whole: bool) -> None:
         """Keep what was rendered; after a whole build, let go of what no page used when the
         cache holds twice as many entries as the site needs."""
         db = self._connection()
         if db is None:
             return
-        with contextlib.suppress(sqlite3.Error):
+        try:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.executemany("INSERT OR REPLACE INTO render VALUES (?, ?, ?)", self.rendered.new)
@@ -124,7 +145,19 @@ class RenderCache:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+        except sqlite3.Error as exc:
+            self._failed(exc)
         self.rendered = Renders()
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        """Stop using the cache for this run; a damaged file is removed, to be made anew."""
+        self._broken = True
+        if isinstance(error, sqlite3.DatabaseError) and not isinstance(
+            error, sqlite3.OperationalError
+        ):
+            self.close()
+            with contextlib.suppress(OSError):
+                (state_folder(self.root) / RENDER_CACHE).unlink()
 
     def close(self) -> None:
         if self._db is not None and self._pid == os.getpid():

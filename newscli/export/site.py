@@ -88,6 +88,9 @@ FEED_TYPES = {
 FEED_LIMIT = 50
 
 Progress = Callable[[int, int], None]
+# Cards kept at once per process: a story's cards are used again on the pages near it in
+# the plan (its front page, topic and month pages come in that order).
+CARDS_KEPT = 20_000
 # What a card is rendered with for the way to the site root: markup no text can come out
 # as (every value is escaped, and this holds a '<'), put in as markup by url() alone.
 ROOT_STAND_IN = "<newscli-root>"
@@ -470,6 +473,8 @@ class SiteBuilder:
         key = (story.path, level, eager)
         html = self._cards.get(key)
         if html is None:
+            if len(self._cards) >= CARDS_KEPT:
+                self._cards.clear()  # memory stays flat at 100 000 stories
             if self._card_macros is None:
                 self._card_macros = self.templates.get_template("_macros.html").make_module(
                     {"root": ROOT_STAND_IN, "words": self.words, "site": self.site}
@@ -845,6 +850,7 @@ def _render_chunk(indices: range) -> Rendered:
     builder.report.pages = 0
     builder.assets = {}
     builder.renders.rendered = Renders()
+    known = set(builder.found)  # the parent hears only of files looked for in this chunk
     warnings = []
     for index in indices:
         before = len(builder.report.warnings)
@@ -856,8 +862,8 @@ def _render_chunk(indices: range) -> Rendered:
         builder.report.pages,
         warnings,
         builder.assets,
-        builder.found,
-        builder.refused,
+        {src: path for src, path in builder.found.items() if src not in known},
+        {src: why for src, why in builder.refused.items() if src not in known},
         builder.renders.rendered,
     )
 
@@ -894,6 +900,7 @@ def render_steps(
                 builder.found.update(rendered.found)
                 builder.refused.update(rendered.refused)
                 builder.renders.take(rendered.renders)
+                builder.renders.flush()  # a big site's new renderings never pile up here
                 warnings.extend(rendered.warnings)
                 done += sum(1 for _ in rendered.warnings)
                 if progress is not None:
