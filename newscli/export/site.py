@@ -768,15 +768,19 @@ def export_site(
         except sqlite3.Error:
             state.close()
             state = None
-    builder = SiteBuilder(
-        newsroom,
-        output,
-        report,
-        preview=preview,
-        site_root=site_root,
-        build=build_id,
-        records=records,
-    )
+
+    def builder_for(report: SiteReport) -> SiteBuilder:
+        return SiteBuilder(
+            newsroom,
+            output,
+            report,
+            preview=preview,
+            site_root=site_root,
+            build=build_id,
+            records=records,
+        )
+
+    builder = builder_for(report)
     try:
         done = False
         if state is not None and not full:
@@ -786,15 +790,7 @@ def export_site(
                 builder.out.close()  # what it wrote is right; the whole site decides the rest
                 builder.renders.close()
                 report = SiteReport()
-                builder = SiteBuilder(
-                    newsroom,
-                    output,
-                    report,
-                    preview=preview,
-                    site_root=site_root,
-                    build=build_id,
-                    records=records,
-                )
+                builder = builder_for(report)
         if not done:
             build(builder, now, drafts=drafts, future=future, progress=progress, state=state)
     except BaseException:
