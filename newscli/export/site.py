@@ -1113,7 +1113,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
 
     try:
         topics = state.topics()
-        counts = json.loads(state.meta()["counts"])
+        counts = json.loads(meta["counts"])
         warnings = state.warnings()
         state.start()
     except (sqlite3.Error, ValueError, KeyError):
