@@ -29,6 +29,8 @@ class Site:
     per_page: int = 20
     allow_html: bool = False
     default_author: str = ""
+    # A withdrawn story's old address shows a short notice (True) or nothing (False).
+    withdrawn_notice: bool = True
 
     def __post_init__(self) -> None:
         # Checked here, not only in load_site: --base-url replaces it on the command line.
@@ -116,9 +118,10 @@ def load_site(root: Path) -> Site:
         if per_page < 1:
             raise ConfigError("per_page must be at least 1", path)
         values["per_page"] = per_page
-    allow_html = _expect(site, "allow_html", bool, path)
-    if allow_html is not None:
-        values["allow_html"] = allow_html
+    for key in ("allow_html", "withdrawn_notice"):
+        flag = _expect(site, key, bool, path)
+        if flag is not None:
+            values[key] = flag
     author = _expect(defaults, "author", str, path)
     if author is not None:
         values["default_author"] = author
