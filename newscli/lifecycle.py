@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from newscli.article import Article, ArticleEdit, Rewrite, Summary
+
+if TYPE_CHECKING:
+    from newscli.newsroom import Finding, Newsroom
 
 
 class State(enum.StrEnum):
@@ -141,3 +145,45 @@ def expiring(at: dt.datetime) -> ArticleEdit:
         return Rewrite({"expires": at}, (before,), (f"expires {_shown(at)}",))
 
     return edit
+
+
+# -- what check says about a story's life ---------------------------------------------------
+
+
+def life_problems(story: Summary, now: dt.datetime) -> list[tuple[str, str]]:
+    """(key, message) of each warning about a story's life at now: a review that is due, a
+    withdrawn story without its moment, an expiry no later than the story's date."""
+    found = []
+    if story.review_by is not None and review_due(story, now):
+        when = story.review_by.date().isoformat()
+        found.append(("review_by", f"review_by {when} has passed: review the story"))
+    if story.status == "withdrawn" and story.withdrawn is None:
+        found.append(("status", "withdrawn without 'withdrawn' (when): its notice shows no date"))
+    if story.status == "withdrawn" and not story.withdrawn_reason:
+        found.append(("status", "withdrawn without 'withdrawn_reason' (why) for the record"))
+    if story.expires is not None and story.expires <= story.date:
+        found.append(("expires", "expires no later than its date: it is never shown"))
+    return found
+
+
+def check_life(newsroom: Newsroom, stories: Sequence[Summary], now: dt.datetime) -> list[Finding]:
+    """`check`'s warnings about stories' lives, each at the line of its key (only the few
+    files with a warning are read again, for their lines)."""
+    from newscli import frontmatter
+    from newscli.newsroom import Finding
+
+    findings: list[Finding] = []
+    for story in stories:
+        problems = life_problems(story, now)
+        if not problems or story.path is None:
+            continue
+        try:
+            text = newsroom.file_of(story).read_text(encoding="utf-8")
+            parts = frontmatter.split(text)
+        except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError):
+            continue  # the file changed since; check's other rules name what is wrong
+        findings.extend(
+            Finding(story.path, frontmatter.key_line(parts, key), message, warning=True)
+            for key, message in problems
+        )
+    return findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import signal
@@ -69,8 +70,11 @@ def build(
     shown: str,
     site_root: str | None = None,
     full: bool = False,
+    now: dt.datetime | None = None,
+    quiet: bool = False,
 ) -> SiteReport:
-    """Export the site, then print the warnings and the one-line summary on stderr."""
+    """Export the site (as at now, default: the clock now), then print the warnings and,
+    unless quiet, the one-line summary on stderr."""
     from newscli.export.site import export_site
 
     started = time.perf_counter()
@@ -78,7 +82,7 @@ def build(
         report = export_site(
             newsroom,
             output,
-            now=env.now(newsroom.site.tz),
+            now=now or env.now(newsroom.site.tz),
             drafts=drafts,
             future=future,
             progress=progress,
@@ -100,6 +104,8 @@ def build(
     changes = f"{report.written} files written, {report.unchanged} unchanged"
     if report.removed:
         changes += f", {report.removed} removed"
+    if quiet:
+        return report
     say(
         env,
         f"Exported {stories}, {topics}, {pages} to {shown} in {seconds:.1f} s ({changes}){note}",
