@@ -56,10 +56,10 @@ def test_serve_watch_rebuilds_on_save_and_signals_the_open_page(newsroom_path: P
             article.read_text(encoding="utf-8").replace('title = "', 'title = "Sparad: ', 1),
             encoding="utf-8",
         )
-        while (line := stream.readline()) and not line.startswith(b"data:"):
+        while (event := stream.readline()) and not event.startswith(b"data:"):
             pass
         delay = time.monotonic() - saved
-        assert line == b"data: reload\n"
+        assert event == b"data: reload\n"
         assert delay < 10
         print(f"save to reload signal: {delay:.2f} s")
         listener.close()

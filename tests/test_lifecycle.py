@@ -140,6 +140,7 @@ def test_the_notice_page_can_be_turned_off_and_is_valid_html(
     jar, java = vnu_jar(), shutil.which("java")
     if jar is None or java is None:
         missing_tool("the Nu Html Checker (vnu.jar) or java")
+    assert jar is not None and java is not None
     run = subprocess.run(
         [java, "-jar", str(jar), "--errors-only", "--format", "json", str(notice)],
         capture_output=True,
