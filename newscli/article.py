@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -14,10 +15,26 @@ from newscli.slugs import is_valid_slug
 from newscli.text import clean_line, has_control
 from newscli.topics import dedupe_topics, topic_key
 
-STATUSES = ("draft", "published")
+STATUSES = ("draft", "published", "withdrawn")
 REQUIRED = ("id", "title", "slug", "date")
 # Canonical key order for rewrites; keys newscli does not know follow, in their own order.
-KEY_ORDER = ("id", "title", "slug", "date", "updated", "status", "author", "topics", "teaser")
+KEY_ORDER = (
+    "id",
+    "title",
+    "slug",
+    "date",
+    "updated",
+    "expires",
+    "status",
+    "withdrawn",
+    "withdrawn_reason",
+    "review_by",
+    "author",
+    "topics",
+    "teaser",
+)
+# The moments of a story's life besides its date (see newscli.lifecycle).
+LIFE_DATES = ("expires", "withdrawn", "review_by")
 # Every topic gets a page listing its stories, each with all its topics: a story with
 # thousands of topics would make the site grow with the square of that number.
 MAX_TOPICS = 100
@@ -74,6 +91,12 @@ class Summary:
     teaser: str | None = None
     image: Image | None = None
     source: Source | None = None
+    # A story's life (newscli.lifecycle): off every public output from expires on; when
+    # withdrawn (status "withdrawn"), why; when its review is due.
+    expires: dt.datetime | None = None
+    withdrawn: dt.datetime | None = None
+    withdrawn_reason: str = ""
+    review_by: dt.datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     path: PurePosixPath | None = None
     # What readers see as the story's lead, as one line of plain text: the teaser, or the
@@ -123,6 +146,21 @@ class Article(Summary):
         """The article without its body."""
         values = {name: getattr(self, name) for name in Summary.__dataclass_fields__}
         return Summary(**values)
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """What an edit makes of one article: the front-matter keys to set, and how the change
+    reads to people (`before → after`)."""
+
+    values: dict[str, Any]
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+# An edit of any front-matter keys, None when the article is already as wanted: tag's
+# topic edits and the life-cycle edits, applied by the one runner in newscli.tagging.
+ArticleEdit = Callable[[Article], Rewrite | None]
 
 
 def lead_of(teaser: str | None, body: str) -> str:
@@ -198,6 +236,7 @@ TEXT_FIELDS = (
     ("title", None),
     ("author", None),
     ("teaser", None),
+    ("withdrawn_reason", None),
     *(("image", name) for name in ("src", "alt", "caption", "credit")),
     *(("source", name) for name in ("name", "url")),
 )
@@ -256,6 +295,10 @@ def summary_from_index(meta: dict[str, Any], lead: str, path: PurePosixPath) -> 
         teaser=meta.get("teaser"),
         image=None if image is None else _image(image),
         source=None if source is None else _source(source),
+        expires=meta.get("expires"),
+        withdrawn=meta.get("withdrawn"),
+        withdrawn_reason=meta.get("withdrawn_reason", ""),
+        review_by=meta.get("review_by"),
         extra={k: v for k, v in meta.items() if k not in known},
         path=path,
         lead=lead,
@@ -291,7 +334,7 @@ def _fields(meta: dict[str, Any], tz: ZoneInfo, path: PurePosixPath | None) -> d
             Problem("slug", f"slug {slug!r} must be lower-case letters, digits and '-', at most 80")
         )
     dates: dict[str, dt.datetime | None] = {}
-    for key in ("date", "updated"):
+    for key in ("date", "updated", *LIFE_DATES):
         raw = meta.get(key)
         value = dates[key] = _as_datetime(raw, tz)
         if raw is None:
@@ -308,7 +351,10 @@ def _fields(meta: dict[str, Any], tz: ZoneInfo, path: PurePosixPath | None) -> d
             problems.append(Problem(key, f"'{key}' {raw} is out of range (years 1–9999 in UTC)"))
     status = meta.get("status", "draft")
     if status not in STATUSES:
-        problems.append(Problem("status", f"unknown status {status!r} (use draft or published)"))
+        problems.append(
+            Problem("status", f"unknown status {status!r} (use draft, published or withdrawn)")
+        )
+    withdrawn_reason = _text(meta, "withdrawn_reason", problems)
     author = _text(meta, "author", problems)
     topics_raw = meta.get("topics", [])
     if not isinstance(topics_raw, list) or not all(isinstance(t, str) for t in topics_raw):
@@ -343,6 +389,10 @@ def _fields(meta: dict[str, Any], tz: ZoneInfo, path: PurePosixPath | None) -> d
         teaser=teaser,
         image=image,
         source=source,
+        expires=dates["expires"],
+        withdrawn=dates["withdrawn"],
+        withdrawn_reason=withdrawn_reason,
+        review_by=dates["review_by"],
         extra={k: v for k, v in meta.items() if k not in known},
         path=path,
     )
@@ -368,7 +418,15 @@ def to_meta(article: Summary) -> dict[str, Any]:
     }
     if article.updated is not None:
         meta["updated"] = _writable(article.updated)
+    if article.expires is not None:
+        meta["expires"] = _writable(article.expires)
     meta["status"] = article.status
+    if article.withdrawn is not None:
+        meta["withdrawn"] = _writable(article.withdrawn)
+    if article.withdrawn_reason:
+        meta["withdrawn_reason"] = article.withdrawn_reason
+    if article.review_by is not None:
+        meta["review_by"] = _writable(article.review_by)
     if article.author:
         meta["author"] = article.author
     meta["topics"] = list(article.topics)

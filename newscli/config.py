@@ -29,6 +29,8 @@ class Site:
     per_page: int = 20
     allow_html: bool = False
     default_author: str = ""
+    # A withdrawn story's old address shows a short notice (True) or nothing (False).
+    withdrawn_notice: bool = True
 
     def __post_init__(self) -> None:
         # Checked here, not only in load_site: --base-url replaces it on the command line.
@@ -85,14 +87,13 @@ def _expect(table: dict[str, Any], key: str, kind: type, path: Path) -> Any:
     return value
 
 
-def load_site(root: Path) -> Site:
-    """Read newscli.toml at the newsroom root; a missing file means all defaults."""
-    path = root / CONFIG_NAME
+def _read_config(path: Path) -> dict[str, Any] | None:
+    """newscli.toml as TOML; None when there is none."""
     try:
         # utf-8-sig: Windows editors start the file with a byte order mark.
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        return Site()
+        return None
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", path) from None
     except tomllib.TOMLDecodeError as exc:
@@ -102,6 +103,14 @@ def load_site(root: Path) -> Site:
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(f"cannot read: {reason}", path) from None
+
+
+def load_site(root: Path) -> Site:
+    """Read newscli.toml at the newsroom root; a missing file means all defaults."""
+    path = root / CONFIG_NAME
+    data = _read_config(path)
+    if data is None:
+        return Site()
     site = data.get("site", {})
     defaults = data.get("defaults", {})
     if not isinstance(site, dict) or not isinstance(defaults, dict):
@@ -116,9 +125,10 @@ def load_site(root: Path) -> Site:
         if per_page < 1:
             raise ConfigError("per_page must be at least 1", path)
         values["per_page"] = per_page
-    allow_html = _expect(site, "allow_html", bool, path)
-    if allow_html is not None:
-        values["allow_html"] = allow_html
+    for key in ("allow_html", "withdrawn_notice"):
+        flag = _expect(site, key, bool, path)
+        if flag is not None:
+            values[key] = flag
     author = _expect(defaults, "author", str, path)
     if author is not None:
         values["default_author"] = author
@@ -135,3 +145,67 @@ def load_site(root: Path) -> Site:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown timezone {result.timezone!r}", path) from None
     return result
+
+
+FEED_KINDS = ("rss", "atom", "json")
+
+
+@dataclass(frozen=True)
+class FeedJob:
+    """A feed `newscli build` writes besides the site's own: [[build.feeds]]."""
+
+    kind: str
+    output: str
+    topic: str | None = None
+    full: bool = False
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class Builds:
+    """What `newscli build` runs: [build] in newscli.toml (default: the site into public/)."""
+
+    output: str = "public"
+    html: bool = True
+    feeds: tuple[FeedJob, ...] = ()
+
+
+def load_builds(root: Path) -> Builds:
+    """[build] of newscli.toml, checked; a missing file or table means the defaults."""
+    path = root / CONFIG_NAME
+    table = (_read_config(path) or {}).get("build", {})
+    if not isinstance(table, dict):
+        raise ConfigError("[build] must be a table", path)
+    values: dict[str, Any] = {}
+    output = _expect(table, "output", str, path)
+    if output is not None:
+        if not output.strip():
+            raise ConfigError("build.output must name a folder", path)
+        values["output"] = output
+    html = _expect(table, "html", bool, path)
+    if html is not None:
+        values["html"] = html
+    jobs = table.get("feeds", [])
+    if not isinstance(jobs, list) or not all(isinstance(job, dict) for job in jobs):
+        raise ConfigError("build.feeds must be a list of tables ([[build.feeds]])", path)
+    feeds = []
+    for job in jobs:
+        kind = _expect(job, "kind", str, path)
+        target = _expect(job, "output", str, path)
+        if kind not in FEED_KINDS or not target:
+            raise ConfigError(
+                f"each [[build.feeds]] needs kind ({', '.join(FEED_KINDS)}) and output", path
+            )
+        limit = _expect(job, "limit", int, path)
+        if limit is not None and limit < 1:
+            raise ConfigError("build.feeds limit must be at least 1", path)
+        feeds.append(
+            FeedJob(
+                kind,
+                target,
+                topic=_expect(job, "topic", str, path),
+                full=bool(_expect(job, "full", bool, path)),
+                limit=limit or 50,
+            )
+        )
+    return Builds(**values, feeds=tuple(feeds))

@@ -40,8 +40,9 @@ from newscli.topics import Topic, Topics, TopicUse, topic_key
 
 INDEX_NAME = "index.sqlite"
 # 4: search text without soft hyphens and zero-width characters; 5: id_key; 6: the search
-# text as distinct words, no lead when it is the teaser's, bigger pages
-SCHEMA = 6
+# text as distinct words, no lead when it is the teaser's, bigger pages; 7: expires_ts and
+# review_ts, for the life-cycle states
+SCHEMA = 7
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
 # A row is 1–3 KB: on 4 KB pages most rows would have a page to themselves (a third of the
 # file empty). A page size is taken by a new file only, so an outdated index is started again.
@@ -66,7 +67,9 @@ CREATE TABLE IF NOT EXISTS article (
     topics TEXT,
     topic_names TEXT,
     haystack TEXT,  -- the folded words a search looks in, each once (query.search_words)
-    id_key TEXT
+    id_key TEXT,
+    expires_ts REAL,
+    review_ts REAL
 );
 {_DATE_INDEX};
 CREATE INDEX IF NOT EXISTS article_stat ON article (path, mtime_ns, size);
@@ -86,11 +89,13 @@ _DATA = (
     "topic_names",
     "haystack",
     "id_key",
+    "expires_ts",
+    "review_ts",
 )
 # A file that breaks keeps the data of its last good version (its row says what is wrong
 # and still holds what it was), so that an export can keep a live story as it was.
 _UPSERT = (
-    "INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(path) DO UPDATE SET mtime_ns = excluded.mtime_ns, size = excluded.size, "
     "error = excluded.error, error_line = excluded.error_line, "
     + ", ".join(
@@ -99,6 +104,16 @@ _UPSERT = (
     )
 )
 
+
+# Each life-cycle state (newscli.lifecycle.state_of) as SQL; every ? is the moment asked at.
+_STATE_SQL = {
+    "draft": "status = 'draft'",
+    "withdrawn": "status = 'withdrawn'",
+    "expired": "(status = 'published' AND expires_ts <= ?)",
+    "scheduled": "(status = 'published' AND date_ts > ? AND (expires_ts IS NULL OR expires_ts > ?))",
+    "expiring": "(status = 'published' AND date_ts <= ? AND expires_ts > ?)",
+    "published": "(status = 'published' AND date_ts <= ? AND expires_ts IS NULL)",
+}
 
 _DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _TIGHT = (",", ":")  # JSON without the spaces of its default separators
@@ -222,7 +237,7 @@ class Index:
             if article is None:
                 article = self.newsroom.load(path)
         except ArticleError as exc:
-            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line) + (None,) * 10
+            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line) + (None,) * 12
         return (
             rel,
             stat.st_mtime_ns,
@@ -239,6 +254,8 @@ class Index:
             json.dumps(article.topics, ensure_ascii=False, separators=_TIGHT),
             search_words(article),
             id_key(article.id),
+            None if article.expires is None else article.expires.timestamp(),
+            None if article.review_by is None else article.review_by.timestamp(),
         )
 
     def _rows(self, work: list[tuple[str, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
@@ -329,6 +346,14 @@ class Index:
         if filters.until:
             clauses.append("date_ts <= ?")
             params.append(filters.until.timestamp())
+        if filters.at is not None and (filters.states or filters.review):
+            now = filters.at.timestamp()
+            if filters.states:
+                clauses.append("(" + " OR ".join(_STATE_SQL[s] for s in filters.states) + ")")
+                params += [now] * sum(_STATE_SQL[s].count("?") for s in filters.states)
+            if filters.review:
+                clauses.append("review_ts <= ?")
+                params.append(now)
         if filters.search:
             for word in fold(filters.search).split():
                 clauses.append("instr(haystack, ?) > 0")

@@ -246,12 +246,17 @@ def parse_article_parts(
 def article_of(
     meta: dict[str, Any], parts: frontmatter.Split, site: Site, path: PurePosixPath
 ) -> Article:
-    """The article parsed front matter describes, or ArticleError naming the line."""
+    """The article parsed front matter describes, or ArticleError naming the line (also for
+    a body git left half-merged: such a file never reaches the site)."""
     try:
-        return from_meta(meta, parts.body, site.tz, path)
+        article = from_meta(meta, parts.body, site.tz, path)
     except InvalidArticle as exc:
         first = exc.problems[0]
         raise ArticleError(str(exc), path, frontmatter.key_line(parts, first.key)) from None
+    lines = conflict_lines(parts)
+    if lines:
+        raise ArticleError(CONFLICT_IN_BODY, path, lines[0])
+    return article
 
 
 def decode(data: bytes, path: PurePosixPath) -> str:
@@ -559,16 +564,7 @@ class Newsroom:
                 findings.append(
                     Finding(rel, frontmatter.key_line(parts, problem.key), problem.message)
                 )
-            first_body_line = text.count("\n", 0, len(text) - len(body)) + 1
-            for offset, line in enumerate(body.split("\n")):
-                if _CONFLICT.match(line):
-                    findings.append(
-                        Finding(
-                            rel,
-                            first_body_line + offset,
-                            "a git conflict marker in the body: resolve the merge",
-                        )
-                    )
+            findings.extend(Finding(rel, line, CONFLICT_IN_BODY) for line in conflict_lines(parts))
             findings.extend(
                 Finding(rel, frontmatter.key_line(parts, p.key), p.message, warning=True)
                 for p in control_warnings(meta)
@@ -576,8 +572,24 @@ class Newsroom:
         return findings
 
 
-# Lines git writes into a file whose merge it could not finish.
+# Lines git writes into a file whose merge it could not finish. A line of seven '=' alone
+# is also a Markdown heading's underline: it counts only beside the other two.
 _CONFLICT = re.compile(r"(<{7}|>{7}|={7})(?: |$)")
+_CONFLICT_ENDS = re.compile(r"^(<{7}|>{7})(?: |$)", re.M)
+CONFLICT_IN_BODY = "a git conflict marker in the body: resolve the merge"
+
+
+def conflict_lines(parts: frontmatter.Split) -> list[int]:
+    """The file's lines of the git conflict markers in the body (none for most files,
+    found without splitting the body)."""
+    if _CONFLICT_ENDS.search(parts.body) is None:
+        return []
+    first = (parts.head + parts.toml + parts.tail).count("\n") + 1
+    return [
+        first + offset
+        for offset, line in enumerate(parts.body.split("\n"))
+        if _CONFLICT.match(line)
+    ]
 
 
 def _conflict_hint(text: str, message: str) -> str:

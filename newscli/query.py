@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from newscli.article import Article, Summary
+from newscli.lifecycle import review_due, state_of, visible
 from newscli.slugs import fold
 from newscli.topics import topic_key
 
@@ -24,10 +25,30 @@ class Filters:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     search: str | None = None
+    # A story's state (newscli.lifecycle.State values, any of them) and whether its review
+    # is due, both at the moment at.
+    states: tuple[str, ...] = ()
+    review: bool = False
+    at: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        if (self.states or self.review) and self.at is None:
+            raise ValueError("states and review are asked at a moment: give at")
 
     @property
     def active(self) -> bool:
-        return any((self.topics, self.author, self.status, self.since, self.until, self.search))
+        return any(
+            (
+                self.topics,
+                self.author,
+                self.status,
+                self.since,
+                self.until,
+                self.search,
+                self.states,
+                self.review,
+            )
+        )
 
 
 def matches(article: Summary, filters: Filters) -> bool:
@@ -43,6 +64,10 @@ def matches(article: Summary, filters: Filters) -> bool:
     if filters.since and article.date < filters.since:
         return False
     if filters.until and article.date > filters.until:
+        return False
+    if filters.states and filters.at and state_of(article, filters.at) not in filters.states:
+        return False
+    if filters.review and filters.at and not review_due(article, filters.at):
         return False
     if filters.search:
         haystack = search_text(article)
@@ -102,10 +127,9 @@ def select(articles: Iterable[S], filters: Filters, limit: int | None = None) ->
 def publishable(
     articles: Iterable[S], now: dt.datetime, *, drafts: bool = False, future: bool = False
 ) -> list[S]:
-    """What the public may see, newest first: published and not dated in the future.
+    """What the public may see, newest first: published, not dated in the future, not
+    expired and not withdrawn (see newscli.lifecycle).
 
     drafts and future widen the choice for preview builds.
     """
-    return newest_first(
-        a for a in articles if (a.published or drafts) and (a.date <= now or future)
-    )
+    return newest_first(a for a in articles if visible(a, now, drafts=drafts, future=future))

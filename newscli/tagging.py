@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newscli import frontmatter
-from newscli.article import Article
+from newscli.article import Article, ArticleEdit, Rewrite
 from newscli.catalog import Answer, Catalog
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
 from newscli.lock import NewsroomLock
@@ -34,6 +34,18 @@ from newscli.query import Filters
 from newscli.topics import Topics, clean_topic, topic_key
 
 TopicEdit = Callable[[Sequence[str]], list[str]]
+
+
+def topic_edit(edit: TopicEdit) -> ArticleEdit:
+    """A topic edit as an edit of the article's `topics` key."""
+
+    def apply(article: Article) -> Rewrite | None:
+        after = edit(article.topics)
+        if after == list(article.topics):
+            return None
+        return Rewrite({"topics": after}, article.topics, tuple(after))
+
+    return apply
 
 
 def _cleaned(topics: Iterable[str]) -> list[str]:
@@ -137,26 +149,41 @@ class Report:
             self.unchanged.append(path)
 
 
+def rewrite(
+    text: str,
+    path: PurePosixPath,
+    values: dict[str, Any],
+    parsed: tuple[dict[str, Any], frontmatter.Split] | None = None,
+) -> str:
+    """The file text with only the keys in values changed: every other line, every comment
+    and the body kept (see frontmatter.set_key). parsed: the text's front matter and split,
+    when the caller has them already."""
+    if parsed is None:
+        meta, _, parts = frontmatter.parse(text)
+    else:
+        meta, parts = parsed
+    body = parts.body
+    new = text
+    try:
+        for number, (key, value) in enumerate(values.items()):
+            if number:  # each key is set in the text the one before it left
+                meta, _, parts = frontmatter.parse(new)
+            new = frontmatter.set_key(parts, meta, key, value)
+    except frontmatter.FrontMatterError as exc:
+        raise ArticleError(f"not changed: {exc.message}", path, exc.line) from None
+    if frontmatter.split(new).body != body:
+        raise ArticleError("refusing a rewrite that would change the body", path)
+    return new
+
+
 def rewrite_topics(
     text: str,
     path: PurePosixPath,
     topics: list[str],
     parsed: tuple[dict[str, Any], frontmatter.Split] | None = None,
 ) -> str:
-    """The file text with only its topics changed: every other line, every comment and the
-    body kept (see frontmatter.set_key). parsed: the text's front matter and split, when
-    the caller has them already."""
-    if parsed is None:
-        meta, _, parts = frontmatter.parse(text)
-    else:
-        meta, parts = parsed
-    try:
-        new = frontmatter.set_key(parts, meta, "topics", topics)
-    except frontmatter.FrontMatterError as exc:
-        raise ArticleError(f"not changed: {exc.message}", path, exc.line) from None
-    if frontmatter.split(new).body != parts.body:
-        raise ArticleError("refusing a rewrite that would change the body", path)
-    return new
+    """The file text with only its topics changed (see rewrite)."""
+    return rewrite(text, path, {"topics": topics}, parsed)
 
 
 class _Folders:
@@ -188,26 +215,26 @@ def _change_file(
     newsroom: Newsroom,
     path: Path,
     rel: PurePosixPath,
-    edit: TopicEdit,
+    edit: ArticleEdit,
     dry_run: bool,
     folders: _Folders,
 ) -> Change | None:
-    """Apply edit to one file; None when its topics are already as wanted."""
+    """Apply edit to one file; None when it is already as wanted."""
     for _attempt in range(5):
         data = newsroom.read_bytes(path)
         text = decode(data, rel)
         article, meta, parts = parse_article_parts(text, newsroom.site, rel)
-        after = edit(article.topics)
-        if after == list(article.topics):
+        wanted = edit(article)
+        if wanted is None:
             return None
         # set_key makes sure the new text parses to exactly this front matter.
-        new_text = rewrite_topics(text, rel, after, (meta, parts))
+        new_text = rewrite(text, rel, wanted.values, (meta, parts))
         try:  # never write a file that would not read back as an article (101 topics, say)
-            edited = article_of({**meta, "topics": after}, parts, newsroom.site, rel)
+            edited = article_of({**meta, **wanted.values}, parts, newsroom.site, rel)
         except ArticleError as exc:
             raise ArticleError(f"not changed: {exc.message}", rel, exc.line) from None
         if dry_run:
-            return Change(rel, article.topics, tuple(after))
+            return Change(rel, wanted.before, wanted.after)
         # Compare before replace: someone (an editor, not newscli) may have saved meanwhile.
         if path.read_bytes() != data:
             time.sleep(0.01)
@@ -218,12 +245,19 @@ def _change_file(
         except WriteError as exc:  # named like every other file of the run
             raise WriteError(exc.message, rel) from None
         folders.written[target.parent] = None
-        return Change(rel, article.topics, tuple(after), Written(path, status, edited))
+        return Change(rel, wanted.before, wanted.after, Written(path, status, edited))
     raise WriteError("the file keeps changing on disk; not changed", rel)
 
 
 def run(
     newsroom: Newsroom, paths: Iterable[Path], edit: TopicEdit, *, dry_run: bool = False
+) -> Generator[tuple[PurePosixPath, Change | NewsError | None], None, None]:
+    """Apply a topic edit to each file (see run_edit)."""
+    return run_edit(newsroom, paths, topic_edit(edit), dry_run=dry_run)
+
+
+def run_edit(
+    newsroom: Newsroom, paths: Iterable[Path], edit: ArticleEdit, *, dry_run: bool = False
 ) -> Generator[tuple[PurePosixPath, Change | NewsError | None], None, None]:
     """Apply edit to each file and yield what happened to it, one file at a time.
 

@@ -251,7 +251,10 @@ def test_check_reports_every_problem_with_its_line(invoke: Invoke, newsroom_path
         line.startswith("articles/2022/03/fields.md:4: 'date' must be a TOML date-time")
         for line in lines
     )
-    assert "articles/2022/03/fields.md:5: unknown status 'klar' (use draft or published)" in lines
+    assert (
+        "articles/2022/03/fields.md:5: unknown status 'klar' (use draft, published or withdrawn)"
+        in lines
+    )
     dup = [line for line in lines if line.startswith("articles/2022/03/dup.md")]
     assert any(
         f"duplicate id '0b6f0c2e-6a53-4d6e-9a57-3c1f4c0de8b1', also in {STORY_PATH}" in line

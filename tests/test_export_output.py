@@ -319,19 +319,20 @@ def test_a_read_only_output_file_is_a_clear_error(invoke: Invoke, newsroom_path:
 
 
 RETRACTED = "indragen-nyhet"
-RETRACTED_FILE = f"articles/2025/12/{RETRACTED}.md"
-RETRACTED_PAGE = f"2025/12/{RETRACTED}/index.html"
+RETRACTED_FILE = f"articles/2026/06/{RETRACTED}.md"
+RETRACTED_PAGE = f"2026/06/{RETRACTED}/index.html"
 # The newest story, in a month and a topic of its own: their pages must go with it.
-RETRACTED_TRACES = (RETRACTED_PAGE, "2025/12/index.html", "topics/indragen/index.html")
+# In a month of its own (the generated stories end in 2025): its archive page goes with it.
+RETRACTED_TRACES = (RETRACTED_PAGE, "2026/06/index.html", "topics/indragen/index.html")
 USER_FILE = "CNAME"
 
 
 def add_retracted_story(root: Path, slug: str = RETRACTED, topic: str = "Indragen") -> Path:
-    path = root / "articles" / "2025" / "12" / f"{slug}.md"
+    path = root / "articles" / "2026" / "06" / f"{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f'+++\nid = "{slug}-id"\ntitle = "Ska dras tillbaka"\nslug = "{slug}"\n'
-        f'date = 2025-12-15T10:00:00+01:00\nstatus = "published"\ntopics = ["{topic}"]\n'
+        f'date = 2026-06-15T10:00:00+02:00\nstatus = "published"\ntopics = ["{topic}"]\n'
         "+++\n\nEn nyhet som publicerades av misstag.\n",
         encoding="utf-8",
     )
@@ -514,15 +515,15 @@ def test_two_failed_exports_in_a_row_leave_neither_retracted_story_public(
     second = add_retracted_story(root, "en-till", topic="Indragen igen")
     (root / TAKEN_DOWN).unlink()  # so that the record is written again at the end
     with monkeypatch.context() as patch:
-        fail_writes(patch, "2025/12/en-till/index.html", 0, manifest=True)
+        fail_writes(patch, "2026/06/en-till/index.html", 0, manifest=True)
         with pytest.raises(WriteError):
             export_site(Newsroom(root), public, now=NOW)
-    assert (public / RETRACTED_PAGE).is_file() and (public / "2025/12/en-till").is_dir()
+    assert (public / RETRACTED_PAGE).is_file() and (public / "2026/06/en-till").is_dir()
 
     first.unlink()
     second.unlink()
     reference = export_once_more(root, public, tmp_path)
-    assert not (public / "2025/12/en-till").exists()
+    assert not (public / "2026/06/en-till").exists()
     assert not (public / "topics/indragen-igen").exists()
     assert_clean_after_retraction(root, public, reference)
 

@@ -112,6 +112,9 @@ def test_a_text_change_renders_only_the_pages_that_show_the_story(
         "broken file",
         "template",
         "embargo ends",
+        "expiry set",
+        "expiry passes",
+        "withdrawn",
         "linked file",
         "body links a file",
     ],
@@ -149,6 +152,36 @@ def test_a_change_that_moves_stories_builds_the_whole_site(
         export_site(Newsroom(newsroom), out, now=NOW)
         builds.clear()
         now = NOW.replace(year=2031)
+    elif change == "expiry set":
+        edit(
+            story,
+            lambda t: t.replace(
+                'status = "published"',
+                'status = "published"\nexpires = 2030-01-01T00:00:00+01:00',
+                1,
+            ),
+        )
+    elif change == "expiry passes":
+        edit(
+            story,
+            lambda t: t.replace(
+                'status = "published"',
+                'status = "published"\nexpires = 2030-01-01T00:00:00+01:00',
+                1,
+            ),
+        )
+        export_site(Newsroom(newsroom), out, now=NOW)
+        builds.clear()
+        now = NOW.replace(year=2031)  # nothing changed but the clock: the story goes
+    elif change == "withdrawn":
+        edit(
+            story,
+            lambda t: t.replace(
+                'status = "published"',
+                'status = "withdrawn"\nwithdrawn = 2026-11-01T10:00:00+01:00',
+                1,
+            ),
+        )
     elif change == "linked file":
         photos = sorted((newsroom / "images").iterdir())
         photos[0].write_bytes(photos[0].read_bytes() + b"\0")

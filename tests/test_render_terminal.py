@@ -20,7 +20,7 @@ def test_list_table_is_newest_first_and_fits(invoke: Invoke) -> None:
     assert all(len(line) <= 100 for line in lines)
     dates = [line[:10] for line in lines if line[:4].isdigit()]
     assert dates == ["2022-03-24", "2022-03-03", "2022-02-16", "2022-01-26", "2021-11-23"]
-    assert "published" in result.stdout and "Familjefrågor" in result.stdout
+    assert "publicerad" in result.stdout and "Familjefrågor" in result.stdout
     assert "\x1b[" not in result.stdout
 
 

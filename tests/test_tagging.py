@@ -386,7 +386,7 @@ def test_tag_starts_a_file_over_when_an_editor_saved_it_meanwhile(
     invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     story = newsroom_path / STORY_PATH
-    real_rewrite = tagging.rewrite_topics
+    real_rewrite = tagging.rewrite
     saved: list[bool] = []
 
     def editor_saves_meanwhile(*args: Any) -> str:
@@ -396,7 +396,7 @@ def test_tag_starts_a_file_over_when_an_editor_saved_it_meanwhile(
             story.write_text(story.read_text() + "\nSparat i editorn.\n")
         return real_rewrite(*args)
 
-    monkeypatch.setattr(tagging, "rewrite_topics", editor_saves_meanwhile)
+    monkeypatch.setattr(tagging, "rewrite", editor_saves_meanwhile)
     result = invoke("tag", "add", "Samtidigt", "--article", STORY)
     assert result.exit_code == 0, result.stderr
     text = story.read_text()

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from newscli import __version__
-from newscli.cli import feeds, photo, site, stories, tag
+from newscli.cli import feeds, lifecycle, photo, site, stories, tag
 from newscli.cli.common import NewsGroup, environment
 
 __all__ = ["app", "main"]
@@ -68,6 +68,11 @@ export_app.command("atom")(feeds.atom)
 export_app.command("json")(feeds.json)
 export_app.command("html")(site.export_html)
 app.command()(site.serve)
+app.command()(lifecycle.publish)
+app.command()(lifecycle.unpublish)
+app.command()(lifecycle.expire)
+app.command()(lifecycle.build)
+app.command()(lifecycle.log)
 
 
 def main() -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,6 +31,7 @@ from newscli.text import terminal_safe
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
 
+    from newscli.cli.watch import Reloads
     from newscli.environment import Environment
     from newscli.export.site import SiteReport
     from newscli.newsroom import Newsroom
@@ -69,8 +72,11 @@ def build(
     shown: str,
     site_root: str | None = None,
     full: bool = False,
+    now: dt.datetime | None = None,
+    quiet: bool = False,
 ) -> SiteReport:
-    """Export the site, then print the warnings and the one-line summary on stderr."""
+    """Export the site (as at now, default: the clock now), then print the warnings and,
+    unless quiet, the one-line summary on stderr."""
     from newscli.export.site import export_site
 
     started = time.perf_counter()
@@ -78,7 +84,7 @@ def build(
         report = export_site(
             newsroom,
             output,
-            now=env.now(newsroom.site.tz),
+            now=now or env.now(newsroom.site.tz),
             drafts=drafts,
             future=future,
             progress=progress,
@@ -100,6 +106,8 @@ def build(
     changes = f"{report.written} files written, {report.unchanged} unchanged"
     if report.removed:
         changes += f", {report.removed} removed"
+    if quiet:
+        return report
     say(
         env,
         f"Exported {stories}, {topics}, {pages} to {shown} in {seconds:.1f} s ({changes}){note}",
@@ -142,12 +150,17 @@ def export_html(
     end_export(report)
 
 
-def make_server(folder: Path, port: int, log: IO[str]) -> ThreadingHTTPServer:
+def make_server(
+    folder: Path, port: int, log: IO[str], reloads: Reloads | None = None
+) -> ThreadingHTTPServer:
     """An HTTP server for folder on 127.0.0.1 only (port 0 picks a free one): the site as a
     web server shows it, without folder listings, and the site's own 404.html for a page
-    that is not there."""
+    that is not there. With reloads (serve --watch), every page it sends reloads itself
+    after the next rebuild (see newscli.cli.watch)."""
     import http.server
+    import io
     from http import HTTPStatus
+    from urllib.parse import parse_qs, urlsplit
 
     from newscli.export.site import NOT_FOUND
 
@@ -157,6 +170,45 @@ def make_server(folder: Path, port: int, log: IO[str]) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: object) -> None:
             # A request path may hold anything a client sends: shown, never obeyed.
             log.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
+
+        def send_head(self) -> Any:
+            if reloads is None:
+                return super().send_head()
+            from newscli.cli.watch import RELOAD_PATH, with_reload
+
+            parts = urlsplit(self.path)
+            if parts.path == RELOAD_PATH:
+                return self.reload_signal(parse_qs(parts.query).get("since", ["0"])[0])
+            target = Path(self.translate_path(self.path))
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix != ".html" or not target.is_file():
+                return super().send_head()
+            body = with_reload(target.read_bytes(), reloads)
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            return io.BytesIO(body)
+
+        def reload_signal(self, since: str) -> None:
+            """Server-Sent Events: one 'reload' once a build newer than since is done."""
+            assert reloads is not None
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = int(since) if since.isdigit() else 0
+            try:
+                while not reloads.wait_past(seen, 15):
+                    self.wfile.write(b": still here\n\n")  # finds a closed page out
+                    self.wfile.flush()
+                self.wfile.write(b"data: reload\n\n")
+                self.wfile.flush()
+            except OSError:
+                pass  # the page went away
+            self.close_connection = True
 
         def list_directory(self, path: str | os.PathLike[str]) -> None:
             # A folder without index.html is no page of the site: no listing of its files.
@@ -209,6 +261,14 @@ def serve(
     ] = 8000,
     drafts: DraftsOption = False,
     future: FutureOption = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Rebuild when an article, photo, newscli.toml or template changes, and "
+            "reload the open page.",
+        ),
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """Build the site into a temporary folder and serve it on 127.0.0.1 for a look."""
@@ -217,10 +277,43 @@ def serve(
     with tempfile.TemporaryDirectory(prefix="newscli-site-") as folder:
         # Served at the root of 127.0.0.1, whatever path base_url has.
         build(env, newsroom, Path(folder), drafts, future, "a temporary folder", site_root="/")
-        server = make_server(Path(folder), port, env.stderr)
-        with server:
-            host, real_port = server.server_address[:2]
-            say(env, f"Serving the site at http://{host!s}:{real_port}/ (Ctrl+C to stop)")
-            with contextlib.suppress(KeyboardInterrupt), _stop_on_sigterm():
-                server.serve_forever()
+        reloads = stop = watcher = None
+        if watch:
+            reloads, stop, watcher = _watching(env, newsroom, Path(folder), drafts, future)
+        server = make_server(Path(folder), port, env.stderr, reloads)
+        try:
+            with server:
+                host, real_port = server.server_address[:2]
+                say(env, f"Serving the site at http://{host!s}:{real_port}/ (Ctrl+C to stop)")
+                with contextlib.suppress(KeyboardInterrupt), _stop_on_sigterm():
+                    server.serve_forever()
+        finally:
+            if stop is not None and watcher is not None:
+                stop.set()
+                watcher.join(timeout=5)
     say(env, "Stopped.")
+
+
+def _watching(
+    env: Environment, newsroom: Newsroom, folder: Path, drafts: bool, future: bool
+) -> tuple[Reloads, threading.Event, threading.Thread]:
+    """A thread that rebuilds the site into folder after every change in the newsroom."""
+    from newscli.cli.watch import Reloads, watch
+    from newscli.newsroom import PUBLIC
+
+    reloads = Reloads()
+    stop = threading.Event()
+
+    def rebuild() -> None:
+        try:  # a newsroom being edited may be broken for a moment: say so, go on watching
+            fresh = open_newsroom(env, newsroom.root)
+            build(env, fresh, folder, drafts, future, "a temporary folder", site_root="/")
+        except NewsError as exc:
+            say(env, f"newscli: error: {exc}")
+
+    skip = [folder, newsroom.root / PUBLIC]
+    watcher = threading.Thread(
+        target=watch, args=(newsroom.root, skip, rebuild, reloads, stop), daemon=True
+    )
+    watcher.start()
+    return reloads, stop, watcher

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,6 +34,25 @@ if TYPE_CHECKING:
 class Status(enum.StrEnum):
     draft = "draft"
     published = "published"
+
+
+class StatusFilter(enum.StrEnum):
+    """The statuses a filter may ask for (a story is never created withdrawn)."""
+
+    draft = "draft"
+    published = "published"
+    withdrawn = "withdrawn"
+
+
+class StateChoice(enum.StrEnum):
+    """newscli.lifecycle.State, as --state offers it (Typer needs its own enum)."""
+
+    draft = "draft"
+    scheduled = "scheduled"
+    published = "published"
+    expiring = "expiring"
+    expired = "expired"
+    withdrawn = "withdrawn"
 
 
 class _Safe:
@@ -202,7 +222,20 @@ TopicOption = Annotated[
     list[str] | None, typer.Option("--topic", help="Only this topic (repeatable: any of them).")
 ]
 AuthorOption = Annotated[str | None, typer.Option(help="Only this author.")]
-StatusOption = Annotated[Status | None, typer.Option("--status", help="Only draft or published.")]
+StatusOption = Annotated[
+    StatusFilter | None, typer.Option("--status", help="Only draft, published or withdrawn.")
+]
+StateOption = Annotated[
+    list[StateChoice] | None,
+    typer.Option(
+        "--state",
+        help="Only stories in this state now (repeatable: any): draft, scheduled, published, "
+        "expiring, expired, withdrawn.",
+    ),
+]
+ReviewOption = Annotated[
+    bool, typer.Option("--review", help="Only stories whose review_by date has passed.")
+]
 SinceOption = Annotated[str | None, typer.Option(help="Only stories dated on or after this date.")]
 UntilOption = Annotated[str | None, typer.Option(help="Only stories dated on or before this date.")]
 SearchOption = Annotated[
@@ -215,11 +248,16 @@ def build_filters(
     newsroom: Newsroom,
     topic: list[str] | None,
     author: str | None,
-    status: Status | None,
+    status: StatusFilter | None,
     since: str | None,
     until: str | None,
     search: str | None,
+    *,
+    states: list[StateChoice] | None = None,
+    review: bool = False,
+    now: dt.datetime | None = None,
 ) -> Filters:
+    """The filters a selection's options describe; states and review are asked at now."""
     from newscli.newsroom import parse_date
     from newscli.query import Filters
 
@@ -231,6 +269,9 @@ def build_filters(
         since=parse_date(since, site) if since else None,
         until=parse_date(until, site, end_of_day=True) if until else None,
         search=search,
+        states=tuple(state.value for state in states or ()),
+        review=review,
+        at=now if states or review else None,
     )
 
 
@@ -242,6 +283,8 @@ def list_articles(
     since: SinceOption = None,
     until: UntilOption = None,
     search: SearchOption = None,
+    state: StateOption = None,
+    review: ReviewOption = False,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many stories.")] = None,
     format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
@@ -257,12 +300,16 @@ def list_articles(
     ] = False,
     root: RootOption = None,
 ) -> None:
-    """List articles, newest first."""
+    """List articles, newest first, each with its state (draft, scheduled, published,
+    expiring, expired, withdrawn)."""
     from newscli.catalog import Catalog
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
-    filters = build_filters(newsroom, topic, author, status, since, until, search)
+    now = env.now(newsroom.site.tz)
+    filters = build_filters(
+        newsroom, topic, author, status, since, until, search, states=state, review=review, now=now
+    )
     with Catalog(newsroom, use_index=not no_index) as catalog:
         if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
             from newscli.render.machine import write_paths, write_summaries
@@ -279,7 +326,7 @@ def list_articles(
                     raise UsageError("--null goes with --format paths")
                 found = catalog.summaries(filters, limit)
                 report_broken(env, found.broken)
-                write_summaries(found.items, format.value, stream)
+                write_summaries(found.items, format.value, stream, now)
             return
         # Tables and cards are for people: one screenful unless --limit asks for more.
         page = catalog.summaries(filters, limit or SCREENFUL)
@@ -294,7 +341,7 @@ def list_articles(
     if format is ListFormat.cards:
         terminal.print_cards(page.items, topics, newsroom.site, out)
     else:
-        terminal.print_table(page.items, topics, newsroom.site, out)
+        terminal.print_table(page.items, topics, newsroom.site, out, now)
     hidden = page.total - len(page.items)
     if hidden > 0:
         terminal.print_more(hidden, page.total, out)
@@ -385,6 +432,7 @@ def check(ctx: typer.Context, root: RootOption = None) -> None:
     """Validate every article and its photo: one line per problem as path:line: message;
     exit 1 if any (warnings do not fail)."""
     from newscli.catalog import Catalog
+    from newscli.lifecycle import check_life
     from newscli.photos import check_photos
 
     env = environment(ctx)
@@ -393,6 +441,7 @@ def check(ctx: typer.Context, root: RootOption = None) -> None:
     with Catalog(newsroom) as catalog:
         stories = catalog.summaries().items
     findings += check_photos(newsroom, stories)
+    findings += check_life(newsroom, stories, env.now(newsroom.site.tz))
     for finding in findings:
         show_line(env, str(finding))
     total = len(newsroom.article_files())

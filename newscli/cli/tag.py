@@ -32,6 +32,7 @@ from newscli.errors import ExitStatus, UsageError, WriteError
 
 if TYPE_CHECKING:
     from newscli import tagging
+    from newscli.article import ArticleEdit
     from newscli.catalog import Answer, Catalog
     from newscli.environment import Environment
 
@@ -120,20 +121,22 @@ def execute(
     env: Environment,
     catalog: Catalog,
     chosen: Answer[Path],
-    edit: tagging.TopicEdit,
+    edit: ArticleEdit,
     *,
     dry_run: bool,
     format: ReportFormat,
     unchanged_as: str,
+    doing: str = "Tagging",
 ) -> None:
-    """Run a bulk change, print per-article lines (dry run) and the summary; exit 1 if anything was skipped."""
+    """Run a bulk change (tag's, or publish's, unpublish's, expire's), print per-article
+    lines (dry run) and the summary; exit 1 if anything was skipped."""
     from newscli import tagging
 
     report = tagging.Report(dry_run=dry_run, skipped=list(chosen.broken))
     try:
         with contextlib.closing(
-            tagging.run(
-                catalog.newsroom, _progress(env, chosen.items, "Tagging"), edit, dry_run=dry_run
+            tagging.run_edit(
+                catalog.newsroom, _progress(env, chosen.items, doing), edit, dry_run=dry_run
             )
         ) as outcomes:
             for path, outcome in outcomes:
@@ -176,7 +179,9 @@ def _print_json(env: Environment, report: tagging.Report, unchanged_as: str) -> 
     print(json.dumps(data, ensure_ascii=False, indent=2), file=env.stdout, flush=True)
 
 
-def _refs(env: Environment, article: list[str] | None, stdin: bool, null: bool) -> list[str] | None:
+def selected_refs(
+    env: Environment, article: list[str] | None, stdin: bool, null: bool
+) -> list[str] | None:
     """REFs from --article and --stdin, or None when neither was given."""
     if null and not stdin:
         raise UsageError("--null goes with --stdin")
@@ -190,7 +195,7 @@ def _refs(env: Environment, article: list[str] | None, stdin: bool, null: bool) 
     return refs
 
 
-def _waiting(env: Environment) -> Callable[[], None]:
+def waiting_note(env: Environment) -> Callable[[], None]:
     return lambda: warn(env, "waiting for another newscli run on this newsroom to finish…")
 
 
@@ -224,8 +229,8 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
         filters = build_filters(newsroom, topic, author, status, since, until, search)
         adding = verb == "add"
         edit = tagging.adding(topics) if adding else tagging.removing(topics)
-        refs = _refs(env, article, stdin, null)
-        with tagging.session(newsroom, wait=_waiting(env)) as catalog:
+        refs = selected_refs(env, article, stdin, null)
+        with tagging.session(newsroom, wait=waiting_note(env)) as catalog:
             chosen = tagging.choose(
                 catalog, filters, refs, all, must_exist=[] if adding else topics
             )
@@ -233,7 +238,7 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
                 env,
                 catalog,
                 chosen,
-                edit,
+                tagging.topic_edit(edit),
                 dry_run=dry_run,
                 format=format,
                 unchanged_as="already tagged" if adding else "not tagged",
@@ -270,13 +275,13 @@ def _across_newsroom(
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
-    with tagging.session(newsroom, wait=_waiting(env)) as catalog:
+    with tagging.session(newsroom, wait=waiting_note(env)) as catalog:
         chosen = tagging.choose_across(catalog, sources, into)
         execute(
             env,
             catalog,
             chosen,
-            tagging.merging(sources, into),
+            tagging.topic_edit(tagging.merging(sources, into)),
             dry_run=dry_run,
             format=format,
             unchanged_as="already as wanted",

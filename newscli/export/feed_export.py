@@ -12,6 +12,7 @@ from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
 from newscli.export.output import ExportReport, guard_output, write_if_changed
+from newscli.lifecycle import PUBLIC_STATES, State
 from newscli.newsroom import PUBLIC, Newsroom
 from newscli.query import Filters, matches, newest_first, publishable
 from newscli.topics import Topics
@@ -67,13 +68,20 @@ def export_feed(
                 close = topics.suggest(topic)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 raise NewsError(f"no article has the topic {topic!r}{hint}")
+        # What publishable() chooses, asked of the index: never an expired or withdrawn story.
+        states = (
+            *PUBLIC_STATES,
+            *([State.DRAFT] if drafts else []),
+            *([State.SCHEDULED] if future else []),
+        )
         wanted = Filters(
             topics=(chosen_topic.name,) if chosen_topic else (),
-            status=None if drafts else "published",
             until=None if future else now,
+            states=tuple(states),
+            at=now,
         )
         found = catalog.articles(wanted, limit)
-        ids = catalog.ids(Filters(status=wanted.status, until=wanted.until))
+        ids = catalog.ids(Filters(until=wanted.until, states=wanted.states, at=now))
     # A broken file's story stays in as it last was, if that was public (even in a preview).
     public_kept = publishable(last_good, now)
     feeds.check_unique_ids([*ids, *((s.id, str(s.path)) for s in public_kept)])

@@ -61,6 +61,7 @@ from newscli.export.site_state import (
     shape_of,
 )
 from newscli.labels import label, long_date, moment, month_name
+from newscli.lifecycle import State, next_change, state_of
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.newsroom import TEMPLATES, Newsroom, state_folder
 from newscli.query import newest_first, publishable
@@ -111,6 +112,8 @@ class SiteReport(ExportReport):
     # these are the pages of earlier exports kept for that reason.
     unknown: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
+    # The next moment the output changes by itself (an embargo or expiry), if any.
+    next_change: dt.datetime | None = None
 
 
 # -- checks and keys -----------------------------------------------------------------------
@@ -425,6 +428,10 @@ class SiteBuilder:
             article.id,
             article.image.src if article.image else None,
             article.date > now,
+            # its life: whether it is listed at all, until when, and its withdrawn notice
+            state_of(article, now).value,
+            article.expires.isoformat() if article.expires else None,
+            article.withdrawn.isoformat() if article.withdrawn else None,
         )
 
     def markdown(self, story: Story, text: str, root: str, found: Found) -> str:
@@ -588,6 +595,34 @@ class SiteBuilder:
                 raise Unfollowable(f"{rel} links to other files now")
         self.missing(story, missing)
         self.out.write_page(rel, html, key, assets, missing)
+
+    def notices(
+        self, articles: Iterable[Summary], site_map: SiteMap, now: dt.datetime
+    ) -> list[tuple[str, Callable[[], None]]]:
+        """A step for each withdrawn story's notice page at its old address (none when
+        newscli.toml says withdrawn_notice = false, nor where a live story lives now)."""
+        if not self.site.withdrawn_notice:
+            return []
+        taken = {story.path for story in site_map.stories}
+        steps: list[tuple[str, Callable[[], None]]] = []
+        for article in articles:
+            path = urls.article_path(article)
+            if state_of(article, now) is State.WITHDRAWN and path not in taken:
+                taken.add(path)
+                steps.append((path, partial(self.withdrawn_notice, path, article.withdrawn)))
+        return steps
+
+    def withdrawn_notice(self, path: str, withdrawn: dt.datetime | None) -> None:
+        """The short page at a withdrawn story's old address: that it was taken off and
+        when, in the site language, and nothing of the story (not indexed, no canonical)."""
+        rel = f"{path}index.html"
+        key = digest("withdrawn.html", path, withdrawn)
+        if self.out.unchanged_page(rel, key) is None:
+            feeds = self.site_feeds()
+            html = self._render(
+                "withdrawn.html", root_of(path), path, None, feeds, withdrawn=withdrawn
+            )
+            self.out.write_page(rel, html, key)
 
     def keep_page(self, rel: str) -> bool:
         """Leave a page as the last export wrote it, with the files it shows; False when it
@@ -947,7 +982,7 @@ def build(
         topics=topics,
         tz=newsroom.site.tz,
     )
-    plan = list(builder.plan(site_map))
+    plan = list(builder.plan(site_map)) + builder.notices(scanned.items, site_map, now)
     try:
         builder.out.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -983,6 +1018,7 @@ def build(
     builder.renders.save(whole=True)
     report.stories = len(site_map.stories)
     report.topics = len(site_map.topics)
+    report.next_change = _next_change([*scanned.items, *kept], now, drafts or future)
     if state is None:
         return
     on_site = {str(story.article.path): story.path for story in site_map.stories}
@@ -996,7 +1032,7 @@ def build(
         topics=list(topics),
         warnings=_attributed(report.warnings, on_site),
         counts=(report.stories, report.topics, report.pages, len(builder.out.files)),
-        next_change=min((a.date.timestamp() for a in scanned.items if a.date > now), default=None),
+        next_change=report.next_change.timestamp() if report.next_change else None,
     )
     for summary in scanned.items:
         rel = str(summary.path)
@@ -1007,6 +1043,16 @@ def build(
             continue
         snapshot.stories[rel] = StoryRow(on_site.get(rel, ""), stamp, builder.shape(summary, now))
     _saved(state, snapshot)
+
+
+def _next_change(articles: list[Summary], now: dt.datetime, preview: bool) -> dt.datetime | None:
+    """When the site next changes by itself: the next embargo or expiry of a published
+    story; a preview also shows a draft from its date on."""
+    moment = next_change(articles, now)
+    if preview:
+        drafts = [a.date for a in articles if a.status == "draft" and a.date > now]
+        moment = min([*drafts, *([moment] if moment else [])], default=None)
+    return moment
 
 
 def _started(state: SiteState | None) -> SiteState | None:
@@ -1074,7 +1120,11 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
         if not state.usable(builder.out.build, builder.out.store.stamp()):
             return False
         if meta.get("next_change") and now.timestamp() >= float(meta["next_change"]):
-            return False  # an embargo ended: a story joins the lists
+            return False  # an embargo ended or a story expired: the lists change
+        if meta.get("next_change"):
+            report.next_change = dt.datetime.fromtimestamp(
+                float(meta["next_change"]), newsroom.site.tz
+            )
         stamps = state.stamps()
         assets = state.assets()
     except (sqlite3.Error, ValueError, KeyError):

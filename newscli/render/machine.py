@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from newscli.article import Summary, to_meta
+from newscli.lifecycle import state_of
 
 
 def _plain(value: Any) -> Any:
@@ -22,10 +23,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def article_record(article: Summary) -> dict[str, Any]:
-    """Every front-matter field of an article plus its path, as JSON-ready values."""
+def article_record(article: Summary, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Every front-matter field of an article plus its path (and with now its state, as a
+    stable machine word: newscli.lifecycle.State), as JSON-ready values."""
     record = {"path": str(article.path)}
     record.update(_plain(to_meta(article)))
+    if now is not None:
+        record["state"] = state_of(article, now).value
     if article.image is not None:  # every image field, empty ones too: scripts look for them
         image = article.image
         known = {
@@ -77,6 +81,7 @@ ARTICLE_COLUMNS = (
     "date",
     "updated",
     "status",
+    "state",
     "author",
     "topics",
     "teaser",
@@ -87,9 +92,11 @@ ARTICLE_COLUMNS = (
 )
 
 
-def write_summaries(articles: Sequence[Summary], fmt: str, out: Any) -> None:
-    """Articles as json or csv: every front-matter field and the path."""
-    records = [article_record(a) for a in articles]
+def write_summaries(
+    articles: Sequence[Summary], fmt: str, out: Any, now: dt.datetime | None = None
+) -> None:
+    """Articles as json or csv: every front-matter field and the path (and their state)."""
+    records = [article_record(a, now) for a in articles]
     if fmt == "json":
         write_json(records, out)
     elif fmt == "csv":

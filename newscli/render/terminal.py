@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console, Group, RenderableType
@@ -16,7 +17,9 @@ from rich.text import Text
 from newscli.article import Article, Summary
 from newscli.config import Site
 from newscli.environment import Environment
+from newscli.history import Entry
 from newscli.labels import label, long_date
+from newscli.lifecycle import State, moment_of, state_of
 from newscli.markdown import is_safe_url
 from newscli.text import terminal_safe
 from newscli.topics import Topic, Topics
@@ -151,18 +154,41 @@ def story(article: Article, topics: Topics, site: Site) -> RenderableType:
     return Group(*rows)
 
 
-def article_table(articles: Sequence[Summary], topics: Topics, site: Site) -> RenderableType:
-    """Date, title, topics, status and slug; titles wrap so the table fits the terminal."""
+_STATE_STYLES = {
+    State.DRAFT: "yellow",
+    State.SCHEDULED: "blue",
+    State.PUBLISHED: "green",
+    State.EXPIRING: "green",
+    State.EXPIRED: "dim",
+    State.WITHDRAWN: "red",
+}
+
+
+def state_text(article: Summary, site: Site, now: dt.datetime) -> Text:
+    """The story's state at now in the site language, with its moment when it has one
+    ('schemalagd 2026-12-01 10:00')."""
+    state = state_of(article, now)
+    shown = label(site.language, f"state_{state.value}")
+    when = moment_of(article, now)
+    if when is not None:
+        shown += " " + when.astimezone(site.tz).strftime("%Y-%m-%d %H:%M")
+    return Text(shown, style=_STATE_STYLES[state])
+
+
+def article_table(
+    articles: Sequence[Summary], topics: Topics, site: Site, now: dt.datetime
+) -> RenderableType:
+    """Date, title, topics, state and slug; titles wrap so the table fits the terminal."""
     table = Table(show_edge=False, pad_edge=False, expand=False)
     table.add_column("Datum" if site.language == "sv" else "Date", no_wrap=True, style="dim")
     table.add_column("Rubrik" if site.language == "sv" else "Title", ratio=3, overflow="fold")
     table.add_column(
         label(site.language, "topics").rstrip(":"), ratio=2, overflow="fold", style="cyan"
     )
-    table.add_column("Status", no_wrap=True)
+    table.add_column("Läge" if site.language == "sv" else "State", no_wrap=True)
     table.add_column("Slug", ratio=2, overflow="fold", style="dim")
     for article in articles:
-        status = Text(_shown(article.status), style="green" if article.published else "yellow")
+        status = state_text(article, site, now)
         table.add_row(
             article.date.astimezone(site.tz).strftime("%Y-%m-%d"),
             Text(_shown(article.title)),
@@ -197,8 +223,10 @@ def print_story(article: Article, topics: Topics, site: Site, out: Console) -> N
     out.print(story(article, topics, site))
 
 
-def print_table(articles: Sequence[Summary], topics: Topics, site: Site, out: Console) -> None:
-    out.print(article_table(articles, topics, site))
+def print_table(
+    articles: Sequence[Summary], topics: Topics, site: Site, out: Console, now: dt.datetime
+) -> None:
+    out.print(article_table(articles, topics, site, now))
 
 
 def print_topics(counts: Sequence[Topic], site: Site, out: Console) -> None:
@@ -217,4 +245,27 @@ def print_topics(counts: Sequence[Topic], site: Site, out: Console) -> None:
             str(topic.published),
             Text(_shown(", ".join(topic.spellings[1:]))),
         )
+    out.print(table)
+
+
+def print_history(entries: Sequence[Entry], site: Site, out: Console, *, files: bool) -> None:
+    """Git's history of a story or the newsroom: when (in the newsroom's timezone), who,
+    what; with files, which stories each change touched."""
+    sv = site.language == "sv"
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("Tid" if sv else "When", no_wrap=True, style="dim")
+    table.add_column("Vem" if sv else "Who", style="cyan")
+    table.add_column("Ändring" if sv else "Change", ratio=3, overflow="fold")
+    if files:
+        table.add_column("Filer" if sv else "Files", ratio=2, overflow="fold", style="dim")
+    table.add_column("Commit", no_wrap=True, style="dim")
+    for entry in entries:
+        row: list[RenderableType] = [
+            entry.when.strftime("%Y-%m-%d %H:%M"),
+            Text(_shown(entry.author)),
+            Text(_shown(entry.subject)),
+        ]
+        if files:
+            row.append(Text(_shown("\n".join(entry.files))))
+        table.add_row(*row, entry.commit[:8])
     out.print(table)

@@ -1,0 +1,347 @@
+"""A story's life from the command line: publish, unpublish, expire (bulk edits, run as
+`tag` runs its), build (every configured export, and when to run again) and log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from newscli.cli.common import (
+    RootOption,
+    environment,
+    open_newsroom,
+    report_export,
+    say,
+)
+from newscli.cli.stories import (
+    AuthorOption,
+    SearchOption,
+    SinceOption,
+    StateChoice,
+    StateOption,
+    StatusFilter,
+    StatusOption,
+    UntilOption,
+    build_filters,
+)
+from newscli.cli.tag import (
+    AllOption,
+    ArticleOption,
+    DryRunOption,
+    FilterTopicOption,
+    FormatOption,
+    NullOption,
+    ReportFormat,
+    StdinOption,
+    execute,
+    selected_refs,
+    waiting_note,
+)
+from newscli.errors import ExitStatus, UsageError
+
+if TYPE_CHECKING:
+    from newscli.article import ArticleEdit
+    from newscli.environment import Environment
+    from newscli.newsroom import Newsroom
+
+RefsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(help="Stories by REF: slug, path or unique id prefix (or use a selection)."),
+]
+
+
+def moment(env: Environment, newsroom: Newsroom, text: str) -> dt.datetime:
+    """WHEN as staff type it ('now', 2026-12-01, '2026-12-01 10:00', ISO 8601), to the second."""
+    from newscli.newsroom import parse_date
+
+    tz = newsroom.site.tz
+    when = env.now(tz) if text.strip().lower() == "now" else parse_date(text, newsroom.site)
+    return when.replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The stories a life-cycle command acts on, chosen as `tag add` chooses them."""
+
+    refs: list[str] | None
+    topic: list[str] | None
+    author: str | None
+    status: StatusFilter | None
+    since: str | None
+    until: str | None
+    search: str | None
+    state: list[StateChoice] | None
+    article: list[str] | None
+    stdin: bool
+    null: bool
+    everything: bool
+    dry_run: bool
+    format: ReportFormat
+    root: Path | None
+
+
+def change_life(
+    ctx: typer.Context,
+    selection: Selection,
+    make_edit: Callable[[Environment, Newsroom], ArticleEdit],
+    *,
+    unchanged_as: str,
+    doing: str,
+) -> None:
+    """Select stories as `tag` does and apply one life-cycle edit to them, under the lock
+    (atomic writes, --dry-run, the same summary)."""
+    from newscli import tagging
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, selection.root)
+    filters = build_filters(
+        newsroom,
+        selection.topic,
+        selection.author,
+        selection.status,
+        selection.since,
+        selection.until,
+        selection.search,
+        states=selection.state,
+        now=env.now(newsroom.site.tz),
+    )
+    named = [*(selection.refs or []), *(selection.article or [])]
+    refs = selected_refs(env, named or None, selection.stdin, selection.null)
+    edit = make_edit(env, newsroom)
+    with tagging.session(newsroom, wait=waiting_note(env)) as catalog:
+        execute(
+            env,
+            catalog,
+            catalog.select(filters, refs, selection.everything),
+            edit,
+            dry_run=selection.dry_run,
+            format=selection.format,
+            unchanged_as=unchanged_as,
+            doing=doing,
+        )
+
+
+def publish(
+    ctx: typer.Context,
+    refs: RefsArgument = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Publish from this moment (sets the date: an embargo until then); 'now', "
+            "2026-12-01 10:00 or ISO 8601. Default: keep the story's date.",
+        ),
+    ] = None,
+    topic: FilterTopicOption = None,
+    author: AuthorOption = None,
+    status: StatusOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    state: StateOption = None,
+    article: ArticleOption = None,
+    stdin: StdinOption = False,
+    null: NullOption = False,
+    all: AllOption = False,
+    dry_run: DryRunOption = False,
+    format: FormatOption = ReportFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Publish stories (status published), optionally from a moment (--at)."""
+    from newscli.lifecycle import publishing
+
+    selection = Selection(
+        refs, topic, author, status, since, until, search, state, article, stdin, null, all,
+        dry_run, format, root,
+    )  # fmt: skip
+    change_life(
+        ctx,
+        selection,
+        lambda env, newsroom: publishing(None if at is None else moment(env, newsroom, at)),
+        unchanged_as="already published",
+        doing="Publishing",
+    )
+
+
+def unpublish(
+    ctx: typer.Context,
+    refs: RefsArgument = None,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason", help="Why the story is withdrawn (kept in its file, for the record)."
+        ),
+    ] = "",
+    topic: FilterTopicOption = None,
+    author: AuthorOption = None,
+    status: StatusOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    state: StateOption = None,
+    article: ArticleOption = None,
+    stdin: StdinOption = False,
+    null: NullOption = False,
+    all: AllOption = False,
+    dry_run: DryRunOption = False,
+    format: FormatOption = ReportFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Withdraw stories: off the site and every feed from now, the file kept, with when and why."""
+    from newscli.lifecycle import withdrawing
+    from newscli.newsroom import one_line
+
+    why = one_line(reason)
+    if not why:
+        raise UsageError('say why with --reason "…": it is kept with the story for the record')
+    selection = Selection(
+        refs, topic, author, status, since, until, search, state, article, stdin, null, all,
+        dry_run, format, root,
+    )  # fmt: skip
+    change_life(
+        ctx,
+        selection,
+        lambda env, newsroom: withdrawing(why, moment(env, newsroom, "now")),
+        unchanged_as="already withdrawn",
+        doing="Withdrawing",
+    )
+
+
+def expire(
+    ctx: typer.Context,
+    refs: RefsArgument = None,
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at",
+            help="From this moment the story is off the site and every feed ('now', "
+            "2026-12-01 10:00 or ISO 8601).",
+        ),
+    ] = "",
+    topic: FilterTopicOption = None,
+    author: AuthorOption = None,
+    status: StatusOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    state: StateOption = None,
+    article: ArticleOption = None,
+    stdin: StdinOption = False,
+    null: NullOption = False,
+    all: AllOption = False,
+    dry_run: DryRunOption = False,
+    format: FormatOption = ReportFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Set when stories expire: from --at on they are off every public output (kept as files)."""
+    from newscli.lifecycle import expiring
+
+    if not at.strip():
+        raise UsageError("say when with --at WHEN (now, 2026-12-01 10:00 or ISO 8601)")
+    selection = Selection(
+        refs, topic, author, status, since, until, search, state, article, stdin, null, all,
+        dry_run, format, root,
+    )  # fmt: skip
+    change_life(
+        ctx,
+        selection,
+        lambda env, newsroom: expiring(moment(env, newsroom, at)),
+        unchanged_as="already expiring then",
+        doing="Expiring",
+    )
+
+
+def build(
+    ctx: typer.Context,
+    next_only: Annotated[
+        bool,
+        typer.Option(
+            "--next",
+            help="Build nothing: print only when the public output next changes (ISO 8601), "
+            "or nothing when no embargo or expiry is ahead.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Say only warnings and errors (for cron).")
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Run every export newscli.toml configures ([build]: the site, extra feeds) and print
+    when the public output next changes by itself."""
+    from newscli.config import load_builds
+    from newscli.export.build import feed_target, next_public_change, site_folder
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    tz = newsroom.site.tz
+    now = env.now(tz)
+    if next_only:
+        when = next_public_change(newsroom, now)
+        if when is not None:
+            print(when.astimezone(tz).isoformat(), file=env.stdout, flush=True)
+        return
+    builds = load_builds(newsroom.root)
+    complete = True
+    if builds.html:
+        from newscli.cli.site import build as build_site
+
+        folder = site_folder(newsroom, builds)
+        report = build_site(
+            env, newsroom, folder, False, False, builds.output, now=now, quiet=quiet
+        )
+        complete = report.complete
+        when = report.next_change
+    else:
+        when = next_public_change(newsroom, now)
+    from newscli.export.feed_export import export_feed
+
+    for job in builds.feeds:
+        feed = export_feed(
+            newsroom,
+            job.kind,
+            feed_target(newsroom, job.output),
+            now=now,
+            limit=job.limit,
+            topic=job.topic,
+            full=job.full,
+        )
+        note = report_export(env, feed)
+        complete = complete and feed.complete
+        if not quiet:
+            say(env, f"Exported {feed.stories} stories to {job.output}{note}")
+    if not quiet:
+        shown = when.astimezone(tz).isoformat() if when else "none (no embargo or expiry ahead)"
+        print(f"Next change: {shown}", file=env.stdout, flush=True)
+    if not complete:
+        raise typer.Exit(ExitStatus.FAILURE)
+
+
+def log(
+    ctx: typer.Context,
+    ref: Annotated[
+        str | None, typer.Argument(help="A story (slug, path or id prefix); default: all.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many changes.")] = None,
+    root: RootOption = None,
+) -> None:
+    """A story's history (or the newsroom's) from git: who changed what, when."""
+    from newscli.catalog import Catalog
+    from newscli.history import history
+    from newscli.render import terminal
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    path = None
+    if ref is not None:
+        with Catalog(newsroom) as catalog:
+            path = newsroom.file_of(catalog.resolve(ref).one).relative_to(newsroom.root)
+    entries = history(newsroom.root, path, newsroom.site.tz, limit)
+    if not entries:
+        say(env, "No history yet: nothing about it is committed to git.")
+        return
+    terminal.print_history(entries, newsroom.site, terminal.console(env), files=path is None)
