@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,15 +23,18 @@ from tests.test_export_site import rendered_pages, tree
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate_newsroom(tmp_path_factory.mktemp("state") / "newsroom", 90, seed=3)
+    root = generate_newsroom(tmp_path_factory.mktemp("state") / "newsroom", 60, seed=3)
+    export_site(Newsroom(root), root / "public", now=NOW)  # its photos made once, for all
+    return root
 
 
 @pytest.fixture
 def newsroom(generated: Path, tmp_path: Path) -> Path:
-    import shutil
-
+    """A copy of the generated newsroom that has never been exported (but for the cache of
+    its derived photos, which no test here is about)."""
     root = tmp_path / "newsroom"
     shutil.copytree(generated, root, ignore=shutil.ignore_patterns("public", STATE))
+    shutil.copytree(generated / STATE / "photos", root / STATE / "photos")
     return root
 
 
