@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +29,9 @@ class Site:
     per_page: int = 20
     allow_html: bool = False
     default_author: str = ""
+    # [accessibility] as written (None: no section); newscli.statement reads it, and the
+    # export fails on an incomplete one. In the repr, so that a change renders every page.
+    accessibility: dict[str, Any] | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         # Checked here, not only in load_site: --base-url replaces it on the command line.
@@ -85,14 +88,14 @@ def _expect(table: dict[str, Any], key: str, kind: type, path: Path) -> Any:
     return value
 
 
-def load_site(root: Path) -> Site:
-    """Read newscli.toml at the newsroom root; a missing file means all defaults."""
+def read_config(root: Path) -> dict[str, Any] | None:
+    """newscli.toml at the newsroom root as TOML (None: there is none), or ConfigError."""
     path = root / CONFIG_NAME
     try:
         # utf-8-sig: Windows editors start the file with a byte order mark.
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        return Site()
+        return None
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", path) from None
     except tomllib.TOMLDecodeError as exc:
@@ -102,6 +105,24 @@ def load_site(root: Path) -> Site:
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(f"cannot read: {reason}", path) from None
+    return data
+
+
+def config_table(root: Path, name: str) -> dict[str, Any] | None:
+    """One table of newscli.toml ([checks] …); None when the file or the table is missing."""
+    data = read_config(root)
+    table = None if data is None else data.get(name)
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"[{name}] must be a table", root / CONFIG_NAME)
+    return table
+
+
+def load_site(root: Path) -> Site:
+    """Read newscli.toml at the newsroom root; a missing file means all defaults."""
+    path = root / CONFIG_NAME
+    data = read_config(root)
+    if data is None:
+        return Site()
     site = data.get("site", {})
     defaults = data.get("defaults", {})
     if not isinstance(site, dict) or not isinstance(defaults, dict):
@@ -122,6 +143,11 @@ def load_site(root: Path) -> Site:
     author = _expect(defaults, "author", str, path)
     if author is not None:
         values["default_author"] = author
+    statement = data.get("accessibility")
+    if statement is not None:
+        if not isinstance(statement, dict):
+            raise ConfigError("[accessibility] must be a table", path)
+        values["accessibility"] = statement
     try:
         result = Site(**values)
     except ConfigError as exc:

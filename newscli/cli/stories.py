@@ -381,26 +381,36 @@ def edit(
     _edit(env, newsroom, path)
 
 
-def check(ctx: typer.Context, root: RootOption = None) -> None:
-    """Validate every article and its photo: one line per problem as path:line: message;
-    exit 1 if any (warnings do not fail)."""
+def check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only on errors.")
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Validate every article: its file, its photo, accessibility, plain language and
+    personal identity numbers (docs/checks.md). One line per problem as path:line: message;
+    exit 1 on any error (with --strict, on any warning too)."""
     from newscli.catalog import Catalog
-    from newscli.photos import check_photos
+    from newscli.checks import check_stories, load_settings
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
+    settings = load_settings(newsroom.root)
     findings = newsroom.check()
     with Catalog(newsroom) as catalog:
         stories = catalog.summaries().items
-    findings += check_photos(newsroom, stories)
+    findings += check_stories(newsroom, stories, settings)
     for finding in findings:
         show_line(env, str(finding))
     total = len(newsroom.article_files())
-    errors = [f for f in findings if not f.warning]
-    warnings = len(findings) - len(errors)
-    noted = f" ({warnings} warning(s))" if warnings else ""
+    errors = [f for f in findings if strict or not f.warning]
+    warnings = len(findings) - len([f for f in findings if not f.warning])
+    noted = f" ({warnings} warning(s){', failing with --strict' if strict else ''})"
+    noted = noted if warnings else ""
     if errors:
         files = len({f.path for f in errors})
-        say(env, f"{len(errors)} problem(s) in {files} of {total} article file(s){noted}")
+        problems = len(errors) - (warnings if strict else 0)
+        say(env, f"{problems} problem(s) in {files} of {total} article file(s){noted}")
         raise typer.Exit(ExitStatus.FAILURE)
     say(env, f"All {total} article file(s) are valid{noted}.")
