@@ -502,3 +502,20 @@ def _without_id(text: str) -> str:
     """The file text with its id line's value blanked (a UUID is no identity number, and
     blanking it keeps the line numbers)."""
     return re.sub(r'(?m)^(\s*id\s*=\s*)"[^"\n]*"', r'\1""', text, count=1)
+
+
+def refuse_identity_numbers(newsroom: Newsroom, stories: Iterable[Summary]) -> None:
+    """Raise PersonalDataError naming every file and line of an identity number in the
+    stories an export is about to publish; called before anything is written."""
+    refused = refused_numbers(newsroom, stories)
+    if refused:
+        raise PersonalDataError(refused)
+
+
+class PersonalDataError(NewsError):
+    """An export that would publish a personal identity number: nothing was written."""
+
+    def __init__(self, refused: list[ArticleError]):
+        where = "; ".join(str(error) for error in refused)
+        super().__init__(f"nothing was published: {where}")
+        self.refused = refused

@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 from newscli import __version__, labels, markdown
 from newscli.article import Article, Summary
 from newscli.catalog import Catalog
+from newscli.checks import refuse_identity_numbers
 from newscli.config import Site
 from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.export import feeds, pages, urls
@@ -63,6 +64,7 @@ from newscli.labels import label, long_date, moment, month_name
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.newsroom import TEMPLATES, Newsroom, state_folder
 from newscli.query import newest_first, publishable
+from newscli.statement import MISSING_WARNING, STATEMENT_PATH, statement_of
 from newscli.topics import Topic, Topics
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -194,6 +196,10 @@ class Words:
         """'11 juli 2022': the day it is in the newsroom, whatever offset it was stored with."""
         return long_date(moment(value, self.tz), self.language)
 
+    def day(self, value: dt.date) -> str:
+        """A calendar day ('14 maj 2024'), as written: no timezone to move it."""
+        return long_date(value, self.language)
+
     def iso(self, value: dt.datetime) -> str:
         """The moment for a datetime attribute, with the newsroom's offset then."""
         return moment(value, self.tz).isoformat()
@@ -271,6 +277,8 @@ class SiteBuilder:
         self.refused: dict[str, str] = {}  # src: why it is never published
         self.photos = SitePhotos(newsroom.root)
         self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
+        # The accessibility statement every page's footer links to (None: no [accessibility]).
+        self.statement = statement_of(self.site, newsroom.root)
 
     # stories --------------------------------------------------------------------------
 
@@ -496,6 +504,7 @@ class SiteBuilder:
             canonical=canonical,
             feeds=feeds,
             preview=self.preview,
+            statement=STATEMENT_PATH if self.statement is not None else None,
             absolute=lambda target: absolute_url(self.site.base_url, target),
             **context,
         )
@@ -617,6 +626,15 @@ class SiteBuilder:
             TOPICS_PATH,
             partial(self.page, "topics.html", TOPICS_PATH, digest(topics), topics=site_map.topics),
         )
+        if self.statement is not None:
+            page = partial(
+                self.page,
+                "accessibility.html",
+                STATEMENT_PATH,
+                digest(self.statement),
+                accessibility=self.statement,
+            )
+            yield STATEMENT_PATH, page
         months = [(m.path, len(m.stories)) for m in site_map.months]
         yield (
             ARCHIVE_PATH,
@@ -903,6 +921,9 @@ def build(
     # Before anything is written: one id twice would be one guid twice in the feeds.
     feeds.check_unique_ids((s.id, str(s.path)) for s in [*publishable(scanned.items, now), *kept])
     articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
+    refuse_identity_numbers(newsroom, articles)
+    if builder.statement is None:
+        report.warnings.append(MISSING_WARNING)
     builder.prepare_photos(articles)
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
@@ -1076,6 +1097,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
         if builder.shape(article, now) != known_rows[rel].shape:
             return False
         articles[rel] = article
+    refuse_identity_numbers(newsroom, [a for rel, a in articles.items() if known_rows[rel].site])
 
     try:
         topics = state.topics()
