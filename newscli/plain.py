@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from newscli.article import Article
 from newscli.markdown import TextBlock, text_blocks
 
 # The bands of LIX, as plain-language guidance names them: (upper bound, key), the last open.
@@ -191,6 +192,11 @@ def readability(title: str, teaser: str | None, body: str) -> Readability:
         sentences=sum(1 for sentence in sentences if words(sentence)),
         long_words=sum(1 for word in found if _is_long(word)),
     )
+
+
+def story_readability(story: Article) -> Readability:
+    """LIX of a whole story (its title, teaser and body)."""
+    return readability(story.title, story.teaser, story.body)
 
 
 @dataclass(frozen=True)

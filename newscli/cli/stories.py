@@ -23,6 +23,7 @@ from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
+    from newscli.catalog import Catalog
     from newscli.environment import Environment
     from newscli.newsroom import Newsroom
     from newscli.query import Filters
@@ -190,6 +191,11 @@ def new(
 SCREENFUL = 50
 
 
+class ListSort(enum.StrEnum):
+    date = "date"
+    lix = "lix"
+
+
 class ListFormat(enum.StrEnum):
     table = "table"
     cards = "cards"
@@ -246,6 +252,12 @@ def list_articles(
     format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.table,
+    sort: Annotated[
+        ListSort,
+        typer.Option(
+            help="date: newest first; lix: hardest to read first (reads every matching story)."
+        ),
+    ] = ListSort.date,
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Read every file instead of the index in .newscli/.")
     ] = False,
@@ -264,6 +276,9 @@ def list_articles(
     newsroom = open_newsroom(env, root)
     filters = build_filters(newsroom, topic, author, status, since, until, search)
     with Catalog(newsroom, use_index=not no_index) as catalog:
+        if sort is ListSort.lix or format in (ListFormat.json, ListFormat.csv):
+            _list_with_lix(env, newsroom, catalog, filters, limit, format, sort, null)
+            return
         if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
             from newscli.render.machine import write_paths, write_summaries
 
@@ -298,6 +313,54 @@ def list_articles(
     hidden = page.total - len(page.items)
     if hidden > 0:
         terminal.print_more(hidden, page.total, out)
+
+
+def _list_with_lix(
+    env: Environment,
+    newsroom: Newsroom,
+    catalog: Catalog,
+    filters: Filters,
+    limit: int | None,
+    format: ListFormat,
+    sort: ListSort,
+    null: bool,
+) -> None:
+    """list when LIX is wanted (json, csv, --sort lix): each story's body is read for it."""
+    from newscli.plain import story_readability
+
+    if null and format is not ListFormat.paths:
+        raise UsageError("--null goes with --format paths")
+    # Sorted by LIX, every matching story is read first and the limit taken after.
+    found = catalog.articles(filters, None if sort is ListSort.lix else limit)
+    report_broken(env, found.broken)
+    lix = {str(article.path): story_readability(article) for article in found.items}
+    stories = list(found.items)
+    if sort is ListSort.lix:
+        stories.sort(key=lambda article: -lix[str(article.path)].lix)
+    if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
+        from newscli.render.machine import write_paths, write_summaries
+
+        stream = _Safe(env.stdout) if env.stdout_isatty else env.stdout
+        stories = stories[:limit] if limit else stories
+        if format is ListFormat.paths:
+            write_paths([str(a.path) for a in stories], stream, end="\0" if null else "\n")
+        else:
+            write_summaries(stories, format.value, stream, lix)
+        return
+    if not stories:
+        say(env, "No articles match." if filters.active else "No articles yet.")
+        return
+    from newscli.render import terminal
+
+    topics, _ = catalog.topics()
+    shown = stories[: limit or SCREENFUL]
+    out = terminal.console(env)
+    if format is ListFormat.cards:
+        terminal.print_cards(shown, topics, newsroom.site, out)
+    else:
+        terminal.print_table(shown, topics, newsroom.site, out, lix)
+    if len(stories) > len(shown):
+        terminal.print_more(len(stories) - len(shown), len(stories), out)
 
 
 def show(
