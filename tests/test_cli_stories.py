@@ -226,7 +226,9 @@ def test_check_passes_on_the_sample_newsroom(invoke: Invoke) -> None:
     # The sample's photo files are not ours to publish, and two captions name no one; its
     # real stories from Piteå have long sentences and a LIX above 50: warnings, not errors.
     lines = result.stdout.splitlines()
-    photos = [line for line in lines if ": warning: the photo" in line or ": warning: photo" in line]
+    photos = [
+        line for line in lines if ": warning: the photo" in line or ": warning: photo" in line
+    ]
     plain = [line for line in lines if "a sentence of" in line or "LIX" in line]
     assert len(photos) == 6 and len(plain) == len(lines) - 6 > 0
     assert f"All 5 article file(s) are valid ({len(lines)} warning(s))." in result.stderr
