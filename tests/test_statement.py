@@ -84,3 +84,15 @@ def test_partial_compliance_needs_its_known_issues(invoke: Invoke, newsroom_path
     assert result.exit_code == 1 and "known_issues missing" in result.stderr
     config.write_text(text.replace('"partial"', '"full"'), encoding="utf-8")
     assert invoke("export", "html").exit_code == 0
+
+
+def test_the_statement_shows_what_staff_typed_as_text(invoke: Invoke, newsroom_path: Path) -> None:
+    config = newsroom_path / "newscli.toml"
+    text = config.read_text(encoding="utf-8").replace(
+        'organisation = "Piteå kommun"', 'organisation = "<b>Piteå</b> & co"'
+    )
+    config.write_text(text.replace('"partial"', '"full"', 1), encoding="utf-8")
+    assert invoke("export", "html").exit_code == 0
+    page = (newsroom_path / "public/tillganglighet/index.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;Piteå&lt;/b&gt; &amp; co står bakom" in page and "<b>" not in page
+    assert "helt förenlig med lagen" in page
