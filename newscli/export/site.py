@@ -922,8 +922,6 @@ def build(
     feeds.check_unique_ids((s.id, str(s.path)) for s in [*publishable(scanned.items, now), *kept])
     articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
     refuse_identity_numbers(newsroom, articles)
-    if builder.statement is None:
-        report.warnings.append(MISSING_WARNING)
     builder.prepare_photos(articles)
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
@@ -957,6 +955,8 @@ def build(
             "no base_url in newscli.toml: feeds and sitemap.xml need absolute links and were "
             "not written (the pages link to each other relatively and work without it)"
         )
+    if builder.statement is None:
+        report.warnings.append(MISSING_WARNING)
     builder.write_robots()
     builder.not_found()
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
