@@ -2,6 +2,7 @@
 
 Deterministic for a given seed, so figures from different runs compare. Usage:
     python -m benchmarks.generate DIR [N] [--seed S] [--body-words W] [--topic-comments K]
+                                  [--own-photos K [--photo-size WxH]]
 
 --body-words W gives bodies of about W words (default: five blocks of paragraphs, a
 subheading and quotes, about 160 words). --topic-comments K writes every K-th story's topics
@@ -9,17 +10,28 @@ on one line with a trailing TOML comment, `topics = ["A", "B"]  # …`, as a per
 hand would; the stories are otherwise the same bytes as without the option, so a newsroom
 generated with it is the plain one plus comments. generate() leaves CORPUS_FILE in the
 newsroom, naming what it was generated with, so a reused folder is never a different corpus.
+
+Photos are real JPEGs made with Pillow (a smooth field of colour under a fine grain, so the
+encoders do real work): 40 small web photos (800×600) shared by 40 % of the stories, or, with
+--own-photos K, no shared photos and instead every K-th story with a photo of its own, the
+size of a camera's (--photo-size, default 3000×2000) with the EXIF a camera writes (make,
+model, serial, time, GPS position, and an orientation: every fourth one was taken upright, so
+it is stored on its side), at images/YYYY/MM/<slug>.jpg as `newscli new --image` puts it.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import io
 import json
 import random
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from PIL import Image as Pillow
 
 from newscli.article import Article, Image, Source, to_meta
 from newscli.frontmatter import dump
@@ -63,7 +75,9 @@ PEOPLE = [
     "Ann-Catrin Gustafsson",
 ]
 TZ = ZoneInfo("Europe/Stockholm")
-PHOTOS = 40
+PHOTOS = 40  # shared web photos, WEB_PHOTO pixels each
+WEB_PHOTO = (800, 600)
+CAMERA_PHOTO = (3000, 2000)  # a story's own photo (--own-photos): 6 megapixels
 # What each story's topics line says when it carries a comment (chosen by index, not by rng,
 # so the stories are the same with and without comments).
 TOPIC_COMMENTS = [
@@ -73,6 +87,17 @@ TOPIC_COMMENTS = [
     "ändrat för hand",
 ]
 CORPUS_FILE = ".newscli-bench.json"
+# Bump when the same settings generate other files: a newsroom left by an older generator is
+# generated again (see benchmarks.run.ensure_newsroom). 1: photos were random bytes between
+# JPEG markers, which no image library opens; 2: real JPEGs.
+GENERATOR_VERSION = 2
+# Settings a corpus recorded by an older generator may lack, with what they were then.
+SETTING_DEFAULTS: dict[str, object] = {
+    "body_words": None,
+    "topic_comments": 0,
+    "own_photos": 0,
+    "photo_size": list(CAMERA_PHOTO),
+}
 
 
 def _sentence(rng: random.Random, low: int = 6, high: int = 16) -> str:
@@ -132,14 +157,76 @@ def _comment_topics(text: str, topics: tuple[str, ...], comment: str) -> str:
     return text[:start] + line + text[end:]
 
 
-def corpus(count: int, seed: int, body_words: int | None, topic_comments: int) -> dict[str, object]:
+def _pixels(rng: random.Random, size: tuple[int, int]) -> Pillow.Image:
+    """A picture of size pixels from rng: a smooth field of colour (a 12×8 grid of random
+    colours, scaled up) under a fine grain (random grey, 10 %), so that JPEG and WebP encoders
+    work as hard as on a photo, not on a flat colour. Deterministic: Pillow draws nothing
+    random itself."""
+    width, height = size
+    cells = (12, 8) if width >= height else (8, 12)
+    field = Pillow.frombytes("RGB", cells, rng.randbytes(cells[0] * cells[1] * 3))
+    field = field.resize(size, Pillow.Resampling.BICUBIC)
+    grain = Pillow.frombytes("L", size, rng.randbytes(width * height)).convert("RGB")
+    return Pillow.blend(field, grain, 0.1)
+
+
+def web_photo(rng: random.Random, size: tuple[int, int] = WEB_PHOTO) -> bytes:
+    """A small JPEG, as a photo already made for the web is (no EXIF)."""
+    out = io.BytesIO()
+    _pixels(rng, size).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def camera_photo(key: str, size: tuple[int, int] = CAMERA_PHOTO, orientation: int = 1) -> bytes:
+    """A camera's JPEG of size pixels (as stored), the same bytes for the same key, with the
+    EXIF that must never reach the site: make, model, body serial, time, GPS position, and
+    orientation (6: the camera was held upright, the picture is stored on its side)."""
+    rng = random.Random(key)
+    exif = Pillow.Exif()
+    exif[0x010F] = "Canon"  # Make
+    exif[0x0110] = "Canon EOS R6"  # Model
+    exif[0x0112] = orientation
+    taken = f"20{rng.randint(12, 25)}:{rng.randint(1, 12):02d}:{rng.randint(1, 28):02d} 10:15:00"
+    exif[0x0132] = taken  # DateTime
+    camera = exif.get_ifd(0x8769)  # the Exif IFD
+    camera[0x9003] = taken  # DateTimeOriginal
+    camera[0xA431] = f"{rng.randrange(10**11):011d}"  # BodySerialNumber
+    gps = exif.get_ifd(0x8825)  # the GPS IFD: around Piteå
+    gps[1], gps[2] = "N", (65.0, float(rng.randint(10, 25)), round(rng.uniform(0, 60), 2))
+    gps[3], gps[4] = "E", (21.0, float(rng.randint(20, 35)), round(rng.uniform(0, 60), 2))
+    out = io.BytesIO()
+    _pixels(rng, size).save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
+def corpus(
+    count: int,
+    seed: int,
+    body_words: int | None,
+    topic_comments: int,
+    own_photos: int = 0,
+    photo_size: tuple[int, int] = CAMERA_PHOTO,
+) -> dict[str, object]:
     """What a generated newsroom is made of: the same for two folders means the same files."""
     return {
+        "generator": GENERATOR_VERSION,
         "count": count,
         "seed": seed,
         "body_words": body_words,
         "topic_comments": topic_comments,
+        "own_photos": own_photos,
+        "photo_size": list(photo_size),
     }
+
+
+def outdated(found: dict[str, object], wanted: dict[str, object]) -> bool:
+    """Whether found (a recorded corpus) has wanted's settings but an older generator made it:
+    the folder is to be generated again, not refused."""
+    version = found.get("generator", 1)
+    if not isinstance(version, int) or version >= GENERATOR_VERSION:
+        return False
+    settings = [key for key in wanted if key != "generator"]
+    return all(found.get(key, SETTING_DEFAULTS.get(key)) == wanted[key] for key in settings)
 
 
 def generate(
@@ -149,14 +236,20 @@ def generate(
     *,
     body_words: int | None = None,
     topic_comments: int = 0,
+    own_photos: int = 0,
+    photo_size: tuple[int, int] = CAMERA_PHOTO,
 ) -> list[Path]:
-    """Write count articles (and a newscli.toml) under root; returns the files.
+    """Write count articles (and a newscli.toml, and their photos) under root; returns the
+    article files.
 
     body_words: bodies of about that many words (None: the usual five blocks, ~160 words).
     topic_comments: every topic_comments-th story (the 7th, 14th, … for 7; 0 for none) has its
     topics on one line with a trailing TOML comment; nothing else about the stories changes.
+    own_photos: every own_photos-th story (0: none) has a camera photo of its own, photo_size
+    pixels as stored, and no story shows one of the shared photos (none are written).
     """
     rng = random.Random(seed)
+    photo_rng = random.Random(f"{seed}:photos")  # the stories are drawn from rng alone
     root.mkdir(parents=True, exist_ok=True)
     (root / "newscli.toml").write_text(
         '[site]\ntitle = "Benchmark"\nbase_url = "https://www.example.se/aktuellt/"\n'
@@ -165,12 +258,9 @@ def generate(
     )
     photos = []
     (root / "images").mkdir(exist_ok=True)
-    for number in range(PHOTOS):
+    for number in range(PHOTOS if not own_photos else 0):
         photo = root / "images" / f"foto-{number:02d}.jpg"
-        # JPEG start and end markers around noise: the size of a small web photo, not a picture
-        photo.write_bytes(
-            b"\xff\xd8\xff\xe0" + rng.randbytes(rng.randint(20_000, 80_000)) + b"\xff\xd9"
-        )
+        photo.write_bytes(web_photo(photo_rng))
         photos.append(f"images/{photo.name}")
     start = dt.datetime(2012, 1, 1, 8, 0, tzinfo=TZ)
     span = int((dt.datetime(2026, 1, 1, tzinfo=TZ) - start).total_seconds())
@@ -192,13 +282,16 @@ def generate(
             image=Image(
                 src=photos[index % len(photos)], caption=_sentence(rng), credit=rng.choice(PEOPLE)
             )
-            if rng.random() < 0.4
+            if rng.random() < 0.4 and photos
             else None,
             source=Source(name="Piteå kommun", url=f"https://www.example.se/nyheter/{slug}")
             if rng.random() < 0.3
             else None,
         )
-        folder = root / "articles" / f"{date.year:04d}" / f"{date.month:02d}"
+        month = f"{date.year:04d}/{date.month:02d}"
+        if own_photos and (index + 1) % own_photos == 0:
+            article = _with_own_photo(root, article, month, index, seed, photo_size, photo_rng)
+        folder = root / "articles" / month
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{slug}.md"
         text = dump(to_meta(article), article.body)
@@ -207,10 +300,32 @@ def generate(
             text = _comment_topics(text, article.topics, comment)
         path.write_text(text, encoding="utf-8")
         files.append(path)
-    (root / CORPUS_FILE).write_text(
-        json.dumps(corpus(count, seed, body_words, topic_comments)) + "\n", encoding="utf-8"
-    )
+    recorded = corpus(count, seed, body_words, topic_comments, own_photos, photo_size)
+    (root / CORPUS_FILE).write_text(json.dumps(recorded) + "\n", encoding="utf-8")
     return files
+
+
+def _with_own_photo(
+    root: Path,
+    article: Article,
+    month: str,
+    index: int,
+    seed: int,
+    size: tuple[int, int],
+    rng: random.Random,
+) -> Article:
+    """article with a camera photo of its own, written where `newscli new --image` puts it."""
+    src = f"images/{month}/{article.slug}.jpg"
+    (root / src).parent.mkdir(parents=True, exist_ok=True)
+    orientation = 6 if index % 4 == 3 else 1
+    (root / src).write_bytes(camera_photo(f"{seed}:{index}", size, orientation))
+    image = Image(
+        src=src,
+        alt=_sentence(rng, 5, 12),
+        caption=_sentence(rng),
+        credit=rng.choice(PEOPLE),
+    )
+    return dataclasses.replace(article, image=image)
 
 
 def main() -> None:
@@ -231,6 +346,21 @@ def main() -> None:
         metavar="K",
         help="every K-th story has a trailing comment on its topics line (default 0: none)",
     )
+    parser.add_argument(
+        "--own-photos",
+        type=int,
+        default=0,
+        metavar="K",
+        help="every K-th story has a camera photo of its own, and none a shared one "
+        "(default 0: 40 shared web photos on 40 %% of the stories)",
+    )
+    parser.add_argument(
+        "--photo-size",
+        type=photo_size,
+        default=CAMERA_PHOTO,
+        metavar="WxH",
+        help="the pixels of each own photo, as stored (default 3000x2000)",
+    )
     args = parser.parse_args()
     generate(
         args.root,
@@ -238,7 +368,20 @@ def main() -> None:
         args.seed,
         body_words=args.body_words,
         topic_comments=args.topic_comments,
+        own_photos=args.own_photos,
+        photo_size=args.photo_size,
     )
+
+
+def photo_size(text: str) -> tuple[int, int]:
+    """WxH (as 3000x2000) as (width, height); argparse's type for --photo-size."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not WxH: {text!r}") from None
+    if width < 1 or height < 1:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r}")
+    return width, height
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
     python -m benchmarks.run --body-words 800     # longer stories (a newsroom of its own)
     python -m benchmarks.run --peers              # install Pelican for the comparison first
     python -m benchmarks.run --n 200 --repeat 1   # the smoke run the test suite does
+    python -m benchmarks.run --only-photos        # issue 13's photo rows alone
 
 Floors are measured in the same run: the import floor (`python -c "import typer,
 rich.console"`), the parse floor (a bare loop that reads every article file and parses its
@@ -41,16 +42,32 @@ the same files are changed with and without comments, and one rewrite floor per 
 serves every tag row. The comment newsroom is kept next to the plain one, in
 DIR-topic-comments.
 
+Issue 13's photo rows run on a newsroom of their own, N/10 stories by default (--photos M;
+--no-photos leaves the rows out), in which every fifth story has a camera photo of its own
+(3000×2000 pixels by default, --photo-size; a JPEG with the EXIF a camera writes, see
+benchmarks/generate.py): the first export (no .newscli/, so no photo in the cache; empty
+output), a re-export after the newest photo story's title changed (no photo may be encoded)
+and one after its photo was replaced by another (one photo may be encoded). Each row prints
+how many photos the runs encoded, counted as the entries of .newscli/photos/ that appeared or
+were written again during the run, and a note says whether every published story's photo is
+on the site. The photo cache's encoding is bounded (at most two photos per worker in flight),
+so the first export's peak tree memory must not grow with the number of photos: the first
+export is measured again on a photo newsroom of half the stories (half the photos), and the
+ratio of the two peaks is a row of its own. The photo newsrooms are kept next to the plain
+one, in DIR-photos<M>.
+
 The generated newsroom is kept in ~/.cache/newscli-bench/ and reused: generating 10 000
 stories takes a while. (On the development machines /tmp creates files several times more
 slowly than the home folder, which would distort every export figure.) Each newsroom records
-what it was generated with (N, seed, --body-words, comments); a folder generated otherwise is
-refused, never silently measured.
+what it was generated with (N, seed, --body-words, comments, photos, the generator's version);
+a folder generated otherwise is refused, never silently measured, and one an older generator
+made with the same settings is generated again.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
@@ -66,8 +83,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import peers
-from benchmarks.generate import CORPUS_FILE, corpus, generate
+from benchmarks.generate import (
+    CAMERA_PHOTO,
+    CORPUS_FILE,
+    camera_photo,
+    corpus,
+    generate,
+    outdated,
+    photo_size,
+)
 from benchmarks.memory import INTERVAL, TreeSampler
+from newscli.derive import CACHE
+from newscli.newsroom import STATE
 
 PARSE_FLOOR = """
 import os, sys, tomllib
@@ -98,6 +125,10 @@ for path in paths:
 
 ADDED_TOPIC = "Arkiv"  # not one of the generator's topics, so `tag add` changes every file
 COMMENTS_SUFFIX = "-topic-comments"
+OWN_PHOTOS = 5  # in the photo newsroom, one story in five has a photo of its own
+# The first export's peak tree memory with all the photos against half of them: encoding is
+# bounded, so only the pages' share (twice the stories) may grow, and that is small.
+PHOTO_MEMORY_GOAL = 1.2
 
 
 @dataclass(frozen=True)
@@ -698,6 +729,151 @@ def republish(root: Path, repeat: int, others: Peers) -> list[Figure]:
         originals.restore()
 
 
+class EncodedCount:
+    """How many photos each run of an export encoded: the entries of the newsroom's photo
+    cache (.newscli/photos/<xx>/<key>/, complete once its manifest.json is written, last)
+    that appeared or were written again while it ran. start() before a run, stop() after."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.before: dict[Path, int] = {}
+        self.counts: list[int] = []
+
+    def entries(self) -> dict[Path, int]:
+        folder = self.root / STATE / CACHE
+        return {path: path.stat().st_mtime_ns for path in folder.glob("*/*/manifest.json")}
+
+    def start(self) -> None:
+        self.before = self.entries()
+
+    def stop(self, _: str = "") -> None:
+        after = self.entries()
+        self.counts.append(sum(1 for path, made in after.items() if self.before.get(path) != made))
+
+    @property
+    def text(self) -> str:
+        """The counts, one a run, as 'photos encoded: 190' when every run encoded as many."""
+        counts = list(dict.fromkeys(self.counts))
+        return "photos encoded: " + "/".join(number(count) for count in counts)
+
+
+def photo_stories(root: Path) -> list[tuple[dt.datetime, Path, str]]:
+    """Each published story with a photo in the newsroom at root (the site shows only those),
+    newest first: its date, its file, its photo's src."""
+    found = []
+    for path in (root / "articles").rglob("*.md"):
+        meta = tomllib.loads(path.read_text(encoding="utf-8").split("+++\n", 2)[1])
+        if meta.get("image") and meta.get("status") == "published":
+            found.append((meta["date"], path, str(meta["image"]["src"])))
+    return sorted(found, reverse=True)
+
+
+def published_photos(root: Path) -> tuple[int, int]:
+    """(how many published stories' photos the site at root/public shows in both of its
+    formats, how many published stories have a photo)."""
+    shown = 0
+    wanted = [src for _, _, src in photo_stories(root)]
+    for src in wanted:
+        stem = Path(src).with_suffix("").name
+        folder = root / "public" / "photos" / Path(src).parent
+        shown += any(folder.glob(f"{stem}-*.jpg")) and any(folder.glob(f"{stem}-*.webp"))
+    return shown, len(wanted)
+
+
+def photo_figures(
+    root: Path, half: Path | None, repeat: int
+) -> tuple[list[Figure | Size], list[str]]:
+    """Issue 13's rows on the photo newsroom at root (and the first export's memory on half,
+    the photo newsroom of half the stories, when given): see the module's docstring."""
+    with_photo = photo_stories(root)
+    if not with_photo:
+        raise RuntimeError(f"no published story with a photo in {root}")
+    first_floor = "1st photo export"
+    notes: list[str] = []
+    results: list[Figure | Size] = []
+
+    def first_export(where: Path) -> Figure:
+        counted = EncodedCount(where)
+        stories = sum(1 for _ in (where / "articles").rglob("*.md"))
+
+        def cold() -> None:
+            shutil.rmtree(where / STATE, ignore_errors=True)
+            shutil.rmtree(where / "public", ignore_errors=True)
+            counted.start()
+
+        seconds, rss, pss = measure(newscli("export", "html"), where, repeat, cold, counted.stop)
+        photos = len(photo_stories(where))
+        what = (
+            f"export html with photos, first (cold photo cache; {number(stories)} stories, "
+            f"{number(photos)} photos to publish; {counted.text})"
+        )
+        return Figure(what, seconds, rss, pss, first_floor, None, is_floor=where == root)
+
+    first = first_export(root)
+    results.append(first)
+    shown, wanted = published_photos(root)
+    notes.append(
+        f"export html with photos: the site shows {number(shown)} of the {number(wanted)} "
+        f"published stories' photos (in WebP and JPEG)"
+    )
+
+    _, story, src = with_photo[0]  # the newest: the story staff most likely fix
+    photo = root / src
+    originals = Originals([story, photo])
+    title = tomllib.loads(story.read_text(encoding="utf-8").split("+++\n", 2)[1])["title"]
+    from PIL import Image
+
+    with Image.open(photo) as opened:
+        size, orientation = opened.size, int(opened.getexif().get(0x0112, 1))
+    rounds = {"text": 0, "photo": 0}
+
+    def change(what: str, counted: EncodedCount) -> Callable[[], None]:
+        def before() -> None:
+            rounds[what] += 1
+            if what == "text":
+                peers.retitle(story, f"{title} (ändrad {rounds[what]})")
+            else:  # another picture, as a camera would write it, in the same file
+                photo.write_bytes(camera_photo(f"{src}:changed:{rounds[what]}", size, orientation))
+            counted.start()
+
+        return before
+
+    try:
+        for what, label, expected in (
+            ("text", "re-export after one text change", 0),
+            ("photo", "re-export after one photo changed", 1),
+        ):
+            counted = EncodedCount(root)
+            seconds, rss, pss = measure(
+                newscli("export", "html"), root, repeat, change(what, counted), counted.stop
+            )
+            results.append(
+                Figure(f"{label} ({counted.text})", seconds, rss, pss, first_floor, None)
+            )
+            if any(count != expected for count in counted.counts):
+                notes.append(f"{label}: {counted.text}, not {expected} in every run")
+    finally:
+        originals.restore()
+
+    if half is None:
+        notes.append(
+            "the first export's memory with half the photos: not measured (too few stories)"
+        )
+        return results, notes
+    smaller = first_export(half)
+    results.append(smaller)
+    results.append(
+        Size(
+            f"first export's tree MB: {number(len(with_photo))} photos {first.pss_mb:.0f} MB, "
+            f"{number(len(photo_stories(half)))} photos {smaller.pss_mb:.0f} MB",
+            first.pss_mb / smaller.pss_mb,
+            "MB at half",
+            PHOTO_MEMORY_GOAL,
+        )
+    )
+    return results, notes
+
+
 def report(
     results: Sequence[Figure | Size],
     n: int,
@@ -787,27 +963,64 @@ def comments_root(root: Path) -> Path:
 
 
 def ensure_newsroom(
-    root: Path, n: int, seed: int, body_words: int | None, topic_comments: int = 0
+    root: Path,
+    n: int,
+    seed: int,
+    body_words: int | None,
+    topic_comments: int = 0,
+    *,
+    own_photos: int = 0,
+    size: tuple[int, int] = CAMERA_PHOTO,
 ) -> None:
-    """Generate the newsroom at root, or make sure the one there was generated the same way."""
-    wanted = corpus(n, seed, body_words, topic_comments)
-    if not (root / "articles").is_dir():
-        print(f"generating {n} articles in {root} …", file=sys.stderr)
-        generate(root, n, seed, body_words=body_words, topic_comments=topic_comments)
+    """Generate the newsroom at root, or make sure the one there was generated the same way;
+    one an older generator made with the same settings is generated again."""
+    wanted = corpus(n, seed, body_words, topic_comments, own_photos, size)
+
+    def make(why: str) -> None:
+        print(f"generating {n} articles in {root} ({why}) …", file=sys.stderr)
+        generate(
+            root,
+            n,
+            seed,
+            body_words=body_words,
+            topic_comments=topic_comments,
+            own_photos=own_photos,
+            photo_size=size,
+        )
         # Write the new files out now: left dirty, they would be flushed by the first fsyncs
         # measured (the rewrite floor's), which then take several times as long.
         os.sync()
+
+    if not (root / "articles").is_dir():
+        make("none there")
         return
     marker = root / CORPUS_FILE
+    found: dict[str, object] | None
     if marker.is_file():
         found = json.loads(marker.read_text(encoding="utf-8"))
-    else:  # generated before the corpus was recorded: only ever the plain corpus
-        found = corpus(n, seed, None, 0) if root.name == f"n{n}-seed{seed}" else None
+    elif root.name == f"n{n}-seed{seed}":  # before the corpus was recorded: the plain corpus
+        found = {"count": n, "seed": seed, "body_words": None, "topic_comments": 0}
+    else:
+        found = None
+    if found is not None and outdated(found, wanted):
+        for name in ("articles", "images", STATE, "public"):
+            shutil.rmtree(root / name, ignore_errors=True)
+        marker.unlink(missing_ok=True)
+        make("an older generator's were there")
+        return
     if found != wanted:
         raise SystemExit(
             f"{root} holds a newsroom generated with {found or 'unknown settings'}, "
             f"not {wanted}: give another --dir, or delete it to generate it again"
         )
+
+
+def photos_root(root: Path, stories: int, size: tuple[int, int] = CAMERA_PHOTO) -> Path:
+    """Where the photo newsroom of that many stories is kept, next to root."""
+    key = f"{root.name}-photos{stories}"
+    if size != CAMERA_PHOTO:
+        key += f"-{size[0]}x{size[1]}"
+    return root.with_name(key)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -838,18 +1051,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     peer_options.add_argument(
         "--no-peers", action="store_true", help="measure newscli and the floors only"
     )
+    photo_options = parser.add_mutually_exclusive_group()
+    photo_options.add_argument(
+        "--photos",
+        type=int,
+        metavar="M",
+        help="stories in the photo newsroom, one in five with a camera photo of its own "
+        "(default N/10; 0: no photo rows)",
+    )
+    photo_options.add_argument(
+        "--no-photos", action="store_true", help="leave the photo rows out (as --photos 0)"
+    )
+    photo_options.add_argument(
+        "--only-photos",
+        action="store_true",
+        help="measure the photo rows only (the photo newsroom's size from --n, as N/10)",
+    )
+    parser.add_argument(
+        "--photo-size",
+        type=photo_size,
+        default=CAMERA_PHOTO,
+        metavar="WxH",
+        help="the pixels of each camera photo, as stored (default 3000x2000)",
+    )
     args = parser.parse_args(argv)
     root = args.dir or default_root(args.n, args.seed, args.body_words)
-    ensure_newsroom(root, args.n, args.seed, args.body_words)
-    comments = comments_root(root)
-    ensure_newsroom(comments, args.n, args.seed, args.body_words, topic_comments=1)
+    stories = 0 if args.no_photos else args.photos if args.photos is not None else args.n // 10
+    photos = photos_root(root, stories, args.photo_size)
+    half: Path | None = photos_root(root, stories // 2, args.photo_size)
+    if stories:
+        ensure_newsroom(
+            photos, stories, args.seed, args.body_words, own_photos=OWN_PHOTOS, size=args.photo_size
+        )
+    if half is not None and stories // 2 >= OWN_PHOTOS:  # it has a photo
+        ensure_newsroom(
+            half,
+            stories // 2,
+            args.seed,
+            args.body_words,
+            own_photos=OWN_PHOTOS,
+            size=args.photo_size,
+        )
+    else:
+        half = None
+    if not args.only_photos:
+        ensure_newsroom(root, args.n, args.seed, args.body_words)
+        comments = comments_root(root)
+        ensure_newsroom(comments, args.n, args.seed, args.body_words, topic_comments=1)
     # Compile newscli's bytecode once, as `pip install` does, so no figure pays for it.
     import newscli
 
     package = str(Path(newscli.__file__).parent)
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=False)
-    others = find_peers(root, not args.no_peers, args.peers)
-    results, notes = figures(root, args.repeat, comments, others)
+    results: list[Figure | Size] = []
+    notes: list[str] = []
+    if not args.only_photos:
+        others = find_peers(root, not args.no_peers, args.peers)
+        results, notes = figures(root, args.repeat, comments, others)
+    if stories:
+        more, more_notes = photo_figures(photos, half, args.repeat)
+        results += more
+        notes += more_notes
     table, _ = report(results, args.n, notes, args.body_words)
     print(table)
     return 0

@@ -68,9 +68,8 @@ class Catalog:
             try:
                 self._tree = self.newsroom.tree(ordered=False)
                 self._index.refresh(self._tree)
-            except (IndexUnavailable, sqlite3.Error, OSError):
-                self.close()
-                self.use_index = False
+            except (IndexUnavailable, sqlite3.Error, OSError) as exc:
+                self._give_up(exc)
                 return None
             self._fresh = True
         return self._index
@@ -89,11 +88,17 @@ class Catalog:
                 found = from_index(index)
                 problems = self._tree.problems if self._tree is not None else []
                 return found, sorted(index.broken() + problems, key=lambda e: str(e.path))
-            except sqlite3.Error:
-                self.close()
-                self.use_index = False
+            except sqlite3.Error as exc:
+                self._give_up(exc)
         scan = self._files()
         return from_files(scan), list(scan.broken)
+
+    def _give_up(self, exc: BaseException) -> None:
+        """Read the files from now on (a damaged index is removed, to be built again)."""
+        if self._index is not None:
+            self._index.failed(exc)
+        self.close()
+        self.use_index = False
 
     def close(self) -> None:
         if self._index is not None:
@@ -106,6 +111,18 @@ class Catalog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def written(self, files: Sequence[tuple[Path, os.stat_result, Article]]) -> None:
+        """Tell the index about files this run has written (each with the status of the
+        bytes written and the article they hold), so that no later command reads them again
+        for it. Only an index this catalog has opened is told; failing costs speed only."""
+        if self._index is None or not files:
+            return
+        try:
+            self._index.update_files(files)
+        except (IndexUnavailable, sqlite3.Error, OSError):
+            self.close()
+            self.use_index = False
 
     # -- questions ---------------------------------------------------------------------
 
@@ -134,7 +151,8 @@ class Catalog:
             return []
         try:
             return index.kept()
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._give_up(exc)
             return []
 
     def paths(self, filters: Filters = Filters(), limit: int | None = None) -> Answer[str]:
@@ -196,8 +214,8 @@ class Catalog:
             try:
                 if index.has_rows():
                     return names | index.slugs(base)
-            except (IndexUnavailable, sqlite3.Error, OSError):
-                pass
+            except (IndexUnavailable, sqlite3.Error, OSError) as exc:
+                index.failed(exc)
             finally:
                 index.close()
         taken, _ = self._ask(

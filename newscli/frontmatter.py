@@ -178,6 +178,14 @@ def set_key(parts: Split, meta: dict[str, Any], key: str, value: Any) -> str:
     the last top-level key, before the first [table]. New lines use the file's line ending
     (that of its opening '+++' line).
 
+    The usual edit costs two parses of the key's own lines, not of the whole front matter:
+    the old lines start where a top-level statement starts and read alone as exactly
+    `key = meta[key]` (see _key_lines), and the new lines read alone as exactly
+    `key = value` and end with a line break. TOML defines a top-level key once, by one
+    statement, and nothing else in the document can refer to it, so swapping that
+    statement for the new one reads back as meta with only the key changed. Any other
+    edit (a new key, the whole front matter through tomlkit) is parsed whole to check it.
+
     Raises FrontMatterError when the result would not read back as meta with only that key
     changed, or value cannot be written as TOML.
     """
@@ -186,23 +194,32 @@ def set_key(parts: Split, meta: dict[str, Any], key: str, value: Any) -> str:
     failure = f"cannot set {key!r} in the front matter without changing anything else"
     lines = _lines(parts.toml)
     try:
-        start, end, first_header = _key_lines(lines, key)
+        start, end, first_header = _key_lines(lines, key, meta.get(key))
         toml: str | None = None
         if start is None:
             toml = _insert_key(lines, first_header, key, value, newline)
         elif end is not None:
             old = "".join(lines[start:end])
             if "#" in old:  # perhaps a comment: leave the key's lines to tomlkit
-                new = _edit_with_tomlkit(old, tomllib.loads(old).get(key), key, value, newline)
+                new = _edit_one_line(old, meta[key], value)
+                if new is None:
+                    new = _edit_with_tomlkit(old, meta[key], key, value, newline)
             else:
                 new = tomli_w.dumps({key: value}).replace("\n", newline)
-            if new is not None:
+            if (
+                new is not None
+                and (new.endswith("\n") or end == len(lines))
+                and _reads_back(new, {key: value})
+            ):  # the key's own statement swapped for another: see above
                 toml = "".join(lines[:start]) + new + "".join(lines[end:])
+                return parts.head + toml + parts.tail + parts.body
         if toml is None or not _reads_back(toml, expected):
             toml = _edit_with_tomlkit(parts.toml, meta.get(key), key, value, newline)
+            if toml is not None and not _reads_back(toml, expected):
+                toml = None
     except (TypeError, ValueError, RecursionError) as exc:  # a value TOML cannot hold
         raise FrontMatterError(f"{failure}: {exc}", key_line(parts, key)) from None
-    if toml is None or not _reads_back(toml, expected):
+    if toml is None:
         raise FrontMatterError(failure, key_line(parts, key))
     return parts.head + toml + parts.tail + parts.body
 
@@ -230,11 +247,12 @@ def _reads_back(toml: str, expected: dict[str, Any]) -> bool:
         return False
 
 
-def _key_lines(lines: list[str], key: str) -> tuple[int | None, int | None, int]:
+def _key_lines(lines: list[str], key: str, old: Any) -> tuple[int | None, int | None, int]:
     """Where key is set among the top-level lines: its first line, the line after its value
-    (None when the value never parses), and the first [table] line. The first is None when
-    no line starts with `key =` (outside a multi-line string); the caller checks the result
-    anyway."""
+    (and the comment after it), and the first [table] line. The second is None unless
+    those lines read alone as exactly {key: old} (the key's value in the whole front
+    matter). The first is None when no line starts with `key =` (outside a multi-line
+    string)."""
     pattern = re.compile(
         rf"^[ \t]*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*="
     )
@@ -246,7 +264,7 @@ def _key_lines(lines: list[str], key: str) -> tuple[int | None, int | None, int]
             if ('"""' in before or "'''" in before) and not _parses(before):
                 continue  # the line is inside a multi-line string
             stop = _value_end(lines, index)
-            if stop is not None and _parses("".join(lines[index:stop])):
+            if stop is not None and _reads_back("".join(lines[index:stop]), {key: old}):
                 return index, stop, len(lines)
             return index, None, len(lines)
     return None, None, len(lines)
@@ -303,6 +321,31 @@ def _insert_key(lines: list[str], first_header: int, key: str, value: Any, newli
         before += newline
     new = tomli_w.dumps({key: value}).replace("\n", newline)
     return before + new + "".join(lines[insert_at:])
+
+
+def _inline(items: list[str]) -> str:
+    """A list of strings as one line of TOML: `["A", "B"]`."""
+    return "[" + ", ".join(tomli_w.dumps({"s": item})[4:-1] for item in items) + "]"
+
+
+def _edit_one_line(old: str, before: Any, value: Any) -> str | None:
+    """The one line `key = ["A", "B"]  # comment` with the strings of value in the array,
+    the spacing and the comment kept byte for byte (what tomlkit would do, without its
+    import and parse); None for anything else: an array over several lines, one written
+    otherwise than `_inline` writes it, items that are not strings."""
+    if not (
+        old.count("\n") == 1
+        and isinstance(before, list)
+        and isinstance(value, list)
+        and all(isinstance(item, str) for item in before + value)
+    ):
+        return None
+    name, equals, rest = old.partition("=")
+    array = rest.lstrip(" \t")
+    written = _inline(before)
+    if not array.startswith(written) or not array[len(written) :].lstrip(" \t").startswith("#"):
+        return None
+    return name + equals + rest[: len(rest) - len(array)] + _inline(value) + array[len(written) :]
 
 
 def _edit_with_tomlkit(toml: str, old: Any, key: str, value: Any, newline: str) -> str | None:

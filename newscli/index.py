@@ -6,6 +6,9 @@ speed, never results — the catalog (newscli/catalog.py) falls back to reading 
 any failure. The index holds each article's front matter as JSON and its plain-text lead
 (not its body), and the folded text that `--search` looks in, so a search finds exactly what
 the file scan would. It holds no output of any kind: renderers make that from summaries.
+
+Size matters at 100 000 stories: a row keeps each folded word of a story once (search_words),
+not the folded text, and no lead that is only the teaser's words again.
 """
 
 from __future__ import annotations
@@ -16,23 +19,38 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newscli import __version__
-from newscli.article import Summary, summary_from_index, summary_from_meta, to_meta
+from newscli.article import (
+    Article,
+    Summary,
+    lead_of,
+    summary_from_index,
+    summary_from_meta,
+    to_meta,
+)
 from newscli.errors import ArticleError, WriteError
 from newscli.newsroom import STATE, Newsroom, Tree, state_folder
-from newscli.query import Filters, search_text
+from newscli.query import Filters, search_words
 from newscli.slugs import fold
 from newscli.topics import Topic, Topics, TopicUse, topic_key
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 5  # 4: search text without soft hyphens and zero-width characters; 5: id_key
+# 4: search text without soft hyphens and zero-width characters; 5: id_key; 6: the search
+# text as distinct words, no lead when it is the teaser's, bigger pages
+SCHEMA = 6
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
+# A row is 1–3 KB: on 4 KB pages most rows would have a page to themselves (a third of the
+# file empty). A page size is taken by a new file only, so an outdated index is started again.
+PAGE_SIZE = 16384
 
-_TABLES = """
+# Newest first: `list` reads its first page of rows in this order. A first build makes it
+# after the rows (sorted once, its pages are full; grown in random order, half empty).
+_DATE_INDEX = "CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path, error)"
+_TABLES = f"""
 CREATE TABLE IF NOT EXISTS article (
     path TEXT PRIMARY KEY,
     mtime_ns INTEGER NOT NULL,
@@ -40,17 +58,17 @@ CREATE TABLE IF NOT EXISTS article (
     error TEXT,
     error_line INTEGER,
     meta TEXT,
-    lead TEXT,
+    lead TEXT,  -- NULL when the lead is the teaser's words
     slug TEXT,
     date_ts REAL,
     status TEXT,
     author TEXT,
     topics TEXT,
     topic_names TEXT,
-    haystack TEXT,
+    haystack TEXT,  -- the folded words a search looks in, each once (query.search_words)
     id_key TEXT
 );
-CREATE INDEX IF NOT EXISTS article_date ON article (date_ts DESC, path, error);
+{_DATE_INDEX};
 CREATE INDEX IF NOT EXISTS article_stat ON article (path, mtime_ns, size);
 CREATE INDEX IF NOT EXISTS article_broken ON article (path) WHERE error IS NOT NULL;
 CREATE INDEX IF NOT EXISTS article_id ON article (id_key);
@@ -82,8 +100,16 @@ _UPSERT = (
 )
 
 
+_DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+_TIGHT = (",", ":")  # JSON without the spaces of its default separators
+
+
 class IndexUnavailable(Exception):
     """The index cannot be used this time; the caller reads the files instead."""
+
+
+class _Outdated(Exception):
+    """The index was written by another version of newscli, schema or timezone."""
 
 
 def _encode(value: Any) -> Any:
@@ -130,32 +156,42 @@ class Index:
         if self.path.is_symlink():  # never write, nor replace, a file elsewhere
             raise IndexUnavailable(f"{self.path} is a symbolic link")
         db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        if row is None or row[0] != self._fingerprint():
-            db.execute("DROP TABLE IF EXISTS article")
-            db.execute("DELETE FROM meta WHERE key = 'topics'")
-            db.executescript(_TABLES)
+        try:
+            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before WAL; a new file only
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
             db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self._fingerprint(),)
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row is None:  # a new file (another run may be making it too: drop nothing)
+                db.executescript(_TABLES)
+                db.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('fingerprint', ?)", (self._fingerprint(),)
+                )
+            elif row[0] != self._fingerprint():
+                raise _Outdated  # its rows, pages and size: start a new file
+        except BaseException:
+            db.close()
+            raise
         return db
+
+    def _remove(self) -> None:
+        with contextlib.suppress(OSError):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def open(self) -> sqlite3.Connection:
         if self._db is not None:
             return self._db
         try:
             self._db = self._connect()
-        except sqlite3.DatabaseError:
-            # Corrupt or not a database at all: it is only a cache, so start it again.
-            with contextlib.suppress(OSError):
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except (sqlite3.DatabaseError, _Outdated):
+            # Outdated, corrupt or not a database at all: it is only a cache, so start it again.
+            self._remove()
             try:
                 self._db = self._connect()
-            except (sqlite3.Error, OSError) as exc:
+            except (sqlite3.Error, OSError, _Outdated) as exc:
                 raise IndexUnavailable(str(exc)) from None
         except OSError as exc:
             raise IndexUnavailable(str(exc)) from None
@@ -166,12 +202,25 @@ class Index:
             self._db.close()
             self._db = None
 
+    def failed(self, exc: BaseException) -> None:
+        """Close the index after exc; remove it when exc says that its file is damaged (a
+        power cut in a build, a disk error), so that the next run starts it again: otherwise
+        every run would read all the files. A locked or read-only index is kept."""
+        self.close()
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if isinstance(exc, sqlite3.DatabaseError) and code in _DAMAGED:
+            self._remove()
+
     # -- refreshing ---------------------------------------------------------------
 
-    def _row(self, path: Path, rel: str, stat: os.stat_result) -> tuple[Any, ...]:
-        """One article row: its front matter and search text, or the error that breaks it."""
+    def _row(
+        self, path: Path, rel: str, stat: os.stat_result, article: Article | None = None
+    ) -> tuple[Any, ...]:
+        """One article row: its front matter and search text, or the error that breaks it
+        (article: what the file holds, when the caller has just written it)."""
         try:
-            article = self.newsroom.load(path)
+            if article is None:
+                article = self.newsroom.load(path)
         except ArticleError as exc:
             return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line) + (None,) * 10
         return (
@@ -180,29 +229,31 @@ class Index:
             stat.st_size,
             None,
             None,
-            json.dumps(to_meta(article), default=_encode, ensure_ascii=False),
-            article.lead,
+            json.dumps(to_meta(article), default=_encode, ensure_ascii=False, separators=_TIGHT),
+            None if article.teaser is not None else article.lead,  # see _summary
             article.slug,
             article.date.timestamp(),
             article.status,
             fold(article.author.strip()),
             "|" + "|".join(article.topic_keys) + "|",
-            json.dumps(article.topics, ensure_ascii=False),
-            search_text(article),
+            json.dumps(article.topics, ensure_ascii=False, separators=_TIGHT),
+            search_words(article),
             id_key(article.id),
         )
 
-    def _rows(self, work: list[tuple[Path, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
-        """Rows for many files; a first run over a big newsroom reads them on every core."""
+    def _rows(self, work: list[tuple[str, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
+        """Rows for many files (given by their paths as strings, which cost less to send to
+        a worker); a first run over a big newsroom reads them on every core."""
         import multiprocessing as mp  # only a big first build needs it
 
         cores = os.cpu_count() or 1
         if len(work) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
-            yield from (self._row(*item) for item in work)
+            yield from (self._row(Path(path), rel, stat) for path, rel, stat in work)
             return
         global _WORKER_INDEX
         _WORKER_INDEX = self  # inherited by the forked workers
-        chunk = max(64, len(work) // (cores * 8))
+        # Small chunks, so that no core is left with a long last one while the others wait.
+        chunk = min(256, max(16, len(work) // (cores * 8)))
         with mp.get_context("fork").Pool(cores) as pool:
             yield from pool.imap(_worker_row, work, chunksize=chunk)
 
@@ -220,27 +271,42 @@ class Index:
             row[0]: (row[1], row[2])
             for row in db.execute("SELECT path, mtime_ns, size FROM article")
         }
-        stale = [
+        stale = sorted(  # in the order of the path indexes: SQLite appends to them
             rel
             for rel, (_, stat) in on_disk.items()
             if known.get(rel) != (stat.st_mtime_ns, stat.st_size)
-        ]
+        )
         gone = [rel for rel in known if rel not in on_disk]
         if not stale and not gone:
             return
+        first = not known
+        # For a big write, pages enough for the indexes that 100 000 rows grow (a page that
+        # leaves the cache mid-write is written again); a first build without fsync (if a
+        # power cut damages the new file, it is removed: see failed).
+        building = [("synchronous", "OFF", "NORMAL")] if first else []
+        if len(stale) >= PARALLEL_FROM:
+            building.append(("cache_size", "-32768", "-2000"))
+        for name, during, _ in building:
+            db.execute(f"PRAGMA {name} = {during}")
         try:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM meta WHERE key = 'topics'")  # worked out again when asked
+            if first:
+                db.execute("DROP INDEX IF EXISTS article_date")
             db.executemany("DELETE FROM article WHERE path = ?", [(rel,) for rel in gone])
             db.executemany(
-                _UPSERT,
-                self._rows([(Path(on_disk[rel][0]), rel, on_disk[rel][1]) for rel in stale]),
+                _UPSERT, self._rows([(on_disk[rel][0], rel, on_disk[rel][1]) for rel in stale])
             )
+            db.execute(_DATE_INDEX)
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             raise
+        finally:
+            for name, _, after in building:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute(f"PRAGMA {name} = {after}")
 
     # -- asking -------------------------------------------------------------------
 
@@ -281,10 +347,13 @@ class Index:
         row = self.open().execute(f"SELECT count(*) FROM article WHERE {where}", params).fetchone()
         return int(row[0])
 
-    def _summary(self, meta_json: str, lead: str, path: str) -> Summary:
+    def _summary(self, meta_json: str, lead: str | None, path: str) -> Summary:
         """The Summary a row holds: built as stored, or validated again if the row is not
         what newscli wrote (an older or tampered index)."""
         meta = json.loads(meta_json, object_hook=_decode)
+        if lead is None:  # the lead is the teaser's words: kept once, in the front matter
+            teaser = meta.get("teaser")
+            lead = lead_of(teaser, "") if isinstance(teaser, str) else ""
         try:
             return summary_from_index(meta, lead, PurePosixPath(path))
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -381,6 +450,28 @@ class Index:
         names = {path.rsplit("/", 1)[-1].removesuffix(".md") for _, path in rows}
         return {slug for slug, _ in rows if slug} | names
 
+    # -- files newscli has written itself -------------------------------------------
+
+    def update_files(self, written: Sequence[tuple[Path, os.stat_result, Article]]) -> None:
+        """Store the rows of files newscli has just written (each with the status of the
+        bytes it wrote, taken before their rename, and the article they hold), so that the
+        next refresh does not read them again. The rows are made by _row, as a refresh
+        would make them, from the articles given instead of the files."""
+        rows = [
+            self._row(path, self.newsroom.relative(path).as_posix(), stat, article)
+            for path, stat, article in written
+        ]
+        db = self.open()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM meta WHERE key = 'topics'")  # worked out again when asked
+            db.executemany(_UPSERT, rows)
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+
 
 def id_key(article_id: str) -> str:
     """An id as feeds tell ids apart: a UUID in any spelling is the same id."""
@@ -393,6 +484,7 @@ def id_key(article_id: str) -> str:
 _WORKER_INDEX: Index | None = None
 
 
-def _worker_row(item: tuple[Path, str, os.stat_result]) -> tuple[Any, ...]:
+def _worker_row(item: tuple[str, str, os.stat_result]) -> tuple[Any, ...]:
     assert _WORKER_INDEX is not None
-    return _WORKER_INDEX._row(*item)
+    path, rel, stat = item
+    return _WORKER_INDEX._row(Path(path), rel, stat)

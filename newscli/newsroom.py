@@ -126,14 +126,18 @@ def write_atomic(
     exclusive: bool = False,
     mode: int | None = None,
     durable: bool = True,
-) -> None:
+    sync_folder: bool = True,
+) -> os.stat_result:
     """Write data so that a crash leaves the old file or the new one, never a torn one.
 
     The temporary file lives in the same folder, is flushed and fsynced, then renamed over
     the target (or hard-linked to it with exclusive=True, which fails if the target exists).
     The target's permission bits are kept, and a read-only target is refused. durable=False
     skips the fsyncs: still atomic for a crashed or killed process, but not proof against
-    power loss; for exports, which the next run can always write again.
+    power loss; for exports, which the next run can always write again. sync_folder=False
+    leaves the folder's fsync (which makes the rename itself survive a power loss) to the
+    caller: see fsync_folder. Returns the status of the written file (as fstat saw it
+    before the rename: an index row made with it is stale as soon as anyone else writes).
     """
     folder = path.parent
     try:
@@ -166,6 +170,7 @@ def write_atomic(
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
+            written = os.fstat(handle.fileno())
         os.chmod(tmp, mode)
         if exclusive:
             os.link(tmp, path)
@@ -183,8 +188,14 @@ def write_atomic(
     except BaseException:  # Ctrl+C mid-write: no temporary file left behind
         tmp.unlink(missing_ok=True)
         raise
-    if not durable:
-        return
+    if durable and sync_folder:
+        fsync_folder(folder)
+    return written
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the renames in folder survive a power loss; never a reason to fail (a file
+    system that cannot fsync a folder has already done what it can)."""
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:

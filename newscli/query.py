@@ -57,6 +57,37 @@ def search_text(article: Summary) -> str:
     return fold(f"{article.title}\n{article.lead}\n{body}")
 
 
+def search_words(article: Summary) -> str:
+    """The distinct words of search_text(article), joined by spaces, less those that are
+    in another word with a stop or comma after them: what the index keeps, a third of the
+    text of a typical story or less.
+
+    A search word holds no whitespace, so it occurs in the text exactly when it occurs inside
+    one of the text's words, and so in this string (whose spaces it cannot span either).
+    Each distinct word is folded on its own (and remembered): folding goes a character at a
+    time (an accent is a mark after its letter, never across whitespace), so the folded words
+    are the words of the folded text. (A folded word may hold a space, as NFKD makes '¨' a
+    space and a mark: the string then holds both words, which is all a search asks of it.)
+    """
+    body = article.body if isinstance(article, Article) else ""
+    words = dict.fromkeys(f"{article.title}\n{article.lead}\n{body}".split())
+    if len(_FOLDED) > _FOLDED_MAX:
+        _FOLDED.clear()
+    known = _FOLDED.get
+    kept = dict.fromkeys([known(word) or _FOLDED.setdefault(word, fold(word)) for word in words])
+    # A word that is also there with a stop or comma after it adds nothing a search can find.
+    for word in [word for word in kept if word[-1:] in _TRAILING]:
+        kept.pop(word[:-1], None)
+    return " ".join(kept)
+
+
+# Words folded before: most words of a story are in the stories before it, and folding is
+# most of the cost of search_words. Bounded, so that a big first build stays small.
+_FOLDED: dict[str, str] = {}
+_FOLDED_MAX = 100_000
+_TRAILING = ".,:;!?)\"'”»"
+
+
 def newest_first(articles: Iterable[S]) -> list[S]:
     """Articles sorted newest first; ties broken by path so the order is stable."""
     return sorted(articles, key=lambda a: (-a.date.timestamp(), str(a.path)))

@@ -10,17 +10,26 @@ again to finish the job.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newscli import frontmatter
+from newscli.article import Article
 from newscli.catalog import Answer, Catalog
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
 from newscli.lock import NewsroomLock
-from newscli.newsroom import Newsroom, article_of, decode, parse_article_parts, write_atomic
+from newscli.newsroom import (
+    Newsroom,
+    article_of,
+    decode,
+    fsync_folder,
+    parse_article_parts,
+    write_atomic,
+)
 from newscli.query import Filters
 from newscli.topics import Topics, clean_topic, topic_key
 
@@ -85,10 +94,21 @@ def renaming(old: str, new: str) -> TopicEdit:
 
 
 @dataclass(frozen=True)
+class Written:
+    """A file a run rewrote: where, the status of the bytes written and the article they
+    hold, so that the index can take its row without reading the file again."""
+
+    path: Path
+    stat: os.stat_result
+    article: Article
+
+
+@dataclass(frozen=True)
 class Change:
     path: PurePosixPath
     before: tuple[str, ...]
     after: tuple[str, ...]
+    written: Written | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -99,6 +119,14 @@ class Report:
     changed: list[Change] = field(default_factory=list)
     unchanged: list[PurePosixPath] = field(default_factory=list)
     skipped: list[NewsError] = field(default_factory=list)
+
+    def written(self) -> list[tuple[Path, os.stat_result, Article]]:
+        """The files the run wrote, for the index (see Catalog.written)."""
+        return [
+            (c.written.path, c.written.stat, c.written.article)
+            for c in self.changed
+            if c.written is not None
+        ]
 
     def record(self, path: PurePosixPath, outcome: Change | NewsError | None) -> None:
         if isinstance(outcome, Change):
@@ -131,51 +159,94 @@ def rewrite_topics(
     return new
 
 
-def _change_file(newsroom: Newsroom, path: Path, edit: TopicEdit, dry_run: bool) -> Change | None:
+class _Folders:
+    """The folders one run writes in: each checked once to lie inside the newsroom, and each
+    fsynced once, when the run ends (see run)."""
+
+    def __init__(self, newsroom: Newsroom):
+        self.newsroom = newsroom
+        self.inside: set[Path] = set()
+        self.written: dict[Path, None] = {}
+
+    def target(self, path: Path) -> Path:
+        """The file to replace for path: a symlink's target (read() has made sure it stays in
+        articles/); WriteError when it leads out of the newsroom."""
+        if path.is_symlink():
+            self.newsroom.refuse_writing_outside(path)
+            return path.resolve()
+        if path.parent not in self.inside:
+            self.newsroom.refuse_writing_outside(path)
+            self.inside.add(path.parent)
+        return path
+
+    def sync(self) -> None:
+        for folder in self.written:
+            fsync_folder(folder)
+
+
+def _change_file(
+    newsroom: Newsroom,
+    path: Path,
+    rel: PurePosixPath,
+    edit: TopicEdit,
+    dry_run: bool,
+    folders: _Folders,
+) -> Change | None:
     """Apply edit to one file; None when its topics are already as wanted."""
     for _attempt in range(5):
-        rel = newsroom.relative(path)
         data = newsroom.read_bytes(path)
         text = decode(data, rel)
         article, meta, parts = parse_article_parts(text, newsroom.site, rel)
         after = edit(article.topics)
         if after == list(article.topics):
             return None
-        change = Change(rel, article.topics, tuple(after))
         # set_key makes sure the new text parses to exactly this front matter.
         new_text = rewrite_topics(text, rel, after, (meta, parts))
         try:  # never write a file that would not read back as an article (101 topics, say)
-            article_of({**meta, "topics": after}, parts, newsroom.site, rel)
+            edited = article_of({**meta, "topics": after}, parts, newsroom.site, rel)
         except ArticleError as exc:
             raise ArticleError(f"not changed: {exc.message}", rel, exc.line) from None
         if dry_run:
-            return change
+            return Change(rel, article.topics, tuple(after))
         # Compare before replace: someone (an editor, not newscli) may have saved meanwhile.
         if path.read_bytes() != data:
             time.sleep(0.01)
             continue
-        newsroom.refuse_writing_outside(path)
-        try:  # a symlink (read() has made sure it stays in articles/) keeps pointing there
-            write_atomic(path.resolve() if path.is_symlink() else path, new_text.encode("utf-8"))
+        target = folders.target(path)
+        try:
+            status = write_atomic(target, new_text.encode("utf-8"), sync_folder=False)
         except WriteError as exc:  # named like every other file of the run
             raise WriteError(exc.message, rel) from None
-        return change
+        folders.written[target.parent] = None
+        return Change(rel, article.topics, tuple(after), Written(path, status, edited))
     raise WriteError("the file keeps changing on disk; not changed", rel)
 
 
 def run(
     newsroom: Newsroom, paths: Iterable[Path], edit: TopicEdit, *, dry_run: bool = False
-) -> Iterator[tuple[PurePosixPath, Change | NewsError | None]]:
+) -> Generator[tuple[PurePosixPath, Change | NewsError | None], None, None]:
     """Apply edit to each file and yield what happened to it, one file at a time.
 
     A file that is broken, refused or cannot be written is yielded with its error and left
     as it was; the run goes on with the next file.
+
+    Each file's new bytes are fsynced before the rename that puts them in its place, so
+    after a power loss its folder names a whole file, old or new, never a torn one. The
+    folders themselves are fsynced once each, when the run ends (or stops): that fsync only
+    decides whether the renames survive a power loss, so putting it off can undo some of
+    them (those files are old and whole: run the command again) but never tear a file; and
+    the caller hears that the run is over only after it.
     """
-    for path in paths:
-        try:
-            yield newsroom.relative(path), _change_file(newsroom, path, edit, dry_run)
-        except NewsError as exc:
-            yield newsroom.relative(path), exc
+    folders = _Folders(newsroom)
+    try:
+        for path in paths:
+            rel = newsroom.relative(path)
+            try:
+                yield rel, _change_file(newsroom, path, rel, edit, dry_run, folders)
+            except NewsError as exc:
+                yield rel, exc
+    finally:
+        folders.sync()
 
 
 @contextlib.contextmanager
@@ -218,14 +289,10 @@ def choose(
 
 
 def choose_across(catalog: Catalog, sources: Sequence[str], into: str) -> Answer[Path]:
-    """The files `tag rename|merge` change: every article with any of the sources."""
-    uses = catalog.topic_uses()
-    require_topics(sources, Topics.of(uses.items), done_as=into)
-    keys = {topic_key(clean_topic(name)) for name in sources}
+    """The files `tag rename|merge` change: every article with any of the sources (by path,
+    chosen by the index: no file is read and only their rows reach Python)."""
+    topics, _ = catalog.topics()
+    require_topics(sources, topics, done_as=into)
+    found = catalog.paths(Filters(topics=tuple(clean_topic(name) for name in sources)))
     root = catalog.newsroom.root
-    paths = [
-        root / str(use.path)
-        for use in uses.items
-        if use.path is not None and keys & {topic_key(t) for t in use.topics}
-    ]
-    return Answer(paths, len(paths), uses.broken)
+    return Answer([root / path for path in sorted(found.items)], found.total, found.broken)

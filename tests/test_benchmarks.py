@@ -1,7 +1,10 @@
 """A smoke run of the benchmark at N = 200, so that it cannot rot (the figures are not judged here)."""
 
 import datetime as dt
+import hashlib
 import json
+import random
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -15,7 +18,9 @@ def test_the_benchmark_runs_every_figure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     newsroom = tmp_path / "newsroom"
-    assert run.main(["--n", "200", "--repeat", "2", "--dir", str(newsroom)]) == 0
+    # The photo rows on 20 stories, 4 with a photo of their own: small ones, so that CI is fast.
+    argv = ["--n", "200", "--repeat", "2", "--dir", str(newsroom), "--photo-size", "640x480"]
+    assert run.main(argv) == 0
     table = capsys.readouterr().out
     for what in (
         "import floor",
@@ -41,8 +46,16 @@ def test_the_benchmark_runs_every_figure(
         "Hugo: one title changed",
         "Pelican: one title changed",
         "process tree",
+        "export html with photos, first (cold photo cache; 20 stories",
+        "re-export after one text change (photos encoded: 0)",
+        "re-export after one photo changed (photos encoded: 1)",
+        "first export's tree MB",
     ):
         assert what in table, what
+    shown = re.search(r"the site shows (\d+) of the (\d+) published stories' photos", table)
+    assert shown and shown[1] == shown[2] != "0", table
+    first = re.search(r"(\d+) photos to publish; photos encoded: (\d+)\)", table)
+    assert first and first[1] == first[2] == shown[1]
     rows = [line.split("|")[1:-1] for line in table.splitlines() if line.startswith("| ")]
     figures = [row for row in rows if row[0].strip() and not row[0].startswith("  ″")][1:]
     measured = [row for row in figures if row[1].strip() and row[1].strip() != "not installed"]
@@ -51,8 +64,8 @@ def test_the_benchmark_runs_every_figure(
         tool = row[0].split(":")[0].strip()
         if tool in peers and not peers[tool]:
             assert row[1].strip() == "not installed", row
-    # 21 of newscli's and the floors' rows, one size, and the peers' rows that ran
-    assert len(measured) == 21 + 2 * peers["Hugo"] + 2 * peers["Pelican"]
+    # 21 of newscli's and the floors' rows, 4 photo rows, two sizes, and the peers' rows that ran
+    assert len(measured) == 25 + 2 * peers["Hugo"] + 2 * peers["Pelican"]
     assert sum("× articles' bytes" in row[4] for row in figures) == 1
     assert all(float(row[1]) > 0 and float(row[2]) > 0 for row in measured if row[1].strip())
     # Every run put back what it changed: no new story left, the comments newsroom as generated,
@@ -65,6 +78,15 @@ def test_the_benchmark_runs_every_figure(
         "#" in run.topics_line(path.read_text("utf-8"))
         for path in (comments / "articles").rglob("*.md")
     )
+    # The photo newsroom's changed story and photo are put back too.
+    photos = run.photos_root(newsroom, 20, (640, 480))
+    assert photos.is_dir() and "(ändrad" not in table
+    for _, story, src in run.photo_stories(photos):
+        assert "(ändrad" not in story.read_text("utf-8")
+        index = int(story.stem.rsplit("-", 1)[1])
+        assert (photos / src).read_bytes() == generate.camera_photo(
+            f"1:{index}", (640, 480), 6 if index % 4 == 3 else 1
+        )
 
 
 def peers_installed() -> tuple[bool, bool]:
@@ -197,3 +219,67 @@ def test_a_newsroom_generated_otherwise_is_refused_never_mixed(tmp_path: Path) -
         run.ensure_newsroom(tmp_path / "newsroom", 10, 1, None)
     with pytest.raises(SystemExit, match="generated with"):
         run.ensure_newsroom(tmp_path / "newsroom", 10, 1, 50, topic_comments=1)
+
+
+def test_the_generated_photos_are_real_and_each_story_photo_its_own(tmp_path: Path) -> None:
+    """The shared photos and the photo newsroom's camera photos open with Pillow; each of the
+    latter is a file of its own with a camera's EXIF (orientation, GPS), the same bytes when
+    generated again."""
+    from PIL import Image
+
+    generate.generate(tmp_path / "plain", 10, 4)
+    shared = sorted((tmp_path / "plain" / "images").iterdir())
+    assert len(shared) == generate.PHOTOS
+    for path in shared[:5]:
+        with Image.open(path) as image:
+            image.verify()
+        with Image.open(path) as image:
+            assert (image.format, image.size) == ("JPEG", generate.WEB_PHOTO)
+            image.load()
+
+    root = tmp_path / "photos"
+    files = generate.generate(root, 40, 4, own_photos=5, photo_size=(300, 200))
+    sources = []
+    for path in files:
+        image_table = tomllib.loads(path.read_text("utf-8").split("+++\n", 2)[1]).get("image")
+        index = files.index(path)
+        assert (image_table is not None) == ((index + 1) % 5 == 0), path
+        if image_table:
+            assert image_table["alt"] and image_table["caption"] and image_table["credit"]
+            assert image_table["src"].endswith(f"/{path.stem}.jpg")
+            sources.append(root / image_table["src"])
+    assert len(sources) == 8 and not (root / "images" / "foto-00.jpg").exists()
+    assert len({hashlib.sha256(path.read_bytes()).digest() for path in sources}) == len(sources)
+    orientations = []
+    for path in sources:
+        with Image.open(path) as image:
+            assert (image.format, image.size) == ("JPEG", (300, 200))
+            exif = image.getexif()
+            orientations.append(exif[0x0112])
+            assert exif.get_ifd(0x8825)[1] == "N"  # a GPS position
+            assert exif.get_ifd(0x8769)[0xA431]  # the camera's serial
+            image.load()
+    assert set(orientations) == {1, 6}
+    again = generate.generate(tmp_path / "again", 40, 4, own_photos=5, photo_size=(300, 200))
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in files]
+    assert [(tmp_path / "again" / s.relative_to(root)).read_bytes() for s in sources] == [
+        s.read_bytes() for s in sources
+    ]
+
+
+def test_a_newsroom_an_older_generator_made_is_generated_again(tmp_path: Path) -> None:
+    root = tmp_path / "newsroom"
+    generate.generate(root, 5, 1)
+    old = root / "images" / "foto-00.jpg"
+    old.write_bytes(b"\xff\xd8\xff\xe0 not a picture \xff\xd9")
+    (root / generate.CORPUS_FILE).write_text(
+        json.dumps({"count": 5, "seed": 1, "body_words": None, "topic_comments": 0}), "utf-8"
+    )
+    run.ensure_newsroom(root, 5, 1, None)
+    assert old.read_bytes() == generate.web_photo(random.Random("1:photos"))
+    recorded = json.loads((root / generate.CORPUS_FILE).read_text("utf-8"))
+    assert recorded == generate.corpus(5, 1, None, 0)
+    # Other settings of an older generator: refused as before, never generated over.
+    (root / generate.CORPUS_FILE).write_text(json.dumps({"count": 6, "seed": 1}), "utf-8")
+    with pytest.raises(SystemExit, match="generated with"):
+        run.ensure_newsroom(root, 5, 1, None)

@@ -6,6 +6,9 @@ is in tests/test_tagging.py."""
 import json
 from pathlib import Path
 
+import pytest
+
+from newscli.article import Article
 from newscli.newsroom import Newsroom
 from tests.conftest import STORY, STORY_PATH, Invoke
 
@@ -192,3 +195,28 @@ def test_paths_with_a_newline_go_through_the_pipeline_with_null(
     # Without --null the same names break into pieces that name nothing: refused, unchanged.
     lines = invoke("list", "--topic", "Ekonomi", "--format", "paths").stdout
     assert invoke("tag", "add", "Annat", "--stdin", input=lines).exit_code == 1
+
+
+def test_the_command_after_tag_reads_none_of_the_files_tag_wrote(
+    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("list")
+    assert invoke("tag", "rename", "Familjefrågor", "Familj").exit_code == 0
+    loaded: list[Path] = []
+    real_load = Newsroom.load
+
+    def load(self: Newsroom, path: Path) -> Article:
+        loaded.append(path)
+        return real_load(self, path)
+
+    monkeypatch.setattr(Newsroom, "load", load)
+    indexed = invoke("list", "--format", "json", "--topic", "Familj")
+    topics = invoke("topics", "--format", "json").stdout
+    assert loaded == []
+    assert (
+        indexed.stdout
+        == invoke("list", "--format", "json", "--topic", "Familj", "--no-index").stdout
+    )
+    assert len(json.loads(indexed.stdout)) == FAMILY
+    counts = {t["topic"]: t["articles"] for t in json.loads(topics)}
+    assert counts["Familj"] == FAMILY and "Familjefrågor" not in counts

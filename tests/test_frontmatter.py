@@ -342,3 +342,65 @@ def test_a_topics_array_of_ten_thousand_lines_is_read_once_not_once_per_line(
     assert len(calls) <= 3
     assert frontmatter.parse(new)[0]["topics"] == ["Ekonomi", "Budget"]
     assert new.count("  # rad ") == 10_000 and new.endswith("+++\n\nBrödtext.\n")
+
+
+# Statements that make the topics key's own lines hard to tell apart: the key's name in
+# strings and comments, lines that look like a table or a key inside multi-line values.
+_TRICKY = [
+    'teaser = """\ntopics = ["i en sträng"]\n"""',
+    "note = '''\ntopics = [\"bokstavligt\"]\n'''",
+    'grid = [\n[1, 2],\n["topics = [3]"],\n]',
+    '# topics = ["bortkommenterad"]',
+    'title = "topics = [\\"x\\"]"  # topics = []',
+    'id = "a"\n\n',
+    'deep = { topics = ["inline"] }',
+]
+_TOPICS_FORMS = [
+    'topics = ["A", "B"]',
+    'topics = ["A", "B"]  # en kommentar',
+    '"topics" = [\n    "A",  # a\n    "B",\n]',
+    '\'topics\' = [\n  # först\n  "A", "B"\n] # sist',
+    'topics = [ "A" , "B" ]',
+]
+
+
+@settings(deadline=None)
+@given(
+    before=st.lists(st.sampled_from(_TRICKY), max_size=3, unique=True),
+    topics=st.sampled_from(_TOPICS_FORMS),
+    after=st.lists(st.sampled_from(_TRICKY), max_size=3, unique=True),
+    table=st.sampled_from(["", '[source]\ntopics = ["tabellen"]\nname = "x"\n']),
+    new=st.lists(_topic, max_size=4),
+    crlf=st.booleans(),
+)
+def test_an_edit_reads_back_exactly_whatever_surrounds_the_key(
+    before: list[str], topics: str, after: list[str], table: str, new: list[str], crlf: bool
+) -> None:
+    toml = "\n".join([*before, topics, *[s for s in after if s not in before]]) + "\n" + table
+    text = "+++\n" + toml + "+++\nBrödtext\n"
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    meta, body, parts = frontmatter.parse(text)
+    new_text = frontmatter.set_key(parts, meta, "topics", new)
+    again, again_body, again_parts = frontmatter.parse(new_text)
+    assert again == {**meta, "topics": new}
+    assert again_body == body and again_parts.head == parts.head
+    kept = new_text.replace("\r\n", "\n")
+    assert all(statement in kept for statement in [*before, *after, table])
+
+
+@settings(deadline=None)
+@given(edit=_topic_edit(), spacing=st.sampled_from([" ", "  ", "\t"]), crlf=st.booleans())
+def test_a_one_line_array_with_a_comment_is_written_as_tomlkit_writes_it(
+    edit: tuple[list[str], list[str]], spacing: str, crlf: bool
+) -> None:
+    old, new = edit
+    array = "[" + ", ".join(_toml_string(topic) for topic in old) + "]"
+    text = f'+++\ntitle = "T"\ntopics = {array}{spacing}# från gamla webben\nteaser = "x"\n+++\nB\n'
+    newline = "\r\n" if crlf else "\n"
+    text = text.replace("\n", newline)
+    meta, _, parts = frontmatter.parse(text)
+    edited = frontmatter.set_key(parts, meta, "topics", new)
+    by_tomlkit = frontmatter._edit_with_tomlkit(parts.toml, old, "topics", new, newline)
+    assert edited == parts.head + str(by_tomlkit) + parts.tail + parts.body
+    assert frontmatter.parse(edited)[0] == {**meta, "topics": new}

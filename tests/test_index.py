@@ -3,6 +3,7 @@
 import json
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -73,15 +74,44 @@ def test_broken_files_are_warned_about_from_the_index_too(
     assert len(indexed.stdout.splitlines()) == 5
 
 
-def test_a_corrupt_index_is_rebuilt(invoke: Invoke, newsroom_path: Path) -> None:
-    invoke("list")
-    index = newsroom_path / ".newscli" / "index.sqlite"
+def not_a_database(index: Path) -> None:
     for suffix in ("-wal", "-shm"):
         Path(f"{index}{suffix}").unlink(missing_ok=True)
     index.write_bytes(b"this is not a database" * 100)
+
+
+def damaged_rows(index: Path) -> None:
+    """A file that opens but whose rows are garbage (a power cut in a build, a disk error)."""
+    db = sqlite3.connect(index)
+    (page,) = db.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'article'").fetchone()
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    with index.open("r+b") as handle:
+        handle.seek((page - 1) * size)
+        handle.write(b"\x0d\xff\xff" * (size // 3))
+
+
+def outdated_and_big(index: Path) -> None:
+    """Written by an older newscli, and grown: a new schema must not keep the old file."""
+    db = sqlite3.connect(index)
+    db.execute("UPDATE meta SET value = '[5]' WHERE key = 'fingerprint'")
+    db.execute("INSERT INTO meta VALUES ('old', ?)", ("x" * 4_000_000,))
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("spoil", [not_a_database, damaged_rows, outdated_and_big])
+def test_a_spoiled_index_is_started_again(
+    invoke: Invoke, newsroom_path: Path, spoil: Callable[[Path], None]
+) -> None:
+    invoke("list")
+    index = newsroom_path / ".newscli" / "index.sqlite"
+    spoil(index)
     indexed, scanned = both(invoke, "--search", "brandskydd")
     assert indexed == scanned and len(json.loads(indexed)) == 1
-    assert sqlite3.connect(index).execute("SELECT count(*) FROM article").fetchone()[0] == 5
+    invoke("list")  # not read around for ever: the index is whole again
+    assert sqlite3.connect(index).execute("SELECT count(meta) FROM article").fetchone()[0] == 5
+    assert index.stat().st_size < 1_000_000
 
 
 def test_a_locked_index_falls_back_to_the_files(invoke: Invoke, newsroom_path: Path) -> None:
@@ -145,3 +175,49 @@ def test_feeds_chosen_by_the_index_match_those_chosen_from_the_files(
     (newsroom_path / ".newscli").write_text("not a folder: the index cannot be used")
     assert invoke("export", "rss", "--full", "-o", "-").stdout == indexed
     assert "<title>Förbättrad ekonomisk prognos" in indexed
+
+
+def test_rows_stored_for_files_newscli_wrote_are_those_a_rebuild_makes(
+    newsroom_path: Path,
+) -> None:
+    from newscli.index import Index
+    from newscli.newsroom import Newsroom, write_atomic
+
+    newsroom = Newsroom(newsroom_path)
+    index = Index(newsroom)
+    index.refresh(newsroom.tree())
+    index.topics()  # counted and kept
+    story = newsroom_path / STORY_PATH
+    text = story.read_text(encoding="utf-8").replace('"Ekonomi"', '"Budget"')
+    status = write_atomic(story, text.encode("utf-8"))
+    index.update_files([(story, status, newsroom.load(story))])
+    assert "Budget" in index.topics()  # the kept count was dropped
+
+    def rows(db_path: Path) -> list[tuple[object, ...]]:
+        db = sqlite3.connect(db_path)
+        try:
+            return db.execute("SELECT * FROM article ORDER BY path").fetchall()
+        finally:
+            db.close()
+
+    stored = rows(index.path)
+    index.close()
+    read = {rel for rel, _ in newsroom.tree().files}
+    reads: list[Path] = []
+    real_load = Newsroom.load
+
+    def counting(self: Newsroom, path: Path) -> object:
+        reads.append(path)
+        return real_load(self, path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Newsroom, "load", counting)
+        again = Index(newsroom)
+        again.refresh(newsroom.tree())  # the stored row's stat is the file's: nothing to read
+        again.close()
+    assert reads == []
+    shutil.rmtree(newsroom_path / ".newscli")
+    rebuilt = Index(newsroom)
+    rebuilt.refresh(newsroom.tree())
+    rebuilt.close()
+    assert rows(rebuilt.path) == stored and len(stored) == len(read)

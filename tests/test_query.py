@@ -1,5 +1,13 @@
 """Which articles a listing is about: every filter of `list`, newest first."""
 
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newscli.article import Article
+from newscli.query import Filters, matches, search_text, search_words
+from newscli.slugs import fold
 from tests.conftest import STORY_PATH, Invoke
 
 
@@ -21,3 +29,39 @@ def test_list_finds_stories_by_topic_words_dates_status_and_author(invoke: Invok
     ]
     assert paths("--status", "draft") == []
     assert len(paths("--author", "piteå kommun")) == 5
+
+
+# Letters, accents (composed and as marks, also marks outside the combining blocks, in an
+# order NFKD changes), characters whose NFKD holds a space (¨ ´ ˘ ᾽), Unicode whitespace
+# (no-break, em and ideographic spaces, \x1c, NEL), invisible in-word characters.
+TRICKY = [
+    *"aAåÅäÄöéeßİıσΣﬁ-.,)»",
+    *"\u0308\u0301\u0327\u05b0\u05b8\u0591\u0e48",
+    *"¨´˘\u1fbd",
+    *" \t\n\u00a0\u2003\u3000\x1c\x85",
+    *"\u00ad\u200b\u2060\ufeff",
+    "prognosen",
+    "Källbo",
+]
+texts = st.lists(st.sampled_from(TRICKY), max_size=40).map("".join)
+
+
+@given(title=texts, teaser=texts, body=texts, query=texts)
+def test_the_words_the_index_keeps_find_exactly_what_the_whole_text_finds(
+    title: str, teaser: str, body: str, query: str
+) -> None:
+    article = Article(
+        id="x",
+        title=title,
+        slug="x",
+        date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        teaser=teaser,
+        body=body,
+    )
+    kept = search_words(article)
+    assert set(kept.split()) <= set(search_text(article).split())
+    words = fold(query).split()
+    assert all(w in kept for w in words) == matches(article, Filters(search=query))
+    for word in search_text(article).split():  # every part of every word is found
+        for start in range(len(word)):
+            assert word[start:] in kept and word[: start + 1] in kept

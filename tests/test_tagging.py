@@ -135,6 +135,61 @@ def test_runner_leaves_unchanged_files_alone(newsroom: Newsroom) -> None:
     assert len(unchanged) == 4
 
 
+def test_tag_parses_each_file_once(newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole front matter is parsed once per file; the edit is checked on the lines of
+    the topics key alone (a second and third parse were a third of a bulk run)."""
+    real_loads = frontmatter.tomllib.loads
+    whole: list[str] = []
+
+    def loads(toml: str) -> dict[str, Any]:
+        if "title" in toml:
+            whole.append(toml)
+        return real_loads(toml)
+
+    monkeypatch.setattr(frontmatter.tomllib, "loads", loads)
+    paths = newsroom.article_files()
+    outcomes = list(tagging.run(newsroom, paths, tagging.adding(["En gång"])))
+    assert all(isinstance(outcome, tagging.Change) for _, outcome in outcomes)
+    assert len(whole) == len(paths)
+    monkeypatch.undo()
+    assert all("En gång" in newsroom.load(path).topics for path in paths)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names fds through /proc")
+def test_each_folder_is_fsynced_once_after_the_renames_in_it(
+    newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A power loss may undo a rename whose folder was not fsynced yet (the file is then
+    old and whole); the run is over only once every folder it wrote in is fsynced."""
+    from newscli import newsroom as newsroom_module
+
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        events.append(("folder" if os.path.isdir(target) else "file", target))
+        real_fsync(fd)
+
+    def replace(source: Any, target: Any) -> None:
+        real_replace(source, target)
+        events.append(("renamed", str(target)))
+
+    monkeypatch.setattr(newsroom_module.os, "fsync", fsync)
+    monkeypatch.setattr(newsroom_module.os, "replace", replace)
+    paths = newsroom.article_files()
+    steps = tagging.run(newsroom, paths, tagging.adding(["Synkad"]))
+    for _ in paths[:-1]:
+        next(steps)
+    assert [kind for kind, _ in events].count("folder") == 0
+    assert len(list(steps)) == 1
+    folders = [name for kind, name in events if kind == "folder"]
+    assert sorted(folders) == sorted({str(path.parent) for path in paths})
+    renamed = [index for index, (kind, _) in enumerate(events) if kind == "renamed"]
+    first_folder = next(index for index, (kind, _) in enumerate(events) if kind == "folder")
+    assert len(renamed) == len(paths) and max(renamed) < first_folder
+
+
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o664, 0o755])
 def test_tag_keeps_the_file_mode(invoke: Invoke, newsroom_path: Path, mode: int) -> None:
     story = newsroom_path / STORY_PATH

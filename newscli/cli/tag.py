@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -31,9 +32,8 @@ from newscli.errors import ExitStatus, UsageError, WriteError
 
 if TYPE_CHECKING:
     from newscli import tagging
-    from newscli.catalog import Answer
+    from newscli.catalog import Answer, Catalog
     from newscli.environment import Environment
-    from newscli.newsroom import Newsroom
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -118,7 +118,7 @@ def _progress(env: Environment, paths: Sequence[Path], label: str) -> Iterator[P
 
 def execute(
     env: Environment,
-    newsroom: Newsroom,
+    catalog: Catalog,
     chosen: Answer[Path],
     edit: tagging.TopicEdit,
     *,
@@ -131,18 +131,23 @@ def execute(
 
     report = tagging.Report(dry_run=dry_run, skipped=list(chosen.broken))
     try:
-        for path, outcome in tagging.run(
-            newsroom, _progress(env, chosen.items, "Tagging"), edit, dry_run=dry_run
-        ):
-            report.record(path, outcome)
-            if isinstance(outcome, Exception):
-                warn(env, f"skipped {outcome}")
+        with contextlib.closing(
+            tagging.run(
+                catalog.newsroom, _progress(env, chosen.items, "Tagging"), edit, dry_run=dry_run
+            )
+        ) as outcomes:
+            for path, outcome in outcomes:
+                report.record(path, outcome)
+                if isinstance(outcome, Exception):
+                    warn(env, f"skipped {outcome}")
     except KeyboardInterrupt:
         say(
             env,
             f"newscli: interrupted: {summary(report, unchanged_as)}; run the command again to finish",
         )
         raise typer.Exit(ExitStatus.INTERRUPTED) from None
+    finally:  # interrupted too: the files written so far need not be read again
+        catalog.written(report.written())
     report_broken(env, chosen.broken)
     if format is ReportFormat.json:
         _print_json(env, report, unchanged_as)
@@ -226,7 +231,7 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
             )
             execute(
                 env,
-                newsroom,
+                catalog,
                 chosen,
                 edit,
                 dry_run=dry_run,
@@ -269,7 +274,7 @@ def _across_newsroom(
         chosen = tagging.choose_across(catalog, sources, into)
         execute(
             env,
-            newsroom,
+            catalog,
             chosen,
             tagging.merging(sources, into),
             dry_run=dry_run,

@@ -51,6 +51,7 @@ from newscli.export.pages import (
     link,
     root_of,
 )
+from newscli.export.render_cache import RenderCache, Renders
 from newscli.export.site_state import (
     PageRecords,
     SiteState,
@@ -89,6 +90,9 @@ FEED_TYPES = {
 FEED_LIMIT = 50
 
 Progress = Callable[[int, int], None]
+# Cards kept at once per process: a story's cards are used again on the pages near it in
+# the plan (its front page, topic and month pages come in that order).
+CARDS_KEPT = 20_000
 # What a card is rendered with for the way to the site root: markup no text can come out
 # as (every value is escaped, and this holds a '<'), put in as markup by url() alone.
 ROOT_STAND_IN = "<newscli-root>"
@@ -276,6 +280,7 @@ class SiteBuilder:
         self.found: dict[str, Path | None] = {}
         self.refused: dict[str, str] = {}  # src: why it is never published
         self.photos = SitePhotos(newsroom.root)
+        self.renders = RenderCache(newsroom.root, self.site.allow_html)
         self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
         # The accessibility statement every page's footer links to (None: no [accessibility]).
         self.statement = statement_of(self.site, newsroom.root)
@@ -432,20 +437,37 @@ class SiteBuilder:
 
     def markdown(self, story: Story, text: str, root: str, found: Found) -> str:
         """Markdown of a story as HTML, its site-relative links made relative to the page;
-        the files it links to are noted in found (copied) or as warnings (missing)."""
+        the files it links to are noted in found (copied) or as warnings (missing). Each
+        version of a text is rendered once (see render_cache); its files are looked for
+        at every use."""
+        key = self.renders.key(text, root)
+        cached = self.renders.get(key)
+        if cached is not None:
+            html, links = cached
+            for path in links:
+                self.linked(path, found)
+            return html
+        linked: list[str] = []
 
         def rewrite(url: str) -> str:
             if not is_relative_url(url):
                 return url
             path = url.split("#", 1)[0].split("?", 1)[0]
             if PurePosixPath(path).suffix.lower() in ASSET_SUFFIXES:
-                if self.asset(path) is None:
-                    found.missing.append(path)
-                else:
-                    found.assets.append(PurePosixPath(path).as_posix())
+                linked.append(path)
+                self.linked(path, found)
             return link(url, root)
 
-        return render_markdown(text, allow_html=self.site.allow_html, rewrite_url=rewrite)
+        html = render_markdown(text, allow_html=self.site.allow_html, rewrite_url=rewrite)
+        self.renders.put(key, html, linked)
+        return html
+
+    def linked(self, path: str, found: Found) -> None:
+        """A file a story links to: noted for copying, or as missing."""
+        if self.asset(path) is None:
+            found.missing.append(path)
+        else:
+            found.assets.append(PurePosixPath(path).as_posix())
 
     # pages ----------------------------------------------------------------------------
 
@@ -459,6 +481,8 @@ class SiteBuilder:
         key = (story.path, level, eager)
         html = self._cards.get(key)
         if html is None:
+            if len(self._cards) >= CARDS_KEPT:
+                self._cards.clear()  # memory stays flat at 100 000 stories
             if self._card_macros is None:
                 self._card_macros = self.templates.get_template("_macros.html").make_module(
                     {"root": ROOT_STAND_IN, "words": self.words, "site": self.site}
@@ -762,15 +786,19 @@ def export_site(
         except sqlite3.Error:
             state.close()
             state = None
-    builder = SiteBuilder(
-        newsroom,
-        output,
-        report,
-        preview=preview,
-        site_root=site_root,
-        build=build_id,
-        records=records,
-    )
+
+    def builder_for(report: SiteReport) -> SiteBuilder:
+        return SiteBuilder(
+            newsroom,
+            output,
+            report,
+            preview=preview,
+            site_root=site_root,
+            build=build_id,
+            records=records,
+        )
+
+    builder = builder_for(report)
     try:
         done = False
         if state is not None and not full:
@@ -778,16 +806,9 @@ def export_site(
                 done = republish(builder, state, now)
             except Unfollowable:
                 builder.out.close()  # what it wrote is right; the whole site decides the rest
+                builder.renders.close()
                 report = SiteReport()
-                builder = SiteBuilder(
-                    newsroom,
-                    output,
-                    report,
-                    preview=preview,
-                    site_root=site_root,
-                    build=build_id,
-                    records=records,
-                )
+                builder = builder_for(report)
         if not done:
             build(builder, now, drafts=drafts, future=future, progress=progress, state=state)
     except BaseException:
@@ -796,6 +817,7 @@ def export_site(
     finally:
         if state is not None:
             state.close()
+        builder.renders.close()
     counts = builder.out.counts
     report.written, report.removed = counts.written, counts.removed
     if not done:
@@ -831,6 +853,7 @@ class Rendered:
     assets: dict[str, Path]
     found: dict[str, Path | None]
     refused: dict[str, str]
+    renders: Renders
 
 
 def _render_chunk(indices: range) -> Rendered:
@@ -840,6 +863,8 @@ def _render_chunk(indices: range) -> Rendered:
     output = builder.out.start_worker()
     builder.report.pages = 0
     builder.assets = {}
+    builder.renders.rendered = Renders()
+    known = set(builder.found)  # the parent hears only of files looked for in this chunk
     warnings = []
     for index in indices:
         before = len(builder.report.warnings)
@@ -847,7 +872,13 @@ def _render_chunk(indices: range) -> Rendered:
         warnings.append((index, builder.report.warnings[before:]))
         del builder.report.warnings[before:]
     return Rendered(
-        output, builder.report.pages, warnings, builder.assets, builder.found, builder.refused
+        output,
+        builder.report.pages,
+        warnings,
+        builder.assets,
+        {src: path for src, path in builder.found.items() if src not in known},
+        {src: why for src, why in builder.refused.items() if src not in known},
+        builder.renders.rendered,
     )
 
 
@@ -882,6 +913,8 @@ def render_steps(
                 builder.assets.update(rendered.assets)
                 builder.found.update(rendered.found)
                 builder.refused.update(rendered.refused)
+                builder.renders.take(rendered.renders)
+                builder.renders.flush()  # a big site's new renderings never pile up here
                 warnings.extend(rendered.warnings)
                 done += sum(1 for _ in rendered.warnings)
                 if progress is not None:
@@ -968,6 +1001,7 @@ def build(
     if isinstance(builder.out.records, PageRecords):
         builder.out.records.drop()
     manifest = builder.out.finish()
+    builder.renders.save(whole=True)
     report.stories = len(site_map.stories)
     report.topics = len(site_map.topics)
     if state is None:
@@ -1101,7 +1135,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
 
     try:
         topics = state.topics()
-        counts = json.loads(state.meta()["counts"])
+        counts = json.loads(meta["counts"])
         warnings = state.warnings()
         state.start()
     except (sqlite3.Error, ValueError, KeyError):
@@ -1153,6 +1187,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             builder.topic(TopicPage(topic, (), ()), listing)
     # Every linked file is as the last export copied it (their stamps were compared).
     manifest = builder.out.finish(whole=False)
+    builder.renders.save(whole=False)
 
     new = _attributed(report.warnings, {rel: "" for rel in articles})
     warnings = _renewed(warnings, new, articles)

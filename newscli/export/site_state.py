@@ -152,7 +152,14 @@ class SiteState:
     # -- reading ------------------------------------------------------------------------
 
     def meta(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT key, value FROM meta"))
+        """The small facts (not the topics and warnings, which can be big)."""
+        return dict(
+            self.db.execute("SELECT key, value FROM meta WHERE key NOT IN ('topics', 'warnings')")
+        )
+
+    def _value(self, key: str, default: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else str(row[0])
 
     def usable(self, build: str, manifest: str) -> bool:
         """True when the state describes the output folder as it is: the same build, a
@@ -214,14 +221,14 @@ class SiteState:
         return found
 
     def topics(self) -> Topics:
-        text = self.meta().get("topics", "[]")
+        text = self._value("topics", "[]")
         return Topics(
             Topic(key, name, tuple(spellings), articles, published)
             for key, name, spellings, articles, published in json.loads(text)
         )
 
     def warnings(self) -> list[tuple[str, str]]:
-        return [(str(path), str(text)) for path, text in json.loads(self.meta()["warnings"])]
+        return [(str(path), str(text)) for path, text in json.loads(self._value("warnings", "[]"))]
 
     # -- writing ------------------------------------------------------------------------
 
