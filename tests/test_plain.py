@@ -3,11 +3,17 @@ abbreviation, a decimal comma or a date, and the abbreviations to write out."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from pathlib import Path
+
 import pytest
 
 from newscli.frontmatter import parse
 from newscli.plain import abbreviations, band_of, readability, split_sentences
-from tests.conftest import REPO, STORY_PATH
+from tests.conftest import REPO, STORY_PATH, Invoke
+from tests.support.newsrooms import add_article
 
 
 def test_lix_of_a_short_story_is_the_hand_computed_figure() -> None:
@@ -89,3 +95,22 @@ def test_the_seed_story_is_hard_to_read_and_split_where_it_should_be() -> None:
     assert measured.band == "hard"
     # "minus 22,5 miljoner kronor" and "400 000 kronor" end no sentence.
     assert all(not s.endswith(("22,", "400")) for s in split_sentences(body))
+
+
+def test_show_list_and_sort_give_each_story_its_lix(invoke: Invoke, newsroom_path: Path) -> None:
+    # LIX 40.17 (the hand-computed story above): "medelsvår" in the sample's Swedish.
+    add_article(
+        newsroom_path,
+        "latt",
+        'title = "Ny rapport"\ndate = 2022-05-02T09:00:00+02:00\nstatus = "published"',
+        "\nSocialnämnden möts idag. Alla är välkomna.\n",
+    )
+    assert "LIX 40 (medelsvår)" in invoke("show", "latt").stdout
+    records = {r["slug"]: r for r in json.loads(invoke("list", "-f", "json", "--lix").stdout)}
+    assert records["latt"]["lix"] == 40.2 and records["latt"]["lix_band"] == "medium"
+    assert "lix" not in invoke("list", "-f", "json").stdout  # a plain list reads no body
+    rows = list(csv.DictReader(io.StringIO(invoke("list", "-f", "csv", "--lix").stdout)))
+    assert {row["slug"]: row["lix"] for row in rows}["latt"] == "40.2"
+    hardest_first = invoke("list", "--sort", "lix", "-f", "json").stdout
+    values = [r["lix"] for r in json.loads(hardest_first)]
+    assert values == sorted(values, reverse=True) and values[-1] == 40.2

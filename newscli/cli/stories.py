@@ -258,6 +258,14 @@ def list_articles(
             help="date: newest first; lix: hardest to read first (reads every matching story)."
         ),
     ] = ListSort.date,
+    lix: Annotated[
+        bool,
+        typer.Option(
+            "--lix",
+            help="Each story's LIX: a column in the table, lix and lix_band in json and csv "
+            "(reads every listed story's body).",
+        ),
+    ] = False,
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Read every file instead of the index in .newscli/.")
     ] = False,
@@ -276,7 +284,7 @@ def list_articles(
     newsroom = open_newsroom(env, root)
     filters = build_filters(newsroom, topic, author, status, since, until, search)
     with Catalog(newsroom, use_index=not no_index) as catalog:
-        if sort is ListSort.lix or format in (ListFormat.json, ListFormat.csv):
+        if lix or sort is ListSort.lix:
             _list_with_lix(env, newsroom, catalog, filters, limit, format, sort, null)
             return
         if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
@@ -325,7 +333,8 @@ def _list_with_lix(
     sort: ListSort,
     null: bool,
 ) -> None:
-    """list when LIX is wanted (json, csv, --sort lix): each story's body is read for it."""
+    """list when LIX is wanted (--lix, --sort lix): each story's body is read for it, so
+    it is asked for; a plain list answers from the index and reads no file."""
     from newscli.plain import story_readability
 
     if null and format is not ListFormat.paths:
