@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the static-site tests need, only when it is missing, without questions:
-# headless Chromium (browser test), a Java runtime and the Nu Html Checker (vnu-jar, from npm).
+# headless Chromium (browser tests), a Java runtime, the Nu Html Checker (vnu-jar, from npm)
+# and axe-core (from npm; the accessibility tests run it in Chromium).
 # CI runs this, then sets NEWSCLI_REQUIRE_SITE_TOOLS=1 so those tests fail instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,5 +23,10 @@ if [ -z "${VNU_JAR:-}" ] && [ ! -f "$jar" ]; then
   npm install --silent --no-audit --no-fund --prefix .ci/vendor vnu-jar
 fi
 
+axe=".ci/vendor/node_modules/axe-core/axe.min.js"
+if [ -z "${AXE_CORE_JS:-}" ] && [ ! -f "$axe" ]; then
+  npm install --silent --no-audit --no-fund --prefix .ci/vendor axe-core@4.14.1
+fi
+
 echo "site tools: chromium=$(command -v chromium || echo missing)" \
-  "java=$(command -v java || echo missing) vnu=${VNU_JAR:-$jar}"
+  "java=$(command -v java || echo missing) vnu=${VNU_JAR:-$jar} axe=${AXE_CORE_JS:-$axe}"

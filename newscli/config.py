@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +31,9 @@ class Site:
     default_author: str = ""
     # A withdrawn story's old address shows a short notice (True) or nothing (False).
     withdrawn_notice: bool = True
+    # [accessibility] as written (None: no section); newscli.statement reads it, and the
+    # export fails on an incomplete one. In the repr, so that a change renders every page.
+    accessibility: dict[str, Any] | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         # Checked here, not only in load_site: --base-url replaces it on the command line.
@@ -87,11 +90,12 @@ def _expect(table: dict[str, Any], key: str, kind: type, path: Path) -> Any:
     return value
 
 
-def _read_config(path: Path) -> dict[str, Any] | None:
-    """newscli.toml as TOML; None when there is none."""
+def read_config(root: Path) -> dict[str, Any] | None:
+    """newscli.toml at the newsroom root as TOML (None: there is none), or ConfigError."""
+    path = root / CONFIG_NAME
     try:
         # utf-8-sig: Windows editors start the file with a byte order mark.
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:
@@ -103,12 +107,22 @@ def _read_config(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(f"cannot read: {reason}", path) from None
+    return data
+
+
+def config_table(root: Path, name: str) -> dict[str, Any] | None:
+    """One table of newscli.toml ([checks] …); None when the file or the table is missing."""
+    data = read_config(root)
+    table = None if data is None else data.get(name)
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"[{name}] must be a table", root / CONFIG_NAME)
+    return table
 
 
 def load_site(root: Path) -> Site:
     """Read newscli.toml at the newsroom root; a missing file means all defaults."""
     path = root / CONFIG_NAME
-    data = _read_config(path)
+    data = read_config(root)
     if data is None:
         return Site()
     site = data.get("site", {})
@@ -132,6 +146,11 @@ def load_site(root: Path) -> Site:
     author = _expect(defaults, "author", str, path)
     if author is not None:
         values["default_author"] = author
+    statement = data.get("accessibility")
+    if statement is not None:
+        if not isinstance(statement, dict):
+            raise ConfigError("[accessibility] must be a table", path)
+        values["accessibility"] = statement
     try:
         result = Site(**values)
     except ConfigError as exc:
@@ -173,7 +192,7 @@ class Builds:
 def load_builds(root: Path) -> Builds:
     """[build] of newscli.toml, checked; a missing file or table means the defaults."""
     path = root / CONFIG_NAME
-    table = (_read_config(path) or {}).get("build", {})
+    table = (read_config(path.parent) or {}).get("build", {})
     if not isinstance(table, dict):
         raise ConfigError("[build] must be a table", path)
     values: dict[str, Any] = {}

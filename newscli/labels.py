@@ -72,6 +72,12 @@ _LABELS = {
         "not_found": "Sidan finns inte",
         "not_found_text": "Sidan du letade efter finns inte här, eller finns inte längre.",
         "to_front": "Till förstasidan",
+        "statement": "Tillgänglighetsredogörelse",
+        "lix_very_easy": "mycket lättläst",
+        "lix_easy": "lättläst",
+        "lix_medium": "medelsvår",
+        "lix_hard": "svår",
+        "lix_very_hard": "mycket svår",
     },
     "en": {
         "photo": "Photo:",
@@ -109,6 +115,12 @@ _LABELS = {
         "not_found": "Page not found",
         "not_found_text": "The page you were looking for is not here, or no longer is.",
         "to_front": "Go to the front page",
+        "statement": "Accessibility statement",
+        "lix_very_easy": "very easy",
+        "lix_easy": "easy",
+        "lix_medium": "medium",
+        "lix_hard": "hard",
+        "lix_very_hard": "very hard",
     },
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -46,6 +47,12 @@ def _parser(allow_html: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": allow_html})
     parser.validateLink = is_safe_url  # type: ignore[method-assign]
     return parser
+
+
+def tokens(text: str, *, allow_html: bool = False) -> list[Token]:
+    """The block tokens of a story body as the site's parser reads it (each with its source
+    lines in .map, inline ones with their children), for rules that look at its structure."""
+    return _parser(allow_html).parse(text)
 
 
 def _rewrite(tokens: list[Token], rewrite_url: Callable[[str], str]) -> None:
@@ -98,3 +105,50 @@ def plain_text(markdown: str) -> str:
         if block.nesting == -1 or block.type in ("code_block", "fence", "hr"):
             parts.append(" ")
     return " ".join("".join(parts).split())
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """The words of one block of Markdown (a paragraph, heading or table cell) as a reader
+    sees them, with the source line each line of it starts on (0-based in the Markdown):
+    lines[i] is (offset in text, source line)."""
+
+    text: str
+    lines: tuple[tuple[int, int], ...]
+
+    def line_at(self, offset: int) -> int:
+        """The source line of the character at offset."""
+        found = self.lines[0][1]
+        for start, line in self.lines:
+            if start > offset:
+                break
+            found = line
+        return found
+
+
+def text_blocks(markdown: str) -> list[TextBlock]:
+    """Every block of visible text in a story body, in order: marks and link targets gone,
+    images and code left out, soft line breaks as spaces (their lines kept)."""
+    blocks: list[TextBlock] = []
+    for block in _parser(False).parse(markdown):
+        if block.type != "inline" or not block.children or block.map is None:
+            continue
+        line = block.map[0]
+        text: list[str] = []
+        lines = [(0, line)]
+        size = 0
+        for token in block.children:
+            if token.type == "image":
+                continue
+            if token.type in ("text", "code_inline"):
+                text.append(token.content)
+                size += len(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                line += 1
+                text.append(" ")
+                size += 1
+                lines.append((size, line))
+        joined = "".join(text)
+        if joined.strip():
+            blocks.append(TextBlock(joined, tuple(lines)))
+    return blocks

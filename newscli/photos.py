@@ -1,5 +1,5 @@
 """A story's photo: a camera file checked and copied into the newsroom, the story's [image]
-kept in step with it, and the rules `check` holds photos to.
+kept in step with it, and the photo rules (newscli.checks.RULES registers them).
 
 The photo file itself lives outside articles/, at images/YYYY/MM/<slug>.<ext> (the story's
 month), and `[image] src` names it relative to the newsroom root: the same site-relative
@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,6 @@ from newscli import frontmatter
 from newscli.article import Image, Summary
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
 from newscli.newsroom import (
-    Finding,
     Newsroom,
     article_of,
     decode,
@@ -422,17 +421,18 @@ class PhotoCase:
         return self.image.src.startswith(("https://", "http://"))
 
 
+# A photo rule; newscli.checks.RULES holds every rule check applies, these among them.
 PhotoRule = Callable[[PhotoCase], Iterator[Concern]]
 
 
-def _file_missing(case: PhotoCase) -> Iterator[Concern]:
+def file_missing(case: PhotoCase) -> Iterator[Concern]:
     if case.missing is not None:
         yield Concern(
             "src", f"photo {case.image.src!r} {case.missing}; the story is published without it"
         )
 
 
-def _alt_missing(case: PhotoCase) -> Iterator[Concern]:
+def alt_missing(case: PhotoCase) -> Iterator[Concern]:
     if case.image.alt.strip():
         return
     if case.story.published:
@@ -451,7 +451,7 @@ def _folded(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
-def _alt_repeats(case: PhotoCase) -> Iterator[Concern]:
+def alt_repeats(case: PhotoCase) -> Iterator[Concern]:
     alt = _folded(case.image.alt)
     if not alt:
         return
@@ -471,12 +471,12 @@ def _alt_repeats(case: PhotoCase) -> Iterator[Concern]:
         )
 
 
-def _credit_missing(case: PhotoCase) -> Iterator[Concern]:
+def credit_missing(case: PhotoCase) -> Iterator[Concern]:
     if case.image.caption.strip() and not case.image.credit.strip():
         yield Concern("caption", "the photo has a caption but no credit (who took it?)")
 
 
-def _too_small(case: PhotoCase) -> Iterator[Concern]:
+def too_small(case: PhotoCase) -> Iterator[Concern]:
     largest = PHOTO_WIDTHS[-1]
     if case.width is not None and case.width < largest:
         yield Concern(
@@ -484,17 +484,6 @@ def _too_small(case: PhotoCase) -> Iterator[Concern]:
             f"photo {case.image.src!r} is {case.width} px wide; the site shows photos up to "
             f"{largest} px, so it will look soft on large screens",
         )
-
-
-# The rules `check` holds every photo to, in the order their findings are shown. A rule is a
-# function of a PhotoCase; add one here and `check`, `new` and `photo set` apply it.
-PHOTO_RULES: tuple[PhotoRule, ...] = (
-    _file_missing,
-    _alt_missing,
-    _alt_repeats,
-    _credit_missing,
-    _too_small,
-)
 
 
 def photo_case(newsroom: Newsroom, story: Summary) -> PhotoCase | None:
@@ -525,55 +514,6 @@ def _width(file: Path) -> int | None:
                 return shown_size(image)[0]
     except Exception:  # not an image, or unreadable: the export says so when it copies it
         return None
-
-
-def concerns(case: PhotoCase, rules: Iterable[PhotoRule] = PHOTO_RULES) -> list[Concern]:
-    """Every concern the rules find in one story's photo."""
-    return [concern for rule in rules for concern in rule(case)]
-
-
-def check_photos(
-    newsroom: Newsroom, stories: Iterable[Summary], rules: Iterable[PhotoRule] = PHOTO_RULES
-) -> list[Finding]:
-    """`check`'s findings about photos: path:line of the [image] key each is about. Only the
-    files of stories with a finding are read (for the line)."""
-    rules = tuple(rules)
-    findings: list[Finding] = []
-    for story in stories:
-        case = photo_case(newsroom, story)
-        if case is None:
-            continue
-        found = concerns(case, rules)
-        if not found:
-            continue
-        assert story.path is not None
-        lines = _image_lines(newsroom, story.path)
-        findings.extend(
-            Finding(story.path, lines.get(c.key, lines.get("", 1)), c.message, c.warning)
-            for c in found
-        )
-    return findings
-
-
-def _image_lines(newsroom: Newsroom, rel: PurePosixPath) -> dict[str, int]:
-    """The file lines of [image] ("") and of each key in it; {} when the file cannot be read."""
-    try:
-        text = decode(newsroom.read_bytes(newsroom.root / rel), rel)
-        parts = frontmatter.split(text)
-    except (NewsError, frontmatter.FrontMatterError):
-        return {}
-    first = frontmatter.key_line(parts, "image")
-    lines = {"": first}
-    offset = first - parts.toml_first_line
-    body = parts.toml.split("\n")
-    inline = re.compile(r"^\s*(?:image\s*\.\s*)?\"?(\w+)\"?\s*=")
-    for number, line in enumerate(body[offset:], first):
-        if number > first and re.match(r"^\s*\[", line):
-            break
-        found = inline.match(line)
-        if found is not None:
-            lines.setdefault(found.group(1), number)
-    return lines
 
 
 def replace_image(story: Summary, image: Image | None) -> Summary:

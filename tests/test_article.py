@@ -155,7 +155,11 @@ def test_a_story_with_a_word_line_break_stays_listed_published_and_gets_a_check_
     assert any(e.title.startswith("Förbättrad ekonomisk") for e in rss.entries)
     checked = invoke("check")
     assert checked.exit_code == 0, checked.stdout
-    about_story = [line for line in checked.stdout.splitlines(True) if line.startswith(STORY_PATH)]
+    about_story = [
+        line
+        for line in checked.stdout.splitlines(True)
+        if line.startswith(STORY_PATH) and "a sentence of" not in line  # its long sentences
+    ]
     assert "".join(about_story) == (
         f"{STORY_PATH}:4: warning: 'title' holds line breaks or control characters "
         "(from Word or a web page?); they are shown as spaces or left out\n"

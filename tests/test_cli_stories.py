@@ -223,12 +223,18 @@ def test_show_works_with_a_broken_file_elsewhere(invoke: Invoke, newsroom_path: 
 def test_check_passes_on_the_sample_newsroom(invoke: Invoke) -> None:
     result = invoke("check")
     assert result.exit_code == 0
-    # The sample's photo files are not ours to publish, and two captions name no one.
+    # The sample's photo files are not ours to publish, and two captions name no one; its
+    # real stories from Piteå have long sentences and a LIX above 50: warnings, not errors.
     lines = result.stdout.splitlines()
-    assert len(lines) == 6 and all(
-        ": warning: the photo" in line or ": warning: photo" in line for line in lines
-    )
-    assert "All 5 article file(s) are valid (6 warning(s))." in result.stderr
+    photos = [
+        line for line in lines if ": warning: the photo" in line or ": warning: photo" in line
+    ]
+    plain = [line for line in lines if "a sentence of" in line or "LIX" in line]
+    assert len(photos) == 6 and len(plain) == len(lines) - 6 > 0
+    assert f"All 5 article file(s) are valid ({len(lines)} warning(s))." in result.stderr
+    strict = invoke("check", "--strict")
+    assert strict.exit_code == 1 and strict.stdout == result.stdout
+    assert "failing with --strict" in strict.stderr
 
 
 def test_check_reports_every_problem_with_its_line(invoke: Invoke, newsroom_path: Path) -> None:

@@ -79,7 +79,8 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
     root = newsroom(tmp_path / "newsroom")
     out = tmp_path / "public"
     report = export_site(Newsroom(root), out, now=NOW)
-    assert report.warnings == []
+    # This newsroom has no [accessibility]: the one warning about that, and none else.
+    assert [w for w in report.warnings if not w.startswith("no [accessibility]")] == []
     return root, out
 
 

@@ -120,6 +120,7 @@ def test_sample_site_has_every_page_feed_and_photo(
         TOPIC_PAGE,
         "topics/index.html",
         "archive/index.html",
+        "tillganglighet/index.html",  # the accessibility statement of [accessibility]
         "2021/11/index.html",
         "rss.xml",
         "atom.xml",
@@ -131,7 +132,7 @@ def test_sample_site_has_every_page_feed_and_photo(
     } <= files
     # The original photo is never published (it may hold the camera's GPS position).
     assert not files & set(PHOTOS)
-    assert (report.stories, report.topics, report.pages) == (5, 5, 17)
+    assert (report.stories, report.topics, report.pages) == (5, 5, 18)
     assert report.warnings == [] and report.feeds
     manifest = json.loads(read(out, MANIFEST))
     assert set(manifest["files"]) == files - {MANIFEST}

@@ -177,7 +177,8 @@ def test_every_command_answers_whatever_the_file_holds(data: bytes) -> None:
     with scratch_newsroom({HOSTILE_PATH: data}) as root:
         hostile = root / HOSTILE_PATH
         checked = run(root, "check")
-        lines = checked.stdout.splitlines()
+        # The sample's own stories get plain-language warnings; this file's lines are the test.
+        lines = [line for line in checked.stdout.splitlines() if line.startswith(HOSTILE_PATH)]
         # A valid story that check fails all the same: its published photo lacks alt text.
         about_photo = [line for line in lines if PHOTO_ERROR.search(line)]
         errors = [line for line in lines if ": warning: " not in line]

@@ -20,7 +20,7 @@ def test_export_shows_a_progress_bar_on_a_terminal_and_none_when_piped(
     on_terminal = invoke("export", "html", "--drafts", stderr_isatty=True)
     assert on_terminal.exit_code == 0, on_terminal.stderr
     assert "Exporting" in on_terminal.stderr
-    # The bar itself: drawn, and full when the last page is written (17 of 17 pages).
+    # The bar itself: drawn, and full when the last page is written (18 of 18 pages).
     assert re.search(r"Exporting ━+ (\d+)/\1\b", on_terminal.stderr), on_terminal.stderr
     assert "Exported 5 stories" in on_terminal.stderr.splitlines()[-1]
     piped = invoke("export", "html", "--drafts", "-o", "again")

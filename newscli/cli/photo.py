@@ -67,13 +67,13 @@ def ask_alt(env: Environment, alt: str | None, no_input: bool) -> str:
 
 
 def warn_about(env: Environment, newsroom: Newsroom, story: Summary, image: Image | None) -> None:
-    """What check would say about the story's photo, as warnings now."""
-    from newscli.photos import concerns, photo_case, replace_image
+    """What check's photo rules would say about the story's photo, as warnings now."""
+    from newscli.checks import load_settings, photo_notices
+    from newscli.photos import replace_image
 
-    case = photo_case(newsroom, replace_image(story, image))
-    if case is not None:
-        for concern in concerns(case):
-            warn(env, f"{story.path}: {concern.message}")
+    settings = load_settings(newsroom.root)
+    for notice in photo_notices(newsroom, replace_image(story, image), settings):
+        warn(env, f"{story.path}: {notice.message}")
 
 
 def photo_note(placed: Placed) -> str:

@@ -24,6 +24,7 @@ from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
+    from newscli.catalog import Catalog
     from newscli.environment import Environment
     from newscli.newsroom import Newsroom
     from newscli.query import Filters
@@ -210,6 +211,11 @@ def new(
 SCREENFUL = 50
 
 
+class ListSort(enum.StrEnum):
+    date = "date"
+    lix = "lix"
+
+
 class ListFormat(enum.StrEnum):
     table = "table"
     cards = "cards"
@@ -289,6 +295,20 @@ def list_articles(
     format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.table,
+    sort: Annotated[
+        ListSort,
+        typer.Option(
+            help="date: newest first; lix: hardest to read first (reads every matching story)."
+        ),
+    ] = ListSort.date,
+    lix: Annotated[
+        bool,
+        typer.Option(
+            "--lix",
+            help="Each story's LIX: a column in the table, lix and lix_band in json and csv "
+            "(reads every listed story's body).",
+        ),
+    ] = False,
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Read every file instead of the index in .newscli/.")
     ] = False,
@@ -311,6 +331,9 @@ def list_articles(
         newsroom, topic, author, status, since, until, search, states=state, review=review, now=now
     )
     with Catalog(newsroom, use_index=not no_index) as catalog:
+        if lix or sort is ListSort.lix:
+            _list_with_lix(env, newsroom, catalog, filters, limit, format, sort, null, now)
+            return
         if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
             from newscli.render.machine import write_paths, write_summaries
 
@@ -345,6 +368,56 @@ def list_articles(
     hidden = page.total - len(page.items)
     if hidden > 0:
         terminal.print_more(hidden, page.total, out)
+
+
+def _list_with_lix(
+    env: Environment,
+    newsroom: Newsroom,
+    catalog: Catalog,
+    filters: Filters,
+    limit: int | None,
+    format: ListFormat,
+    sort: ListSort,
+    null: bool,
+    now: dt.datetime,
+) -> None:
+    """list when LIX is wanted (--lix, --sort lix): each story's body is read for it, so
+    it is asked for; a plain list answers from the index and reads no file."""
+    from newscli.plain import story_readability
+
+    if null and format is not ListFormat.paths:
+        raise UsageError("--null goes with --format paths")
+    # Sorted by LIX, every matching story is read first and the limit taken after.
+    found = catalog.articles(filters, None if sort is ListSort.lix else limit)
+    report_broken(env, found.broken)
+    lix = {str(article.path): story_readability(article) for article in found.items}
+    stories = list(found.items)
+    if sort is ListSort.lix:
+        stories.sort(key=lambda article: -lix[str(article.path)].lix)
+    if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
+        from newscli.render.machine import write_paths, write_summaries
+
+        stream = _Safe(env.stdout) if env.stdout_isatty else env.stdout
+        stories = stories[:limit] if limit else stories
+        if format is ListFormat.paths:
+            write_paths([str(a.path) for a in stories], stream, end="\0" if null else "\n")
+        else:
+            write_summaries(stories, format.value, stream, now, lix)
+        return
+    if not stories:
+        say(env, "No articles match." if filters.active else "No articles yet.")
+        return
+    from newscli.render import terminal
+
+    topics, _ = catalog.topics()
+    shown = stories[: limit or SCREENFUL]
+    out = terminal.console(env)
+    if format is ListFormat.cards:
+        terminal.print_cards(shown, topics, newsroom.site, out)
+    else:
+        terminal.print_table(shown, topics, newsroom.site, out, now, lix)
+    if len(stories) > len(shown):
+        terminal.print_more(len(stories) - len(shown), len(stories), out)
 
 
 def show(
@@ -428,28 +501,38 @@ def edit(
     _edit(env, newsroom, path)
 
 
-def check(ctx: typer.Context, root: RootOption = None) -> None:
-    """Validate every article and its photo: one line per problem as path:line: message;
-    exit 1 if any (warnings do not fail)."""
+def check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only on errors.")
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Validate every article: its file, its photo, accessibility, plain language and
+    personal identity numbers (docs/checks.md). One line per problem as path:line: message;
+    exit 1 on any error (with --strict, on any warning too)."""
     from newscli.catalog import Catalog
+    from newscli.checks import check_stories, load_settings
     from newscli.lifecycle import check_life
-    from newscli.photos import check_photos
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
+    settings = load_settings(newsroom.root)
     findings = newsroom.check()
     with Catalog(newsroom) as catalog:
         stories = catalog.summaries().items
-    findings += check_photos(newsroom, stories)
+    findings += check_stories(newsroom, stories, settings)
     findings += check_life(newsroom, stories, env.now(newsroom.site.tz))
     for finding in findings:
         show_line(env, str(finding))
     total = len(newsroom.article_files())
-    errors = [f for f in findings if not f.warning]
-    warnings = len(findings) - len(errors)
-    noted = f" ({warnings} warning(s))" if warnings else ""
+    errors = [f for f in findings if strict or not f.warning]
+    warnings = len(findings) - len([f for f in findings if not f.warning])
+    noted = f" ({warnings} warning(s){', failing with --strict' if strict else ''})"
+    noted = noted if warnings else ""
     if errors:
         files = len({f.path for f in errors})
-        say(env, f"{len(errors)} problem(s) in {files} of {total} article file(s){noted}")
+        problems = len(errors) - (warnings if strict else 0)
+        say(env, f"{problems} problem(s) in {files} of {total} article file(s){noted}")
         raise typer.Exit(ExitStatus.FAILURE)
     say(env, f"All {total} article file(s) are valid{noted}.")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from newscli.article import Summary
 from newscli.catalog import Catalog
+from newscli.checks import refuse_identity_numbers
 from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
@@ -87,8 +88,10 @@ def export_feed(
     feeds.check_unique_ids([*ids, *((s.id, str(s.path)) for s in public_kept)])
     kept = [s for s in public_kept if matches(s, Filters(topics=wanted.topics))]
     chosen: list[Summary] = newest_first([*found.items, *kept])[:limit]
-    report = FeedReport(len(chosen), shown, broken=_unique(broken + found.broken))
     kept_paths = {s.path for s in kept}
+    # Before anything is written; a kept story's file is broken and cannot be read.
+    refuse_identity_numbers(newsroom, [s for s in chosen if s.path not in kept_paths])
+    report = FeedReport(len(chosen), shown, broken=_unique(broken + found.broken))
     for summary in chosen:
         if summary.path in kept_paths:
             report.kept.append(str(summary.path))

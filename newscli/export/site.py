@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 from newscli import __version__, labels, markdown
 from newscli.article import Article, Summary
 from newscli.catalog import Catalog
+from newscli.checks import refuse_identity_numbers
 from newscli.config import Site
 from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.export import feeds, pages, urls
@@ -65,6 +66,7 @@ from newscli.lifecycle import State, next_change, state_of
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.newsroom import TEMPLATES, Newsroom, state_folder
 from newscli.query import newest_first, publishable
+from newscli.statement import MISSING_WARNING, STATEMENT_PATH, statement_of
 from newscli.topics import Topic, Topics
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -201,6 +203,10 @@ class Words:
         """'11 juli 2022': the day it is in the newsroom, whatever offset it was stored with."""
         return long_date(moment(value, self.tz), self.language)
 
+    def day(self, value: dt.date) -> str:
+        """A calendar day ('14 maj 2024'), as written: no timezone to move it."""
+        return long_date(value, self.language)
+
     def iso(self, value: dt.datetime) -> str:
         """The moment for a datetime attribute, with the newsroom's offset then."""
         return moment(value, self.tz).isoformat()
@@ -279,6 +285,8 @@ class SiteBuilder:
         self.photos = SitePhotos(newsroom.root)
         self.renders = RenderCache(newsroom.root, self.site.allow_html)
         self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
+        # The accessibility statement every page's footer links to (None: no [accessibility]).
+        self.statement = statement_of(self.site, newsroom.root)
 
     # stories --------------------------------------------------------------------------
 
@@ -527,6 +535,7 @@ class SiteBuilder:
             canonical=canonical,
             feeds=feeds,
             preview=self.preview,
+            statement=STATEMENT_PATH if self.statement is not None else None,
             absolute=lambda target: absolute_url(self.site.base_url, target),
             **context,
         )
@@ -676,6 +685,15 @@ class SiteBuilder:
             TOPICS_PATH,
             partial(self.page, "topics.html", TOPICS_PATH, digest(topics), topics=site_map.topics),
         )
+        if self.statement is not None:
+            page = partial(
+                self.page,
+                "accessibility.html",
+                STATEMENT_PATH,
+                digest(self.statement),
+                accessibility=self.statement,
+            )
+            yield STATEMENT_PATH, page
         months = [(m.path, len(m.stories)) for m in site_map.months]
         yield (
             ARCHIVE_PATH,
@@ -971,6 +989,7 @@ def build(
     # Before anything is written: one id twice would be one guid twice in the feeds.
     feeds.check_unique_ids((s.id, str(s.path)) for s in [*publishable(scanned.items, now), *kept])
     articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
+    refuse_identity_numbers(newsroom, articles)
     builder.prepare_photos(articles)
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
@@ -1004,6 +1023,8 @@ def build(
             "no base_url in newscli.toml: feeds and sitemap.xml need absolute links and were "
             "not written (the pages link to each other relatively and work without it)"
         )
+    if builder.statement is None:
+        report.warnings.append(MISSING_WARNING)
     builder.write_robots()
     builder.not_found()
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
@@ -1160,6 +1181,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
         if builder.shape(article, now) != known_rows[rel].shape:
             return False
         articles[rel] = article
+    refuse_identity_numbers(newsroom, [a for rel, a in articles.items() if known_rows[rel].site])
 
     try:
         topics = state.topics()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
 from newscli.article import Summary, to_meta
 from newscli.lifecycle import state_of
+from newscli.plain import Readability
 
 
 def _plain(value: Any) -> Any:
@@ -89,14 +90,26 @@ ARTICLE_COLUMNS = (
     "image.alt",
     "image.caption",
     "image.credit",
+    "lix",
+    "lix_band",
 )
 
 
 def write_summaries(
-    articles: Sequence[Summary], fmt: str, out: Any, now: dt.datetime | None = None
+    articles: Sequence[Summary],
+    fmt: str,
+    out: Any,
+    now: dt.datetime | None = None,
+    lix: Mapping[str, Readability] | None = None,
 ) -> None:
-    """Articles as json or csv: every front-matter field and the path (and their state)."""
+    """Articles as json or csv: every front-matter field and the path (and their state at
+    now), and each story's LIX and its band when lix (by path) has them."""
     records = [article_record(a, now) for a in articles]
+    for record in records:
+        measured = None if lix is None else lix.get(record["path"])
+        if measured is not None:
+            record["lix"] = round(measured.lix, 1)
+            record["lix_band"] = measured.band
     if fmt == "json":
         write_json(records, out)
     elif fmt == "csv":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
@@ -21,6 +21,7 @@ from newscli.history import Entry
 from newscli.labels import label, long_date
 from newscli.lifecycle import State, moment_of, state_of
 from newscli.markdown import is_safe_url
+from newscli.plain import Readability, story_readability
 from newscli.text import terminal_safe
 from newscli.topics import Topic, Topics
 
@@ -176,9 +177,14 @@ def state_text(article: Summary, site: Site, now: dt.datetime) -> Text:
 
 
 def article_table(
-    articles: Sequence[Summary], topics: Topics, site: Site, now: dt.datetime
+    articles: Sequence[Summary],
+    topics: Topics,
+    site: Site,
+    now: dt.datetime,
+    lix: Mapping[str, Readability] | None = None,
 ) -> RenderableType:
-    """Date, title, topics, state and slug; titles wrap so the table fits the terminal."""
+    """Date, title, topics, state and slug (and LIX when given, by path); titles wrap so
+    the table fits the terminal."""
     table = Table(show_edge=False, pad_edge=False, expand=False)
     table.add_column("Datum" if site.language == "sv" else "Date", no_wrap=True, style="dim")
     table.add_column("Rubrik" if site.language == "sv" else "Title", ratio=3, overflow="fold")
@@ -187,16 +193,28 @@ def article_table(
     )
     table.add_column("Läge" if site.language == "sv" else "State", no_wrap=True)
     table.add_column("Slug", ratio=2, overflow="fold", style="dim")
+    if lix is not None:
+        table.add_column("LIX", no_wrap=True, justify="right")
     for article in articles:
         status = state_text(article, site, now)
-        table.add_row(
+        cells: list[RenderableType] = [
             article.date.astimezone(site.tz).strftime("%Y-%m-%d"),
             Text(_shown(article.title)),
             Text(_shown(", ".join(topics.names(article.topics)))),
             status,
             Text(_shown(article.slug)),
-        )
+        ]
+        if lix is not None:
+            measured = lix.get(str(article.path))
+            cells.append(f"{measured.lix:.0f}" if measured is not None else "")
+        table.add_row(*cells)
     return table
+
+
+def lix_line(measured: Readability, site: Site) -> Text:
+    """'LIX 38 (lättläst)': a story's readability and its band, in the site's language."""
+    band = label(site.language, f"lix_{measured.band}")
+    return Text(f"LIX {measured.lix:.0f} ({band})", style="dim")
 
 
 def print_more(hidden: int, total: int, out: Console) -> None:
@@ -221,12 +239,18 @@ def print_cards(articles: Iterable[Summary], topics: Topics, site: Site, out: Co
 
 def print_story(article: Article, topics: Topics, site: Site, out: Console) -> None:
     out.print(story(article, topics, site))
+    out.print(lix_line(story_readability(article), site))
 
 
 def print_table(
-    articles: Sequence[Summary], topics: Topics, site: Site, out: Console, now: dt.datetime
+    articles: Sequence[Summary],
+    topics: Topics,
+    site: Site,
+    out: Console,
+    now: dt.datetime,
+    lix: Mapping[str, Readability] | None = None,
 ) -> None:
-    out.print(article_table(articles, topics, site, now))
+    out.print(article_table(articles, topics, site, now, lix))
 
 
 def print_topics(counts: Sequence[Topic], site: Site, out: Console) -> None:
