@@ -29,7 +29,8 @@ the machine does not fall on one tool only; ratios to Hugo are to its figure in 
 Peers found installed are measured; --peers installs Pelican first when it is missing (into a
 venv of the benchmark's own, under ~/.cache/newscli-bench/), --no-peers leaves both out. A
 peer not installed prints "not installed" in its rows. The index size row is the bytes of
-.newscli/ after the builds against the articles' bytes.
+.newscli/index.sqlite after the builds against the articles' bytes; the next row, all of
+.newscli/ (with the site state, the rendered Markdown and the derived photos), for scale.
 
 `tag` is measured on two newsrooms with the same stories: the plain one, whose topics are
 arrays one item a line as newscli writes them (the fast path), and a second one, generated
@@ -620,13 +621,23 @@ def figures(
     add("export rss", newscli("export", "rss"), "parse", 3.0)
     results += builds(root, repeat, others)
     articles = sum(path.stat().st_size for path in (root / "articles").rglob("*.md"))
+    search_index = index / "index.sqlite"
     results.append(
         Size(
-            f".newscli/ after the builds: {folder_bytes(index) / 1e6:.1f} MB, "
+            f"index (.newscli/index.sqlite): {search_index.stat().st_size / 1e6:.1f} MB, "
             f"articles {articles / 1e6:.1f} MB",
-            folder_bytes(index) / articles,
+            search_index.stat().st_size / articles,
             "articles' bytes",
             0.5,
+        )
+    )
+    # The caches beside it (site state, rendered Markdown, derived photos), not a goal.
+    results.append(
+        Size(
+            f".newscli/ in all after the builds: {folder_bytes(index) / 1e6:.1f} MB",
+            folder_bytes(index) / articles,
+            "articles' bytes",
+            None,
         )
     )
     results += republish(root, repeat, others)
