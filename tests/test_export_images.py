@@ -183,3 +183,25 @@ def test_a_photo_that_cannot_be_shown_is_left_out_everywhere_with_one_warning(
     entries = feedparser.parse((out / "rss.xml").read_bytes()).entries
     by_title = {entry.title: entry for entry in entries}
     assert not by_title["Nyhet 1"].get("enclosures") and by_title["Nyhet 0"].enclosures
+
+
+def test_a_photo_in_a_body_is_published_without_the_cameras_metadata(tmp_path: Path) -> None:
+    root = newsroom(tmp_path / "newsroom", photos=1)
+    (root / "images" / "kamera.jpg").write_bytes(camera_photo(2400, 1600))
+    (root / "images" / "trasig.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a photo")
+    add_article(
+        root,
+        "med-bild",
+        'title = "Med bild i texten"\ndate = 2022-05-20T10:00:00+02:00\nstatus = "published"',
+        "Text.\n\n![Mötet](images/kamera.jpg)\n\n![Trasig](images/trasig.jpg)\n",
+    )
+    out = tmp_path / "public"
+    report = export_site(Newsroom(root), out, now=NOW)
+    published = out / "images" / "kamera.jpg"  # at the address the story gives
+    data = published.read_bytes()
+    assert b"Exif" not in data and b"GPS" not in data and b"xmpmeta" not in data
+    with Image.open(published) as image:
+        assert image.format == "JPEG" and image.width == 1600 and not image.getexif()
+    # One that cannot be read is not published at all, and the warning says why.
+    assert not (out / "images" / "trasig.jpg").exists()
+    assert [w for w in report.warnings if "trasig.jpg" in w and "cannot be published" in w]

@@ -71,6 +71,9 @@ from newscli.topics import Topic, Topics
 
 _PACKAGE = Path(__file__).resolve().parent
 STYLESHEET = "style.css"
+# Photos a story's body shows that are published without their metadata (see asset), by
+# the media type of the derived file that stands in for them at the same address.
+BODY_PHOTOS = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 # Files a story's body may link to or embed with a relative URL, copied into the site as
 # they are (a story's own photo is published in the site's sizes instead: see images).
 ASSET_SUFFIXES = frozenset(
@@ -341,7 +344,11 @@ class SiteBuilder:
 
     def asset(self, src: str) -> Path | None:
         """The newsroom file a site-relative src names, noted for copying; None if it is not
-        there or not for publishing (see Newsroom.asset; why_not says which)."""
+        there or not for publishing (see Newsroom.asset; why_not says which).
+
+        A JPEG or WebP photo a body shows is published as its biggest derived size, at the
+        same address: turned, in sRGB, without the camera's metadata (GPS position, serial,
+        time), as a story's own photo is. One that cannot be read is not published."""
         if PurePosixPath(src).suffix.lower() not in ASSET_SUFFIXES:
             return None
         try:
@@ -349,8 +356,25 @@ class SiteBuilder:
         except NewsError:
             return None
         if found is not None:
-            self.assets[PurePosixPath(src).as_posix()] = found
+            published = self._without_metadata(src, found)
+            if published is None:
+                return None
+            self.assets[PurePosixPath(src).as_posix()] = published
         return found
+
+    def _without_metadata(self, src: str, source: Path) -> Path | None:
+        """What is published of a linked file: a photo's biggest derived size in its own
+        format, anything else as it is; None (with the reason noted) for a photo that
+        cannot be read."""
+        kind = BODY_PHOTOS.get(PurePosixPath(src).suffix.lower())
+        if kind is None:
+            return source
+        made = self.photos.photo(src, source)
+        if isinstance(made, NewsError):
+            self.refused[src] = f"cannot be published: {made.message}"
+            return None
+        biggest = max((r for r in made.renditions if r.media_type == kind), key=lambda r: r.width)
+        return self.photos.files[biggest.path]
 
     def asset_stamp(self, src: str) -> str:
         """What the site state remembers of a linked file, looked at afresh: its stamp, or
