@@ -320,6 +320,19 @@ class Catalog:
         self._indexed()
         self.newsroom.clean_leftovers(self._tree or self.newsroom.tree(ordered=False))
 
+    def as_last_read(self, paths: Sequence[str]) -> dict[str, tuple[tuple[int, int], Summary]]:
+        """What the index last read of these files, each with the mtime and size it read it
+        at, without a walk to refresh it: for a caller that knows the files' stamps and
+        compares them (a re-publish). Empty without a usable index."""
+        if not self.use_index:
+            return {}
+        try:
+            if self._index is None:
+                self._index = Index(self.newsroom)
+            return self._index.stored(paths)
+        except (IndexUnavailable, sqlite3.Error, OSError):
+            return {}
+
     def stamps(self) -> dict[str, os.stat_result]:
         """What the walk before the last answer saw of each article file (its mtime and
         size), so that a cache keyed by them is never newer than the answer; empty when the

@@ -252,3 +252,21 @@ def test_a_folder_another_export_wrote_meanwhile_is_built_whole(
     export_site(Newsroom(newsroom), out, now=NOW)
     assert builds == [1]
     assert_same_as_a_full_export(newsroom, out, tmp_path)
+
+
+def test_a_story_changed_at_the_last_re_publish_is_shown_as_it_is_beside_the_next_change(
+    newsroom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    export_site(Newsroom(newsroom), out, now=NOW)
+    # Two stories of one month: the first re-published alone (the index does not see it),
+    # then the second, whose month page shows the first beside it.
+    month = max(articles(newsroom), key=lambda p: len(list(p.parent.glob("*.md")))).parent
+    first, second = sorted(month.glob("*.md"))[:2]
+    builds = full_builds(monkeypatch)
+    edit(first, TEXT_CHANGES[0])
+    export_site(Newsroom(newsroom), out, now=NOW)
+    edit(second, TEXT_CHANGES[0])
+    export_site(Newsroom(newsroom), out, now=NOW)
+    assert builds == []
+    assert_same_as_a_full_export(newsroom, out, tmp_path)

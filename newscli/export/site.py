@@ -1131,6 +1131,20 @@ class Unfollowable(Exception):
     links to other files now (a file it no longer links to may have to be removed)."""
 
 
+def _as_it_is(
+    newsroom: Newsroom,
+    rel: str,
+    stored: Mapping[str, tuple[tuple[int, int], Summary]],
+    current: Mapping[str, tuple[int, int]],
+) -> Summary:
+    """A story beside one that changed: from the index when it read the file as it is now,
+    else from the file (its page is not rendered: only its card and feed entry are)."""
+    hit = stored.get(rel)
+    if hit is not None and hit[0] == current.get(rel):
+        return hit[1]
+    return newsroom.load(newsroom.root / rel).summary()
+
+
 def _renewed(
     warnings: list[tuple[str, str]], new: list[tuple[str, str]], again: Iterable[str]
 ) -> list[tuple[str, str]]:
@@ -1178,14 +1192,17 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
     if tree.problems or len(tree.files) != len(stamps):
         return False
     changed: dict[str, str] = {}
+    current: dict[str, tuple[int, int]] = {}
     for rel, entry in tree.files:
         known = stamps.get(rel)
         if known is None:
             return False
         try:
-            stamp = file_stamp(entry.stat())
+            stat = entry.stat()
         except OSError:
             return False
+        current[rel] = (stat.st_mtime_ns, stat.st_size)
+        stamp = file_stamp(stat)
         if stamp != known:
             changed[rel] = stamp
     if len(changed) > REPUBLISH_LIMIT:
@@ -1228,12 +1245,13 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
     specs = state.specs_showing(renewed)
     others = {site for spec in specs.values() for site in spec.stories} - renewed.keys()
     by_site = state.sites(others)
+    neighbours = [by_site[site] for site in sorted(others)]
+    with Catalog(newsroom) as catalog:
+        stored = catalog.as_last_read(neighbours)
     shown = {
         story.path: story
         for story in builder.stories(
-            [newsroom.load(newsroom.root / by_site[site]).summary() for site in sorted(others)],
-            now,
-            topics,
+            [_as_it_is(newsroom, rel, stored, current) for rel in neighbours], now, topics
         )
     }
     del report.warnings[own:]  # said at the last full build, and kept below
