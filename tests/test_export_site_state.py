@@ -228,26 +228,26 @@ def test_a_failed_re_publish_is_followed_by_a_full_build_that_puts_everything_ri
     assert_same_as_a_full_export(newsroom, out, tmp_path)
 
 
-def test_a_corrupt_or_missing_state_costs_a_full_build_never_a_wrong_page(
-    newsroom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    out = tmp_path / "public"
-    export_site(Newsroom(newsroom), out, now=NOW)
-    (state,) = (newsroom / STATE).glob("site-*.sqlite")
+def corrupt_state(root: Path, out: Path) -> None:
+    (state,) = (root / STATE).glob("site-*.sqlite")
     state.write_bytes(b"not a database" * 100)
-    edit(articles(newsroom)[5], TEXT_CHANGES[1])
-    builds = full_builds(monkeypatch)
-    export_site(Newsroom(newsroom), out, now=NOW)
-    assert builds == [1]
-    assert_same_as_a_full_export(newsroom, out, tmp_path)
 
 
-def test_a_folder_another_export_wrote_meanwhile_is_built_whole(
-    newsroom: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def preview_meanwhile(root: Path, out: Path) -> None:
+    export_site(Newsroom(root), out, now=NOW, drafts=True)  # another build into the folder
+
+
+@pytest.mark.parametrize("disturb", [corrupt_state, preview_meanwhile])
+def test_a_state_that_cannot_be_trusted_costs_a_full_build_never_a_wrong_page(
+    newsroom: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    disturb: Callable[[Path, Path], None],
 ) -> None:
     out = tmp_path / "public"
     export_site(Newsroom(newsroom), out, now=NOW)
-    export_site(Newsroom(newsroom), out, now=NOW, drafts=True)  # a preview into the same folder
+    disturb(newsroom, out)
+    edit(articles(newsroom)[5], TEXT_CHANGES[1])
     builds = full_builds(monkeypatch)
     export_site(Newsroom(newsroom), out, now=NOW)
     assert builds == [1]

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -85,6 +87,53 @@ class Selection:
     root: Path | None
 
 
+def _option(name: str, annotation: object, default: object) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+# The options every life-cycle command takes to choose its stories, in --help's order,
+# each by the Selection field it fills ("all" fills everything).
+_SELECTION = [
+    _option("topic", FilterTopicOption, None),
+    _option("author", AuthorOption, None),
+    _option("status", StatusOption, None),
+    _option("since", SinceOption, None),
+    _option("until", UntilOption, None),
+    _option("search", SearchOption, None),
+    _option("state", StateOption, None),
+    _option("article", ArticleOption, None),
+    _option("stdin", StdinOption, False),
+    _option("null", NullOption, False),
+    _option("all", AllOption, False),
+    _option("dry_run", DryRunOption, False),
+    _option("format", FormatOption, ReportFormat.text),
+    _option("root", RootOption, None),
+]
+
+
+def selecting(command: Callable[..., None]) -> Callable[..., None]:
+    """command(ctx, selection, its own options) as a command that also takes the stories to
+    act on: REFs and the selection options, written once for publish, unpublish and expire."""
+    ctx, _, *own = inspect.signature(command, eval_str=True).parameters.values()
+    refs = inspect.Parameter(
+        "refs", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=RefsArgument, default=None
+    )
+    own = [option.replace(kind=inspect.Parameter.KEYWORD_ONLY) for option in own]
+    parameters = [ctx, refs, *own, *_SELECTION]
+
+    @functools.wraps(command)
+    def run(ctx: typer.Context, refs: list[str] | None = None, **values: Any) -> None:
+        chosen = {option.name: values.pop(option.name) for option in _SELECTION}
+        chosen["everything"] = chosen.pop("all")
+        command(ctx, Selection(refs=refs, **chosen), **values)
+
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    return run
+
+
 def change_life(
     ctx: typer.Context,
     selection: Selection,
@@ -126,9 +175,10 @@ def change_life(
         )
 
 
+@selecting
 def publish(
     ctx: typer.Context,
-    refs: RefsArgument = None,
+    selection: Selection,
     at: Annotated[
         str | None,
         typer.Option(
@@ -137,28 +187,10 @@ def publish(
             "2026-12-01 10:00 or ISO 8601. Default: keep the story's date.",
         ),
     ] = None,
-    topic: FilterTopicOption = None,
-    author: AuthorOption = None,
-    status: StatusOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    state: StateOption = None,
-    article: ArticleOption = None,
-    stdin: StdinOption = False,
-    null: NullOption = False,
-    all: AllOption = False,
-    dry_run: DryRunOption = False,
-    format: FormatOption = ReportFormat.text,
-    root: RootOption = None,
 ) -> None:
     """Publish stories (status published), optionally from a moment (--at)."""
     from newscli.lifecycle import publishing
 
-    selection = Selection(
-        refs, topic, author, status, since, until, search, state, article, stdin, null, all,
-        dry_run, format, root,
-    )  # fmt: skip
     change_life(
         ctx,
         selection,
@@ -168,29 +200,16 @@ def publish(
     )
 
 
+@selecting
 def unpublish(
     ctx: typer.Context,
-    refs: RefsArgument = None,
+    selection: Selection,
     reason: Annotated[
         str,
         typer.Option(
             "--reason", help="Why the story is withdrawn (kept in its file, for the record)."
         ),
     ] = "",
-    topic: FilterTopicOption = None,
-    author: AuthorOption = None,
-    status: StatusOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    state: StateOption = None,
-    article: ArticleOption = None,
-    stdin: StdinOption = False,
-    null: NullOption = False,
-    all: AllOption = False,
-    dry_run: DryRunOption = False,
-    format: FormatOption = ReportFormat.text,
-    root: RootOption = None,
 ) -> None:
     """Withdraw stories: off the site and every feed from now, the file kept, with when and why."""
     from newscli.lifecycle import withdrawing
@@ -199,10 +218,6 @@ def unpublish(
     why = one_line(reason)
     if not why:
         raise UsageError('say why with --reason "…": it is kept with the story for the record')
-    selection = Selection(
-        refs, topic, author, status, since, until, search, state, article, stdin, null, all,
-        dry_run, format, root,
-    )  # fmt: skip
     change_life(
         ctx,
         selection,
@@ -212,9 +227,10 @@ def unpublish(
     )
 
 
+@selecting
 def expire(
     ctx: typer.Context,
-    refs: RefsArgument = None,
+    selection: Selection,
     at: Annotated[
         str,
         typer.Option(
@@ -223,30 +239,12 @@ def expire(
             "2026-12-01 10:00 or ISO 8601).",
         ),
     ] = "",
-    topic: FilterTopicOption = None,
-    author: AuthorOption = None,
-    status: StatusOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    state: StateOption = None,
-    article: ArticleOption = None,
-    stdin: StdinOption = False,
-    null: NullOption = False,
-    all: AllOption = False,
-    dry_run: DryRunOption = False,
-    format: FormatOption = ReportFormat.text,
-    root: RootOption = None,
 ) -> None:
     """Set when stories expire: from --at on they are off every public output (kept as files)."""
     from newscli.lifecycle import expiring
 
     if not at.strip():
         raise UsageError("say when with --at WHEN (now, 2026-12-01 10:00 or ISO 8601)")
-    selection = Selection(
-        refs, topic, author, status, since, until, search, state, article, stdin, null, all,
-        dry_run, format, root,
-    )  # fmt: skip
     change_life(
         ctx,
         selection,
