@@ -103,11 +103,15 @@ def _xml_entry(
     title = _text(entry.get("title", ""), entry.get("title_detail"))
     where = f"{location}, entry {number}" + (f" {title[:60]!r}" if title else "")
     try:
-        raw_date = entry.get("published") or entry.get("updated")
-        date = _date(raw_date, entry.get("published_parsed") or entry.get("updated_parsed"))
+        # dict.get: feedparser's own get() answers "updated" with "published" (and warns).
+        published, changed = dict.get(entry, "published"), dict.get(entry, "updated")
+        date = _date(
+            published or changed,
+            dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed"),
+        )
         updated = None
-        if entry.get("published") and entry.get("updated"):
-            updated = _date(entry.get("updated"), entry.get("updated_parsed"))
+        if published and changed:
+            updated = _date(changed, dict.get(entry, "updated_parsed"))
         content = entry.get("content") or []
         summary = str(entry.get("summary", ""))
         if content:
