@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from newscli import __version__
-from newscli.cli import feeds, lifecycle, photo, site, stories, tag
+from newscli.cli import feeds, importer, lifecycle, photo, site, stories, tag
 from newscli.cli.common import NewsGroup, environment
 
 __all__ = ["app", "main"]
@@ -54,6 +54,7 @@ app.command()(stories.edit)
 app.command()(stories.check)
 app.add_typer(tag.app, name="tag")
 app.add_typer(photo.app, name="photo")
+app.add_typer(importer.app, name="import")
 app.command()(tag.topics)
 
 export_app = typer.Typer(

@@ -1,0 +1,148 @@
+"""A source to import from, as bytes: a local file or an http(s) URL, within a size limit and
+a time limit, read in chunks (a 50 MB answer is refused at the limit, never held whole)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from newscli import __version__
+from newscli.errors import NewsError
+
+# A feed of a few thousand stories is a few MB; more is a mistake (or a video, or hostile).
+MAX_SOURCE_BYTES = 20 * 2**20
+# Seconds to wait for a server: to connect, for each read, and for the whole answer.
+TIMEOUT = 30.0
+_CHUNK = 2**16
+_SCHEMES = ("http://", "https://")
+
+
+class FetchError(NewsError):
+    """A source that could not be read: its URL or path and why; nothing was imported."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a source gave: its bytes, where they came from in the end (after redirects), and
+    the Content-Type the server declared (None for a file): it may name the encoding."""
+
+    data: bytes
+    location: str
+    content_type: str | None = None
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(_SCHEMES)
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / 2**20:g} MB"
+
+
+def _too_big(where: str, limit: int) -> FetchError:
+    return FetchError(
+        f"is larger than {_megabytes(limit)}, the most newscli reads; not read", where
+    )
+
+
+def read_chunks(stream: IO[bytes], where: str, limit: int, deadline: float | None = None) -> bytes:
+    """All of stream, read a chunk at a time; FetchError as soon as it passes limit bytes or
+    the deadline (a monotonic time) passes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise _too_big(where, limit)
+        if deadline is not None and time.monotonic() > deadline:
+            raise FetchError("took too long to answer; not read", where)
+        chunks.append(chunk)
+
+
+class _HttpOnly(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http(s) only (never to ftp: or file:)."""
+
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> Any:
+        if not is_url(newurl):
+            raise FetchError(f"redirects to {newurl[:200]!r}, which is not http(s)", req.full_url)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch_url(
+    url: str, *, limit: int = MAX_SOURCE_BYTES, timeout: float = TIMEOUT, accept: str = "*/*"
+) -> Fetched:
+    """The body of an http(s) URL, or FetchError naming the URL: not http(s), a status that
+    is not success, no answer within timeout seconds, or more than limit bytes."""
+    if not is_url(url):
+        raise FetchError("only http:// and https:// addresses are read", url)
+    request = urllib.request.Request(
+        url, headers={"User-Agent": f"newscli/{__version__} (import)", "Accept": accept}
+    )
+    opener = urllib.request.build_opener(_HttpOnly())
+    deadline = time.monotonic() + timeout
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            if length is not None and length.strip().isdigit() and int(length) > limit:
+                raise _too_big(url, limit)
+            data = read_chunks(response, url, limit, deadline)
+            return Fetched(data, response.geturl(), response.headers.get("Content-Type"))
+    except urllib.error.HTTPError as exc:
+        raise FetchError(f"the server answered {exc.code} {exc.reason}", url) from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, TimeoutError):
+            raise FetchError(f"no answer within {timeout:g} seconds", url) from None
+        raise FetchError(f"could not be fetched: {reason}", url) from None
+    except TimeoutError:
+        raise FetchError(f"no answer within {timeout:g} seconds", url) from None
+    except (OSError, ValueError) as exc:  # a reset connection, a URL urllib cannot take
+        raise FetchError(f"could not be fetched: {exc}", url) from None
+
+
+def read_file(path: Path, *, limit: int = MAX_SOURCE_BYTES, shown_as: str | None = None) -> Fetched:
+    """A local file's bytes, or FetchError naming it (as shown_as, the way the user typed
+    it): missing, not a plain file (a pipe would block), or larger than limit."""
+    where = shown_as if shown_as is not None else str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise FetchError(f"cannot read: {exc.strerror or exc}", where) from None
+    except ValueError as exc:  # a NUL byte in the name
+        raise FetchError(f"cannot read: {exc}", repr(where)) from None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise FetchError("is not a plain file (a folder, pipe or device)", where)
+        if status.st_size > limit:
+            raise _too_big(where, limit)
+        with os.fdopen(os.dup(fd), "rb") as stream:
+            return Fetched(read_chunks(stream, where, limit), where)
+    except OSError as exc:
+        raise FetchError(f"cannot read: {exc.strerror or exc}", where) from None
+    finally:
+        os.close(fd)
+
+
+def read_source(
+    source: str, cwd: Path, *, limit: int = MAX_SOURCE_BYTES, timeout: float = TIMEOUT
+) -> Fetched:
+    """A source as given on the command line: an http(s) URL, or a file (relative to cwd);
+    any other scheme (file:, ftp: …) is refused."""
+    if is_url(source):
+        return fetch_url(source, limit=limit, timeout=timeout)
+    scheme, colon, _ = source.partition("://")
+    if colon and scheme.isalpha():
+        raise FetchError("only http:// and https:// addresses or files are read", source)
+    return read_file(cwd / source, limit=limit, shown_as=source)

@@ -1,0 +1,192 @@
+"""`newscli import feed`: what a user sees, the round trip through newscli's own feeds, and
+sources that must be refused. (`import text` and `import wordpress` are tested with their
+readers.)"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from newscli import cli
+from newscli.newsroom import Newsroom
+from tests.conftest import PINNED, REPO
+from tests.support.newsrooms import sample_newsroom
+from tests.support.serve import local_server
+
+FEEDS = REPO / "tests" / "fixtures" / "import" / "feeds"
+
+
+def newscli(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli.app, [*args, "--root", str(root)], obj=dict(PINNED))
+
+
+def empty_newsroom(folder: Path) -> Path:
+    (folder / "articles").mkdir(parents=True)
+    shutil.copy(REPO / "newscli.toml", folder / "newscli.toml")
+    return folder
+
+
+def files(root: Path) -> list[Path]:
+    return sorted((root / "articles").rglob("*.md"))
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample newsroom's stories as newscli exports them, in each feed format."""
+    base = tmp_path_factory.mktemp("exported")
+    root = sample_newsroom(base / "sample", photos=False)
+    feeds = {}
+    for kind in ("rss", "atom", "json"):
+        feeds[kind] = base / f"feed.{kind}"
+        result = newscli(root, "export", kind, "--full", "-o", str(feeds[kind]))
+        assert result.exit_code == 0, result.output
+    return feeds
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom", "json"])
+def test_newscli_feeds_import_back_as_the_same_stories(
+    kind: str, exported: dict[str, Path], tmp_path: Path
+) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    result = newscli(root, "import", "feed", str(exported[kind]))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().endswith("5 created, 0 updated, 0 skipped, 0 refused")
+    original = {a.title: a for a in Newsroom(REPO).scan().articles}
+    imported = {a.title: a for a in Newsroom(root).scan().articles}
+    assert imported.keys() == original.keys()
+    for title, story in imported.items():
+        before = original[title]
+        assert story.date == before.date and story.date.utcoffset() == before.date.utcoffset()
+        assert story.topics == before.topics
+        assert story.lead == before.lead
+        assert story.story.strip("\n") == before.story.strip("\n")
+        assert story.source is not None and story.source.url.startswith("https://www.example.se/")
+
+
+def test_a_second_run_creates_no_file(exported: dict[str, Path], tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    newscli(root, "import", "feed", str(exported["rss"]))
+    before = {p: p.read_bytes() for p in files(root)}
+    result = newscli(root, "import", "feed", str(exported["rss"]))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "0 created, 0 updated, 5 skipped (5 unchanged), 0 refused" in result.stderr
+    assert {p: p.read_bytes() for p in files(root)} == before
+
+
+def test_a_dry_run_lists_what_would_happen_and_writes_nothing(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    result = newscli(root, "import", "feed", str(FEEDS / "wordpress.xml"), "--dry-run")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("would create articles/2022/03/anhorigveckan-valkommen.md")
+    assert lines[1].startswith("skip 'Utan datum'") and "--date-missing now" in lines[1]
+    assert "1 to create, 0 to update, 1 skipped (1 without a date), 0 refused" in result.stderr
+    assert files(root) == []
+
+
+def test_scripts_and_javascript_links_never_reach_the_article(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    newscli(root, "import", "feed", str(FEEDS / "wordpress.xml"))
+    (path,) = files(root)
+    text = path.read_text(encoding="utf-8")
+    assert "script" not in text and "javascript" not in text.lower() and "utm_" not in text
+    assert "Anmäl dig [här](https://wp.example.se/anmalan/?id=7) eller klicka." in text
+
+
+def test_update_rewrites_a_changed_story_and_leaves_an_edited_one(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    feed = tmp_path / "hugo.xml"
+    shutil.copy(FEEDS / "hugo.xml", feed)
+    newscli(root, "import", "feed", str(feed))
+    edited = root / "articles/2022/01/ny-taxa-for-hemtjanst.md"
+    edited.write_text(edited.read_text().replace("ny taxa", "ny taxa (se beslut)"))
+    feed.write_text(
+        feed.read_text()
+        .replace("öppet hus&lt;/strong&gt;", "öppet hus&lt;/strong&gt; igen")
+        .replace("gäller en", "gäller nu en")
+    )
+    result = newscli(root, "import", "feed", str(feed), "--update")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("updated articles/2022/03/oppet-hus-pa-familjecentralen.md")
+    assert "edited since it was imported" in result.stderr
+    assert "1 updated, 1 skipped (1 edited since import)" in result.stderr
+    assert "igen" in (root / "articles/2022/03/oppet-hus-pa-familjecentralen.md").read_text()
+    assert "(se beslut)" in edited.read_text() and "gäller nu" not in edited.read_text()
+
+
+def test_topics_take_the_spelling_the_newsroom_uses(newsroom_path: Path) -> None:
+    result = newscli(newsroom_path, "import", "feed", str(FEEDS / "pressroom.xml"))
+    assert result.exit_code == 0
+    path = newsroom_path / result.stdout.split()[1]
+    assert 'topics = [\n    "Familjefrågor",\n    "Anhörigstöd",\n]' in path.read_text()
+
+
+def test_an_entity_bomb_is_refused_with_one_line(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text(
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        "<rss><channel><title>&b;</title></channel></rss>"
+    )
+    result = newscli(root, "import", "feed", str(bomb))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"newscli: error: {bomb}: declares XML entities")
+    assert files(root) == []
+
+
+def test_a_50_mb_feed_is_refused_by_the_size_limit(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    big = tmp_path / "big.xml"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 2**20)
+    result = newscli(root, "import", "feed", str(big))
+    assert result.exit_code == 1
+    assert "is larger than 20 MB, the most newscli reads; not read" in result.stderr
+
+
+def test_a_feed_is_imported_from_a_url(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    data = (FEEDS / "latin1.xml").read_bytes()
+
+    def feed(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml; charset=iso-8859-1")
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    with local_server({"/rss.xml": feed}) as base:
+        result = newscli(root, "import", "feed", f"{base}/rss.xml")
+    assert result.exit_code == 0, result.output
+    (path,) = files(root)
+    assert 'title = "Särskilt boende öppnar på Åsgården"' in path.read_text(encoding="utf-8")
+
+
+def test_an_unreachable_url_is_one_error_line(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    with local_server({}) as base:
+        result = newscli(root, "import", "feed", f"{base}/nothing.xml")
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"newscli: error: {base}/nothing.xml: the server answered 404 Not Found\n"
+    )
+
+
+def test_refused_entries_are_named_and_make_the_exit_status_1(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    feed = tmp_path / "f.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>Bra</title><guid>a</guid><pubDate>Wed, 09 Feb 2022 09:00:00 +0100</pubDate></item>"
+        "<item><guid>b</guid><pubDate>Wed, 09 Feb 2022 09:00:00 +0100</pubDate></item>"
+        "</channel></rss>"
+    )
+    result = newscli(root, "import", "feed", str(feed))
+    assert result.exit_code == 1
+    assert f"newscli: refused: {feed}, entry 2: has no title" in result.stderr
+    assert "1 created, 0 updated, 0 skipped, 1 refused" in result.stderr
+    assert len(files(root)) == 1
