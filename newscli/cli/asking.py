@@ -32,10 +32,10 @@ def _line(env: Environment, question: str) -> str:
     try:
         line = env.stdin.readline()
     except KeyboardInterrupt:
-        env.stderr.write("\n")  # "newscli: interrupted" on a line of its own
+        _tell(env, "\n")  # "newscli: interrupted" on a line of its own
         raise
     if not line:
-        env.stderr.write("\n")
+        _tell(env, "\n")
         raise NewsError(_("the input ended before an answer was given"))
     return line.rstrip("\r\n")
 
