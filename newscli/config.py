@@ -11,7 +11,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newscli.errors import ConfigError
+from newscli.errors import ConfigError, UsageError
+from newscli.i18n import _
 
 CONFIG_NAME = "newscli.toml"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -60,23 +61,55 @@ def is_site_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def is_newsroom(folder: Path) -> bool:
+    """True for a folder holding newscli.toml, or articles/ (a newsroom from before init)."""
+    from newscli.newsroom import ARTICLES  # newsroom imports this module
+
+    try:
+        return (folder / CONFIG_NAME).is_file() or (folder / ARTICLES).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def find_root(
     explicit: Path | None = None, cwd: Path | None = None, variable: str | None = None
 ) -> Path:
-    """Find the newsroom like git finds its repo: --root, NEWSCLI_ROOT, nearest newscli.toml, cwd.
+    """Find the newsroom like git finds its repo: --root, NEWSCLI_ROOT, nearest newscli.toml.
 
-    variable is $NEWSCLI_ROOT as the run's environment has it (None: read it here).
+    variable is $NEWSCLI_ROOT as the run's environment has it (None: read it here). Nothing
+    found is a UsageError saying how to make or name one, so that no command ever starts a
+    newsroom (articles/, .newscli/) in whatever folder it was run from. A folder given by
+    --root or NEWSCLI_ROOT must hold newscli.toml or articles/.
     """
-    if explicit is not None:
-        return explicit
     env = os.environ.get("NEWSCLI_ROOT", "") if variable is None else variable
-    if env:
-        return Path(env)
+    given, name = (explicit, "--root") if explicit is not None else (Path(env), "NEWSCLI_ROOT")
+    if explicit is not None or env:
+        try:
+            is_folder = given.is_dir()
+        except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+            is_folder = False
+        shown = repr(str(given)[:200])
+        if not is_folder:
+            # A typo in --root must not start a new, empty newsroom somewhere.
+            raise UsageError(_("{given} {folder} is not a folder").format(given=name, folder=shown))
+        if not is_newsroom(given):
+            raise UsageError(
+                _(
+                    "{given} {folder} is not a newsroom: it has no newscli.toml and no "
+                    "articles/ folder; create one there with: newscli init {folder}"
+                ).format(given=name, folder=shown)
+            )
+        return given
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    return here
+    raise UsageError(
+        _(
+            "not in a newsroom: there is no newscli.toml in {folder} or any folder above it. "
+            "Create one with: newscli init; or name one with --root DIR or NEWSCLI_ROOT=DIR"
+        ).format(folder=str(here)[:200])
+    )
 
 
 def _expect(table: dict[str, Any], key: str, kind: type, path: Path) -> Any:
@@ -121,10 +154,12 @@ def config_table(root: Path, name: str) -> dict[str, Any] | None:
 
 def load_site(root: Path) -> Site:
     """Read newscli.toml at the newsroom root; a missing file means all defaults."""
-    path = root / CONFIG_NAME
     data = read_config(root)
-    if data is None:
-        return Site()
+    return Site() if data is None else site_from(data, root / CONFIG_NAME)
+
+
+def site_from(data: dict[str, Any], path: Path) -> Site:
+    """The Site a newscli.toml's TOML describes, checked; errors name path."""
     site = data.get("site", {})
     defaults = data.get("defaults", {})
     if not isinstance(site, dict) or not isinstance(defaults, dict):

@@ -3,38 +3,86 @@ and nobody changed it meanwhile, and what could not be saved kept where the user
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.i18n import _
 from newscli.newsroom import Newsroom, decode, parse_article, state_folder, write_atomic
 
+FALLBACK_EDITORS = ("sensible-editor", "editor", "nano", "vi")
 
-def editor_command(variables: Mapping[str, str]) -> list[str]:
-    """$EDITOR, then $VISUAL, then the first of sensible-editor, nano, vi on the PATH."""
-    for name in ("EDITOR", "VISUAL"):
+
+def editor_command(variables: Mapping[str, str], path: str | None = None) -> list[str]:
+    """$VISUAL, then $EDITOR (the Unix convention, as git reads them), then the first of
+    sensible-editor, editor, nano and vi on the PATH (path: the PATH to search; None, the
+    variables' own)."""
+    for name in ("VISUAL", "EDITOR"):
         value = variables.get(name, "").strip()
         if value:
-            return shlex.split(value)
-    for fallback in ("sensible-editor", "nano", "vi"):
-        if shutil.which(fallback):
+            try:
+                return shlex.split(value)
+            except ValueError:  # an unclosed quote
+                raise UsageError(
+                    _("${name} cannot be read as a command: {value}").format(name=name, value=value)
+                ) from None
+    search = variables.get("PATH") if path is None else path
+    for fallback in FALLBACK_EDITORS:
+        if shutil.which(fallback, path=search):
             return [fallback]
-    raise UsageError("no editor found: set $EDITOR (for example EDITOR=nano)")
+    raise UsageError(
+        _(
+            "no editor found: none of $VISUAL, $EDITOR, {fallbacks} is set or installed; "
+            "set one, for example: export EDITOR=nano"
+        ).format(fallbacks=", ".join(FALLBACK_EDITORS))
+    )
 
 
 def run_editor(command: list[str], path: Path) -> None:
+    """Wait for the editor as git does: Ctrl+C goes to the editor, which may use it as a key;
+    if the editor itself is ended by it, so is newscli (KeyboardInterrupt), with nothing saved."""
     try:
-        code = subprocess.call([*command, str(path)])
+        process = subprocess.Popen([*command, str(path)])
     except OSError as exc:
-        raise UsageError(f"cannot start the editor {command[0]!r}: {exc.strerror or exc}") from None
+        raise UsageError(
+            _("cannot start the editor {editor}: {reason}").format(
+                editor=repr(command[0]), reason=exc.strerror or exc
+            )
+        ) from None
+    with _ignoring_interrupts():
+        code = process.wait()
+    if code == -signal.SIGINT:
+        raise KeyboardInterrupt
     if code != 0:
-        raise NewsError(f"the editor {command[0]!r} exited with status {code}", path)
+        raise NewsError(
+            _("the editor {editor} exited with status {code}").format(
+                editor=repr(command[0]), code=code
+            ),
+            path,
+        )
+
+
+@contextlib.contextmanager
+def _ignoring_interrupts() -> Iterator[None]:
+    """SIGINT ignored by newscli while the block runs (outside the main thread, where
+    signals cannot be set, nothing changes)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def rescue(newsroom: Newsroom, name: str, data: bytes, now: dt.datetime) -> Path:

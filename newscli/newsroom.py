@@ -31,7 +31,7 @@ from newscli.config import Site, load_site
 from newscli.errors import ArticleError, UsageError, WriteError
 from newscli.slugs import make_slug, unique_slug
 from newscli.text import clean_line
-from newscli.topics import dedupe_topics
+from newscli.topics import Topics, dedupe_topics
 
 # The newsroom's own folders: the stories, the site's template overrides, newscli's state.
 ARTICLES = "articles"
@@ -630,8 +630,10 @@ def new_draft(
     image: str | None = None,
     caption: str = "",
     credit: str = "",
+    known: Topics | None = None,
 ) -> Article:
-    """A new article that is not yet on disk, with a fresh id and defaults filled in."""
+    """A new article that is not yet on disk, with a fresh id and defaults filled in; a
+    topic the newsroom has (known) in another spelling ("familjefragor") takes its name."""
     if not title.strip():
         raise UsageError("a title is required")
     if image is None and (caption or credit):
@@ -645,6 +647,7 @@ def new_draft(
         except OverflowError:
             raise UsageError(f"the date {date.isoformat()} is out of range") from None
     text = body.strip("\n")
+    named = known.names if known is not None else tuple
     return Article(
         id=str(uuid.uuid4()),
         title=one_line(title),
@@ -653,7 +656,7 @@ def new_draft(
         body=f"\n{text}\n" if text else "",
         status=status,
         author=one_line(author) if author is not None else site.default_author,
-        topics=tuple(dedupe_topics(list(topics))),
+        topics=tuple(named(dedupe_topics(topics))),
         teaser=one_line(teaser) if teaser and one_line(teaser) else None,
         image=Image(src=image, caption=one_line(caption), credit=one_line(credit))
         if image

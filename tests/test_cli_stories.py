@@ -105,7 +105,7 @@ def test_new_without_title_and_no_terminal_fails_clearly(
 
 def test_new_prompts_on_a_terminal(invoke: Invoke, newsroom_path: Path) -> None:
     result = invoke(
-        "new", input="Ny rubrik\nEn ingress.\nEkonomi, Familjefrågor\n", stdin_isatty=True
+        "new", input="Ny rubrik\nEn ingress.\nEkonomi, Familjefrågor\nn\n", stdin_isatty=True
     )
     assert result.exit_code == 0, result.stderr
     meta = front_matter(newsroom_path / result.stdout.strip().splitlines()[-1])
@@ -186,6 +186,7 @@ def test_newsroom_without_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     from typer.testing import CliRunner
 
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "newscli.toml").write_text('[site]\ntitle = "Ny"\n')
     result = CliRunner().invoke(cli.app, ["list"])
     assert result.exit_code == 0 and "No articles yet." in result.stderr
     assert Newsroom(tmp_path).scan().articles == []

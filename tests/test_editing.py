@@ -28,6 +28,49 @@ def test_visual_is_used_when_editor_is_unset(monkeypatch: pytest.MonkeyPatch) ->
     assert editor_command({"VISUAL": "my-editor --wait"}) == ["my-editor", "--wait"]
 
 
+def test_visual_comes_before_editor() -> None:
+    from newscli.editing import editor_command
+
+    assert editor_command({"VISUAL": "code --wait", "EDITOR": "vi"}) == ["code", "--wait"]
+
+
+def test_without_visual_or_editor_the_first_fallback_on_the_path_is_used(tmp_path: Path) -> None:
+    from newscli.editing import editor_command
+
+    for name in ("nano", "vi"):
+        program = tmp_path / name
+        program.write_text("#!/bin/sh\n")
+        program.chmod(0o755)
+    assert editor_command({}, path=str(tmp_path)) == ["nano"]
+    (tmp_path / "nano").unlink()
+    assert editor_command({"EDITOR": "  "}, path=str(tmp_path)) == ["vi"]
+
+
+def test_no_editor_at_all_is_a_clear_message(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("edit", STORY, variables={"PATH": str(tmp_path)})
+    assert result.exit_code == 2
+    assert "no editor found" in result.stderr and "$VISUAL" in result.stderr
+    assert "export EDITOR=nano" in result.stderr
+
+
+def test_ctrl_c_that_ends_the_editor_ends_newscli_with_130_and_saves_nothing(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = newsroom_path / STORY_PATH
+    original = story.read_bytes()
+    monkeypatch.setenv(
+        "EDITOR",
+        write_editor(
+            tmp_path,
+            "import os, signal\np.write_text('halv')\nos.kill(os.getpid(), signal.SIGINT)",
+        ),
+    )
+    result = invoke("edit", STORY)
+    assert result.exit_code == 130
+    assert "newscli: interrupted" in result.stderr
+    assert story.read_bytes() == original
+
+
 def test_edit_saves_a_valid_change(
     invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

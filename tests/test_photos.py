@@ -75,7 +75,7 @@ def test_new_with_a_photo_and_no_alt_text_asks_on_a_terminal_and_fails_without_o
 
     asked = invoke(
         "new", "Med alt", "--teaser", "T", "-t", "Ekonomi", "--image", str(photo),
-        input="\n  \nTvå personer vid ett bord\n", stdin_isatty=True,
+        input="n\n\n  \nTvå personer vid ett bord\n", stdin_isatty=True,
     )  # fmt: skip
     assert asked.exit_code == 0, asked.stderr
     assert "Alt-text" in asked.stdout

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from newscli import __version__
-from newscli.cli import feeds, importer, lifecycle, photo, site, stories, tag
+from newscli.cli import feeds, importer, init, lifecycle, photo, site, stories, tag
 from newscli.cli.common import NewsGroup, environment
 
 __all__ = ["app", "main"]
@@ -47,6 +47,7 @@ def main_options(
     environment(ctx)  # built once for the whole run, before any command
 
 
+app.command()(init.init)
 app.command()(stories.new)
 app.command("list")(stories.list_articles)
 app.command()(stories.show)

@@ -56,7 +56,13 @@ class NewsGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("newscli: interrupted", err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except typer.Abort as exc:
+            # Click turns Ctrl+C at one of its prompts into Abort ("Aborted!", exit 1).
+            if not isinstance(exc.__context__, KeyboardInterrupt):
+                raise
+            typer.echo("\nnewscli: interrupted", err=True)
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
+        except (typer.Exit, typer.TyperException):
             raise
         except Exception as exc:
             if _debug(ctx):
@@ -136,7 +142,7 @@ RootOption = Annotated[
     Path | None,
     typer.Option(
         "--root",
-        help="Newsroom folder (default: $NEWSCLI_ROOT, else the nearest folder up with newscli.toml, else here).",
+        help="Newsroom folder (default: $NEWSCLI_ROOT, else the nearest folder up with newscli.toml).",
         file_okay=False,
     ),
 ]
@@ -151,14 +157,6 @@ def open_newsroom(env: Environment, root: Path | None, base_url: str | None = No
     from newscli.newsroom import Newsroom
 
     folder = find_root(root, env.cwd, env.variable("NEWSCLI_ROOT"))
-    try:
-        is_folder = folder.is_dir()
-    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
-        is_folder = False
-    if not is_folder:
-        # A typo in --root must not start a new, empty newsroom somewhere.
-        given = "--root" if root is not None else "NEWSCLI_ROOT"
-        raise UsageError(f"{given} {str(folder)[:200]!r} is not a folder")
     if base_url is None:
         return Newsroom(folder)
     if not base_url.startswith(("https://", "http://")):

@@ -21,6 +21,7 @@ from newscli.cli.common import (
 )
 from newscli.cli.photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
+from newscli.i18n import _
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from newscli.environment import Environment
     from newscli.newsroom import Newsroom
     from newscli.query import Filters
+    from newscli.topics import Topics
 
 # -- new ------------------------------------------------------------------------
 
@@ -148,61 +150,107 @@ def new(
     if publish and status is Status.draft:
         raise UsageError("--publish and --status draft contradict each other")
     chosen_status = "published" if publish else (status.value if status else "draft")
-    interactive = not no_input and env.stdin_isatty and body_file != "-"
-    topics = list(topic or [])
-    if interactive:
-        if not title:
-            title = typer.prompt("Rubrik (title)")
-        if teaser is None:
-            teaser = typer.prompt("Ingress (teaser)", default="", show_default=False)
-        if not topics:
-            typed = typer.prompt("Ämnen (topics, comma-separated)", default="", show_default=False)
-            topics = [t for t in typed.split(",") if t.strip()]
-    if not title or not title.strip():
-        raise UsageError(
-            'a title is required: newscli new "Rubrik" (prompts only on a terminal without --no-input)'
+    interactive = not no_input and bool(env.stdin_isatty) and body_file != "-"
+    with Catalog(newsroom) as catalog:
+        # The newsroom's topics: offered on a terminal, and the spelling of one typed otherwise.
+        known = catalog.topics()[0] if interactive or topic else None
+        if interactive:
+            assert known is not None
+            title, teaser, topic, edit = _ask_new(
+                env, title, teaser, topic, known, edit=edit, has_body=body_file is not None
+            )
+        if not title or not title.strip():
+            raise UsageError(
+                'a title is required: newscli new "Rubrik" (prompts only on a terminal without --no-input)'
+            )
+        if image is None and (alt is not None or caption or credit):
+            raise UsageError("--alt, --caption and --credit describe an --image; give one")
+        web = image is not None and image.startswith(("https://", "http://"))
+        # The photo is checked before anything is written, and its alt text asked for.
+        photo = None if image is None or web else read_photo_argument(env, newsroom, image)
+        if image is not None:
+            alt = ask_alt(env, alt, not interactive)
+        when = parse_date(date, site) if date else None
+        draft = new_draft(
+            site,
+            title,
+            now=env.now(site.tz),
+            teaser=teaser,
+            topics=topic or (),
+            author=author,
+            date=when,
+            status=chosen_status,
+            body=_read_body(env, body_file),
+            image=image if web else None,
+            caption=caption if web else "",
+            credit=credit if web else "",
+            known=known,
         )
-    if image is None and (alt is not None or caption or credit):
-        raise UsageError("--alt, --caption and --credit describe an --image; give one")
-    web = image is not None and image.startswith(("https://", "http://"))
-    # The photo is checked before anything is written, and its alt text asked for.
-    photo = None if image is None or web else read_photo_argument(env, newsroom, image)
-    if image is not None:
-        alt = ask_alt(env, alt, not interactive)
-    when = parse_date(date, site) if date else None
-    draft = new_draft(
-        site,
-        title,
-        now=env.now(site.tz),
-        teaser=teaser,
-        topics=topics,
-        author=author,
-        date=when,
-        status=chosen_status,
-        body=_read_body(env, body_file),
-        image=image if web else None,
-        caption=caption if web else "",
-        credit=credit if web else "",
-    )
-    placed = None
-    if photo is not None:
-        placed = place_for_new(newsroom, photo, draft.date, draft.slug)
-        draft = replace(draft, image=image_for(None, placed.src, caption=caption, credit=credit))
-    if draft.image is not None and alt is not None:
-        draft = replace(draft, image=replace(draft.image, alt=one_line(alt)))
-    try:
-        with Catalog(newsroom) as catalog:
+        placed = None
+        if photo is not None:
+            placed = place_for_new(newsroom, photo, draft.date, draft.slug)
+            draft = replace(
+                draft, image=image_for(None, placed.src, caption=caption, credit=credit)
+            )
+        if draft.image is not None and alt is not None:
+            draft = replace(draft, image=replace(draft.image, alt=one_line(alt)))
+        try:
             article = catalog.create(draft)
-    except BaseException:
-        if placed is not None:
-            forget(placed)
-        raise
+        except BaseException:
+            if placed is not None:
+                forget(placed)
+            raise
     print(article.path, file=env.stdout, flush=True)
     if placed is not None:
         say(env, photo_note(placed))
         warn_about(env, newsroom, article, article.image)
     if edit:
-        _edit(env, newsroom, newsroom.file_of(article))
+        _edit(env, newsroom, newsroom.file_of(article), announce=False)
+    if interactive or env.stderr_isatty:
+        _next_steps(env, article.slug)
+
+
+def _ask_new(
+    env: Environment,
+    title: str | None,
+    teaser: str | None,
+    topics: list[str] | None,
+    known: Topics,
+    *,
+    edit: bool,
+    has_body: bool,
+) -> tuple[str, str | None, list[str], bool]:
+    """What `new` asks on a terminal: the title (again at once while it is empty), the
+    teaser, the topics (the newsroom's numbered, or names) and whether to write the body in
+    the editor now. Returns them with the options already given."""
+    from newscli.cli.asking import ask, choose_topics, confirm, required
+    from newscli.editing import editor_command
+
+    if not title or not title.strip():
+        title = ask(env, _("Title"), check=required(_("a story needs a title")))
+    if teaser is None:
+        teaser = ask(env, _("Teaser (lead paragraph; empty: the body's first)"))
+    if not topics:
+        topics = choose_topics(env, known)
+    if not edit and not has_body:
+        try:
+            editor_command(env.variables)
+        except UsageError:
+            pass  # no editor to offer: the story is saved without a body
+        else:
+            edit = confirm(env, _("Write the body in your editor now?"), default=True)
+    return title, teaser, topics, edit
+
+
+def _next_steps(env: Environment, slug: str) -> None:
+    """The commands a writer needs next, on stderr (stdout holds only the new path)."""
+    say(env, _("Next:"))
+    for command, what in (
+        (f"newscli show {slug}", _("read it")),
+        (f"newscli edit {slug}", _("change it")),
+        ("newscli export html", _("publish the site")),
+    ):
+        say(env, f"  {command:<{len(slug) + 14}}  {what}")
 
 
 # -- list, show -------------------------------------------------------------------
@@ -457,8 +505,9 @@ def show(
 # -- edit, check --------------------------------------------------------------------
 
 
-def _edit(env: Environment, newsroom: Newsroom, path: Path) -> None:
-    """Run an edit session and say how it ended."""
+def _edit(env: Environment, newsroom: Newsroom, path: Path, *, announce: bool = True) -> None:
+    """Run an edit session and say how it ended (announce: print the saved file's path;
+    `new` has printed it already)."""
     from newscli.editing import edit_file
 
     def again(problem: ArticleError) -> bool:
@@ -473,8 +522,8 @@ def _edit(env: Environment, newsroom: Newsroom, path: Path) -> None:
         again=again,
     )
     if saved is None:
-        say(env, "No changes.")
-    else:
+        say(env, _("No changes."))
+    elif announce:
         print(saved, file=env.stdout, flush=True)
 
 

@@ -1,0 +1,220 @@
+"""A new newsroom: its settings checked, then newscli.toml, articles/ and a .gitignore written,
+and a git repository started if asked. `newscli init` is the command over it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tomli_w
+
+from newscli.config import CONFIG_NAME, LANGUAGES, is_site_url, site_from
+from newscli.errors import ConfigError, NewsError, UsageError, WriteError
+from newscli.i18n import _
+from newscli.newsroom import ARTICLES, PUBLIC, STATE, one_line, write_atomic
+
+# What git should never keep: the export and newscli's caches (see DESIGN.md).
+IGNORED = (f"/{PUBLIC}/", f"/{STATE}/")
+DEFAULT_TITLE = {"sv": "Nyheter", "en": "News"}
+DEFAULT_TIMEZONE = "Europe/Stockholm"
+
+
+@dataclass(frozen=True)
+class Founding:
+    """What a new newsroom's newscli.toml says; base_url and author may be left empty."""
+
+    title: str
+    base_url: str = ""
+    language: str = "sv"
+    timezone: str = DEFAULT_TIMEZONE
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class Founded:
+    """The newsroom made: its folder and what was created in it, in order."""
+
+    root: Path
+    created: tuple[str, ...]
+
+
+def checked_title(text: str) -> str:
+    """The site title as one line; an empty one is a UsageError."""
+    title = one_line(text)
+    if not title:
+        raise UsageError(_("the site title cannot be empty"))
+    return title
+
+
+def checked_base_url(text: str) -> str:
+    """The site's address (http or https, with a host), or '' for none yet."""
+    url = text.strip()
+    if url and not is_site_url(url):
+        raise UsageError(
+            _(
+                "the base URL must be an http(s) address with a host, like "
+                "https://www.example.se/aktuellt/, not {url}"
+            ).format(url=repr(url))
+        )
+    if url and not url.endswith("/"):
+        url += "/"  # the site is a folder: links are made relative to it
+    return url
+
+
+def checked_language(text: str) -> str:
+    """sv or en, the languages exported pages are labelled in."""
+    language = text.strip().lower()
+    if language not in LANGUAGES:
+        raise UsageError(
+            _("the language must be one of {languages}, not {language}").format(
+                languages=", ".join(LANGUAGES), language=repr(text)
+            )
+        )
+    return language
+
+
+def checked_timezone(text: str) -> str:
+    """An IANA timezone name that zoneinfo knows (Europe/Stockholm)."""
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            _("unknown timezone {name}; use a name like Europe/Stockholm").format(name=repr(name))
+        ) from None
+    return name
+
+
+def refuse_existing(folder: Path) -> None:
+    """A UsageError when folder cannot become a new newsroom: it is a file, or it already
+    has a newscli.toml (never overwritten)."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(_("{folder} is not a folder").format(folder=folder))
+    if (folder / CONFIG_NAME).exists():
+        raise NewsError(
+            _("a newsroom is already here: {config} exists; nothing was changed").format(
+                config=CONFIG_NAME
+            ),
+            folder / CONFIG_NAME,
+        )
+
+
+def _toml(value: str) -> str:
+    """A TOML string literal for value."""
+    return tomli_w.dumps({"v": value}).split(" = ", 1)[1].strip()
+
+
+def config_text(founding: Founding) -> str:
+    """newscli.toml for a new newsroom: the answers, and a commented line for each left out."""
+    url = founding.base_url
+    author = founding.author
+    lines = [
+        "# The newsroom's settings, written by newscli init (see its docs/commands.md).",
+        "[site]",
+        f"title = {_toml(founding.title)}",
+        "# The site's address: absolute links in feeds and the sitemap.",
+        f"base_url = {_toml(url)}" if url else '# base_url = "https://www.example.se/aktuellt/"',
+        "# Labels and dates in exported pages: sv or en.",
+        f"language = {_toml(founding.language)}",
+        "# Dates typed without an offset are read in this timezone.",
+        f"timezone = {_toml(founding.timezone)}",
+        "",
+        "[defaults]",
+        f"author = {_toml(author)}" if author else '# author = "Piteå kommun"',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _gitignore(folder: Path) -> bytes | None:
+    """The .gitignore with the newsroom's lines added; None when it has them all already."""
+    path = folder / ".gitignore"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WriteError(_("cannot read: {reason}").format(reason=exc), path) from None
+    have = {line.strip() for line in text.splitlines()}
+    missing = [line for line in IGNORED if line not in have and line.lstrip("/") not in have]
+    if not missing:
+        return None
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return (text + "\n".join(missing) + "\n").encode("utf-8")
+
+
+def found_newsroom(folder: Path, founding: Founding) -> Founded:
+    """Make folder a newsroom: articles/, .gitignore, then newscli.toml, written last and
+    never over another one, so that a newsroom interrupted half-made can be made again."""
+    refuse_existing(folder)
+    text = config_text(founding)
+    try:  # never write settings newscli would then refuse to read
+        site_from(tomllib.loads(text), folder / CONFIG_NAME)
+    except (ConfigError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(
+            _("the settings would not be valid: {reason}").format(reason=exc)
+        ) from None
+    created = []
+    for place in (folder, folder / ARTICLES):
+        if place.is_dir():
+            continue
+        try:
+            place.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(
+                _("cannot create the folder: {reason}").format(reason=exc.strerror or exc), place
+            ) from None
+        if place != folder:
+            created.append(f"{ARTICLES}/")
+    ignore = _gitignore(folder)
+    if ignore is not None:
+        write_atomic(folder / ".gitignore", ignore)
+        created.append(".gitignore")
+    try:
+        write_atomic(folder / CONFIG_NAME, text.encode("utf-8"), exclusive=True)
+    except FileExistsError:  # made meanwhile by someone else
+        refuse_existing(folder)
+        raise
+    created.append(CONFIG_NAME)
+    return Founded(folder, tuple(created))
+
+
+def git_available() -> bool:
+    return shutil.which("git") is not None
+
+
+def in_repository(folder: Path) -> bool:
+    """True when folder is already inside a git work tree (git init is then not offered)."""
+    if not git_available():
+        return False
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return False
+    return done.returncode == 0 and done.stdout.strip() == "true"
+
+
+def start_repository(folder: Path) -> None:
+    """git init in folder; NewsError when git is missing or fails."""
+    if not git_available():
+        raise NewsError(_("git is not installed; the newsroom was made without a repository"))
+    try:
+        done = subprocess.run(
+            ["git", "init", "--quiet", str(folder)], capture_output=True, text=True, check=False
+        )
+    except OSError as exc:
+        raise NewsError(_("cannot run git: {reason}").format(reason=exc.strerror or exc)) from None
+    if done.returncode != 0:
+        raise NewsError(
+            _("git init failed: {reason}").format(reason=done.stderr.strip() or done.returncode)
+        )

@@ -1,0 +1,151 @@
+"""newscli init: a new newsroom from options or from questions on a terminal, never over
+an existing one, and nothing made when it is interrupted."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from newscli import cli
+from newscli.config import load_site
+from tests.conftest import PINNED
+from tests.support.terminal import CTRL_C, terminal
+
+
+def init(cwd: Path, *args: str, input: str | None = None, **environment: object) -> Result:
+    obj = {**PINNED, "cwd": cwd, **environment}
+    return CliRunner().invoke(cli.app, ["init", *args], input=input, obj=obj)
+
+
+def test_init_from_options_makes_a_newsroom_the_other_commands_use(tmp_path: Path) -> None:
+    result = init(
+        tmp_path,
+        "nyheter",
+        "--title",
+        "Piteå kommun – Aktuellt",
+        "--base-url",
+        "https://www.example.se/aktuellt",
+        "--language",
+        "en",
+        "--timezone",
+        "Europe/Helsinki",
+        "--author",
+        "Piteå kommun",
+        "--no-git",
+        "--no-input",
+    )
+    assert result.exit_code == 0, result.stderr
+    root = tmp_path / "nyheter"
+    assert result.stdout == ""
+    site = load_site(root)
+    assert (site.title, site.base_url, site.language, site.timezone, site.default_author) == (
+        "Piteå kommun – Aktuellt",
+        "https://www.example.se/aktuellt/",
+        "en",
+        "Europe/Helsinki",
+        "Piteå kommun",
+    )
+    assert (root / "articles").is_dir() and not (root / ".git").exists()
+    assert (root / ".gitignore").read_text().splitlines() == ["/public/", "/.newscli/"]
+    made = CliRunner().invoke(cli.app, ["new", "Första", "--no-input", "--root", str(root)])
+    assert made.exit_code == 0 and made.stdout.startswith("articles/")
+
+
+def test_init_without_options_or_terminal_takes_the_defaults_here(tmp_path: Path) -> None:
+    result = init(tmp_path)
+    assert result.exit_code == 0, result.stderr
+    site = load_site(tmp_path)
+    assert (site.title, site.base_url, site.language, site.timezone) == (
+        "Nyheter",
+        "",
+        "sv",
+        "Europe/Stockholm",
+    )
+    assert "Next: newscli new" in result.stderr
+
+
+def test_init_asks_on_a_terminal_and_asks_again_for_a_bad_answer(tmp_path: Path) -> None:
+    answers = "Aktuellt\nwww.example.se\nhttps://example.se/nyheter/\nde\nen\nMars/Olympus\n\nRedaktionen\nn\n"
+    result = init(tmp_path, "ny", input=answers, stdin_isatty=True)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""  # the questions go to stderr: stdout is for scripts
+    assert "the base URL must be an http(s) address" in result.stderr
+    assert "the language must be one of sv, en" in result.stderr
+    assert "unknown timezone 'Mars/Olympus'" in result.stderr
+    site = load_site(tmp_path / "ny")
+    assert (site.title, site.base_url, site.language, site.timezone, site.default_author) == (
+        "Aktuellt",
+        "https://example.se/nyheter/",
+        "en",
+        "Europe/Stockholm",
+        "Redaktionen",
+    )
+    assert not (tmp_path / "ny" / ".git").exists()
+
+
+def test_init_never_overwrites_an_existing_newscli_toml(tmp_path: Path) -> None:
+    config = tmp_path / "newscli.toml"
+    config.write_text('[site]\ntitle = "Vår"\n')
+    for args in ((), ("--title", "Annan", "--no-input")):
+        result = init(tmp_path, *args, input="x\n" * 9, stdin_isatty=True)
+        assert result.exit_code == 1
+        assert (
+            "a newsroom is already here" in result.stderr and "nothing was changed" in result.stderr
+        )
+        assert "Site title" not in result.stderr  # refused before any question
+    assert config.read_text() == '[site]\ntitle = "Vår"\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["newscli.toml"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--base-url", "ftp://example.se/", "the base URL must be an http(s) address"),
+        ("--timezone", "Europe/Atlantis", "unknown timezone 'Europe/Atlantis'"),
+        ("--title", "  ", "the site title cannot be empty"),
+    ],
+)
+def test_init_refuses_a_bad_option_and_makes_nothing(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    result = init(tmp_path, "ny", option, value, "--no-input")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "ny").exists()
+
+
+def test_init_in_a_folder_of_stories_keeps_them_and_its_gitignore(tmp_path: Path) -> None:
+    story = tmp_path / "articles" / "2021" / "11" / "x.md"
+    story.parent.mkdir(parents=True)
+    story.write_text("kept")
+    (tmp_path / ".gitignore").write_text("*.swp\npublic/")
+    assert init(tmp_path, "--no-input").exit_code == 0
+    assert story.read_text() == "kept"
+    assert (tmp_path / ".gitignore").read_text() == "*.swp\npublic/\n/.newscli/\n"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_init_with_git_starts_a_repository_and_asks_on_a_terminal(tmp_path: Path) -> None:
+    assert init(tmp_path, "a", "--git", "--no-input").exit_code == 0
+    assert (tmp_path / "a" / ".git").is_dir()
+    asked = init(tmp_path, "b", input="\n\n\n\n\n\n", stdin_isatty=True)
+    assert asked.exit_code == 0, asked.stderr
+    assert "git init" in asked.stderr and (tmp_path / "b" / ".git").is_dir()
+
+
+@pytest.mark.parametrize("question", ["Site title", "Timezone"])
+def test_ctrl_c_at_a_question_of_init_exits_130_and_makes_nothing(
+    tmp_path: Path, question: str
+) -> None:
+    with terminal(tmp_path, "init", "ny") as screen:
+        if question == "Timezone":
+            screen.expect("Site title")
+            screen.type("Aktuellt\r\r\r")
+        screen.expect(question)
+        screen.type(CTRL_C)
+        assert screen.wait() == 130
+    assert "newscli: interrupted" in screen.screen
+    assert list(tmp_path.iterdir()) == []
