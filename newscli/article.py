@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newscli.i18n import _, number
 from newscli.markdown import plain_text
 from newscli.slugs import is_valid_slug
 from newscli.text import clean_line, has_control
@@ -203,14 +204,21 @@ def _text(
     value = meta.get(key)
     if value is None:
         if required:
-            problems.append(Problem(key, f"missing required field '{key}'"))
+            problems.append(Problem(key, _("missing required field '{key}'").format(key=key)))
         return ""
     if not isinstance(value, str):
-        problems.append(Problem(key, f"'{key}' must be a string, not {type(value).__name__}"))
+        problems.append(
+            Problem(
+                key,
+                _("'{key}' must be a string, not {type}").format(
+                    key=key, type=type(value).__name__
+                ),
+            )
+        )
         return ""
     value = clean_line(value)
     if required and not value.strip():
-        problems.append(Problem(key, f"'{key}' is empty"))
+        problems.append(Problem(key, _("'{key}' is empty").format(key=key)))
     return value
 
 
@@ -221,11 +229,13 @@ def _table(
     if value is None:
         return None
     if not isinstance(value, dict):
-        problems.append(Problem(key, f"'{key}' must be a table ([{key}])"))
+        problems.append(Problem(key, _("'{key}' must be a table ([{key}])").format(key=key)))
         return None
     for name in known:
         if name in value and not isinstance(value[name], str):
-            problems.append(Problem(key, f"'{key}.{name}' must be a string"))
+            problems.append(
+                Problem(key, _("'{key}.{name}' must be a string").format(key=key, name=name))
+            )
             return None
     return {k: clean_line(v) if k in known else v for k, v in value.items()}
 
@@ -255,8 +265,10 @@ def control_warnings(meta: dict[str, Any]) -> list[Problem]:
             found.append(
                 Problem(
                     key,
-                    f"'{field}' holds line breaks or control characters (from Word or a web "
-                    "page?); they are shown as spaces or left out",
+                    _(
+                        "'{field}' holds line breaks or control characters (from Word or a web "
+                        "page?); they are shown as spaces or left out"
+                    ).format(field=field),
                 )
             )
     return found
@@ -331,7 +343,12 @@ def _fields(meta: dict[str, Any], tz: ZoneInfo, path: PurePosixPath | None) -> d
     slug = _text(meta, "slug", problems, required=True)
     if slug and not is_valid_slug(slug):
         problems.append(
-            Problem("slug", f"slug {slug!r} must be lower-case letters, digits and '-', at most 80")
+            Problem(
+                "slug",
+                _("slug {slug} must be lower-case letters, digits and '-', at most 80").format(
+                    slug=repr(slug)
+                ),
+            )
         )
     dates: dict[str, dt.datetime | None] = {}
     for key in ("date", "updated", *LIFE_DATES):
@@ -339,35 +356,56 @@ def _fields(meta: dict[str, Any], tz: ZoneInfo, path: PurePosixPath | None) -> d
         value = dates[key] = _as_datetime(raw, tz)
         if raw is None:
             if key == "date":
-                problems.append(Problem(key, "missing required field 'date'"))
+                problems.append(Problem(key, _("missing required field '{key}'").format(key=key)))
         elif value is None:
             problems.append(
                 Problem(
                     key,
-                    f"'{key}' must be a TOML date-time like 2021-11-23T14:00:00+01:00, not {raw!r}",
+                    _(
+                        "'{key}' must be a TOML date-time like 2021-11-23T14:00:00+01:00, "
+                        "not {value}"
+                    ).format(key=key, value=repr(raw)),
                 )
             )
         elif not _in_range(value):
-            problems.append(Problem(key, f"'{key}' {raw} is out of range (years 1–9999 in UTC)"))
+            problems.append(
+                Problem(
+                    key,
+                    _("'{key}' {value} is out of range (years 1–9999 in UTC)").format(
+                        key=key, value=raw
+                    ),
+                )
+            )
     status = meta.get("status", "draft")
     if status not in STATUSES:
         problems.append(
-            Problem("status", f"unknown status {status!r} (use draft, published or withdrawn)")
+            Problem(
+                "status",
+                _("unknown status {status} (use draft, published or withdrawn)").format(
+                    status=repr(status)
+                ),
+            )
         )
     withdrawn_reason = _text(meta, "withdrawn_reason", problems)
     author = _text(meta, "author", problems)
     topics_raw = meta.get("topics", [])
     if not isinstance(topics_raw, list) or not all(isinstance(t, str) for t in topics_raw):
-        problems.append(Problem("topics", "'topics' must be a list of strings"))
+        problems.append(Problem("topics", _("'topics' must be a list of strings")))
         topics_raw = []
     elif len(topics_raw) > MAX_TOPICS:
         problems.append(
-            Problem("topics", f"'topics' has {len(topics_raw)} topics; at most {MAX_TOPICS}")
+            Problem(
+                "topics",
+                _("'topics' has {count} topics; at most {limit}").format(
+                    count=number(len(topics_raw)), limit=number(MAX_TOPICS)
+                ),
+            )
         )
     teaser = _text(meta, "teaser", problems) if "teaser" in meta else None
     image_table = _table(meta, "image", ("src", "alt", "caption", "credit"), problems)
     if image_table is not None and not image_table.get("src"):
-        problems.append(Problem("image", "'image.src' is missing"))
+        problems.append(Problem("image", _("'image.src' is missing")))
+
         image_table = None
     source_table = _table(meta, "source", ("name", "url"), problems)
     if problems:

@@ -26,6 +26,7 @@ from newscli import frontmatter, personal, photos, plain
 from newscli.article import Article, Summary
 from newscli.config import CONFIG_NAME, config_table
 from newscli.errors import ArticleError, ConfigError, NewsError
+from newscli.i18n import N_, _, ngettext, number
 from newscli.markdown import TextBlock, text_blocks, tokens
 from newscli.newsroom import Finding, Newsroom, decode, parse_article_parts
 
@@ -78,7 +79,9 @@ def _one_line(text: str) -> TextBlock:
 @dataclass(frozen=True)
 class Rule:
     """A rule by its name (the name [checks] uses), what it asks for, and how it looks:
-    at the story (story) or at its photo (photo, one of the photo rules)."""
+    at the story (story) or at its photo (photo, one of the photo rules).
+
+    asks is marked with N_() (RULES is made at import time); `description` is what to show."""
 
     name: str
     asks: str
@@ -86,6 +89,11 @@ class Rule:
     photo: photos.PhotoRule | None = None
     optional: bool = False  # off unless newscli.toml turns it on
     switchable: bool = True  # False: a rule no newsroom may switch off (identity numbers)
+
+    @property
+    def description(self) -> str:
+        """What the rule asks for, in the user's language."""
+        return _(self.asks).format(limit=number(plain.LONG_SENTENCE))
 
     def notices(self, case: StoryCase) -> Iterator[Notice]:
         if self.story is not None:
@@ -118,12 +126,14 @@ def _inline(case: StoryCase) -> Iterator[tuple[int, Token, list[Token]]]:
 
 
 def body_image_alt(case: StoryCase) -> Iterator[Notice]:
-    for line, token, _ in _inline(case):
+    for line, token, _children in _inline(case):
         if token.type == "image" and not token.content.strip():
             src = token.attrGet("src") or ""
             yield Notice(
-                f"an image in the body has no alt text ({src}): write what it shows between "
-                "the brackets, ![like this](...) (WCAG 1.1.1)",
+                _(
+                    "an image in the body has no alt text ({src}): write what it shows between "
+                    "the brackets, ![like this](...) (WCAG 1.1.1)"
+                ).format(src=src),
                 line=line,
             )
 
@@ -137,14 +147,18 @@ def heading_levels(case: StoryCase) -> Iterator[Notice]:
         line = case.body_line + block.map[0]
         if level == 1:
             yield Notice(
-                "a heading with one # in the body: the title is the page's only h1, so the "
-                "body's headings start at ## (WCAG 1.3.1)",
+                _(
+                    "a heading with one # in the body: the title is the page's only h1, so the "
+                    "body's headings start at ## (WCAG 1.3.1)"
+                ),
                 line=line,
             )
         elif level > previous + 1:
             yield Notice(
-                f"the heading skips from level {previous} to {level}: use "
-                f"{'#' * (previous + 1)} here (WCAG 1.3.1)",
+                _(
+                    "the heading skips from level {previous} to {level}: use {marks} here "
+                    "(WCAG 1.3.1)"
+                ).format(previous=previous, level=level, marks="#" * (previous + 1)),
                 line=line,
             )
         previous = level
@@ -181,21 +195,25 @@ def _folded(text: str) -> str:
 def link_texts(case: StoryCase) -> Iterator[Notice]:
     inside: list[str] | None = None
     start = 0
-    for line, token, _ in _inline(case):
+    for line, token, _children in _inline(case):
         if token.type == "link_open":
             inside, start = [], line
         elif token.type == "link_close" and inside is not None:
             text = "".join(inside).strip()
             if _folded(text) in VAGUE_LINK_TEXTS:
                 yield Notice(
-                    f"the link text {text!r} says nothing out of context: name where the "
-                    "link leads ([Socialnämndens protokoll](...)) (WCAG 2.4.4)",
+                    _(
+                        "the link text {text} says nothing out of context: name where the "
+                        "link leads ([Socialnämndens protokoll](...)) (WCAG 2.4.4)"
+                    ).format(text=repr(text)),
                     line=start,
                 )
             elif _URL.fullmatch(text):
                 yield Notice(
-                    f"a bare address as link text ({text}): screen readers spell it out; "
-                    "give the link a text that says where it leads (WCAG 2.4.4)",
+                    _(
+                        "a bare address as link text ({text}): screen readers spell it out; "
+                        "give the link a text that says where it leads (WCAG 2.4.4)"
+                    ).format(text=text),
                     line=start,
                 )
             inside = None
@@ -204,8 +222,10 @@ def link_texts(case: StoryCase) -> Iterator[Notice]:
         elif inside is None and token.type == "text":
             for found in _URL.finditer(token.content):
                 yield Notice(
-                    f"a bare address in the text ({found.group(0)}): make it a link with a "
-                    "text that says where it leads ([the text](address)) (WCAG 2.4.4)",
+                    _(
+                        "a bare address in the text ({address}): make it a link with a "
+                        "text that says where it leads ([the text](address)) (WCAG 2.4.4)"
+                    ).format(address=found.group(0)),
                     line=line,
                 )
 
@@ -216,9 +236,11 @@ def all_caps(case: StoryCase) -> Iterator[Notice]:
             letters = [c for c in sentence.text if c.isalpha()]
             if len(sentence.words) >= 2 and len(letters) >= 6 and all(c.isupper() for c in letters):
                 yield Notice(
-                    f"a sentence in capitals ({_short(sentence.text)}): it is harder to read, "
-                    "and screen readers may spell it out letter by letter; write it in "
-                    "ordinary case (bold it if it must stand out)",
+                    _(
+                        "a sentence in capitals ({sentence}): it is harder to read, "
+                        "and screen readers may spell it out letter by letter; write it in "
+                        "ordinary case (bold it if it must stand out)"
+                    ).format(sentence=_short(sentence.text)),
                     line=line + sentence.line,
                 )
 
@@ -234,9 +256,11 @@ def table_header(case: StoryCase) -> Iterator[Notice]:
         if _PIPE_ROW.match(lines[index]) and index + 1 < len(lines):
             if _PIPE_ROW.match(lines[index + 1]) and not _DELIMITER_ROW.match(lines[index + 1]):
                 yield Notice(
-                    "a table without a header row: make the first row its header with a "
-                    "|---|---| line under it, so that each cell is read with its column's "
-                    "name (WCAG 1.3.1)",
+                    _(
+                        "a table without a header row: make the first row its header with a "
+                        "|---|---| line under it, so that each cell is read with its column's "
+                        "name (WCAG 1.3.1)"
+                    ),
                     line=case.body_line + index,
                 )
             while index < len(lines) and _PIPE_ROW.match(lines[index]):
@@ -248,7 +272,10 @@ def table_header(case: StoryCase) -> Iterator[Notice]:
             html = block.content.casefold()
             if "<table" in html and "<th" not in html:
                 yield Notice(
-                    "an HTML table without header cells (<th>): mark the header row (WCAG 1.3.1)",
+                    _(
+                        "an HTML table without header cells (<th>): mark the header row "
+                        "(WCAG 1.3.1)"
+                    ),
                     line=case.body_line + block.map[0],
                 )
 
@@ -266,8 +293,17 @@ def long_sentences(case: StoryCase) -> Iterator[Notice]:
             count = len(sentence.words)
             if count > plain.LONG_SENTENCE:
                 yield Notice(
-                    f"a sentence of {count} words ({_short(sentence.text)}): more than "
-                    f"{plain.LONG_SENTENCE} is hard to follow; split it",
+                    ngettext(
+                        "a sentence of {n} word ({sentence}): more than {limit} is hard to "
+                        "follow; split it",
+                        "a sentence of {n} words ({sentence}): more than {limit} is hard to "
+                        "follow; split it",
+                        count,
+                    ).format(
+                        n=number(count),
+                        sentence=_short(sentence.text),
+                        limit=number(plain.LONG_SENTENCE),
+                    ),
                     line=line + sentence.line,
                 )
 
@@ -276,7 +312,12 @@ def abbreviations(case: StoryCase) -> Iterator[Notice]:
     for line, block in case.texts():
         for found in plain.abbreviations(block.text):
             yield Notice(
-                f"write out {found.text!r}: {found.written_out!r} (plain language)",
+                _("write out {abbreviation}: {written_out} (plain language)").format(
+                    abbreviation=repr(found.text),
+                    # The written-out forms are Swedish; the one with an English note is
+                    # marked in newscli.plain and translated here.
+                    written_out=repr(_(found.written_out)),
+                ),
                 line=line + block.line_at(found.offset),
             )
 
@@ -287,8 +328,10 @@ def lix_limit(case: StoryCase) -> Iterator[Notice]:
     limit = case.settings.lix_limit
     if measured.lix > limit:
         yield Notice(
-            f"LIX {measured.lix:.0f} is above the newsroom's limit of {limit:g}: shorter "
-            "sentences and shorter words make it easier to read",
+            _(
+                "LIX {lix} is above the newsroom's limit of {limit}: shorter "
+                "sentences and shorter words make it easier to read"
+            ).format(lix=f"{measured.lix:.0f}", limit=f"{limit:g}"),
             key="title",
         )
 
@@ -301,13 +344,15 @@ def identity_numbers(case: StoryCase) -> Iterator[Notice]:
     if personal.acknowledged(story.extra) or case.parts is None:
         return
     parts = case.parts
-    for number in personal.find_numbers(
+    for found in personal.find_numbers(
         _without_id(parts.head + parts.toml + parts.tail + story.body)
     ):
-        message = personal.refusal(number)
+        message = personal.refusal(found)
         if not story.published:
-            message += "; a draft is not published, but it may not be either while it has it"
-        yield Notice(message, line=number.line, error=story.published)
+            message = _(
+                "{refusal}; a draft is not published, but it may not be either while it has it"
+            ).format(refusal=message)
+        yield Notice(message, line=found.line, error=story.published)
 
 
 def photo_consent(case: StoryCase) -> Iterator[Notice]:
@@ -316,35 +361,44 @@ def photo_consent(case: StoryCase) -> Iterator[Notice]:
         return
     if not any(str(image.extra.get(k, "")).strip() for k in ("consent", "legal_basis")):
         yield Notice(
-            "the photo has no consent or legal_basis note in [image]: photos of people need "
-            "a legal basis (GDPR art. 6); note who agreed, or why none is needed",
+            _(
+                "the photo has no consent or legal_basis note in [image]: photos of people "
+                "need a legal basis (GDPR art. 6); note who agreed, or why none is needed"
+            ),
             key="image",
         )
 
 
-# The rule set, in the order `check` shows what each finds.
+# The rule set, in the order `check` shows what each finds. What each asks is translated
+# where it is shown (Rule.description): RULES is made at import time.
 RULES: tuple[Rule, ...] = (
     Rule(
         "personal-number",
-        "no personal identity or coordination number",
+        N_("no personal identity or coordination number"),
         identity_numbers,
         switchable=False,
     ),
-    Rule("photo-file", "the photo file is in the newsroom", photo=photos.file_missing),
-    Rule("photo-alt", "a photo has alt text", photo=photos.alt_missing, switchable=False),
-    Rule("photo-alt-text", "alt text is no file name or caption", photo=photos.alt_repeats),
-    Rule("photo-credit", "a captioned photo has a credit", photo=photos.credit_missing),
-    Rule("photo-size", "a photo is as wide as the site shows it", photo=photos.too_small),
-    Rule("photo-consent", "a photo notes consent or a legal basis", photo_consent, optional=True),
-    Rule("image-alt", "images in the body have alt text", body_image_alt),
-    Rule("heading-levels", "body headings start at ## and skip no level", heading_levels),
-    Rule("link-text", "link texts say where they lead; no bare addresses", link_texts),
-    Rule("all-caps", "no sentence in capitals", all_caps),
-    Rule("table-header", "tables have a header row", table_header),
-    Rule("long-sentence", f"sentences of at most {plain.LONG_SENTENCE} words", long_sentences),
-    Rule("abbreviation", "abbreviations written out", abbreviations),
-    Rule("lix", "LIX at most the newsroom's limit", lix_limit),
+    Rule("photo-file", N_("the photo file is in the newsroom"), photo=photos.file_missing),
+    Rule("photo-alt", N_("a photo has alt text"), photo=photos.alt_missing, switchable=False),
+    Rule("photo-alt-text", N_("alt text is no file name or caption"), photo=photos.alt_repeats),
+    Rule("photo-credit", N_("a captioned photo has a credit"), photo=photos.credit_missing),
+    Rule("photo-size", N_("a photo is as wide as the site shows it"), photo=photos.too_small),
+    Rule(
+        "photo-consent",
+        N_("a photo notes consent or a legal basis"),
+        photo_consent,
+        optional=True,
+    ),
+    Rule("image-alt", N_("images in the body have alt text"), body_image_alt),
+    Rule("heading-levels", N_("body headings start at ## and skip no level"), heading_levels),
+    Rule("link-text", N_("link texts say where they lead; no bare addresses"), link_texts),
+    Rule("all-caps", N_("no sentence in capitals"), all_caps),
+    Rule("table-header", N_("tables have a header row"), table_header),
+    Rule("long-sentence", N_("sentences of at most {limit} words"), long_sentences),
+    Rule("abbreviation", N_("abbreviations written out"), abbreviations),
+    Rule("lix", N_("LIX at most the newsroom's limit"), lix_limit),
 )
+
 RULE_NAMES = tuple(rule.name for rule in RULES)
 
 
@@ -378,25 +432,40 @@ def load_settings(root: Path) -> CheckSettings:
     path = root / CONFIG_NAME
     unknown = set(table) - {"lix_limit", "on", "off"}
     if unknown:
-        raise ConfigError(f"[checks] has no key {', '.join(sorted(unknown))}", path)
+        raise ConfigError(
+            _("[checks] has no key {keys}").format(keys=", ".join(sorted(unknown))), path
+        )
     limit = table.get("lix_limit", LIX_LIMIT)
     if isinstance(limit, bool) or not isinstance(limit, int | float) or limit <= 0:
-        raise ConfigError(f"[checks] lix_limit must be a positive number, not {limit!r}", path)
+        raise ConfigError(
+            _("[checks] lix_limit must be a positive number, not {value}").format(
+                value=repr(limit)
+            ),
+            path,
+        )
     off = table.get("off", {})
     if not isinstance(off, dict):
-        raise ConfigError('[checks.off] must be a table of rule = "why it is off"', path)
+        raise ConfigError(_('[checks.off] must be a table of rule = "why it is off"'), path)
     by_name = {rule.name: rule for rule in RULES}
     for name, reason in off.items():
         _known(name, path)
         if not by_name[name].switchable:
-            raise ConfigError(f"[checks.off] the rule {name!r} cannot be switched off", path)
+            raise ConfigError(
+                _("[checks.off] the rule {rule} cannot be switched off").format(rule=repr(name)),
+                path,
+            )
         if not isinstance(reason, str) or not reason.strip():
             raise ConfigError(
-                f'[checks.off] {name} needs the reason it is off: {name} = "why"', path
+                _('[checks.off] {rule} needs the reason it is off: {rule} = "why"').format(
+                    rule=name
+                ),
+                path,
             )
     on = table.get("on", [])
     if not isinstance(on, list) or not all(isinstance(name, str) for name in on):
-        raise ConfigError('[checks] on must be a list of rule names: on = ["photo-consent"]', path)
+        raise ConfigError(
+            _('[checks] on must be a list of rule names: on = ["photo-consent"]'), path
+        )
     for name in on:
         _known(name, path)
     return CheckSettings(float(limit), dict(off), frozenset(on))
@@ -405,7 +474,10 @@ def load_settings(root: Path) -> CheckSettings:
 def _known(name: str, path: Path) -> None:
     if name not in RULE_NAMES:
         raise ConfigError(
-            f"[checks] no rule is called {name!r}; the rules are {', '.join(RULE_NAMES)}", path
+            _("[checks] no rule is called {rule}; the rules are {rules}").format(
+                rule=repr(name), rules=", ".join(RULE_NAMES)
+            ),
+            path,
         )
 
 
@@ -455,11 +527,11 @@ def _image_key_line(parts: frontmatter.Split, key: str) -> int:
     first = frontmatter.key_line(parts, "image")
     lines = parts.toml.split("\n")[first - parts.toml_first_line :]
     inline = re.compile(rf"^\s*(?:image\s*\.\s*)?\"?{re.escape(key)}\"?\s*=")
-    for number, line in enumerate(lines, first):
-        if number > first and re.match(r"^\s*\[", line):
+    for line_number, line in enumerate(lines, first):
+        if line_number > first and re.match(r"^\s*\[", line):
             break
         if inline.match(line):
-            return number
+            return line_number
     return first
 
 
@@ -517,5 +589,6 @@ class PersonalDataError(NewsError):
 
     def __init__(self, refused: list[ArticleError]):
         where = "; ".join(str(error) for error in refused)
-        super().__init__(f"nothing was published: {where}")
+        super().__init__(_("nothing was published: {where}").format(where=where))
+
         self.refused = refused

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newscli.errors import NewsError
+from newscli.i18n import _
 from newscli.newsroom import STATE, state_folder, write_atomic
 from newscli.photos import PHOTO_WIDTHS, PhotoError, decoding, open_photo
 
@@ -117,7 +118,7 @@ def _derive(image: PillowImage, widths: tuple[int, ...]) -> list[Variant]:
     for w, h in sizes:
         sized = base if base.size == (w, h) else base.resize((w, h), Image.Resampling.LANCZOS)
         sized.info = {}  # nothing of the source's metadata may reach a file
-        for fmt, pillow_name, _, _, settings in ENCODINGS:
+        for fmt, pillow_name, _suffix, _type, settings in ENCODINGS:
             out = io.BytesIO()
             sized.save(out, pillow_name, exif=b"", **settings)
             variants.append(Variant(w, h, fmt, out.getvalue()))
@@ -186,7 +187,7 @@ def settings_key() -> str:
 
     described = {
         "version": ENCODER_VERSION,
-        "encodings": [[fmt, settings] for fmt, _, _, _, settings in ENCODINGS],
+        "encodings": [[fmt, settings] for fmt, _name, _suffix, _type, settings in ENCODINGS],
         "widths": list(PHOTO_WIDTHS),
         "pillow": PIL.__version__,
     }
@@ -213,7 +214,7 @@ class PhotoCache:
     def _content_hash(self, source: Path) -> str:
         status = source.stat()
         if not stat.S_ISREG(status.st_mode):
-            raise PhotoError("is not a plain file", source)
+            raise PhotoError(_("is not a plain file"), source)
         seen = [str(source.resolve()), status.st_size, status.st_mtime_ns, status.st_ino]
         memo = self.folder / "sources" / f"{hashlib.sha256(repr(seen).encode()).hexdigest()}"
         try:
@@ -306,7 +307,7 @@ def _derive_in_worker(root: str, source: str) -> tuple[list[Derived] | None, str
     except NewsError as exc:
         return None, exc.message
     except OSError as exc:
-        return None, f"cannot read the photo: {exc.strerror or exc}"
+        return None, cannot_read(exc)
 
 
 def derive_all(
@@ -328,7 +329,7 @@ def derive_all(
         try:
             cached = cache.lookup(source)
         except OSError as exc:
-            done[source] = PhotoError(f"cannot read the photo: {exc.strerror or exc}", source)
+            done[source] = PhotoError(cannot_read(exc), source)
             continue
         except NewsError as exc:
             done[source] = exc
@@ -365,7 +366,7 @@ def _encode(
             if len(running) >= 2 * workers:
                 break
         while running:
-            finished, _ = concurrent.futures.wait(
+            finished, _pending = concurrent.futures.wait(
                 running, return_when=concurrent.futures.FIRST_COMPLETED
             )
             for future in finished:
@@ -381,4 +382,14 @@ def _result(
 ) -> list[Derived] | NewsError:
     if found is not None:
         return found
-    return PhotoError(problem or "could not be made into the site's sizes", source)
+    return PhotoError(problem or not_made(), source)
+
+
+def cannot_read(exc: OSError) -> str:
+    """Why a photo could not be read."""
+    return _("cannot read the photo: {reason}").format(reason=exc.strerror or exc)
+
+
+def not_made() -> str:
+    """Why a photo is not on the site when it gave no sizes."""
+    return _("could not be made into the site's sizes")

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
+from newscli.i18n import _
+
 if TYPE_CHECKING:
     from tomlkit.items import Array
 
@@ -50,10 +52,10 @@ def split(text: str) -> Split:
     first_end = text.find("\n")
     first = text if first_end < 0 else text[: first_end + 1]
     if first.removeprefix(BOM).rstrip() != DELIMITER:
-        raise FrontMatterError("does not start with a '+++' line (TOML front matter)", 1)
+        raise FrontMatterError(_("does not start with a '+++' line (TOML front matter)"), 1)
     closing = _CLOSING.search(text, len(first))
     if first_end < 0 or closing is None:
-        raise FrontMatterError("front matter has no closing '+++' line", text.count("\n") + 1)
+        raise FrontMatterError(_("front matter has no closing '+++' line"), text.count("\n") + 1)
     end = closing.end()
     if end < len(text) and text[end] == "\n":
         end += 1
@@ -74,23 +76,29 @@ def parse(text: str) -> tuple[dict[str, Any], str, Split]:
         found = _TOML_LINE.search(str(exc))
         line = parts.toml_first_line + int(found.group(1)) - 1 if found else 1
         message = _TOML_LINE.sub("", str(exc)).strip()
-        raise FrontMatterError(f"broken TOML front matter: {message}", line) from None
+        raise FrontMatterError(
+            _("broken TOML front matter: {problem}").format(problem=message), line
+        ) from None
     except RecursionError:
         # tomllib recurses once per nested array or inline table.
         line = parts.toml_first_line + _deep_line(parts.toml) - 1
-        raise FrontMatterError(TOO_DEEP, line) from None
+        raise FrontMatterError(too_deep(), line) from None
     for key, value in meta.items():
         if nesting(value) > MAX_NESTING:
-            raise FrontMatterError(TOO_DEEP, key_line(parts, key))
+            raise FrontMatterError(too_deep(), key_line(parts, key))
     return meta, parts.body, parts
 
 
 # Arrays and tables inside each other: an article needs two levels, and everything that
 # walks a value (JSON, the index, templates, TOML writers) recurses once per level.
 MAX_NESTING = 32
-TOO_DEEP = (
-    f"front matter is nested more than {MAX_NESTING} levels deep (arrays or tables in each other)"
-)
+
+
+def too_deep() -> str:
+    """The message for front matter nested deeper than MAX_NESTING."""
+    return _(
+        "front matter is nested more than {limit} levels deep (arrays or tables in each other)"
+    ).format(limit=MAX_NESTING)
 
 
 def nesting(value: Any) -> int:
@@ -191,7 +199,10 @@ def set_key(parts: Split, meta: dict[str, Any], key: str, value: Any) -> str:
     """
     newline = "\r\n" if parts.head.endswith("\r\n") else "\n"
     expected = {**meta, key: value}
-    failure = f"cannot set {key!r} in the front matter without changing anything else"
+    failure = _("cannot set {key} in the front matter without changing anything else").format(
+        key=repr(key)
+    )
+
     lines = _lines(parts.toml)
     try:
         start, end, first_header = _key_lines(lines, key, meta.get(key))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newscli.errors import NewsError
+from newscli.i18n import _
 
 # Fields of one commit in `git log --format`, each ended by a unit separator, and every
 # commit started by a record separator (its file names follow on their own lines).
@@ -34,7 +35,7 @@ class Entry:
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     git = shutil.which("git")
     if git is None:
-        raise NewsError("git is not installed: newscli log reads the history git keeps")
+        raise NewsError(_("git is not installed: newscli log reads the history git keeps"))
     return subprocess.run(
         [git, "-C", str(root), *args],
         capture_output=True,
@@ -51,8 +52,10 @@ def history(root: Path, path: Path | None, tz: dt.tzinfo, limit: int | None = No
     inside = _git(root, "rev-parse", "--is-inside-work-tree")
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         raise NewsError(
-            f"{root} is not in a git repository: newscli log shows the history git keeps "
-            "(git init, then commit the articles)"
+            _(
+                "{folder} is not in a git repository: newscli log shows the history git keeps "
+                "(git init, then commit the articles)"
+            ).format(folder=root)
         )
     args = ["log", f"--format={_FORMAT}", "--name-only", "--no-color"]
     if limit is not None:
@@ -63,7 +66,8 @@ def history(root: Path, path: Path | None, tz: dt.tzinfo, limit: int | None = No
         args += ["--", "articles"]
     run = _git(root, *args)
     if run.returncode != 0:
-        raise NewsError(f"git log failed: {run.stderr.strip()[:300]}")
+        raise NewsError(_("git log failed: {reason}").format(reason=run.stderr.strip()[:300]))
+
     entries = []
     for record in run.stdout.split("\x1e")[1:]:
         fields = record.split("\x1f")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from newscli.article import Article, ArticleEdit, Rewrite, Summary
+from newscli.i18n import _
 
 if TYPE_CHECKING:
     from newscli.newsroom import Finding, Newsroom
@@ -156,13 +157,18 @@ def life_problems(story: Summary, now: dt.datetime) -> list[tuple[str, str]]:
     found = []
     if story.review_by is not None and review_due(story, now):
         when = story.review_by.date().isoformat()
-        found.append(("review_by", f"review_by {when} has passed: review the story"))
+        found.append(
+            ("review_by", _("review_by {date} has passed: review the story").format(date=when))
+        )
     if story.status == "withdrawn" and story.withdrawn is None:
-        found.append(("status", "withdrawn without 'withdrawn' (when): its notice shows no date"))
+        found.append(
+            ("status", _("withdrawn without 'withdrawn' (when): its notice shows no date"))
+        )
     if story.status == "withdrawn" and not story.withdrawn_reason:
-        found.append(("status", "withdrawn without 'withdrawn_reason' (why) for the record"))
+        found.append(("status", _("withdrawn without 'withdrawn_reason' (why) for the record")))
     if story.expires is not None and story.expires <= story.date:
-        found.append(("expires", "expires no later than its date: it is never shown"))
+        found.append(("expires", _("expires no later than its date: it is never shown")))
+
     return found
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newscli.errors import WriteError
+from newscli.i18n import _
 from newscli.newsroom import STATE, state_folder
 
 if TYPE_CHECKING:
@@ -45,7 +46,10 @@ class NewsroomLock:
             reason = exc.strerror or str(exc)
             if exc.filename and Path(exc.filename) != self.path:  # `.newscli` is a file, say
                 reason = f"{exc.filename}: {reason}"
-            raise WriteError(f"cannot take the newsroom lock: {reason}", self.path) from None
+            raise WriteError(
+                _("cannot take the newsroom lock: {reason}").format(reason=reason), self.path
+            ) from None
+
         self._lock = lock
         return self
 

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from newscli.i18n import _
+
 # The front-matter key with which a story says why it holds such a number on purpose.
 ACKNOWLEDGE = "personal_number_ok"
 
@@ -37,7 +39,7 @@ class IdentityNumber:
 
     @property
     def kind(self) -> str:
-        return "coordination number" if self.coordination else "personal identity number"
+        return _("coordination number") if self.coordination else _("personal identity number")
 
     @property
     def masked(self) -> str:
@@ -104,7 +106,14 @@ def acknowledged(extra: dict[str, Any]) -> bool:
 
 def refusal(number: IdentityNumber) -> str:
     """What check and the exports say about a number they will not publish."""
-    return (
-        f"holds what looks like a {number.kind} ({number.masked}): never publish one; take "
-        f'it out, or, if it must stay, say why with {ACKNOWLEDGE} = "…" in the front matter'
-    )
+    if number.coordination:
+        message = _(
+            "holds what looks like a coordination number ({number}): never publish one; take "
+            'it out, or, if it must stay, say why with {key} = "…" in the front matter'
+        )
+    else:
+        message = _(
+            "holds what looks like a personal identity number ({number}): never publish one; "
+            'take it out, or, if it must stay, say why with {key} = "…" in the front matter'
+        )
+    return message.format(number=number.masked, key=ACKNOWLEDGE)

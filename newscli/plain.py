@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from newscli.article import Article
+from newscli.i18n import N_
 from newscli.markdown import TextBlock, text_blocks
 
 # The bands of LIX, as plain-language guidance names them: (upper bound, key), the last open.
@@ -53,7 +54,7 @@ ABBREVIATIONS: dict[str, str] = {
     "enl.": "enligt",
     "ang.": "angående",
     "jfr": "jämför",
-    "etc.": "etcetera (or: och så vidare)",
+    "etc.": N_("etcetera (or: och så vidare)"),  # translated where it is shown (checks)
 }
 # Abbreviations after which a period does not end the sentence, whatever follows; those of
 # ABBREVIATIONS that often end one ("m.m.", "osv.", "etc.") are not among them.

@@ -15,6 +15,7 @@ from typing import Any
 
 from newscli.config import CONFIG_NAME, Site, is_site_url
 from newscli.errors import ConfigError
+from newscli.i18n import N_, _
 
 # Where the statement is on the site (a folder, as every page: tillganglighet/index.html).
 STATEMENT_PATH = "tillganglighet/"
@@ -56,7 +57,10 @@ class Statement:
 def _text(table: dict[str, Any], key: str, path: Path) -> str:
     value = table[key]
     if not isinstance(value, str):
-        raise ConfigError(f"[accessibility] {key} must be text, not {value!r}", path)
+        raise ConfigError(
+            _("[accessibility] {key} must be text, not {value}").format(key=key, value=repr(value)),
+            path,
+        )
     return " ".join(value.split())
 
 
@@ -66,7 +70,12 @@ def _date(table: dict[str, Any], key: str, path: Path) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    raise ConfigError(f"[accessibility] {key} must be a date like 2024-05-14, not {value!r}", path)
+    raise ConfigError(
+        _("[accessibility] {key} must be a date like 2024-05-14, not {value}").format(
+            key=key, value=repr(value)
+        ),
+        path,
+    )
 
 
 def statement_of(site: Site, root: Path) -> Statement | None:
@@ -82,24 +91,30 @@ def statement_of(site: Site, root: Path) -> Statement | None:
     missing = [key for key in needed if key not in table or table[key] in ("", [])]
     if missing:
         raise ConfigError(
-            f"[accessibility] is incomplete: {', '.join(missing)} missing (see docs/checks.md)",
+            _("[accessibility] is incomplete: {keys} missing (see docs/checks.md)").format(
+                keys=", ".join(missing)
+            ),
             path,
         )
     compliance = _text(table, "compliance", path)
     if compliance not in COMPLIANCE:
         raise ConfigError(
-            f"[accessibility] compliance must be one of {', '.join(COMPLIANCE)}, "
-            f"not {compliance!r}",
+            _("[accessibility] compliance must be one of {values}, not {value}").format(
+                values=", ".join(COMPLIANCE), value=repr(compliance)
+            ),
             path,
         )
     form = _text(table, "digg_form", path) if "digg_form" in table else DIGG_FORM
     if not is_site_url(form):
         raise ConfigError(
-            f"[accessibility] digg_form must be an http(s) address, not {form!r}", path
+            _("[accessibility] digg_form must be an http(s) address, not {value}").format(
+                value=repr(form)
+            ),
+            path,
         )
     issues = table.get("known_issues", [])
     if not isinstance(issues, list) or not all(isinstance(i, str) for i in issues):
-        raise ConfigError("[accessibility] known_issues must be a list of texts", path)
+        raise ConfigError(_("[accessibility] known_issues must be a list of texts"), path)
     return Statement(
         organisation=_text(table, "organisation", path),
         site_name=_text(table, "site_name", path) if "site_name" in table else site.title,
@@ -114,7 +129,8 @@ def statement_of(site: Site, root: Path) -> Statement | None:
     )
 
 
-MISSING_WARNING = (
+# Translated where it is shown (export.site), as it is made at import time.
+MISSING_WARNING = N_(
     "no [accessibility] in newscli.toml: the site has no accessibility statement, which a "
     "Swedish public body's site must link from every page (see docs/checks.md)"
 )

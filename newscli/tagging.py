@@ -21,6 +21,7 @@ from newscli import frontmatter
 from newscli.article import Article, ArticleEdit, Rewrite
 from newscli.catalog import Answer, Catalog
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.i18n import _
 from newscli.lock import NewsroomLock
 from newscli.newsroom import (
     Newsroom,
@@ -51,7 +52,7 @@ def topic_edit(edit: TopicEdit) -> ArticleEdit:
 def _cleaned(topics: Iterable[str]) -> list[str]:
     result = [clean_topic(t) for t in topics]
     if not all(result):
-        raise UsageError("a topic cannot be empty")
+        raise UsageError(_("a topic cannot be empty"))
     return result
 
 
@@ -159,7 +160,7 @@ def rewrite(
     and the body kept (see frontmatter.set_key). parsed: the text's front matter and split,
     when the caller has them already."""
     if parsed is None:
-        meta, _, parts = frontmatter.parse(text)
+        meta, _body, parts = frontmatter.parse(text)
     else:
         meta, parts = parsed
     body = parts.body
@@ -167,13 +168,18 @@ def rewrite(
     try:
         for number, (key, value) in enumerate(values.items()):
             if number:  # each key is set in the text the one before it left
-                meta, _, parts = frontmatter.parse(new)
+                meta, _body, parts = frontmatter.parse(new)
             new = frontmatter.set_key(parts, meta, key, value)
     except frontmatter.FrontMatterError as exc:
-        raise ArticleError(f"not changed: {exc.message}", path, exc.line) from None
+        raise ArticleError(not_changed(exc.message), path, exc.line) from None
     if frontmatter.split(new).body != body:
-        raise ArticleError("refusing a rewrite that would change the body", path)
+        raise ArticleError(_("refusing a rewrite that would change the body"), path)
     return new
+
+
+def not_changed(problem: str) -> str:
+    """Why a file was left as it was."""
+    return _("not changed: {problem}").format(problem=problem)
 
 
 def rewrite_topics(
@@ -232,7 +238,7 @@ def _change_file(
         try:  # never write a file that would not read back as an article (101 topics, say)
             edited = article_of({**meta, **wanted.values}, parts, newsroom.site, rel)
         except ArticleError as exc:
-            raise ArticleError(f"not changed: {exc.message}", rel, exc.line) from None
+            raise ArticleError(not_changed(exc.message), rel, exc.line) from None
         if dry_run:
             return Change(rel, wanted.before, wanted.after)
         # Compare before replace: someone (an editor, not newscli) may have saved meanwhile.
@@ -246,7 +252,7 @@ def _change_file(
             raise WriteError(exc.message, rel) from None
         folders.written[target.parent] = None
         return Change(rel, wanted.before, wanted.after, Written(path, status, edited))
-    raise WriteError("the file keeps changing on disk; not changed", rel)
+    raise WriteError(_("the file keeps changing on disk; not changed"), rel)
 
 
 def run(
@@ -303,8 +309,13 @@ def require_topics(names: Sequence[str], topics: Topics, done_as: str | None = N
         return
     for name in missing:
         close = topics.suggest(name)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        raise NewsError(f"no article has the topic {name!r}{hint}")
+        if close:
+            raise NewsError(
+                _("no article has the topic {topic}; did you mean {suggestions}?").format(
+                    topic=repr(name), suggestions=" {} ".format(_("or")).join(close)
+                )
+            )
+        raise NewsError(_("no article has the topic {topic}").format(topic=repr(name)))
 
 
 def choose(
@@ -317,7 +328,7 @@ def choose(
     """The files `tag add|remove` change: a selection, after making sure that the topics to
     remove exist somewhere."""
     if must_exist:
-        topics, _ = catalog.topics()
+        topics, _broken = catalog.topics()
         require_topics(must_exist, topics)
     return catalog.select(filters, refs, everything)
 
@@ -325,7 +336,7 @@ def choose(
 def choose_across(catalog: Catalog, sources: Sequence[str], into: str) -> Answer[Path]:
     """The files `tag rename|merge` change: every article with any of the sources (by path,
     chosen by the index: no file is read and only their rows reach Python)."""
-    topics, _ = catalog.topics()
+    topics, _broken = catalog.topics()
     require_topics(sources, topics, done_as=into)
     found = catalog.paths(Filters(topics=tuple(clean_topic(name) for name in sources)))
     root = catalog.newsroom.root

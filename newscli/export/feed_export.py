@@ -13,6 +13,7 @@ from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
 from newscli.export.output import ExportReport, guard_output, write_if_changed
+from newscli.i18n import _
 from newscli.lifecycle import PUBLIC_STATES, State
 from newscli.newsroom import PUBLIC, Newsroom
 from newscli.query import Filters, matches, newest_first, publishable
@@ -67,8 +68,13 @@ def export_feed(
             chosen_topic = topics.get(topic)
             if chosen_topic is None:
                 close = topics.suggest(topic)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
-                raise NewsError(f"no article has the topic {topic!r}{hint}")
+                if close:
+                    raise NewsError(
+                        _("no article has the topic {topic}; did you mean {suggestions}?").format(
+                            topic=repr(topic), suggestions=", ".join(close)
+                        )
+                    )
+                raise NewsError(_("no article has the topic {topic}").format(topic=repr(topic)))
         # What publishable() chooses, asked of the index: never an expired or withdrawn story.
         states = (
             *PUBLIC_STATES,
@@ -97,8 +103,11 @@ def export_feed(
             report.kept.append(str(summary.path))
             if full:
                 report.warnings.append(
-                    f"{summary.path}: in the feed as its last good version without its text "
-                    "(--full): the file is broken and its body cannot be read"
+                    f"{summary.path}: "
+                    + _(
+                        "in the feed as its last good version without its text (--full): the "
+                        "file is broken and its body cannot be read"
+                    )
                 )
     # Written elsewhere (-o FILE), the feed is published under that file's name.
     name = target.name if target is not None else None
@@ -119,8 +128,12 @@ def export_feed(
         shown = photos.shown(article.image.src, newsroom.asset)
         if not isinstance(shown, Photo):
             report.warnings.append(
-                f"{article.path}: image {article.image.src!r} {shown}; the story is sent without it"
+                f"{article.path}: "
+                + _("image {src} {why}; the story is sent without it").format(
+                    src=repr(article.image.src), why=shown
+                )
             )
+
         return feed_photo(shown)
 
     text = feeds.render_feed(chosen, site, spec, photo_of, topics)

@@ -23,6 +23,7 @@ from newscli.article import Article, Summary
 from newscli.config import Site
 from newscli.errors import ConfigError, NewsError
 from newscli.export.urls import article_path
+from newscli.i18n import _, ngettext, number
 from newscli.labels import label, moment
 from newscli.markdown import absolute_url, is_relative_url, render_markdown
 from newscli.topics import Topic, Topics
@@ -81,8 +82,10 @@ def require_base_url(site: Site) -> str:
     """site.base_url ending in '/', or ConfigError saying what to set: feeds need absolute links."""
     if not site.base_url:
         raise ConfigError(
-            "feeds need absolute links: set base_url under [site] in newscli.toml "
-            '(for example base_url = "https://www.example.se/aktuellt/"), or pass --base-url'
+            _(
+                "feeds need absolute links: set base_url under [site] in newscli.toml "
+                '(for example base_url = "https://www.example.se/aktuellt/"), or pass --base-url'
+            )
         )
     return site.base_url if site.base_url.endswith("/") else site.base_url + "/"
 
@@ -225,12 +228,23 @@ def check_unique_ids(articles: Iterable[tuple[str, str]]) -> None:
         # As Atom writes it: a UUID in capitals is the same id.
         first = seen.setdefault(_atom_id(article_id), path)
         if first != path:
-            clashes.append(f"{article_id!r} in {first} and {path}")
+            clashes.append(
+                _("{id} in {first} and {second}").format(
+                    id=repr(article_id), first=first, second=path
+                )
+            )
     if clashes:
-        more = f" (and {len(clashes) - 5} more)" if len(clashes) > 5 else ""
+        shown = "; ".join(clashes[:5])
+        if len(clashes) > 5:
+            more = len(clashes) - 5
+            shown = ngettext("{clashes} (and {n} more)", "{clashes} (and {n} more)", more).format(
+                clashes=shown, n=number(more)
+            )
         raise NewsError(
-            f"two article files have the same id: {'; '.join(clashes[:5])}{more}; give the "
-            "copy an id of its own (a new UUID) and export again; nothing was written"
+            _(
+                "two article files have the same id: {clashes}; give the copy an id of its own "
+                "(a new UUID) and export again; nothing was written"
+            ).format(clashes=shown)
         )
 
 

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from newscli.derive import Derived, PhotoCache, derive_all
+from newscli.derive import Derived, PhotoCache, cannot_read, derive_all, not_made
 from newscli.errors import NewsError
+from newscli.i18n import _
 from newscli.markdown import is_safe_url
 
 # Derived photos live under their own folder of the site, named after the photo they come
@@ -92,15 +93,17 @@ class SitePhotos:
         if src.startswith(("https://", "http://")) and is_safe_url(src):
             return Photo(src)
         if PurePosixPath(src).suffix.lower() not in PHOTO_SUFFIXES:
-            return f"is not a photo ({', '.join(sorted(PHOTO_SUFFIXES))})"
+            return _("is not a photo ({suffixes})").format(
+                suffixes=", ".join(sorted(PHOTO_SUFFIXES))
+            )
         try:
             source = resolve(src)
         except NewsError as exc:
             return exc.message
         if source is None:
-            return "is not in the newsroom"
+            return not_in_newsroom()
         made = self.photo(src, source)
-        return f"cannot be published: {made.message}" if isinstance(made, NewsError) else made
+        return cannot_be_published(made.message) if isinstance(made, NewsError) else made
 
     def photo(self, src: str, source: Path) -> Photo | NewsError:
         """The photo at src (the newsroom file source) as pages show it, its files noted for
@@ -112,7 +115,7 @@ class SitePhotos:
             except NewsError as exc:
                 made = exc
             except OSError as exc:
-                made = NewsError(f"cannot read the photo: {exc.strerror or exc}")
+                made = NewsError(cannot_read(exc))
             self.made[source] = made
         if isinstance(made, NewsError):
             return made
@@ -126,9 +129,19 @@ class SitePhotos:
             self.files[rendition.path] = derived.path
         jpeg = [r for r in renditions if r.media_type == "image/jpeg"]
         if not jpeg:
-            return NewsError("could not be made into the site's sizes")
+            return NewsError(not_made())
         shown = max(jpeg, key=lambda r: r.width)
         return Photo(shown.path, shown.width, shown.height, renditions)
+
+
+def not_in_newsroom() -> str:
+    """Why a file a story shows is not published: there is none (the end of a warning)."""
+    return _("is not in the newsroom")
+
+
+def cannot_be_published(problem: str) -> str:
+    """Why a photo a story shows is not published (the end of a warning)."""
+    return _("cannot be published: {problem}").format(problem=problem)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from newscli.article import is_safe_relative
 from newscli.config import CONFIG_NAME
 from newscli.errors import ArticleError, UsageError, WriteError
+from newscli.i18n import _
 from newscli.newsroom import ARTICLES, STATE, TEMPLATES, remove_leftovers, write_atomic
 
 MANIFEST = ".newscli-manifest.json"
@@ -113,7 +114,9 @@ class RecordStore:
         except FileNotFoundError:
             return Record(), None
         except (OSError, ValueError):
-            return Record(), f"{self.path} is unreadable: files of deleted stories were not removed"
+            return Record(), _(
+                "{file} is unreadable: files of deleted stories were not removed"
+            ).format(file=self.path)
         record = Record()
         if not isinstance(data, dict):
             return record, None
@@ -269,8 +272,10 @@ class OutputFolder:
                 ours = False
             if not ours:
                 self.counts.warnings.append(
-                    f"{target} was not written by newscli and is left as it is; delete it to "
-                    "get newscli's"
+                    _(
+                        "{file} was not written by newscli and is left as it is; delete it to "
+                        "get newscli's"
+                    ).format(file=target)
                 )
                 return False
         self.write(rel, data)
@@ -381,32 +386,48 @@ def guard_output(root: Path, output: Path, *, folder: bool) -> None:
         kind = output.stat().st_mode if exists else 0
     except (OSError, ValueError, RuntimeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
-        raise UsageError(f"{shown} is not a usable path: {reason}") from None
+        raise UsageError(
+            _("{option} is not a usable path: {reason}").format(option=shown, reason=reason)
+        ) from None
     for name in PROTECTED_FOLDERS:
         if target.is_relative_to(home / name):
             raise UsageError(
-                f"{shown} is inside the newsroom's {name}/ folder: an export never writes "
-                "where newscli publishes from"
+                _(
+                    "{option} is inside the newsroom's {folder}/ folder: an export never writes "
+                    "where newscli publishes from"
+                ).format(option=shown, folder=name)
             )
     if target in (home / name for name in PROTECTED_FILES):
-        raise UsageError(f"{shown} is the newsroom's {target.name}: an export never replaces it")
+        raise UsageError(
+            _("{option} is the newsroom's {file}: an export never replaces it").format(
+                option=shown, file=target.name
+            )
+        )
     if folder:
         if target == home or home.is_relative_to(target):
-            raise UsageError(f"{shown} would write the site over the newsroom itself")
+            raise UsageError(
+                _("{option} would write the site over the newsroom itself").format(option=shown)
+            )
         if exists and not stat.S_ISDIR(kind):
-            raise UsageError(f"{shown} is a file, not a folder")
+            raise UsageError(_("{option} is a file, not a folder").format(option=shown))
     elif exists and not stat.S_ISREG(kind):
-        what = "a folder" if stat.S_ISDIR(kind) else "a device, pipe or socket"
-        raise UsageError(f"{shown} is {what}, not a file: not replaced")
+        if stat.S_ISDIR(kind):
+            message = _("{option} is a folder, not a file: not replaced")
+        else:
+            message = _("{option} is a device, pipe or socket, not a file: not replaced")
+        raise UsageError(message.format(option=shown))
 
 
 def _prepare(target: Path) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WriteError(
-            f"cannot create the folder: {exc.strerror or exc}", target.parent
-        ) from None
+        raise WriteError(cannot_create_folder(exc), target.parent) from None
+
+
+def cannot_create_folder(exc: OSError) -> str:
+    """Why an export's folder could not be made."""
+    return _("cannot create the folder: {reason}").format(reason=exc.strerror or exc)
 
 
 def write_if_changed(target: Path, data: bytes) -> bool:

@@ -34,8 +34,22 @@ from newscli.checks import refuse_identity_numbers
 from newscli.config import Site
 from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.export import feeds, pages, urls
-from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
-from newscli.export.output import ExportReport, OutputFolder, PageLookup, Worker, guard_output
+from newscli.export.images import (
+    FeedPhoto,
+    Photo,
+    SitePhotos,
+    cannot_be_published,
+    feed_photo,
+    not_in_newsroom,
+)
+from newscli.export.output import (
+    ExportReport,
+    OutputFolder,
+    PageLookup,
+    Worker,
+    cannot_create_folder,
+    guard_output,
+)
 from newscli.export.pages import (
     ARCHIVE_PATH,
     PATH_SAFE,
@@ -61,6 +75,7 @@ from newscli.export.site_state import (
     file_stamp,
     shape_of,
 )
+from newscli.i18n import _
 from newscli.labels import label, long_date, moment, month_name
 from newscli.lifecycle import State, next_change, state_of
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
@@ -319,7 +334,8 @@ class SiteBuilder:
                 self.assets[rendition.path] = self.photos.files[rendition.path]
             return shown
         self.report.warnings.append(
-            f"{article.path}: image {src!r} {shown}; the story is shown without it"
+            f"{article.path}: "
+            + _("image {src} {why}; the story is shown without it").format(src=repr(src), why=shown)
         )
         return None
 
@@ -371,7 +387,7 @@ class SiteBuilder:
             return source
         made = self.photos.photo(src, source)
         if isinstance(made, NewsError):
-            self.refused[src] = f"cannot be published: {made.message}"
+            self.refused[src] = cannot_be_published(made.message)
             return None
         biggest = max((r for r in made.renditions if r.media_type == kind), key=lambda r: r.width)
         return self.photos.files[biggest.path]
@@ -393,7 +409,7 @@ class SiteBuilder:
 
     def why_not(self, src: str) -> str:
         """Why asset(src) gave nothing, as the end of a warning."""
-        return self.refused.get(src, "is not in the newsroom")
+        return self.refused[src] if src in self.refused else not_in_newsroom()
 
     def stories(
         self,
@@ -411,7 +427,10 @@ class SiteBuilder:
             path = urls.article_path(article)
             if path in seen:
                 self.report.warnings.append(
-                    f"{article.path}: same address {path} as {seen[path].path}; left out of the site"
+                    f"{article.path}: "
+                    + _("same address {address} as {other}; left out of the site").format(
+                        address=path, other=seen[path].path
+                    )
                 )
                 continue
             seen[path] = article
@@ -585,8 +604,11 @@ class SiteBuilder:
             # Its file is broken: no body to render, so the page stays as it was.
             if not self.keep_page(rel):
                 self.report.warnings.append(
-                    f"{story.article.path}: its page {rel} is missing from the output and "
-                    "cannot be written again until the file is repaired"
+                    f"{story.article.path}: "
+                    + _(
+                        "its page {page} is missing from the output and cannot be written "
+                        "again until the file is repaired"
+                    ).format(page=rel)
                 )
             return
         key = digest("story.html", self.key(story))
@@ -604,7 +626,10 @@ class SiteBuilder:
             # The listing held the story without its body; the page needs all of it.
             article = self.newsroom.with_body(story.article)
         except ArticleError as exc:
-            self.report.warnings.append(f"{exc}; its page was not rendered again")
+            # The file's path leads the warning (see _attributed): it stays first.
+            self.report.warnings.append(
+                _("{error}; its page was not rendered again").format(error=exc)
+            )
             self.keep_page(rel)
             return
         if article.lead_markdown is None:
@@ -675,7 +700,10 @@ class SiteBuilder:
     def missing(self, story: Story, paths: Iterable[str]) -> None:
         for path in paths:
             self.report.warnings.append(
-                f"{story.article.path}: the story links to {path!r}, which {self.why_not(path)}"
+                f"{story.article.path}: "
+                + _("the story links to {file}, which {why}").format(
+                    file=repr(path), why=self.why_not(path)
+                )
             )
 
     def topic(self, topic: TopicPage, listing: Listing) -> None:
@@ -754,7 +782,7 @@ class SiteBuilder:
     def write_feeds(self, site_map: SiteMap, topics: Topics) -> None:
         """The site's RSS, Atom and JSON feeds and each topic's RSS feed: public stories only,
         the newest FEED_LIMIT, as `newscli export rss` chooses them, even in preview builds."""
-        for kind, _ in SITE_FEEDS:
+        for kind, _name in SITE_FEEDS:
             self.feed(kind, None, site_map.stories, topics)
         for page in site_map.topics:
             self.feed("rss", page.topic, page.stories, topics)
@@ -981,7 +1009,7 @@ def render_steps(
     finally:
         _WORK = None
         gc.unfreeze()
-    for _, found in sorted(warnings, key=lambda item: item[0]):
+    for _index, found in sorted(warnings, key=lambda item: item[0]):
         builder.report.warnings.extend(found)
 
 
@@ -1029,9 +1057,8 @@ def build(
     try:
         builder.out.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WriteError(
-            f"cannot create the folder: {exc.strerror or exc}", builder.out.root
-        ) from None
+        raise WriteError(cannot_create_folder(exc), builder.out.root) from None
+
     builder.out.plan([f"{path}index.html" for path, _ in plan] + builder.other_files(site_map))
     state = _started(state)
     if isinstance(builder.out.records, PageRecords):
@@ -1044,11 +1071,13 @@ def build(
         report.feeds = True
     else:
         report.warnings.append(
-            "no base_url in newscli.toml: feeds and sitemap.xml need absolute links and were "
-            "not written (the pages link to each other relatively and work without it)"
+            _(
+                "no base_url in newscli.toml: feeds and sitemap.xml need absolute links and "
+                "were not written (the pages link to each other relatively and work without it)"
+            )
         )
     if builder.statement is None:
-        report.warnings.append(MISSING_WARNING)
+        report.warnings.append(_(MISSING_WARNING))
     builder.write_robots()
     builder.not_found()
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
