@@ -12,16 +12,66 @@ from tests.conftest import STORY, STORY_PATH, Invoke
 from tests.support.harness import run, scratch_newsroom
 from tests.support.hostile import article, toml_string
 
+# Styles, and the OSC 8 hyperlinks a terminal gets for a source link: not text on the screen.
+ANSI = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\")
+SLUGS = [
+    "framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa",
+    "pitea-kommun-deltar-i-kampanjen-en-vecka-fri-fran-vald",
+    "socialnamnden-har-minskat-sitt-budgetunderskott-med-31-miljoner-pa-tva-ar",
+    "socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation",
+    STORY,
+]
+
+
+def on_terminal(columns: int) -> dict[str, object]:
+    """Environment overrides for a terminal this many columns wide, without colour."""
+    return {"stdout_isatty": True, "variables": {"COLUMNS": str(columns), "NO_COLOR": "1"}}
+
 
 def test_list_table_is_newest_first_and_fits(invoke: Invoke) -> None:
-    result = invoke("list")
+    result = invoke("list", **on_terminal(100))
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
+    lines = ANSI.sub("", result.stdout).splitlines()
     assert all(len(line) <= 100 for line in lines)
     dates = [line[:10] for line in lines if line[:4].isdigit()]
     assert dates == ["2022-03-24", "2022-03-03", "2022-02-16", "2022-01-26", "2021-11-23"]
-    assert "publicerad" in result.stdout and "Familjefrågor" in result.stdout
-    assert "\x1b[" not in result.stdout
+    text = "\n".join(lines)
+    assert "publicerad" in text and "Familjefrågor" in text
+
+
+@pytest.mark.parametrize("columns", [80, 100, 140, 200])
+def test_a_slug_is_never_broken_across_lines_and_titles_wrap_instead(
+    invoke: Invoke, columns: int
+) -> None:
+    lines = ANSI.sub("", invoke("list", **on_terminal(columns)).stdout).splitlines()
+    assert all(len(line) <= columns for line in lines)
+    for slug in SLUGS:
+        if len(slug) <= columns - 13:  # the date column and its gap beside it
+            assert any(slug in line for line in lines), (columns, slug)
+        else:  # wider than the window can show beside a date: cut, never folded
+            assert any(slug[:40] in line and "…" in line for line in lines), (columns, slug)
+            assert not any(slug[-6:] in line for line in lines)  # no folded remainder
+    if columns == 200:  # room for every column: a story's date, title and slug on one line
+        first = next(line for line in lines if line.startswith("2022-03-24"))
+        assert "Framtidens socialtjänst" in first and SLUGS[0] in first
+
+
+def test_list_into_a_pipe_is_one_tab_separated_line_per_story(invoke: Invoke) -> None:
+    result = invoke("list")  # stdout is not a terminal
+    assert "\x1b" not in result.stdout
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5
+    assert all(line.count("\t") == 4 for line in lines)
+    # newscli list | grep slug: the whole slug, on the line of its title
+    found = [line for line in lines if "socialnamnden-har-minskat" in line]
+    assert found == [
+        "2022-02-16\tSocialnämnden har minskat sitt budgetunderskott med 31 miljoner på två år"
+        "\tFamiljefrågor, Ekonomi\tpublicerad\t" + SLUGS[2]
+    ]
+    # newscli list | cut -f5: the slugs, newest first
+    assert [line.split("\t")[4] for line in lines] == SLUGS
+    with_lix = invoke("list", "--lix").stdout.splitlines()
+    assert all(line.count("\t") == 5 and line.split("\t")[5].isdigit() for line in with_lix)
 
 
 def test_a_long_table_shows_the_newest_page_and_says_how_to_see_the_rest(invoke: Invoke) -> None:
@@ -36,10 +86,13 @@ def test_a_long_table_shows_the_newest_page_and_says_how_to_see_the_rest(invoke:
             ).exit_code
             == 0
         )
-    table = invoke("list").stdout
+    table = invoke("list", **on_terminal(100)).stdout
     assert "… and 15 more of 65: see them with --limit N" in " ".join(table.split())
     assert len(invoke("list", "--format", "paths").stdout.splitlines()) == 65
-    assert "more of" not in invoke("list", "--limit", "70").stdout
+    assert "more of" not in invoke("list", "--limit", "70", **on_terminal(100)).stdout
+    piped = invoke("list").stdout  # a pipe gets every story, and no footer in its data
+    assert len(piped.splitlines()) == 65 and "more of" not in piped
+    assert len(invoke("list", "--limit", "3").stdout.splitlines()) == 3
 
 
 def test_list_cards_look_like_the_listing_page(invoke: Invoke) -> None:
@@ -174,3 +227,114 @@ def test_the_terminal_shows_a_story_on_its_day_in_the_newsrooms_timezone(
     assert "11 juni 2022" in invoke("show", STORY).stdout
     table = invoke("list", "--search", "brandskydd").stdout
     assert "2022-06-11" in table and "2022-06-10" not in table
+
+
+# -- show: reading width, trailing spaces, the pager -----------------------------------------
+
+CARD_STORY = "framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa"
+
+
+def test_show_reads_at_most_80_columns_wide_even_in_a_wide_window(invoke: Invoke) -> None:
+    for overrides in (on_terminal(200), {"variables": {"COLUMNS": "200"}}):
+        shown = ANSI.sub("", invoke("show", STORY, "--no-pager", **overrides).stdout)
+        lines = shown.splitlines()
+        assert max(len(line) for line in lines) == 80
+        assert "Förbättrad ekonomisk prognos" in shown
+
+
+def test_show_into_a_pipe_has_no_trailing_spaces(invoke: Invoke) -> None:
+    for args in ((STORY,), (CARD_STORY, "--teaser"), (CARD_STORY,)):
+        out = invoke("show", *args).stdout
+        assert out.strip()
+        assert [line for line in out.splitlines() if line != line.rstrip()] == [], args
+
+
+def test_without_colour_a_cards_caption_and_headline_are_apart(invoke: Invoke) -> None:
+    lines = invoke("show", CARD_STORY, "--teaser").stdout.splitlines()
+    caption_end = next(i for i, line in enumerate(lines) if "Foto: Helene Markström" in line)
+    headline = next(i for i, line in enumerate(lines) if "Framtidens socialtjänst i" in line)
+    assert headline == caption_end + 2
+    assert lines[caption_end + 1].strip("│ ") == ""  # a blank line between the two
+
+
+def test_the_pager_is_chosen_as_git_chooses_one() -> None:
+    from newscli.render.pager import pager_command
+
+    assert pager_command({}) == ["less", "-FRX"]
+    assert pager_command({"PAGER": "more"}) == ["more"]
+    assert pager_command({"PAGER": "more", "NEWSCLI_PAGER": "less -R"}) == ["less", "-R"]
+    assert pager_command({"PAGER": "cat"}) is None
+    assert pager_command({"PAGER": ""}) is None
+    assert pager_command({"PAGER": "less", "NEWSCLI_PAGER": ""}) is None
+    assert pager_command({"PAGER": "'unclosed"}) is None
+
+
+def _on_a_pty(
+    root: Path, tmp_path: Path, *args: str, rows: int = 20, cols: int = 200
+) -> tuple[str, str | None]:
+    """newscli as a real process whose stdout is a terminal rows × cols, with a pager that
+    records what it was given: (what reached the terminal, what the pager got or None)."""
+    import fcntl
+    import os
+    import pty
+    import shlex
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from tests.conftest import REPO
+
+    script = tmp_path / "pager.py"
+    got = tmp_path / "paged.txt"
+    script.write_text(
+        "import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write(sys.stdin.read())\n"
+    )
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PAGER")}
+    env |= {"PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}
+    env["NEWSCLI_PAGER"] = shlex.join([sys.executable, str(script), str(got)])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newscli", *args, "--root", str(root)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the process closed its end of the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert process.wait(timeout=60) == 0
+    shown = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return ANSI.sub("", shown), got.read_text(encoding="utf-8") if got.exists() else None
+
+
+def test_on_a_real_terminal_a_long_story_goes_through_the_pager_80_columns_wide(
+    newsroom_path: Path, tmp_path: Path
+) -> None:
+    shown, paged = _on_a_pty(newsroom_path, tmp_path, "show", STORY)
+    assert paged is not None, shown
+    assert "Förbättrad ekonomisk prognos" in paged and "Författare: Piteå kommun" in paged
+    assert max(len(line) for line in ANSI.sub("", paged).splitlines()) <= 80
+    assert "Förbättrad" not in shown  # the pager showed it, not newscli
+
+
+def test_on_a_real_terminal_no_pager_for_a_short_story_or_with_no_pager(
+    newsroom_path: Path, tmp_path: Path
+) -> None:
+    shown, paged = _on_a_pty(newsroom_path, tmp_path, "show", STORY, "--no-pager")
+    assert paged is None
+    assert "Författare: Piteå kommun" in shown
+    assert max(len(line) for line in shown.splitlines()) <= 80
+    shown, paged = _on_a_pty(newsroom_path, tmp_path, "show", CARD_STORY, "--teaser", rows=50)
+    assert paged is None and "Framtidens socialtjänst" in shown

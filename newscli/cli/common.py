@@ -14,9 +14,12 @@ from typer.core import TyperGroup
 
 from newscli.environment import Environment
 from newscli.errors import ExitStatus, NewsError
+from newscli.i18n import _
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
+    from typer._click import HelpFormatter
+
     from newscli.errors import ArticleError
     from newscli.export.output import ExportReport
     from newscli.newsroom import Newsroom
@@ -37,7 +40,35 @@ def _debug(ctx: typer.Context) -> bool:
 
 
 class NewsGroup(TyperGroup):
-    """Turns NewsError into `newscli: error: …` and its exit code; tracebacks only with --debug."""
+    """Turns NewsError into `newscli: error: …` and its exit code; tracebacks only with --debug.
+    Its help has short summaries and an example (newscli.cli.help); the app's root group
+    gives every command under it the same help."""
+
+    def __init__(self, **attrs: Any) -> None:
+        from newscli.cli.help import adopt
+
+        super().__init__(**attrs)
+        adopt(self, NewsGroup)
+
+    def format_commands(self, ctx: typer.Context, formatter: HelpFormatter) -> None:  # type: ignore[override]
+        from newscli.cli.help import command_path, summary
+
+        shown = [(name, command) for name, command in self.commands.items() if not command.hidden]
+        if not shown:
+            return
+        here = command_path(ctx)
+        limit = formatter.width - 6 - max(len(name) for name, _command in shown)
+        rows = [
+            (name, summary(f"{here} {name}".strip(), command, limit)) for name, command in shown
+        ]
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: typer.Context, formatter: HelpFormatter) -> None:  # type: ignore[override]
+        from newscli.cli.help import format_example
+
+        super().format_epilog(ctx, formatter)
+        format_example(ctx, formatter)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:

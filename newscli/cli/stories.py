@@ -21,7 +21,7 @@ from newscli.cli.common import (
 )
 from newscli.cli.photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
-from newscli.i18n import _
+from newscli.i18n import N_, _
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -366,6 +366,13 @@ def list_articles(
             "--null", "-0", help="With --format paths: end each path with NUL, as find -print0."
         ),
     ] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help=N_("CSV for a spreadsheet (Swedish Excel): BOM, ';' between cells, no formulas."),
+        ),
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """List articles, newest first, each with its state (draft, scheduled, published,
@@ -373,6 +380,10 @@ def list_articles(
     from newscli.catalog import Catalog
 
     env = environment(ctx)
+    if excel:
+        if format not in (ListFormat.table, ListFormat.csv):
+            raise UsageError(_("--excel goes with --format csv"))
+        format = ListFormat.csv
     newsroom = open_newsroom(env, root)
     now = env.now(newsroom.site.tz)
     filters = build_filters(
@@ -380,7 +391,7 @@ def list_articles(
     )
     with Catalog(newsroom, use_index=not no_index) as catalog:
         if lix or sort is ListSort.lix:
-            _list_with_lix(env, newsroom, catalog, filters, limit, format, sort, null, now)
+            _list_with_lix(env, newsroom, catalog, filters, limit, format, sort, null, now, excel)
             return
         if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
             from newscli.render.machine import write_paths, write_summaries
@@ -397,17 +408,22 @@ def list_articles(
                     raise UsageError("--null goes with --format paths")
                 found = catalog.summaries(filters, limit)
                 report_broken(env, found.broken)
-                write_summaries(found.items, format.value, stream, now)
+                write_summaries(found.items, format.value, stream, now, excel=excel)
             return
-        # Tables and cards are for people: one screenful unless --limit asks for more.
-        page = catalog.summaries(filters, limit or SCREENFUL)
-        topics, _ = catalog.topics()
+        # Tables and cards are for people: one screenful unless --limit asks for more; the
+        # table into a pipe (grep, cut, less) is every story, one line each.
+        piped = format is ListFormat.table and not env.stdout_isatty
+        page = catalog.summaries(filters, limit if piped else limit or SCREENFUL)
+        topics, _broken = catalog.topics()
     report_broken(env, page.broken)
     if not page.items:
         say(env, "No articles match." if filters.active else "No articles yet.")
         return
     from newscli.render import terminal
 
+    if piped:
+        terminal.write_tab_separated(page.items, topics, newsroom.site, env.stdout, now)
+        return
     out = terminal.console(env)
     if format is ListFormat.cards:
         terminal.print_cards(page.items, topics, newsroom.site, out)
@@ -428,6 +444,7 @@ def _list_with_lix(
     sort: ListSort,
     null: bool,
     now: dt.datetime,
+    excel: bool,
 ) -> None:
     """list when LIX is wanted (--lix, --sort lix): each story's body is read for it, so
     it is asked for; a plain list answers from the index and reads no file."""
@@ -450,14 +467,18 @@ def _list_with_lix(
         if format is ListFormat.paths:
             write_paths([str(a.path) for a in stories], stream, end="\0" if null else "\n")
         else:
-            write_summaries(stories, format.value, stream, now, lix)
+            write_summaries(stories, format.value, stream, now, lix, excel=excel)
         return
     if not stories:
         say(env, "No articles match." if filters.active else "No articles yet.")
         return
     from newscli.render import terminal
 
-    topics, _ = catalog.topics()
+    topics, _broken = catalog.topics()
+    if format is ListFormat.table and not env.stdout_isatty:
+        shown = stories[:limit] if limit else stories
+        terminal.write_tab_separated(shown, topics, newsroom.site, env.stdout, now, lix)
+        return
     shown = stories[: limit or SCREENFUL]
     out = terminal.console(env)
     if format is ListFormat.cards:
@@ -473,6 +494,13 @@ def show(
     ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
     teaser: Annotated[bool, typer.Option("--teaser", help="Show the teaser card only.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="Print the file as it is.")] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help=N_("Print a long story straight to the terminal, without $PAGER (less)."),
+        ),
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """Preview one article: the full story, its teaser card, or the raw file."""
@@ -491,15 +519,25 @@ def show(
         env.stdout.flush()
         return
     from newscli.render import terminal
+    from newscli.render.pager import page, pager_command
     from newscli.topics import Topics
 
-    out = terminal.console(env)
+    out = terminal.console(env, width=terminal.READING_WIDTH)
     # One story's own spellings: naming them the newsroom's way would read every article.
     topics = Topics.of([article])
+    site = newsroom.site
     if teaser:
-        out.print(terminal.teaser_card(article, topics, newsroom.site))
+        text = terminal.rendered(
+            out, lambda o: o.print(terminal.teaser_card(article, topics, site))
+        )
     else:
-        terminal.print_story(article, topics, newsroom.site, out)
+        text = terminal.rendered(out, lambda o: terminal.print_story(article, topics, site, o))
+    # Like git: a story longer than the screen goes through the pager, on a terminal only.
+    command = None if no_pager or not env.stdout_isatty else pager_command(env.variables)
+    if command is not None and text.count("\n") >= out.height and page(text, command, env):
+        return
+    env.stdout.write(text)
+    env.stdout.flush()
 
 
 # -- edit, check --------------------------------------------------------------------

@@ -63,15 +63,67 @@ def write_json(records: Iterable[dict[str, Any]], out: Any) -> None:
     out.write("\n")
 
 
-def write_csv(records: Sequence[dict[str, Any]], out: Any, first: Sequence[str] = ()) -> None:
-    """CSV with a header of every field any record has; nested tables as 'image.src' columns."""
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): a cell
+# starting with one of these is prefixed with ' in --excel output.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: ' before a formula's first character."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _excel_cell(value: Any, flat: str) -> str:
+    """A cell as Swedish Excel reads it: numbers with a decimal comma, text never a formula."""
+    if isinstance(value, float):
+        return flat.replace(".", ",")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return flat  # a number, a minus sign included, is not a formula
+    return neutralised(flat)
+
+
+def write_csv(
+    records: Sequence[dict[str, Any]],
+    out: Any,
+    first: Sequence[str] = (),
+    *,
+    excel: bool = False,
+) -> None:
+    """CSV with a header of every field any record has; nested tables as 'image.src' columns.
+
+    Plain: RFC 4180 in UTF-8, every value exactly as it is (for scripts). excel: for a
+    spreadsheet (Swedish Excel): a UTF-8 byte-order mark, `;` between cells, CRLF, decimal
+    commas, and every cell that would start a formula neutralised with a leading '.
+    """
     rows = [_flatten(r) for r in records]
     columns = list(first)
     for row in rows:
         columns.extend(k for k in row if k not in columns)
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    if excel:
+        values = [_values(r) for r in records]
+        rows = [
+            {key: _excel_cell(value.get(key), cell) for key, cell in row.items()}
+            for row, value in zip(rows, values, strict=True)
+        ]
+        columns_shown = {key: neutralised(key) for key in columns}
+        out.write("\ufeff")
+        writer = csv.DictWriter(out, fieldnames=columns, delimiter=";", lineterminator="\r\n")
+        writer.writerow(columns_shown)
+    else:
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
     writer.writerows(rows)
+
+
+def _values(record: dict[str, Any]) -> dict[str, Any]:
+    """The record's values by their CSV column ('image.src'), before they became text."""
+    values: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            values.update({f"{key}.{inner}": v for inner, v in _values(value).items()})
+        else:
+            values[key] = value
+    return values
 
 
 ARTICLE_COLUMNS = (
@@ -101,9 +153,12 @@ def write_summaries(
     out: Any,
     now: dt.datetime | None = None,
     lix: Mapping[str, Readability] | None = None,
+    *,
+    excel: bool = False,
 ) -> None:
-    """Articles as json or csv: every front-matter field and the path (and their state at
-    now), and each story's LIX and its band when lix (by path) has them."""
+    """Articles as json or csv (excel: csv for a spreadsheet, see write_csv): every
+    front-matter field and the path (and their state at now), and each story's LIX and its
+    band when lix (by path) has them."""
     records = [article_record(a, now) for a in articles]
     for record in records:
         measured = None if lix is None else lix.get(record["path"])
@@ -113,7 +168,7 @@ def write_summaries(
     if fmt == "json":
         write_json(records, out)
     elif fmt == "csv":
-        write_csv(records, out, ARTICLE_COLUMNS)
+        write_csv(records, out, ARTICLE_COLUMNS, excel=excel)
     else:
         raise ValueError(fmt)
 

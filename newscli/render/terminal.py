@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import IO
 
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
@@ -37,16 +38,24 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-def console(env: Environment, *, stderr: bool = False) -> Console:
+# A story reads best in lines of at most this many characters, however wide the window.
+READING_WIDTH = 80
+
+
+def console(env: Environment, *, stderr: bool = False, width: int | None = None) -> Console:
     """A console on the run's stdout (or stderr): styled only on a terminal, never coloured
-    with NO_COLOR set."""
-    return _Console(
+    with NO_COLOR set; its size from COLUMNS/LINES or the terminal, at most width wide."""
+    out = _Console(
         file=env.stderr if stderr else env.stdout,
         force_terminal=bool(env.stderr_isatty if stderr else env.stdout_isatty),
         no_color=bool(env.variable("NO_COLOR")),
         highlight=False,
         soft_wrap=False,
+        _environ=dict(env.variables),
     )
+    if width is not None and out.width > width:
+        out.width = width
+    return out
 
 
 def _byline(article: Summary, site: Site) -> Text:
@@ -101,7 +110,9 @@ def teaser_card(article: Summary, topics: Topics, site: Site) -> RenderableType:
     rows: list[RenderableType] = []
     caption = _caption(article, site)
     if caption is not None:
-        rows.append(caption)
+        # A blank line, not only a style, parts the photo's caption from the headline: without
+        # colour (NO_COLOR, a pipe) the two would read as one paragraph.
+        rows.extend((caption, Text()))
     rows.append(Text(_shown(article.title), style="bold"))
     rows.append(_byline(article, site))
     if article.lead:
@@ -176,39 +187,96 @@ def state_text(article: Summary, site: Site, now: dt.datetime) -> Text:
     return Text(shown, style=_STATE_STYLES[state])
 
 
+def _cells(
+    article: Summary,
+    topics: Topics,
+    site: Site,
+    now: dt.datetime,
+    lix: Mapping[str, Readability] | None,
+) -> tuple[str, Text, str, Text, str, str | None]:
+    """One row of the listing, shown: date, title, topics, state, slug and LIX (None: no
+    LIX column)."""
+    measured = None if lix is None else lix.get(str(article.path))
+    return (
+        article.date.astimezone(site.tz).strftime("%Y-%m-%d"),
+        Text(_shown(article.title)),
+        _shown(", ".join(topics.names(article.topics))),
+        state_text(article, site, now),
+        _shown(article.slug),
+        None if lix is None else (f"{measured.lix:.0f}" if measured is not None else ""),
+    )
+
+
+# Room the wide table needs beside its slug column: the date, four column gaps, a title, the
+# topics and the state at their narrowest readable widths.
+_WIDE_ROOM = 10 + 4 * 3 + 24 + 14 + 10
+
+
 def article_table(
     articles: Sequence[Summary],
     topics: Topics,
     site: Site,
     now: dt.datetime,
     lix: Mapping[str, Readability] | None = None,
+    width: int | None = None,
 ) -> RenderableType:
-    """Date, title, topics, state and slug (and LIX when given, by path); titles wrap so
-    the table fits the terminal."""
+    """Date, title, topics, state and slug (and LIX when given, by path) for a terminal
+    width columns wide. Titles, topics and states wrap; a slug never does (it is what the
+    reader copies): where the slug column leaves too little room, each story's title, state,
+    topics and slug stack in one column; a slug wider than that whole column is cut with an
+    ellipsis, never broken across lines."""
+    rows = [_cells(article, topics, site, now, lix) for article in articles]
+    longest = max((len(row[4]) for row in rows), default=0)
+    extra = 0 if lix is None else 6
+    wide = width is None or longest + _WIDE_ROOM + extra <= width
+    sv = site.language == "sv"
     table = Table(show_edge=False, pad_edge=False, expand=False)
-    table.add_column("Datum" if site.language == "sv" else "Date", no_wrap=True, style="dim")
-    table.add_column("Rubrik" if site.language == "sv" else "Title", ratio=3, overflow="fold")
-    table.add_column(
-        label(site.language, "topics").rstrip(":"), ratio=2, overflow="fold", style="cyan"
-    )
-    table.add_column("Läge" if site.language == "sv" else "State", no_wrap=True)
-    table.add_column("Slug", ratio=2, overflow="fold", style="dim")
+    table.add_column("Datum" if sv else "Date", no_wrap=True, style="dim")
+    table.add_column("Rubrik" if sv else "Title", overflow="fold")
+    if wide:
+        table.add_column(label(site.language, "topics").rstrip(":"), overflow="fold", style="cyan")
+        table.add_column("Läge" if sv else "State")
+        table.add_column("Slug", no_wrap=True, min_width=longest, style="dim")
     if lix is not None:
         table.add_column("LIX", no_wrap=True, justify="right")
-    for article in articles:
-        status = state_text(article, site, now)
-        cells: list[RenderableType] = [
-            article.date.astimezone(site.tz).strftime("%Y-%m-%d"),
-            Text(_shown(article.title)),
-            Text(_shown(", ".join(topics.names(article.topics)))),
-            status,
-            Text(_shown(article.slug)),
-        ]
-        if lix is not None:
-            measured = lix.get(str(article.path))
-            cells.append(f"{measured.lix:.0f}" if measured is not None else "")
+    for date, title, shown_topics, status, slug, measured in rows:
+        cells: list[RenderableType]
+        if wide:
+            cells = [date, title, Text(shown_topics), status, Text(slug)]
+        else:
+            line = status.copy()
+            if shown_topics:
+                line.append(" · ", style="dim").append(shown_topics, style="cyan")
+            shown_slug = Text(slug, style="dim", no_wrap=True, overflow="ellipsis")
+            cells = [date, Group(title, line, shown_slug)]
+        if measured is not None:
+            cells.append(measured)
         table.add_row(*cells)
     return table
+
+
+def write_tab_separated(
+    articles: Sequence[Summary],
+    topics: Topics,
+    site: Site,
+    out: IO[str],
+    now: dt.datetime,
+    lix: Mapping[str, Readability] | None = None,
+) -> None:
+    """The listing for a pipe, as gh prints one: a line per story, its cells as the table
+    shows them (date, title, topics, state, slug, and LIX when given) between tabs, no
+    header, nothing cut or wrapped, so that grep finds a story's whole line and cut -f its
+    column. A tab or line break inside a value reads as a space."""
+    for row in (_cells(article, topics, site, now, lix) for article in articles):
+        date, title, shown_topics, status, slug, measured = row
+        cells = [date, title.plain, shown_topics, status.plain, slug]
+        if measured is not None:
+            cells.append(measured)
+        out.write("\t".join(_one_cell(cell) for cell in cells) + "\n")
+
+
+def _one_cell(text: str) -> str:
+    return " ".join(text.replace("\t", " ").splitlines()) if text else ""
 
 
 def lix_line(measured: Readability, site: Site) -> Text:
@@ -242,6 +310,17 @@ def print_story(article: Article, topics: Topics, site: Site, out: Console) -> N
     out.print(lix_line(story_readability(article), site))
 
 
+def rendered(out: Console, renderable: Callable[[Console], None]) -> str:
+    """What printing on out would show, as text (with out's styles); without a terminal,
+    no line ends in spaces (Rich pads some lines to the width)."""
+    with out.capture() as captured:
+        renderable(out)
+    text = captured.get()
+    if out.is_terminal:
+        return text
+    return "\n".join(line.rstrip(" ") for line in text.split("\n"))
+
+
 def print_table(
     articles: Sequence[Summary],
     topics: Topics,
@@ -250,7 +329,7 @@ def print_table(
     now: dt.datetime,
     lix: Mapping[str, Readability] | None = None,
 ) -> None:
-    out.print(article_table(articles, topics, site, now, lix))
+    out.print(article_table(articles, topics, site, now, lix, out.width))
 
 
 def print_topics(counts: Sequence[Topic], site: Site, out: Console) -> None:

@@ -1,0 +1,119 @@
+"""--help reads like a good command line's: every command has an example, values are named
+by words (REF, DATE, N), and the command lists' summaries are whole."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+from typing import Annotated
+
+import pytest
+import typer
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from newscli import cli
+from newscli.cli.common import NewsGroup
+from newscli.cli.help import COMMANDS
+
+
+def _paths(command: object, path: str = "") -> Iterator[str]:
+    yield path
+    for name, inner in getattr(command, "commands", {}).items():
+        yield from _paths(inner, f"{path} {name}".strip())
+
+
+PATHS = list(_paths(get_command(cli.app)))
+
+
+def _help(path: str) -> str:
+    result = CliRunner().invoke(cli.app, [*path.split(), "--help"], prog_name="newscli")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda path: path or "newscli")
+def test_every_commands_help_has_an_example_it_can_run(path: str) -> None:
+    shown = _help(path)
+    assert "\nExample:\n" in shown
+    example = shown.split("\nExample:\n", 1)[1].strip()
+    assert example == COMMANDS[path].example
+    words = shlex.split(example)
+    assert words[: 1 + len(path.split())] == ["newscli", *path.split()]
+    if not getattr(get_command(cli.app), "commands", None) or path:
+        for word in words:
+            if word.startswith("--"):  # every option the example uses is the command's own
+                assert re.search(rf"(^|[ ,]){re.escape(word)}\b", shown, re.MULTILINE), word
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda path: path or "newscli")
+def test_values_are_named_by_words_not_types(path: str) -> None:
+    shown = _help(path)
+    for type_name in (
+        "TEXT",
+        "INTEGER",
+        "FLOAT",
+        "<str>",
+        "<int",
+        "<float",
+        "<directory>",
+        "<path>",
+        "<file>",
+        "{ref}",
+        "{topics}",
+    ):
+        assert type_name not in shown, (path, type_name)
+    assert not re.search(r"\[[a-z_]+\]", shown.split("\n", 1)[0]), shown.split("\n", 1)[0]
+
+
+def test_words_for_the_common_options() -> None:
+    shown = _help("list")
+    for option in ("--since DATE", "--until DATE", "--limit N", "--root PATH", "--topic TOPIC"):
+        assert option in shown
+    assert "--output PATH" in _help("export rss")
+    assert "Usage: newscli show [OPTIONS] REF\n" in _help("show")
+    assert "Usage: newscli tag merge [OPTIONS] TOPIC..." in _help("tag merge")
+
+
+def _listing(shown: str) -> list[str]:
+    return shown.split("\nCommands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+
+
+GROUPS = [path for path in PATHS if "\nCommands:\n" in _help(path)]
+
+
+@pytest.mark.parametrize("path", GROUPS, ids=lambda path: path or "newscli")
+def test_command_lists_show_whole_summaries_one_line_each(path: str) -> None:
+    for line in _listing(_help(path)):
+        assert not line.rstrip().endswith("..."), line
+        assert line.startswith("  ") and not line.startswith("   "), line  # not wrapped
+
+
+def test_groups_are_listed() -> None:
+    assert {"", "tag", "photo", "export"} <= set(GROUPS)
+
+
+def test_an_explicit_metavar_is_kept_and_a_command_missing_from_the_table_is_cut_whole() -> None:
+    app = typer.Typer(cls=NewsGroup, rich_markup_mode=None)
+
+    @app.command()
+    def first(
+        when: Annotated[str, typer.Option("--when", metavar="MOMENT")] = "",
+        title: Annotated[str, typer.Option("--title")] = "",
+        count: Annotated[int, typer.Option("--count")] = 0,
+    ) -> None:
+        """Do one thing with a rather long explanation of what it does, then another thing."""
+
+    @app.command()
+    def second() -> None:
+        """Another."""
+
+    listing = _listing(CliRunner().invoke(app, ["--help"]).stdout)
+    assert (
+        listing[0].split()
+        == "first Do one thing with a rather long explanation of what it does".split()
+    )
+    assert listing[1].split() == ["second", "Another"]
+    shown = CliRunner().invoke(app, ["first", "--help"]).stdout
+    assert "--when MOMENT" in shown and "--title TITLE" in shown and "--count COUNT" in shown
