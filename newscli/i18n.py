@@ -38,17 +38,21 @@ def catalog_path(language: str) -> Path:
 
 
 def use(language: str) -> None:
-    """Speak language ('en' or 'sv'; anything else is English) from now on in this process."""
+    """Speak language ('en' or 'sv'; anything else is English) from now on in this process;
+    English when the language's catalog cannot be read (a broken install must not stop
+    newscli)."""
     global _language, _catalog
     language = language if language in LANGUAGES else "en"
     if language == _language:
         return
-    if language == "en":
-        _catalog = gettext.NullTranslations()
-    else:
-        with catalog_path(language).open("rb") as file:
-            _catalog = gettext.GNUTranslations(file)
-    _language = language
+    catalog = gettext.NullTranslations()
+    if language != "en":
+        try:
+            with catalog_path(language).open("rb") as file:
+                catalog = gettext.GNUTranslations(file)
+        except Exception:  # missing, unreadable, or not a .mo: OSError, struct.error, …
+            language = "en"
+    _language, _catalog = language, catalog
 
 
 def language() -> str:

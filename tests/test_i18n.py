@@ -94,6 +94,15 @@ def test_the_language_is_chosen_anew_for_each_run(invoke: Invoke) -> None:
     assert result.stdout.endswith("5 articles would change\n")
 
 
+def test_a_missing_catalog_means_english_not_a_crash(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(i18n, "LOCALE", tmp_path)
+    result = invoke("tag", "add", "X", "--all", "--dry-run", variables=SWEDISH)
+    assert result.exit_code == 0 and result.stdout.endswith("5 articles would change\n")
+    assert i18n.language() == "en"
+
+
 # -- numbers and plurals ------------------------------------------------------------------------
 
 
