@@ -1,8 +1,9 @@
 """What the world outside looks like to one run of newscli, built once and passed down.
 
-Streams, whether each is a terminal, colour, the clock, the environment variables and the
-working directory: the CLI builds one Environment per run (HTTPie's idea), commands hand
-what they need of it to the core, and tests build their own instead of patching globals.
+Streams, whether each is a terminal, colour, the clock, the environment variables (and the
+language they ask for) and the working directory: the CLI builds one Environment per run
+(HTTPie's idea), commands hand what they need of it to the core, and tests build their own
+instead of patching globals.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
+
+from newscli.i18n import LANGUAGES
 
 
 class _Closed(io.TextIOBase):
@@ -60,6 +63,27 @@ def _isatty(stream: IO[str]) -> bool:
         return False
 
 
+# The variables a locale is read from, most important first (the gettext convention).
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def language_of(variables: Mapping[str, str]) -> str:
+    """'sv' when the locale says Swedish, else 'en' (newscli's languages, i18n.LANGUAGES): the
+    first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set decides, as Python's gettext
+    reads them (LANGUAGE is a list, 'fi:sv:en', whose first entry newscli speaks counts);
+    C and POSIX are English."""
+    for name in LOCALE_VARIABLES:
+        value = variables.get(name, "")
+        if not value:
+            continue
+        for entry in value.split(":") if name == "LANGUAGE" else [value]:
+            code = entry.split("@")[0].split(".")[0].split("_")[0].strip().lower()
+            if code in LANGUAGES:
+                return code
+        return "en"
+    return "en"
+
+
 @dataclass(frozen=True)
 class Environment:
     """One run's streams, terminal facts, clock, variables and working directory."""
@@ -91,6 +115,11 @@ class Environment:
 
     def now(self, tz: dt.tzinfo) -> dt.datetime:
         return self.clock(tz)
+
+    @property
+    def language(self) -> str:
+        """The language of messages: 'sv' or 'en' (see language_of)."""
+        return language_of(self.variables)
 
     def variable(self, name: str) -> str:
         """An environment variable, or '' when unset."""

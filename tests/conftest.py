@@ -41,7 +41,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Same terminal, colour, clock and editor for every test, whatever the machine has."""
+    """Same terminal, colour, clock, editor and language (English, unless a test passes a
+    Swedish locale) for every test, whatever the machine has."""
+    from newscli import i18n
+
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    i18n.use("en")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("LINES", "50")
@@ -51,6 +58,7 @@ def pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", "false")
     yield
+    i18n.use("en")  # a Swedish run's language ends with its test
 
 
 def pinned_clock(tz: dt.tzinfo) -> dt.datetime:

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
+from typer._click.core import Context
 
-from newscli import __version__
-from newscli.cli import feeds, importer, init, lifecycle, photo, site, stories, tag
+from newscli import __version__, i18n
+from newscli.cli import clicktext, feeds, importer, init, lifecycle, photo, site, stories, tag
 from newscli.cli.common import NewsGroup, environment
 
 __all__ = ["app", "main"]
 
+clicktext.install()
+
+
+class Newscli(NewsGroup):
+    """The app: the run's Environment and its language are settled before the command line is
+    parsed, so that --help and usage errors already speak the user's language."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        i18n.use(environment(cast(typer.Context, ctx)).language)
+        return super().parse_args(ctx, args)
+
+
 # Plain help (rich_markup_mode=None): Typer's Rich help would import Rich's Markdown stack
 # and triple the cost of `newscli --help`.
 app = typer.Typer(
-    cls=NewsGroup,
+    cls=Newscli,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

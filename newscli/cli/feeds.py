@@ -13,10 +13,10 @@ from newscli.cli.common import (
     end_export,
     environment,
     open_newsroom,
-    plural,
     report_export,
     say,
 )
+from newscli.i18n import ngettext, number
 
 
 def export_feed(
@@ -48,15 +48,24 @@ def export_feed(
         full=full,
     )
     note = report_export(env, report)
-    count = plural(report.stories, "story", "stories")
+    place = report.shown
     if output == STDOUT:
         assert report.text is not None
         env.stdout.write(report.text)
         env.stdout.flush()
-        say(env, f"Exported {count} to stdout{note}")
+        place = "stdout"
+    n = report.stories
+    if output == STDOUT or report.written:
+        exported = ngettext(
+            "Exported {n} story to {place}{note}", "Exported {n} stories to {place}{note}", n
+        )
     else:
-        unchanged = "" if report.written else " (unchanged)"
-        say(env, f"Exported {count} to {report.shown}{unchanged}{note}")
+        exported = ngettext(
+            "Exported {n} story to {place} (unchanged){note}",
+            "Exported {n} stories to {place} (unchanged){note}",
+            n,
+        )
+    say(env, exported.format(n=number(n), place=place, note=note))
     end_export(report)
 
 

@@ -40,11 +40,13 @@ from newscli.cli.tag import (
     NullOption,
     ReportFormat,
     StdinOption,
+    Unchanged,
     execute,
     selected_refs,
     waiting_note,
 )
 from newscli.errors import ExitStatus, UsageError
+from newscli.i18n import _, ngettext, number
 
 if TYPE_CHECKING:
     from newscli.article import ArticleEdit
@@ -139,7 +141,7 @@ def change_life(
     selection: Selection,
     make_edit: Callable[[Environment, Newsroom], ArticleEdit],
     *,
-    unchanged_as: str,
+    unchanged_as: Unchanged,
     doing: str,
 ) -> None:
     """Select stories as `tag` does and apply one life-cycle edit to them, under the lock
@@ -195,8 +197,10 @@ def publish(
         ctx,
         selection,
         lambda env, newsroom: publishing(None if at is None else moment(env, newsroom, at)),
-        unchanged_as="already published",
-        doing="Publishing",
+        unchanged_as=lambda n: ngettext("{n} already published", "{n} already published", n).format(
+            n=number(n)
+        ),
+        doing=_("Publishing"),
     )
 
 
@@ -217,13 +221,15 @@ def unpublish(
 
     why = one_line(reason)
     if not why:
-        raise UsageError('say why with --reason "…": it is kept with the story for the record')
+        raise UsageError(_('say why with --reason "…": it is kept with the story for the record'))
     change_life(
         ctx,
         selection,
         lambda env, newsroom: withdrawing(why, moment(env, newsroom, "now")),
-        unchanged_as="already withdrawn",
-        doing="Withdrawing",
+        unchanged_as=lambda n: ngettext("{n} already withdrawn", "{n} already withdrawn", n).format(
+            n=number(n)
+        ),
+        doing=_("Withdrawing"),
     )
 
 
@@ -244,13 +250,15 @@ def expire(
     from newscli.lifecycle import expiring
 
     if not at.strip():
-        raise UsageError("say when with --at WHEN (now, 2026-12-01 10:00 or ISO 8601)")
+        raise UsageError(_("say when with --at WHEN (now, 2026-12-01 10:00 or ISO 8601)"))
     change_life(
         ctx,
         selection,
         lambda env, newsroom: expiring(moment(env, newsroom, at)),
-        unchanged_as="already expiring then",
-        doing="Expiring",
+        unchanged_as=lambda n: ngettext(
+            "{n} already expiring then", "{n} already expiring then", n
+        ).format(n=number(n)),
+        doing=_("Expiring"),
     )
 
 
@@ -311,10 +319,15 @@ def build(
         note = report_export(env, feed)
         complete = complete and feed.complete
         if not quiet:
-            say(env, f"Exported {feed.stories} stories to {job.output}{note}")
+            exported = ngettext(
+                "Exported {n} story to {place}{note}",
+                "Exported {n} stories to {place}{note}",
+                feed.stories,
+            )
+            say(env, exported.format(n=number(feed.stories), place=job.output, note=note))
     if not quiet:
-        shown = when.astimezone(tz).isoformat() if when else "none (no embargo or expiry ahead)"
-        print(f"Next change: {shown}", file=env.stdout, flush=True)
+        shown = when.astimezone(tz).isoformat() if when else _("none (no embargo or expiry ahead)")
+        print(_("Next change: {when}").format(when=shown), file=env.stdout, flush=True)
     if not complete:
         raise typer.Exit(ExitStatus.FAILURE)
 
@@ -340,6 +353,6 @@ def log(
             path = newsroom.file_of(catalog.resolve(ref).one).relative_to(newsroom.root)
     entries = history(newsroom.root, path, newsroom.site.tz, limit)
     if not entries:
-        say(env, "No history yet: nothing about it is committed to git.")
+        say(env, _("No history yet: nothing about it is committed to git."))
         return
     terminal.print_history(entries, newsroom.site, terminal.console(env), files=path is None)

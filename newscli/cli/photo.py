@@ -9,6 +9,7 @@ import typer
 
 from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
 from newscli.errors import UsageError
+from newscli.i18n import N_, _
 
 if TYPE_CHECKING:
     from newscli.article import Article, Image, Summary
@@ -32,7 +33,7 @@ NoInputOption = Annotated[
     bool, typer.Option("--no-input", help="Never prompt; fail if alt text is missing.")
 ]
 
-ALT_REQUIRED = (
+ALT_REQUIRED = N_(
     "--alt is required with a photo: describe what it shows for readers who cannot see it "
     "(WCAG 2.1, success criterion 1.1.1); nothing was written"
 )
@@ -59,9 +60,9 @@ def ask_alt(env: Environment, alt: str | None, no_input: bool) -> str:
     if alt is not None and alt.strip():
         return alt
     if no_input or not env.stdin_isatty:
-        raise UsageError(ALT_REQUIRED)
+        raise UsageError(_(ALT_REQUIRED))
     while True:
-        typed: str = typer.prompt("Alt-text (vad visar bilden? / what does the photo show?)")
+        typed: str = typer.prompt(_("Alt text (what does the photo show?)"))
         if typed.strip():
             return typed
 
@@ -79,8 +80,8 @@ def warn_about(env: Environment, newsroom: Newsroom, story: Summary, image: Imag
 def photo_note(placed: Placed) -> str:
     """Where the photo went, for stderr."""
     if placed.created:
-        return f"Photo copied to {placed.src}"
-    return f"Photo already in the newsroom as {placed.src}; used as it is"
+        return _("Photo copied to {src}").format(src=placed.src)
+    return _("Photo already in the newsroom as {src}; used as it is").format(src=placed.src)
 
 
 def _said(env: Environment, change: PhotoChange) -> None:
@@ -124,7 +125,7 @@ def set_photo(
     photo = None if path is None else read_photo_argument(env, newsroom, path)
     story = _story(env, newsroom, ref)
     if path is None and alt is None and caption is None and credit is None:
-        raise UsageError("give a photo file, or --alt, --caption or --credit to change")
+        raise UsageError(_("give a photo file, or --alt, --caption or --credit to change"))
     if alt is not None or photo is not None or story.image is None or not story.image.alt:
         alt = ask_alt(env, alt, no_input)
     change = set_story_photo(
@@ -134,11 +135,11 @@ def set_photo(
         alt=alt,
         caption=caption,
         credit=credit,
-        wait=lambda: say(env, "waiting for another newscli run to finish…"),
+        wait=lambda: say(env, _("waiting for another newscli run to finish…")),
     )
     _said(env, change)
     if change.before == change.after:
-        say(env, "No changes.")
+        say(env, _("No changes."))
     warn_about(env, newsroom, story, change.after)
 
 
@@ -155,16 +156,16 @@ def remove_photo(
     newsroom = open_newsroom(env, root)
     story = _story(env, newsroom, ref)
     if story.image is None:
-        say(env, f"{story.path} has no photo; nothing changed")
+        say(env, _("{path} has no photo; nothing changed").format(path=story.path))
         return
     change = remove_story_photo(
         newsroom,
         newsroom.file_of(story),
-        wait=lambda: say(env, "waiting for another newscli run to finish…"),
+        wait=lambda: say(env, _("waiting for another newscli run to finish…")),
     )
     _said(env, change)
     if change.before is not None:
-        say(env, f"The photo file {change.before.src} is kept")
+        say(env, _("The photo file {src} is kept").format(src=change.before.src))
 
 
 app.command("set")(set_photo)

@@ -21,11 +21,11 @@ from newscli.cli.common import (
     end_export,
     environment,
     open_newsroom,
-    plural,
     report_export,
     say,
 )
 from newscli.errors import NewsError
+from newscli.i18n import _, decimal, ngettext, number
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def _progress(env: Environment) -> Iterator[Callable[[int, int], None] | None]:
         return
     from newscli.render.progress import progress_bar
 
-    with progress_bar("Exporting", env.stderr) as update:
+    with progress_bar(_("Exporting"), env.stderr) as update:
         yield update
 
 
@@ -93,26 +93,45 @@ def build(
         )
     seconds = time.perf_counter() - started
     if report.unknown:
+        unknown = len(report.unknown)
         report.warnings.insert(
             0,
-            f"no story page of an earlier export was removed ({len(report.held)} kept): the last "
-            f"good version of {plural(len(report.unknown), 'broken file', 'broken files')} is "
-            "unknown, and it may be any of those stories; repair it and export again",
+            ngettext(
+                "no story page of an earlier export was removed ({kept} kept): the last good "
+                "version of {n} broken file is unknown, and it may be any of those stories; "
+                "repair it and export again",
+                "no story page of an earlier export was removed ({kept} kept): the last good "
+                "versions of {n} broken files are unknown, and they may be any of those "
+                "stories; repair them and export again",
+                unknown,
+            ).format(n=number(unknown), kept=number(len(report.held))),
         )
     note = report_export(env, report, held=bool(report.unknown))
-    stories = plural(report.stories, "story", "stories")
-    topics = plural(report.topics, "topic", "topics")
-    pages = plural(report.pages, "page", "pages")
-    changes = f"{report.written} files written, {report.unchanged} unchanged"
-    if report.removed:
-        changes += f", {report.removed} removed"
     if quiet:
         return report
-    say(
-        env,
-        f"Exported {stories}, {topics}, {pages} to {shown} in {seconds:.1f} s ({changes}){note}",
-    )
+    say(env, _summary(report, shown, seconds) + note)
     return report
+
+
+def _summary(report: SiteReport, shown: str, seconds: float) -> str:
+    """`Exported 5 stories, 7 topics, 14 pages to public/ in 0.4 s (30 files written, 0
+    unchanged)`."""
+    written, unchanged, removed = report.written, report.unchanged, report.removed
+    changes = [
+        ngettext("{n} file written", "{n} files written", written).format(n=number(written)),
+        ngettext("{n} unchanged", "{n} unchanged", unchanged).format(n=number(unchanged)),
+    ]
+    if removed:
+        changes.append(ngettext("{n} removed", "{n} removed", removed).format(n=number(removed)))
+    stories, topics, pages = report.stories, report.topics, report.pages
+    return _("Exported {stories}, {topics}, {pages} to {place} in {seconds} s ({changes})").format(
+        stories=ngettext("{n} story", "{n} stories", stories).format(n=number(stories)),
+        topics=ngettext("{n} topic", "{n} topics", topics).format(n=number(topics)),
+        pages=ngettext("{n} page", "{n} pages", pages).format(n=number(pages)),
+        place=shown,
+        seconds=decimal(seconds),
+        changes=", ".join(changes),
+    )
 
 
 def export_html(
@@ -236,7 +255,9 @@ def make_server(
         return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
         raise NewsError(
-            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (try --port {port + 1})"
+            _("cannot listen on {address}: {reason} (try --port {port})").format(
+                address=f"127.0.0.1:{port}", reason=exc.strerror or exc, port=port + 1
+            )
         ) from None
 
 
@@ -276,7 +297,7 @@ def serve(
     newsroom = open_newsroom(env, root)
     with tempfile.TemporaryDirectory(prefix="newscli-site-") as folder:
         # Served at the root of 127.0.0.1, whatever path base_url has.
-        build(env, newsroom, Path(folder), drafts, future, "a temporary folder", site_root="/")
+        build(env, newsroom, Path(folder), drafts, future, _("a temporary folder"), site_root="/")
         reloads = stop = watcher = None
         if watch:
             reloads, stop, watcher = _watching(env, newsroom, Path(folder), drafts, future)
@@ -284,14 +305,15 @@ def serve(
         try:
             with server:
                 host, real_port = server.server_address[:2]
-                say(env, f"Serving the site at http://{host!s}:{real_port}/ (Ctrl+C to stop)")
+                url = f"http://{host!s}:{real_port}/"
+                say(env, _("Serving the site at {url} (Ctrl+C to stop)").format(url=url))
                 with contextlib.suppress(KeyboardInterrupt), _stop_on_sigterm():
                     server.serve_forever()
         finally:
             if stop is not None and watcher is not None:
                 stop.set()
                 watcher.join(timeout=5)
-    say(env, "Stopped.")
+    say(env, _("Stopped."))
 
 
 def _watching(
@@ -307,7 +329,7 @@ def _watching(
     def rebuild() -> None:
         try:  # a newsroom being edited may be broken for a moment: say so, go on watching
             fresh = open_newsroom(env, newsroom.root)
-            build(env, fresh, folder, drafts, future, "a temporary folder", site_root="/")
+            build(env, fresh, folder, drafts, future, _("a temporary folder"), site_root="/")
         except NewsError as exc:
             say(env, f"newscli: error: {exc}")
 

@@ -29,6 +29,7 @@ from newscli.cli.stories import (
     build_filters,
 )
 from newscli.errors import ExitStatus, UsageError, WriteError
+from newscli.i18n import _, english, ngettext, number
 
 if TYPE_CHECKING:
     from newscli import tagging
@@ -72,22 +73,45 @@ FilterTopicOption = Annotated[
 ]
 
 
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
+# How a summary counts the articles a change left as they were: a counted message with the
+# count formatted in ('2 already tagged').
+Unchanged = Callable[[int], str]
 
 
-def summary(report: tagging.Report, unchanged_as: str) -> str:
-    """`2 980 articles changed, 20 already tagged, 3 skipped (broken), 1 not written`."""
-    verb = "would change" if report.dry_run else "changed"
-    noun = "article" if len(report.changed) == 1 else "articles"
-    parts = [f"{_number(len(report.changed))} {noun} {verb}"]
+def already_tagged(n: int) -> str:
+    return ngettext("{n} already tagged", "{n} already tagged", n).format(n=number(n))
+
+
+def not_tagged(n: int) -> str:
+    return ngettext("{n} not tagged", "{n} not tagged", n).format(n=number(n))
+
+
+def already_as_wanted(n: int) -> str:
+    return ngettext("{n} already as wanted", "{n} already as wanted", n).format(n=number(n))
+
+
+def summary(report: tagging.Report, unchanged_as: Unchanged) -> str:
+    """`2,980 articles changed, 20 already tagged, 3 skipped (broken), 1 not written`."""
+    changed = len(report.changed)
+    if report.dry_run:
+        counted = ngettext("{n} article would change", "{n} articles would change", changed)
+    else:
+        counted = ngettext("{n} article changed", "{n} articles changed", changed)
+    parts = [counted.format(n=number(changed))]
     if report.unchanged:
-        parts.append(f"{_number(len(report.unchanged))} {unchanged_as}")
+        parts.append(unchanged_as(len(report.unchanged)))
     failed = sum(isinstance(e, WriteError) for e in report.skipped)
-    if len(report.skipped) > failed:
-        parts.append(f"{_number(len(report.skipped) - failed)} skipped (broken)")
+    broken = len(report.skipped) - failed
+    if broken:
+        parts.append(
+            ngettext("{n} skipped (broken)", "{n} skipped (broken)", broken).format(
+                n=number(broken)
+            )
+        )
     if failed:
-        parts.append(f"{_number(failed)} not written")
+        parts.append(
+            ngettext("{n} not written", "{n} not written", failed).format(n=number(failed))
+        )
     return ", ".join(parts)
 
 
@@ -125,8 +149,8 @@ def execute(
     *,
     dry_run: bool,
     format: ReportFormat,
-    unchanged_as: str,
-    doing: str = "Tagging",
+    unchanged_as: Unchanged,
+    doing: str | None = None,
 ) -> None:
     """Run a bulk change (tag's, or publish's, unpublish's, expire's), print per-article
     lines (dry run) and the summary; exit 1 if anything was skipped."""
@@ -136,17 +160,22 @@ def execute(
     try:
         with contextlib.closing(
             tagging.run_edit(
-                catalog.newsroom, _progress(env, chosen.items, doing), edit, dry_run=dry_run
+                catalog.newsroom,
+                _progress(env, chosen.items, doing or _("Tagging")),
+                edit,
+                dry_run=dry_run,
             )
         ) as outcomes:
             for path, outcome in outcomes:
                 report.record(path, outcome)
                 if isinstance(outcome, Exception):
-                    warn(env, f"skipped {outcome}")
+                    warn(env, _("skipped {problem}").format(problem=outcome))
     except KeyboardInterrupt:
         say(
             env,
-            f"newscli: interrupted: {summary(report, unchanged_as)}; run the command again to finish",
+            _("newscli: interrupted: {summary}; run the command again to finish").format(
+                summary=summary(report, unchanged_as)
+            ),
         )
         raise typer.Exit(ExitStatus.INTERRUPTED) from None
     finally:  # interrupted too: the files written so far need not be read again
@@ -165,7 +194,9 @@ def execute(
         raise typer.Exit(ExitStatus.FAILURE)
 
 
-def _print_json(env: Environment, report: tagging.Report, unchanged_as: str) -> None:
+def _print_json(env: Environment, report: tagging.Report, unchanged_as: Unchanged) -> None:
+    with english():  # a machine format: the same in every language
+        said = summary(report, unchanged_as)
     data = {
         "dry_run": report.dry_run,
         "changed": [
@@ -174,7 +205,7 @@ def _print_json(env: Environment, report: tagging.Report, unchanged_as: str) -> 
         ],
         "unchanged": [str(p) for p in report.unchanged],
         "skipped": [{"path": str(e.path), "error": str(e)} for e in report.skipped],
-        "summary": summary(report, unchanged_as),
+        "summary": said,
     }
     print(json.dumps(data, ensure_ascii=False, indent=2), file=env.stdout, flush=True)
 
@@ -184,19 +215,19 @@ def selected_refs(
 ) -> list[str] | None:
     """REFs from --article and --stdin, or None when neither was given."""
     if null and not stdin:
-        raise UsageError("--null goes with --stdin")
+        raise UsageError(_("--null goes with --stdin"))
     if not article and not stdin:
         return None
     refs = list(article or [])
     if stdin:
         refs += _read_refs(env.stdin, null)
         if not refs:
-            raise UsageError("--stdin gave no REFs")
+            raise UsageError(_("--stdin gave no REFs"))
     return refs
 
 
 def waiting_note(env: Environment) -> Callable[[], None]:
-    return lambda: warn(env, "waiting for another newscli run on this newsroom to finish…")
+    return lambda: warn(env, _("waiting for another newscli run on this newsroom to finish…"))
 
 
 TopicsArgument = Annotated[list[str], typer.Argument(help="Topics, as they should be written.")]
@@ -241,7 +272,7 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
                 tagging.topic_edit(edit),
                 dry_run=dry_run,
                 format=format,
-                unchanged_as="already tagged" if adding else "not tagged",
+                unchanged_as=already_tagged if adding else not_tagged,
             )
 
     command.__doc__ = doc
@@ -284,7 +315,7 @@ def _across_newsroom(
             tagging.topic_edit(tagging.merging(sources, into)),
             dry_run=dry_run,
             format=format,
-            unchanged_as="already as wanted",
+            unchanged_as=already_as_wanted,
         )
 
 
