@@ -59,7 +59,7 @@ RefsArgument = Annotated[
 
 def moment(env: Environment, newsroom: Newsroom, text: str) -> dt.datetime:
     """WHEN as staff type it ('now', 2026-12-01, '2026-12-01 10:00', ISO 8601), to the second."""
-    from newscli.newsroom import parse_date
+    from newscli.when import parse_date
 
     tz = newsroom.site.tz
     when = env.now(tz) if text.strip().lower() == "now" else parse_date(text, newsroom.site)

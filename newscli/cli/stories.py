@@ -139,8 +139,9 @@ def new(
     from dataclasses import replace
 
     from newscli.catalog import Catalog
-    from newscli.newsroom import new_draft, one_line, parse_date
+    from newscli.newsroom import new_draft, one_line
     from newscli.photos import forget, image_for, place_for_new
+    from newscli.when import parse_date
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
@@ -261,10 +262,11 @@ def build_filters(
     *,
     states: list[StateChoice] | None = None,
     review: bool = False,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> Filters:
-    """The filters a selection's options describe; states and review are asked at now."""
-    from newscli.newsroom import parse_date
+    """The filters a selection's options describe; dates like today and 7d, states and
+    review are asked at now (the run's clock)."""
+    from newscli import when
     from newscli.query import Filters
 
     site = newsroom.site
@@ -272,8 +274,8 @@ def build_filters(
         topics=tuple(topic or ()),
         author=author,
         status=status.value if status else None,
-        since=parse_date(since, site) if since else None,
-        until=parse_date(until, site, end_of_day=True) if until else None,
+        since=when.since(since, site, now) if since else None,
+        until=when.until(until, site, now) if until else None,
         search=search,
         states=tuple(state.value for state in states or ()),
         review=review,

@@ -226,7 +226,9 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
 
         env = environment(ctx)
         newsroom = open_newsroom(env, root)
-        filters = build_filters(newsroom, topic, author, status, since, until, search)
+        filters = build_filters(
+            newsroom, topic, author, status, since, until, search, now=env.now(newsroom.site.tz)
+        )
         adding = verb == "add"
         edit = tagging.adding(topics) if adding else tagging.removing(topics)
         refs = selected_refs(env, article, stdin, null)
