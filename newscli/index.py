@@ -43,6 +43,8 @@ INDEX_NAME = "index.sqlite"
 # text as distinct words, no lead when it is the teaser's, bigger pages; 7: expires_ts and
 # review_ts, for the life-cycle states
 SCHEMA = 7
+# The most rows a REF's candidates may be (an ambiguous REF names a few of them).
+REF_ROWS = 1000
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
 # A row is 1–3 KB: on 4 KB pages most rows would have a page to themselves (a third of the
 # file empty). A page size is taken by a new file only, so an outdated index is started again.
@@ -472,6 +474,34 @@ class Index:
             )
         ]
 
+    def ref_candidates(self, slug_prefix: str, id_prefixes: Sequence[str]) -> list[Summary]:
+        """The stories a REF may name, newest first: those whose slug begins with slug_prefix
+        or whose id key begins with one of id_prefixes (SQL narrows, at most REF_ROWS of
+        them, the slug itself first; catalog.ref_matches decides)."""
+        clauses = ["slug LIKE ? || '%' ESCAPE '\\'"] if slug_prefix else []
+        params = [_like(slug_prefix)] if slug_prefix else []
+        for prefix in id_prefixes:
+            clauses.append("id_key LIKE ? || '%' ESCAPE '\\'")
+            params.append(_like(prefix))
+        if not clauses:
+            return []
+        sql = (
+            f"SELECT path, meta, lead FROM article WHERE error IS NULL AND ({' OR '.join(clauses)}) "
+            f"ORDER BY slug = ? DESC, date_ts DESC, path LIMIT {REF_ROWS}"
+        )
+        rows = self.open().execute(sql, [*params, slug_prefix]).fetchall()
+        return [self._summary(meta, lead, path) for path, meta, lead in rows]
+
+    def names(self) -> list[tuple[str, str]]:
+        """(slug, title) of every story, newest first: what "did you mean …" chooses from."""
+        return [
+            (slug, title or "")
+            for slug, title in self.open().execute(
+                "SELECT slug, json_extract(meta, '$.title') FROM article WHERE error IS NULL "
+                "ORDER BY date_ts DESC, path"
+            )
+        ]
+
     def has_rows(self) -> bool:
         """True once the index has been built (it may be behind the files)."""
         if not self.path.is_file():
@@ -482,7 +512,7 @@ class Index:
         """The slugs in use that a new article with slug base could clash with (base itself
         and base-N): in front matter, and as file names. SQLite answers without Python
         looking at every row."""
-        escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = _like(base)
         sql = (
             "SELECT slug, path FROM article WHERE slug = ?1 OR slug LIKE ?2 || '-%' ESCAPE '\\' "
             "OR path LIKE '%/' || ?2 || '.md' ESCAPE '\\' "
@@ -513,6 +543,11 @@ class Index:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             raise
+
+
+def _like(text: str) -> str:
+    """text for a LIKE pattern with ESCAPE '\\': its own % and _ mean themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def id_key(article_id: str) -> str:

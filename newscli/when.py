@@ -39,7 +39,7 @@ def parse_date(text: str, site: Site) -> dt.datetime:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(
-            _("cannot read the date {text!r}; use 2021-11-23, 2021-11-23 14:00 or ISO 8601").format(
+            _("cannot read date {text!r}; use 2021-11-23, 2021-11-23 14:00 or ISO 8601").format(
                 text=text
             )
         ) from None
@@ -91,7 +91,7 @@ def until(text: str, site: Site, now: dt.datetime) -> dt.datetime:
 
 def _unreadable(text: str) -> UsageError:
     return UsageError(
-        _("cannot read the date {text!r}; use {forms}").format(text=text, forms=PERIOD_FORMS)
+        _("cannot read date {text!r}; use {forms}").format(text=text, forms=PERIOD_FORMS)
     )
 
 
