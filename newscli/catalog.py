@@ -22,7 +22,7 @@ from newscli.i18n import _, ngettext, number
 from newscli.index import Index, IndexUnavailable, id_key
 from newscli.lock import NewsroomLock
 from newscli.newsroom import Newsroom, Scan, Tree
-from newscli.query import Filters, matches, select
+from newscli.query import Filters, chosen_topics, matches, select
 from newscli.slugs import closest, fold, is_valid_slug, make_slug
 from newscli.topics import Topics, TopicUse
 
@@ -331,6 +331,18 @@ class Catalog:
         if shown:
             message += _("; did you mean {choices}?").format(choices=_(" or ").join(shown))
         return message
+
+    def choose_topics(self, filters: Filters) -> tuple[Filters, list[tuple[str, list[str]]]]:
+        """filters with each typed topic made into the newsroom's topics it means
+        (query.chosen_topics), and each typed topic that means none with the closest
+        topics' names, for "did you mean …"."""
+        if not filters.topics:
+            return filters, []
+        topics, _broken = self.topics()
+        chosen, unknown = chosen_topics(filters.topics, topics)
+        names = [topic.name for topic in topics.sorted()]
+        missing = [(name, [names[i] for i in closest(name, names, n=3)]) for name in unknown]
+        return replace(filters, topics=chosen), missing
 
     def select(
         self, filters: Filters, refs: Sequence[str] | None = None, everything: bool = False

@@ -19,6 +19,14 @@ from newscli.cli.common import (
     show_line,
     warn,
 )
+from newscli.cli.options import (
+    AuthorOption,
+    RefArgument,
+    SinceOption,
+    TopicOption,
+    UntilOption,
+    choose_topics,
+)
 from newscli.cli.photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.text import terminal_safe
@@ -225,10 +233,6 @@ class ListFormat(enum.StrEnum):
     paths = "paths"
 
 
-TopicOption = Annotated[
-    list[str] | None, typer.Option("--topic", help="Only this topic (repeatable: any of them).")
-]
-AuthorOption = Annotated[str | None, typer.Option(help="Only this author.")]
 StatusOption = Annotated[
     StatusFilter | None, typer.Option("--status", help="Only draft, published or withdrawn.")
 ]
@@ -243,8 +247,6 @@ StateOption = Annotated[
 ReviewOption = Annotated[
     bool, typer.Option("--review", help="Only stories whose review_by date has passed.")
 ]
-SinceOption = Annotated[str | None, typer.Option(help="Only stories dated on or after this date.")]
-UntilOption = Annotated[str | None, typer.Option(help="Only stories dated on or before this date.")]
 SearchOption = Annotated[
     str | None,
     typer.Option(help="Words that title, teaser or body contain (case and accents ignored)."),
@@ -333,6 +335,7 @@ def list_articles(
         newsroom, topic, author, status, since, until, search, states=state, review=review, now=now
     )
     with Catalog(newsroom, use_index=not no_index) as catalog:
+        filters = choose_topics(env, catalog, filters)
         if lix or sort is ListSort.lix:
             _list_with_lix(env, newsroom, catalog, filters, limit, format, sort, null, now)
             return
@@ -424,7 +427,7 @@ def _list_with_lix(
 
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    ref: RefArgument,
     teaser: Annotated[bool, typer.Option("--teaser", help="Show the teaser card only.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="Print the file as it is.")] = False,
     root: RootOption = None,
@@ -482,7 +485,7 @@ def _edit(env: Environment, newsroom: Newsroom, path: Path) -> None:
 
 def edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    ref: RefArgument,
     root: RootOption = None,
 ) -> None:
     """Open an article in $EDITOR and save it back only if it is still valid."""
