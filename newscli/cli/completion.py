@@ -32,9 +32,8 @@ def _root(ctx: typer.Context) -> Path | None:
 
     env = environment(ctx)
     given = ctx.params.get("root")
-    root = find_root(
-        given if isinstance(given, Path) else None, env.cwd, env.variable("NEWSCLI_ROOT")
-    )
+    typed = Path(given) if isinstance(given, str | Path) and str(given) else None
+    root = find_root(typed, env.cwd, env.variable("NEWSCLI_ROOT"))
     return root if (root / CONFIG_NAME).is_file() else None
 
 
