@@ -8,8 +8,8 @@ carries the broken files met on the way, so that no caller has to look for them 
 
 from __future__ import annotations
 
-import difflib
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,15 +18,17 @@ from typing import Generic, TypeVar
 
 from newscli.article import Article, Summary
 from newscli.errors import ArticleError, RefError, UsageError
-from newscli.index import Index, IndexUnavailable
+from newscli.i18n import _, ngettext, number
+from newscli.index import Index, IndexUnavailable, id_key
 from newscli.lock import NewsroomLock
 from newscli.newsroom import Newsroom, Scan, Tree
-from newscli.query import Filters, matches, select
-from newscli.slugs import is_valid_slug, make_slug
+from newscli.query import Filters, chosen_topics, matches, select
+from newscli.slugs import closest, fold, is_valid_slug, make_slug
 from newscli.topics import Topics, TopicUse
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S", bound=Summary)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,61 @@ class Answer(Generic[T]):
         """The item of an answer that is about one article (a REF)."""
         (item,) = self.items
         return item
+
+
+# An id prefix shorter than this is not read as one (`show abc` is no story's id).
+MIN_ID_PREFIX = 4
+# How many stories an ambiguous or unknown REF names.
+SUGGESTIONS = 5
+_HEX = re.compile(r"[0-9a-fA-F-]+")
+
+
+def ref_slug(ref: str) -> str:
+    """The slug a REF would begin, as typed in any case and with accents ('Förbättrad'
+    → 'forbattrad')."""
+    return "-".join(fold(ref).split())
+
+
+def ref_ids(ref: str) -> list[str]:
+    """The id keys (index.id_key) a REF may begin: none under MIN_ID_PREFIX characters; a
+    UUID's with or without its hyphens."""
+    if len(ref) < MIN_ID_PREFIX:
+        return []
+    typed = ref.lower()
+    return list(dict.fromkeys([typed, typed.replace("-", "")]))
+
+
+def ref_matches(ref: str, stories: Sequence[S]) -> list[S]:
+    """The stories a REF that is not a path names: the one whose slug it is; else every
+    story whose slug it begins (in any case, with or without accents) or whose id it begins
+    (MIN_ID_PREFIX characters or more; a UUID in any spelling)."""
+    slug = ref_slug(ref)
+    exact = [s for s in stories if s.slug in (ref, slug)]
+    if exact:
+        return exact
+    ids = tuple(ref_ids(ref))
+    return [
+        s
+        for s in stories
+        if (slug and s.slug.startswith(slug)) or (ids and id_key(s.id).lower().startswith(ids))
+    ]
+
+
+def _short(title: str, width: int = 40) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+
+
+def _ambiguous(ref: str, found: Sequence[Summary]) -> str:
+    listing = ", ".join(f"{a.path} ({a.id[:8]})" for a in found[:SUGGESTIONS])
+    if len(found) > SUGGESTIONS:
+        more = len(found) - SUGGESTIONS
+        listing += " " + ngettext("and {n} more", "and {n} more", more).format(n=number(more))
+    return ngettext(
+        "{ref!r} matches {n} article: {listing}",
+        "{ref!r} matches {n} articles: {listing}",
+        len(found),
+    ).format(ref=ref, n=number(len(found)), listing=listing)
 
 
 class Catalog:
@@ -227,11 +284,12 @@ class Catalog:
     # -- REFs and selections --------------------------------------------------------------
 
     def resolve(self, ref: str) -> Answer[Article]:
-        """The one article a REF means (a path, a slug, or a unique id prefix), and the broken
-        files met while looking for it."""
+        """The one article a REF means (a path, a slug, a unique slug prefix or a unique id
+        prefix of at least MIN_ID_PREFIX characters; see ref_matches), and the broken files
+        met while looking for it. A REF that matches nothing suggests the closest stories."""
         ref = ref.strip()
         if not ref:
-            raise RefError("empty REF: give a slug, a path or an id prefix")
+            raise RefError(_("empty REF: give a slug, a path or an id prefix"))
         newsroom = self.newsroom
         path = newsroom.path_from_ref(ref)
         if path is not None:
@@ -243,24 +301,48 @@ class Catalog:
                 article = newsroom.load(quick[0])
                 if article.slug == ref:
                     return Answer([article], 1)
-        everything = self.summaries()
-        match = self._match(ref, everything.items)
-        return Answer([newsroom.load(newsroom.file_of(match))], 1, everything.broken)
 
-    @staticmethod
-    def _match(ref: str, everything: list[Summary]) -> Summary:
-        by_slug = [a for a in everything if a.slug == ref]
-        if len(by_slug) == 1:
-            return by_slug[0]
-        found = by_slug or [a for a in everything if a.id.lower().startswith(ref.lower())]
+        def every(scan: Scan) -> list[Summary]:
+            return list(scan.articles)
+
+        candidates, broken = self._ask(
+            lambda index: index.ref_candidates(ref_slug(ref), ref_ids(ref)), every
+        )
+        found = ref_matches(ref, candidates)
         if len(found) == 1:
-            return found[0]
+            return Answer([newsroom.load(newsroom.file_of(found[0]))], 1, broken)
         if found:
-            listing = ", ".join(f"{a.path} ({a.id[:8]})" for a in found[:10])
-            raise RefError(f"{ref!r} matches {len(found)} articles: {listing}")
-        close = difflib.get_close_matches(ref, [a.slug for a in everything], n=5, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise RefError(f"no article matches {ref!r} (give a slug, a path or an id prefix){hint}")
+            raise RefError(_ambiguous(ref, found))
+        raise RefError(self._unknown(ref))
+
+    def _unknown(self, ref: str) -> str:
+        """What to say of a REF that names no story: the closest slugs and titles."""
+        names, _broken = self._ask(
+            lambda index: index.names(), lambda scan: [(a.slug, a.title) for a in scan.articles]
+        )
+        texts = [text for slug, title in names for text in (slug, title)]
+        chosen = list(dict.fromkeys(position // 2 for position in closest(ref, texts, n=10)))
+        shown = [f"{names[i][0]} ({_short(names[i][1])})" for i in chosen[:SUGGESTIONS]]
+        message = _("no article matches {ref!r} (give a slug, a path or an id prefix)").format(
+            ref=ref
+        )
+        if _HEX.fullmatch(ref) and len(ref) < MIN_ID_PREFIX:
+            message += _("; an id prefix needs at least {n} characters").format(n=MIN_ID_PREFIX)
+        if shown:
+            message += _("; did you mean {choices}?").format(choices=_(" or ").join(shown))
+        return message
+
+    def choose_topics(self, filters: Filters) -> tuple[Filters, list[tuple[str, list[str]]]]:
+        """filters with each typed topic made into the newsroom's topics it means
+        (query.chosen_topics), and each typed topic that means none with the closest
+        topics' names, for "did you mean …"."""
+        if not filters.topics:
+            return filters, []
+        topics, _broken = self.topics()
+        chosen, unknown = chosen_topics(filters.topics, topics)
+        names = [topic.name for topic in topics.sorted()]
+        missing = [(name, [names[i] for i in closest(name, names, n=3)]) for name in unknown]
+        return replace(filters, topics=chosen), missing
 
     def select(
         self, filters: Filters, refs: Sequence[str] | None = None, everything: bool = False
@@ -282,23 +364,24 @@ class Catalog:
             found = self.paths(filters)
             return Answer([root / p for p in found.items], found.total, found.broken)
         paths: dict[Path, None] = {}
-        unknown = []
+        unknown: list[tuple[str, RefError]] = []
         for ref in refs:
             path = self.newsroom.path_from_ref(ref)
             if path is None:
                 try:
                     article = self.resolve(ref).one
-                except RefError:
-                    unknown.append(ref)
+                except RefError as exc:
+                    unknown.append((ref, exc))
                     continue
                 if not matches(article, filters):
                     continue
                 path = self.newsroom.file_of(article)
             paths[path] = None
+        if len(unknown) == 1:  # what is wrong with it, and the stories it may have meant
+            raise RefError(_("{problem}; nothing was changed").format(problem=unknown[0][1]))
         if unknown:
-            raise RefError(
-                f"no article matches {', '.join(map(repr, unknown[:10]))}; nothing was changed"
-            )
+            names = ", ".join(repr(ref) for ref, _problem in unknown[:10])
+            raise RefError(_("no article matches {refs}; nothing was changed").format(refs=names))
         return Answer(list(paths), len(paths))
 
     # -- new articles ---------------------------------------------------------------------

@@ -34,7 +34,7 @@ from newscli.article import (
 )
 from newscli.errors import ArticleError, WriteError
 from newscli.newsroom import STATE, Newsroom, Tree, state_folder
-from newscli.query import Filters, search_words
+from newscli.query import Filters, begins_a_word, search_words
 from newscli.slugs import fold
 from newscli.topics import Topic, Topics, TopicUse, topic_key
 
@@ -43,6 +43,8 @@ INDEX_NAME = "index.sqlite"
 # text as distinct words, no lead when it is the teaser's, bigger pages; 7: expires_ts and
 # review_ts, for the life-cycle states
 SCHEMA = 7
+# The most rows a REF's candidates may be (an ambiguous REF names a few of them).
+REF_ROWS = 1000
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
 # A row is 1–3 KB: on 4 KB pages most rows would have a page to themselves (a third of the
 # file empty). A page size is taken by a new file only, so an outdated index is started again.
@@ -175,6 +177,7 @@ class Index:
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # before WAL; a new file only
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.create_function("begins_a_word", 2, _begins_a_word, deterministic=True)
             db.execute(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
@@ -211,6 +214,29 @@ class Index:
         except OSError as exc:
             raise IndexUnavailable(str(exc)) from None
         return self._db
+
+    def open_read_only(self) -> sqlite3.Connection:
+        """The index as it is, for a quick look that must write nothing (shell completion):
+        no refresh and no file made (not even SQLite's -wal and -shm); IndexUnavailable
+        when there is none, or another version of newscli wrote it."""
+        if self._db is not None:
+            return self._db
+        try:
+            if self.path.is_symlink() or not self.path.is_file():
+                raise IndexUnavailable(f"{self.path} is not there")
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True)
+        except (OSError, ValueError, sqlite3.Error) as exc:
+            raise IndexUnavailable(str(exc)) from None
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        except sqlite3.Error as exc:
+            db.close()
+            raise IndexUnavailable(str(exc)) from None
+        if row is None or row[0] != self._fingerprint():
+            db.close()
+            raise IndexUnavailable(f"{self.path} is another version's")
+        self._db = db
+        return db
 
     def close(self) -> None:
         if self._db is not None:
@@ -334,9 +360,9 @@ class Index:
             keys = [topic_key(t) for t in filters.topics]
             clauses.append("(" + " OR ".join("instr(topics, ?) > 0" for _ in keys) + ")")
             params += [f"|{key}|" for key in keys]
-        if filters.author:
-            clauses.append("author = ?")
-            params.append(fold(filters.author.strip()))
+        if filters.author:  # the row holds the author folded (see _row)
+            clauses.append("begins_a_word(?, author)")
+            params.append(fold(filters.author))
         if filters.status:
             clauses.append("status = ?")
             params.append(filters.status)
@@ -472,6 +498,50 @@ class Index:
             )
         ]
 
+    def ref_candidates(self, slug_prefix: str, id_prefixes: Sequence[str]) -> list[Summary]:
+        """The stories a REF may name, newest first: those whose slug begins with slug_prefix
+        or whose id key begins with one of id_prefixes (SQL narrows, at most REF_ROWS of
+        them, the slug itself first; catalog.ref_matches decides)."""
+        clauses = ["slug LIKE ? || '%' ESCAPE '\\'"] if slug_prefix else []
+        params = [_like(slug_prefix)] if slug_prefix else []
+        for prefix in id_prefixes:
+            clauses.append("id_key LIKE ? || '%' ESCAPE '\\'")
+            params.append(_like(prefix))
+        if not clauses:
+            return []
+        sql = (
+            f"SELECT path, meta, lead FROM article WHERE error IS NULL AND ({' OR '.join(clauses)}) "
+            f"ORDER BY slug = ? DESC, date_ts DESC, path LIMIT {REF_ROWS}"
+        )
+        rows = self.open().execute(sql, [*params, slug_prefix]).fetchall()
+        return [self._summary(meta, lead, path) for path, meta, lead in rows]
+
+    def slugs_beginning(self, prefix: str, limit: int) -> list[tuple[str, str]]:
+        """(slug, title) of the newest stories whose slug begins with prefix."""
+        sql = (
+            "SELECT slug, json_extract(meta, '$.title') FROM article WHERE error IS NULL "
+            f"AND slug LIKE ? || '%' ESCAPE '\\' ORDER BY date_ts DESC, path LIMIT {int(limit)}"
+        )
+        return [(slug, title or "") for slug, title in self.open().execute(sql, (_like(prefix),))]
+
+    def authors(self) -> list[str]:
+        """Every author as written, most stories first."""
+        sql = (
+            "SELECT json_extract(meta, '$.author') AS name FROM article WHERE error IS NULL "
+            "AND name != '' GROUP BY name ORDER BY count(*) DESC, name"
+        )
+        return [name for (name,) in self.open().execute(sql) if isinstance(name, str)]
+
+    def names(self) -> list[tuple[str, str]]:
+        """(slug, title) of every story, newest first: what "did you mean …" chooses from."""
+        return [
+            (slug, title or "")
+            for slug, title in self.open().execute(
+                "SELECT slug, json_extract(meta, '$.title') FROM article WHERE error IS NULL "
+                "ORDER BY date_ts DESC, path"
+            )
+        ]
+
     def has_rows(self) -> bool:
         """True once the index has been built (it may be behind the files)."""
         if not self.path.is_file():
@@ -482,7 +552,7 @@ class Index:
         """The slugs in use that a new article with slug base could clash with (base itself
         and base-N): in front matter, and as file names. SQLite answers without Python
         looking at every row."""
-        escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = _like(base)
         sql = (
             "SELECT slug, path FROM article WHERE slug = ?1 OR slug LIKE ?2 || '-%' ESCAPE '\\' "
             "OR path LIKE '%/' || ?2 || '.md' ESCAPE '\\' "
@@ -513,6 +583,16 @@ class Index:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             raise
+
+
+def _begins_a_word(typed: str, text: str | None) -> bool:
+    """query.begins_a_word for SQLite, which may ask it of a row without an author."""
+    return text is not None and begins_a_word(typed, text)
+
+
+def _like(text: str) -> str:
+    """text for a LIKE pattern with ESCAPE '\\': its own % and _ mean themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def id_key(article_id: str) -> str:

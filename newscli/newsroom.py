@@ -662,22 +662,3 @@ def new_draft(
         if image
         else None,
     )
-
-
-def parse_date(text: str, site: Site, *, end_of_day: bool = False) -> dt.datetime:
-    """A date typed by staff: 2021-11-23, 2021-11-23 14:00 or ISO 8601; no offset → site tz.
-
-    A bare day means its start, or with end_of_day its last moment (for --until).
-    """
-    text = text.strip()
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"cannot read date {text!r}; use 2021-11-23, 2021-11-23 14:00 or ISO 8601"
-        ) from None
-    if end_of_day and len(text) == 10:
-        value = value.replace(hour=23, minute=59, second=59, microsecond=999999)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=site.tz)
-    return value

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -10,14 +12,19 @@ from typing import TypeVar
 from newscli.article import Article, Summary
 from newscli.lifecycle import review_due, state_of, visible
 from newscli.slugs import fold
-from newscli.topics import topic_key
+from newscli.topics import Topics, clean_topic, topic_key
 
 S = TypeVar("S", bound=Summary)
 
 
 @dataclass(frozen=True)
 class Filters:
-    """The filters `list` offers; every one that is set must match."""
+    """The filters `list` offers; every one that is set must match.
+
+    topics are topics by any spelling (any of them matches; a typed prefix is made into the
+    newsroom's topics it means by chosen_topics first); author matches the start of a word
+    of a story's author, case and accents ignored ('pitea' finds 'Piteå kommun').
+    """
 
     topics: tuple[str, ...] = ()
     author: str | None = None
@@ -57,7 +64,7 @@ def matches(article: Summary, filters: Filters) -> bool:
         wanted = {topic_key(t) for t in filters.topics}
         if not wanted & set(article.topic_keys):
             return False
-    if filters.author and fold(filters.author.strip()) != fold(article.author.strip()):
+    if filters.author and not begins_a_word(fold(filters.author), fold(article.author)):
         return False
     if filters.status and article.status != filters.status:
         return False
@@ -74,6 +81,45 @@ def matches(article: Summary, filters: Filters) -> bool:
         if not all(word in haystack for word in fold(filters.search).split()):
             return False
     return True
+
+
+@functools.lru_cache(maxsize=64)
+def _word_start(typed: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(typed))
+
+
+def begins_a_word(typed: str, text: str) -> bool:
+    """True when typed (folded) is at the start of a word of text (folded), spaces counted
+    as one: 'pitea' and 'kom' begin words of 'pitea kommun', 'ommun' does not. Blank typed
+    text matches only blank text. The index asks SQLite the same question through this
+    function (index.py registers it), so the two answer alike."""
+    typed, text = " ".join(typed.split()), " ".join(text.split())
+    if not typed:
+        return not text
+    return _word_start(typed).search(text) is not None
+
+
+def chosen_topics(typed: Iterable[str], topics: Topics) -> tuple[tuple[str, ...], list[str]]:
+    """The newsroom's topics a --topic means, and the typed topics that mean none.
+
+    A topic the newsroom has (in any spelling) means itself only: `--topic ekonomi` is not
+    also "Ekonomistyrning". Otherwise the typed text means every topic with a word it
+    begins (`--topic famil` finds "Familjefrågor", `--topic vald` "Våld i nära relationer").
+    A typed topic that means none is kept as it is, so that it matches no story.
+    """
+    chosen: list[str] = []
+    unknown: list[str] = []
+    for name in typed:
+        known = topics.get(name)
+        if known is not None:
+            chosen.append(known.name)
+            continue
+        key = topic_key(clean_topic(name))
+        found = [t.name for t in topics.sorted("name") if f"-{key}" in f"-{t.key}"]
+        if not found:
+            unknown.append(name)
+        chosen.extend(found or [name])
+    return tuple(dict.fromkeys(chosen)), unknown
 
 
 def search_text(article: Summary) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import heapq
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from slugify import slugify
 
@@ -62,3 +65,42 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form of text for searching ('Förbättrad' → 'forbattrad'),
     with invisible in-word characters removed ('social\u00adtjänst' → 'socialtjanst')."""
     return _COMBINING.sub("", unicodedata.normalize("NFKD", _INVISIBLE.sub("", text).casefold()))
+
+
+def closest(typed: str, candidates: Sequence[str], n: int = 5, cutoff: float = 0.6) -> list[int]:
+    """The positions of the candidates closest to typed, best first (for "did you mean …"),
+    compared case- and accent-insensitively: 'Forbattrad' finds 'Förbättrad …', a word typed
+    in the middle of a title or slug finds it too, and a near miss ('prognoss') by likeness.
+    """
+    word = _words(typed)
+    if not word:
+        return []
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)  # the typed text is the one compared with every candidate
+    scored = []
+    for position, candidate in enumerate(candidates):
+        text = _words(candidate)
+        if len(word) >= 3 and f" {word}" in f" {text}":  # at the start of a word
+            score = 1.0 if text.startswith(word) else 0.9
+        else:
+            # Like the whole text, or like its beginning (a typo in a long slug's first words).
+            score = max(
+                _likeness(matcher, text, cutoff), _likeness(matcher, text[: len(word) + 2], cutoff)
+            )
+            if score < cutoff:
+                continue
+        scored.append((-score, position))
+    return [position for _, position in heapq.nsmallest(n, scored)]
+
+
+def _words(text: str) -> str:
+    """text folded, its words (and a slug's parts) joined by one space."""
+    return " ".join(fold(text).replace("-", " ").split())
+
+
+def _likeness(matcher: difflib.SequenceMatcher[str], text: str, cutoff: float) -> float:
+    """difflib's ratio of text to the matcher's typed text, 0 when a cheap bound is below cutoff."""
+    matcher.set_seq1(text)
+    if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+        return 0.0
+    return matcher.ratio()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from newscli.article import Article, Summary
-from newscli.catalog import Catalog
+from newscli.catalog import Catalog, ref_matches
+from newscli.errors import RefError
 from newscli.newsroom import Newsroom
 from newscli.query import Filters
 from tests.conftest import STORY, Invoke, newscli_process
@@ -128,3 +130,47 @@ def test_index_and_files_name_and_count_topics_alike(newsroom: Newsroom) -> None
         from_index, from_files = indexed.topics()[0], scanned.topics()[0]
         assert sorted(from_index.sorted(), key=repr) == sorted(from_files.sorted(), key=repr)
         assert indexed.topics()[0].sorted() == from_index.sorted()  # from the index's cache
+
+
+REFS = {
+    "forbattrad": [STORY],
+    "FÖRBÄTTRAD": [STORY],
+    "0b6f": [STORY],
+    "0B6F0C2E-6A": [STORY],
+    "0b6f0c2e6a53": [STORY],
+    "social": [
+        "socialnamnden-har-minskat-sitt-budgetunderskott-med-31-miljoner-pa-tva-ar",
+        "socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation",
+    ],
+    "0b6": [],  # too short for an id
+    "5d1": [],
+    "prognos": [],  # not at the start of a slug
+}
+
+
+@pytest.mark.parametrize("use_index", [True, False], ids=["index", "files"])
+def test_index_and_files_find_the_same_stories_for_a_ref(
+    newsroom: Newsroom, use_index: bool
+) -> None:
+    with Catalog(newsroom, use_index=use_index) as catalog:
+        for ref, slugs in REFS.items():
+            if len(slugs) == 1:
+                assert catalog.resolve(ref).one.slug == slugs[0], ref
+                continue
+            with pytest.raises(RefError) as raised:
+                catalog.resolve(ref)
+            for slug in slugs:
+                assert slug in str(raised.value), ref
+            if not slugs:
+                assert "no article matches" in str(raised.value)
+
+
+def test_ref_matches_prefers_the_exact_slug() -> None:
+    stories = [
+        Summary(id=f"id{n}", title="x", slug=slug, date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+        for n, slug in enumerate(["budget", "budget-2", "budgetar"])
+    ]
+    assert [s.slug for s in ref_matches("budget", stories)] == ["budget"]
+    assert [s.slug for s in ref_matches("budget-", stories)] == ["budget-2"]
+    assert len(ref_matches("budg", stories)) == 3
+    assert ref_matches("id1", stories) == []  # three characters are not an id prefix

@@ -205,9 +205,9 @@ def test_show_teaser_and_raw(invoke: Invoke, newsroom_path: Path) -> None:
 
 
 def test_show_of_an_unknown_article_is_an_error_and_prints_nothing(invoke: Invoke) -> None:
-    missing = invoke("show", "forbattrad")
+    missing = invoke("show", "forbattrat")
     assert missing.exit_code == 1
-    assert missing.stderr.startswith("newscli: error: no article matches 'forbattrad'")
+    assert missing.stderr.startswith("newscli: error: no article matches 'forbattrat'")
     assert missing.stdout == ""
 
 

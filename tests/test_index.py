@@ -3,11 +3,17 @@
 import json
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from newscli.catalog import Catalog
+from newscli.newsroom import Newsroom
+from newscli.query import Filters
 from tests.conftest import STORY_PATH, Invoke
 
 QUERIES = [
@@ -221,3 +227,44 @@ def test_rows_stored_for_files_newscli_wrote_are_those_a_rebuild_makes(
     rebuilt.refresh(newsroom.tree())
     rebuilt.close()
     assert rows(rebuilt.path) == stored and len(stored) == len(read)
+
+
+NAMES = ["Piteå kommun", "Anna-Karin Öberg", "ÖBERG", "Ekonomi", "Ekonomistyrning", "Våld i nära"]
+typed = st.one_of(
+    st.sampled_from(["pitea", "kom", "oberg", "karin", "ekon", "ekonomi", "nara", "vå", " ", "x"]),
+    st.text(alphabet="aeoöåk -", max_size=6),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    stories=st.lists(
+        st.tuples(st.sampled_from(NAMES), st.lists(st.sampled_from(NAMES), max_size=2)),
+        min_size=1,
+        max_size=5,
+    ),
+    author=typed,
+    topic=typed,
+)
+def test_author_and_topic_filters_answer_alike_from_the_index_and_the_files(
+    stories: list[tuple[str, list[str]]], author: str, topic: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        newsroom = Newsroom(Path(folder))
+        for n, (by, topics) in enumerate(stories):
+            path = Path(folder, "articles/2024/01", f"s{n}.md")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(
+                f'+++\nid = "id-{n}"\ntitle = "T"\nslug = "s{n}"\n'
+                f"date = 2024-01-0{n + 1}T10:00:00+01:00\n"
+                f"author = {json.dumps(by, ensure_ascii=False)}\n"
+                f"topics = {json.dumps(topics, ensure_ascii=False)}\n+++\nText.\n",
+                encoding="utf-8",
+            )
+        answers = []
+        for use_index in (True, False):
+            with Catalog(newsroom, use_index=use_index) as catalog:
+                for filters in (Filters(author=author), Filters(topics=(topic,))):
+                    chosen, missing = catalog.choose_topics(filters)
+                    answers.append((catalog.paths(chosen).items, missing))
+        assert answers[:2] == answers[2:]

@@ -76,7 +76,7 @@ def test_unknown_ref_suggests_and_ambiguous_ref_lists(newsroom: Newsroom) -> Non
     with pytest.raises(
         RefError, match="did you mean forbattrad-ekonomisk-prognos-for-socialtjansten"
     ):
-        Catalog(newsroom).resolve("forbattrad-ekonomisk-prognos")
+        Catalog(newsroom).resolve("forbattrad-ekonomisk-prognoss")
     # ids of the samples start with 0, 5, 9, c, e: "" is not allowed, a shared prefix is ambiguous
     path = (
         newsroom.root

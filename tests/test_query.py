@@ -6,8 +6,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newscli.article import Article
-from newscli.query import Filters, matches, search_text, search_words
+from newscli.query import (
+    Filters,
+    begins_a_word,
+    chosen_topics,
+    matches,
+    search_text,
+    search_words,
+)
 from newscli.slugs import fold
+from newscli.topics import Topics
 from tests.conftest import STORY_PATH, Invoke
 
 
@@ -65,3 +73,45 @@ def test_the_words_the_index_keeps_find_exactly_what_the_whole_text_finds(
     for word in search_text(article).split():  # every part of every word is found
         for start in range(len(word)):
             assert word[start:] in kept and word[: start + 1] in kept
+
+
+def test_an_author_is_found_by_the_start_of_any_word() -> None:
+    assert begins_a_word("pitea", "pitea kommun")
+    assert begins_a_word("kom", "pitea kommun")
+    assert begins_a_word("pitea kom", "pitea   kommun")
+    assert begins_a_word("berg", "anna-karin berg")
+    assert begins_a_word("karin", "anna-karin berg")
+    assert not begins_a_word("ommun", "pitea kommun")
+    assert not begins_a_word("kommunen", "pitea kommun")
+    assert not begins_a_word(" ", "pitea kommun")  # a blank author finds no one
+
+
+@given(st.text(max_size=12), st.text(max_size=30))
+def test_begins_a_word_is_the_start_of_a_word_found_in_the_text(typed: str, text: str) -> None:
+    if begins_a_word(typed, text):
+        assert " ".join(typed.split()) in " ".join(text.split())
+
+
+def test_a_topic_is_itself_or_every_topic_with_a_word_it_begins() -> None:
+    topics = Topics.of(
+        [
+            Article(
+                id=str(n),
+                title="x",
+                slug=f"x{n}",
+                date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+                topics=names,
+            )
+            for n, names in enumerate(
+                [("Ekonomi",), ("Ekonomistyrning",), ("Våld i nära relationer", "Familjefrågor")]
+            )
+        ]
+    )
+    assert chosen_topics(["ekonomi "], topics) == (("Ekonomi",), [])
+    assert chosen_topics(["EKON"], topics) == (("Ekonomi", "Ekonomistyrning"), [])
+    assert chosen_topics(["nära"], topics) == (("Våld i nära relationer",), [])
+    assert chosen_topics(["famil", "Ekonomii"], topics) == (
+        ("Familjefrågor", "Ekonomii"),
+        ["Ekonomii"],
+    )
+    assert chosen_topics(["ra"], topics) == (("ra",), ["ra"])  # inside a word is no start

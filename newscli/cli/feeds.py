@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from newscli.cli import completion
 from newscli.cli.common import (
     RootOption,
     end_export,
@@ -78,7 +79,15 @@ OutputOption = Annotated[
     ),
 ]
 LimitOption = Annotated[int, typer.Option(min=1, help="At most this many stories, newest first.")]
-TopicOption = Annotated[str | None, typer.Option(help="Only this topic: the topic's own feed.")]
+TopicOption = Annotated[
+    str | None,
+    typer.Option(
+        "--topic",
+        metavar="TOPIC",
+        help="Only this topic: the topic's own feed.",
+        autocompletion=completion.topics,
+    ),
+]
 DraftsOption = Annotated[bool, typer.Option("--drafts", help="Include drafts (previews only).")]
 FutureOption = Annotated[
     bool, typer.Option("--future", help="Include stories dated later than now (previews only).")

@@ -20,22 +20,27 @@ from newscli.cli.common import (
     report_export,
     say,
 )
-from newscli.cli.stories import (
+from newscli.cli.options import (
+    ArticleOption,
     AuthorOption,
-    SearchOption,
+    OptionalRefArgument,
+    RefsArgument,
     SinceOption,
+    UntilOption,
+    choose_topics,
+)
+from newscli.cli.options import TopicOption as FilterTopicOption
+from newscli.cli.stories import (
+    SearchOption,
     StateChoice,
     StateOption,
     StatusFilter,
     StatusOption,
-    UntilOption,
     build_filters,
 )
 from newscli.cli.tag import (
     AllOption,
-    ArticleOption,
     DryRunOption,
-    FilterTopicOption,
     FormatOption,
     NullOption,
     ReportFormat,
@@ -53,15 +58,10 @@ if TYPE_CHECKING:
     from newscli.environment import Environment
     from newscli.newsroom import Newsroom
 
-RefsArgument = Annotated[
-    list[str] | None,
-    typer.Argument(help="Stories by REF: slug, path or unique id prefix (or use a selection)."),
-]
-
 
 def moment(env: Environment, newsroom: Newsroom, text: str) -> dt.datetime:
     """WHEN as staff type it ('now', 2026-12-01, '2026-12-01 10:00', ISO 8601), to the second."""
-    from newscli.newsroom import parse_date
+    from newscli.when import parse_date
 
     tz = newsroom.site.tz
     when = env.now(tz) if text.strip().lower() == "now" else parse_date(text, newsroom.site)
@@ -165,6 +165,7 @@ def change_life(
     refs = selected_refs(env, named or None, selection.stdin, selection.null)
     edit = make_edit(env, newsroom)
     with tagging.session(newsroom, wait=waiting_note(env)) as catalog:
+        filters = choose_topics(env, catalog, filters)
         execute(
             env,
             catalog,
@@ -334,9 +335,7 @@ def build(
 
 def log(
     ctx: typer.Context,
-    ref: Annotated[
-        str | None, typer.Argument(help="A story (slug, path or id prefix); default: all.")
-    ] = None,
+    ref: OptionalRefArgument = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many changes.")] = None,
     root: RootOption = None,
 ) -> None:

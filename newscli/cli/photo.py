@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
+from newscli.cli.options import RefArgument
 from newscli.errors import UsageError
 from newscli.i18n import N_, _
 
@@ -102,7 +103,7 @@ def _story(env: Environment, newsroom: Newsroom, ref: str) -> Article:
 
 def set_photo(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    ref: RefArgument,
     path: Annotated[
         str | None,
         typer.Argument(
@@ -145,7 +146,7 @@ def set_photo(
 
 def remove_photo(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    ref: RefArgument,
     root: RootOption = None,
 ) -> None:
     """Take the photo off a story: its [image] is cleared. The photo file stays in images/,

@@ -19,6 +19,14 @@ from newscli.cli.common import (
     show_line,
     warn,
 )
+from newscli.cli.options import (
+    AuthorOption,
+    RefArgument,
+    SinceOption,
+    TopicOption,
+    UntilOption,
+    choose_topics,
+)
 from newscli.cli.photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.i18n import N_, _
@@ -141,8 +149,9 @@ def new(
     from dataclasses import replace
 
     from newscli.catalog import Catalog
-    from newscli.newsroom import new_draft, one_line, parse_date
+    from newscli.newsroom import new_draft, one_line
     from newscli.photos import forget, image_for, place_for_new
+    from newscli.when import parse_date
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
@@ -272,10 +281,6 @@ class ListFormat(enum.StrEnum):
     paths = "paths"
 
 
-TopicOption = Annotated[
-    list[str] | None, typer.Option("--topic", help="Only this topic (repeatable: any of them).")
-]
-AuthorOption = Annotated[str | None, typer.Option(help="Only this author.")]
 StatusOption = Annotated[
     StatusFilter | None, typer.Option("--status", help="Only draft, published or withdrawn.")
 ]
@@ -290,8 +295,6 @@ StateOption = Annotated[
 ReviewOption = Annotated[
     bool, typer.Option("--review", help="Only stories whose review_by date has passed.")
 ]
-SinceOption = Annotated[str | None, typer.Option(help="Only stories dated on or after this date.")]
-UntilOption = Annotated[str | None, typer.Option(help="Only stories dated on or before this date.")]
 SearchOption = Annotated[
     str | None,
     typer.Option(help="Words that title, teaser or body contain (case and accents ignored)."),
@@ -309,10 +312,11 @@ def build_filters(
     *,
     states: list[StateChoice] | None = None,
     review: bool = False,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> Filters:
-    """The filters a selection's options describe; states and review are asked at now."""
-    from newscli.newsroom import parse_date
+    """The filters a selection's options describe; dates like today and 7d, states and
+    review are asked at now (the run's clock)."""
+    from newscli import when
     from newscli.query import Filters
 
     site = newsroom.site
@@ -320,8 +324,8 @@ def build_filters(
         topics=tuple(topic or ()),
         author=author,
         status=status.value if status else None,
-        since=parse_date(since, site) if since else None,
-        until=parse_date(until, site, end_of_day=True) if until else None,
+        since=when.since(since, site, now) if since else None,
+        until=when.until(until, site, now) if until else None,
         search=search,
         states=tuple(state.value for state in states or ()),
         review=review,
@@ -390,6 +394,7 @@ def list_articles(
         newsroom, topic, author, status, since, until, search, states=state, review=review, now=now
     )
     with Catalog(newsroom, use_index=not no_index) as catalog:
+        filters = choose_topics(env, catalog, filters)
         if lix or sort is ListSort.lix:
             _list_with_lix(env, newsroom, catalog, filters, limit, format, sort, null, now, excel)
             return
@@ -491,7 +496,7 @@ def _list_with_lix(
 
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    ref: RefArgument,
     teaser: Annotated[bool, typer.Option("--teaser", help="Show the teaser card only.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="Print the file as it is.")] = False,
     no_pager: Annotated[
@@ -567,7 +572,7 @@ def _edit(env: Environment, newsroom: Newsroom, path: Path, *, announce: bool = 
 
 def edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Slug, path, or unique id prefix.")],
+    ref: RefArgument,
     root: RootOption = None,
 ) -> None:
     """Open an article in $EDITOR and save it back only if it is still valid."""

@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
+from newscli.cli import completion
 from newscli.cli.common import (
     RootOption,
     environment,
@@ -20,14 +21,16 @@ from newscli.cli.common import (
     show_line,
     warn,
 )
-from newscli.cli.stories import (
+from newscli.cli.options import (
+    ArticleOption,
     AuthorOption,
-    SearchOption,
     SinceOption,
-    StatusOption,
+    TopicsArgument,
     UntilOption,
-    build_filters,
+    choose_topics,
 )
+from newscli.cli.options import TopicOption as FilterTopicOption
+from newscli.cli.stories import SearchOption, StatusOption, build_filters
 from newscli.errors import ExitStatus, UsageError, WriteError
 from newscli.i18n import _, english, ngettext, number
 
@@ -55,9 +58,6 @@ DryRunOption = Annotated[
 FormatOption = Annotated[
     ReportFormat, typer.Option("--format", "-f", help="text, or json for scripts.")
 ]
-ArticleOption = Annotated[
-    list[str] | None, typer.Option("--article", "-a", help="An article by REF (repeatable).")
-]
 StdinOption = Annotated[
     bool,
     typer.Option("--stdin", help="Read REFs or paths from stdin, one per line ('#' comments)."),
@@ -67,10 +67,6 @@ NullOption = Annotated[
     typer.Option("--null", "-0", help="With --stdin: REFs end with NUL, as xargs -0 reads them."),
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="Every article in the newsroom.")]
-FilterTopicOption = Annotated[
-    list[str] | None,
-    typer.Option("--topic", help="Only articles with this topic (repeatable: any)."),
-]
 
 
 # How a summary counts the articles a change left as they were: a counted message with the
@@ -230,9 +226,6 @@ def waiting_note(env: Environment) -> Callable[[], None]:
     return lambda: warn(env, _("waiting for another newscli run on this newsroom to finish…"))
 
 
-TopicsArgument = Annotated[list[str], typer.Argument(help="Topics, as they should be written.")]
-
-
 def _selection_command(verb: str, doc: str) -> Callable[..., None]:
     """`tag add` or `tag remove`: the same selection options, a different change."""
 
@@ -257,11 +250,14 @@ def _selection_command(verb: str, doc: str) -> Callable[..., None]:
 
         env = environment(ctx)
         newsroom = open_newsroom(env, root)
-        filters = build_filters(newsroom, topic, author, status, since, until, search)
+        filters = build_filters(
+            newsroom, topic, author, status, since, until, search, now=env.now(newsroom.site.tz)
+        )
         adding = verb == "add"
         edit = tagging.adding(topics) if adding else tagging.removing(topics)
         refs = selected_refs(env, article, stdin, null)
         with tagging.session(newsroom, wait=waiting_note(env)) as catalog:
+            filters = choose_topics(env, catalog, filters)
             chosen = tagging.choose(
                 catalog, filters, refs, all, must_exist=[] if adding else topics
             )
@@ -322,7 +318,14 @@ def _across_newsroom(
 @app.command()
 def rename(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(help="The topic as it is now (any spelling).")],
+    old: Annotated[
+        str,
+        typer.Argument(
+            metavar="OLD",
+            help="The topic as it is now (any spelling).",
+            autocompletion=completion.topics,
+        ),
+    ],
     new: Annotated[str, typer.Argument(help="The topic as it should be written.")],
     dry_run: DryRunOption = False,
     format: FormatOption = ReportFormat.text,
@@ -336,7 +339,12 @@ def rename(
 @app.command()
 def merge(
     ctx: typer.Context,
-    sources: Annotated[list[str], typer.Argument(help="Topics to merge.")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TOPIC...", help="Topics to merge.", autocompletion=completion.topics
+        ),
+    ],
     into: Annotated[str, typer.Option("--into", help="The topic they become.")],
     dry_run: DryRunOption = False,
     format: FormatOption = ReportFormat.text,
