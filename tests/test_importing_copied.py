@@ -7,6 +7,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newscli.article import Article
 from newscli.importing.copied import decode_page, parse_page, read_page, read_text
@@ -14,6 +16,7 @@ from newscli.importing.incoming import Incoming, Unreadable
 from newscli.markdown import plain_text
 from newscli.newsroom import Newsroom
 from tests.conftest import REPO
+from tests.support.fuzz import FUZZ
 
 COPIED = REPO / "tests" / "fixtures" / "import" / "copied"
 LISTING = COPIED / "000_187f951b2794131d.txt"
@@ -260,3 +263,41 @@ def test_a_file_too_large_to_be_a_copied_page_is_refused(tmp_path: Path) -> None
     big = tmp_path / "stor.txt"
     big.write_bytes(b"a" * (5 * 1024 * 1024 + 1))
     assert problems(read_page(big)) == ["too large for a copied page (over 5 MB)"]
+
+
+# -- never a crash ------------------------------------------------------------------------------
+
+PAGE_PARTS = st.sampled_from(
+    [
+        "Ämnen: Ekonomi",
+        "Rubrik",
+        "Ett stycke.",
+        "-Citat.",
+        "Foto: Per Ek",
+        "Författare: X",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\x0b",
+        "\u2028",
+        "*",
+        "1. ",
+        "#",
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(st.one_of(PAGE_PARTS, st.text()), max_size=20))
+def test_any_text_is_read_as_stories_or_named_never_a_crash(parts: list[str]) -> None:
+    for entry in parse_page("".join(parts), "f.txt"):
+        assert isinstance(entry, Incoming | Unreadable)
+        if isinstance(entry, Incoming):
+            assert entry.title and "\n" not in entry.title
+
+
+@FUZZ
+@given(st.binary(max_size=200))
+def test_any_bytes_decode_or_are_called_binary(data: bytes) -> None:
+    text = decode_page(data)
+    assert text is None or isinstance(text, str)

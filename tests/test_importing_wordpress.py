@@ -7,11 +7,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newscli.errors import NewsError
 from newscli.importing.incoming import Incoming, Unreadable
 from newscli.importing.wordpress import clean_content, plain_text, read_export
 from tests.conftest import REPO
+from tests.support.fuzz import FUZZ
 
 EXPORT = REPO / "tests" / "fixtures" / "import" / "wordpress" / "export.xml"
 UTC = dt.UTC
@@ -298,3 +301,39 @@ def test_an_export_declared_iso_8859_1_reads_its_swedish_letters(tmp_path: Path)
     assert post.title == "Öppet hus på Källbogården"
     assert post.body == "<p>Välkommen, säger Åsa.</p>"
     assert post.date == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+CONTENT_PARTS = st.sampled_from(
+    [
+        "[caption]",
+        "[/caption]",
+        "[embed]",
+        "[/embed]",
+        "[vc_row]",
+        "[/vc_row]",
+        "[gallery",
+        "]",
+        "<!-- wp:x -->",
+        "<!--",
+        "-->",
+        "<pre>",
+        "</pre>",
+        "<p>",
+        "\n\n",
+        "\n",
+        "\x00",
+        "&amp;",
+        "<script>",
+        "<img src=x>",
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(st.one_of(CONTENT_PARTS, st.text()), max_size=20))
+def test_any_stored_content_is_cleaned_without_a_crash(parts: list[str]) -> None:
+    content = "".join(parts)
+    cleaned = clean_content(content)  # NUL is clean_content's own placeholder for <pre>
+    assert "\x00" not in cleaned
+    assert "<!-- wp:x -->" not in cleaned
+    assert "\n" not in plain_text(content)

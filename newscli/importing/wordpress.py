@@ -348,7 +348,8 @@ def clean_content(content: str) -> str:
     """A post's stored content as plain HTML: block comments removed, shortcodes turned into
     HTML (a caption becomes a figure, an embed a link) or removed (galleries, forms), and the
     classic editor's blank-line paragraphs made <p> as WordPress does when it shows them."""
-    content = _COMMENT.sub("", content.replace("\r\n", "\n").replace("\r", "\n"))
+    content = content.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    content = _COMMENT.sub("", content)
     content = _SHORTCODE.sub(_shortcode, content)
     return _paragraphs(content)
 
