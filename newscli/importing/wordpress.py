@@ -19,12 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import html
-import importlib
 import re
 from collections.abc import Callable, Collection
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, ParseError
 
@@ -43,8 +40,6 @@ _TOPIC_DOMAINS = ("category", "post_tag")
 # WordPress's default category ("Uncategorized", "Okategoriserade"): not a topic anyone chose.
 _DEFAULT_CATEGORY = "uncategorized"
 _NO_DATE = "0000-00-00 00:00:00"
-# Runs of white space, but not the (narrow) no-break spaces of "400 000 kronor".
-_SPACES = re.compile(r"[^\S\xa0\u202f]+")
 
 # What each WordPress status becomes; private, password-protected and trashed posts are
 # never imported (see _skipped), so that nothing hidden in WordPress is published here.
@@ -64,8 +59,8 @@ def read_wordpress(path: Path, kinds: Collection[str] = ("post",)) -> Read:
 
 def html_to_markdown(content: str) -> str:
     """HTML as Markdown, by the converter every import source shares (importing/html.py)."""
-    module: Any = importlib.import_module("newscli.importing.html")
-    convert: Converter = module.to_markdown
+    from newscli.importing.html import html_to_markdown as convert
+
     return convert(content)
 
 
@@ -171,9 +166,8 @@ class _Reader:
         kind = _text(item, f"{wp}post_type")
         post_id = _text(item, f"{wp}post_id")
         title = plain_text(_text(item, "title"))
-        where = _("{file}, {kind} {id} “{title}”").format(
-            file=self.name, kind=kind, id=post_id, title=title
-        )
+        where = _("{file}, {kind} {id}").format(file=self.name, kind=kind, id=post_id)
+        where += f" {title[:60]!r}" if title else ""
         wp_status = _text(item, f"{wp}status")
         skipped = _skipped(wp_status, bool(_text(item, f"{wp}post_password")))
         if skipped:
@@ -287,36 +281,12 @@ def _web_url(url: str) -> str:
     return url if urlsplit(url).scheme.lower() in ("http", "https") else ""
 
 
-class _TextOnly(HTMLParser):
-    """The words of a bit of HTML: tags gone, entities decoded, scripts and styles left out."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self.hidden += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self.hidden:
-            self.hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
 def plain_text(fragment: str) -> str:
     """A title, excerpt, caption or category as one line of text (WordPress keeps "&amp;"
     and inline tags in them)."""
-    if "<" in fragment or "&" in fragment:
-        parser = _TextOnly()
-        parser.feed(fragment)
-        parser.close()
-        fragment = html.unescape("".join(parser.parts))
-    return _SPACES.sub(" ", clean_line(fragment)).strip()
+    from newscli.importing.html import html_to_text
+
+    return clean_line(html_to_text(fragment)).strip()
 
 
 # -- WordPress's stored HTML as plain HTML ----------------------------------------------------
