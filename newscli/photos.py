@@ -262,6 +262,22 @@ def forget(placed: Placed) -> None:
 
 # -- the story's [image] -------------------------------------------------------------------------
 
+# Words for a photo a story does not have yet: an import that found a caption, a credit or an
+# alt text but no photo file (a copied page, a download that failed) keeps them in [source]
+# under these keys, and `photo set` takes them when the file comes.
+WAITING_WORDS = {"alt": "photo_alt", "caption": "photo_caption", "credit": "photo_credit"}
+
+
+def waiting_words(story: Summary) -> dict[str, str]:
+    """The photo words (alt, caption, credit) the story's [source] keeps for a photo not set."""
+    extra = story.source.extra if story.source is not None else {}
+    words = {}
+    for word, key in WAITING_WORDS.items():
+        value = extra.get(key)
+        if isinstance(value, str) and value.strip():
+            words[word] = value
+    return words
+
 
 def image_for(
     current: Image | None,

@@ -14,7 +14,7 @@ import typer
 
 from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
 from newscli.errors import ExitStatus, UsageError
-from newscli.i18n import N_, _, number
+from newscli.i18n import N_, _, ngettext, number
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -107,33 +107,48 @@ def summary(report: ImportReport) -> str:
     """'3 created, 1 updated, 2 skipped (1 edited since import), 1 refused'."""
     from newscli.importing.core import SKIPPED, Action
 
+    def counted(text: str, count: int) -> str:  # text: the ngettext form for count
+        return text.format(n=number(count))
+
     created, updated = report.count(Action.CREATE), report.count(Action.UPDATE)
     if report.dry_run:
         parts = [
-            _("{n} to create").format(n=number(created)),
-            _("{n} to update").format(n=number(updated)),
+            counted(ngettext("{n} to create", "{n} to create", created), created),
+            counted(ngettext("{n} to update", "{n} to update", updated), updated),
         ]
     else:
         parts = [
-            _("{n} created").format(n=number(created)),
-            _("{n} updated").format(n=number(updated)),
+            counted(ngettext("{n} created", "{n} created", created), created),
+            counted(ngettext("{n} updated", "{n} updated", updated), updated),
         ]
-    skipped = report.count(*SKIPPED)
-    notes = []
-    for action, note in (
-        (Action.UNCHANGED, _("{n} unchanged")),
-        (Action.EDITED, _("{n} edited since import")),
-        (Action.CHANGED, _("{n} changed at the source: --update")),
-        (Action.NO_DATE, _("{n} without a date")),
-        (Action.DUPLICATE, _("{n} twice in the source")),
-    ):
-        if report.count(action):
-            notes.append(note.format(n=number(report.count(action))))
-    skipped_text = _("{n} skipped").format(n=number(skipped))
-    if notes:
-        skipped_text += f" ({', '.join(notes)})"
+    unchanged, edited = report.count(Action.UNCHANGED), report.count(Action.EDITED)
+    changed, no_date = report.count(Action.CHANGED), report.count(Action.NO_DATE)
+    twice, skipped = report.count(Action.DUPLICATE), report.count(*SKIPPED)
+    notes = [
+        counted(ngettext("{n} unchanged", "{n} unchanged", unchanged), unchanged),
+        counted(ngettext("{n} edited since import", "{n} edited since import", edited), edited),
+        counted(
+            ngettext(
+                "{n} changed at the source: --update",
+                "{n} changed at the source: --update",
+                changed,
+            ),
+            changed,
+        ),
+        counted(ngettext("{n} without a date", "{n} without a date", no_date), no_date),
+        counted(ngettext("{n} twice in the source", "{n} twice in the source", twice), twice),
+    ]
+    shown = [
+        note
+        for note, n in zip(notes, (unchanged, edited, changed, no_date, twice), strict=True)
+        if n
+    ]
+    skipped_text = counted(ngettext("{n} skipped", "{n} skipped", skipped), skipped)
+    if shown:
+        skipped_text += f" ({', '.join(shown)})"
     parts.append(skipped_text)
-    parts.append(_("{n} refused").format(n=number(report.refused)))
+    refused = report.refused
+    parts.append(counted(ngettext("{n} refused", "{n} refused", refused), refused))
     line = ", ".join(parts)
     if report.dry_run:
         line += " " + _("(dry run: nothing was written)")

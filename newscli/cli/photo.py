@@ -127,6 +127,13 @@ def set_photo(
     story = _story(env, newsroom, ref)
     if path is None and alt is None and caption is None and credit is None:
         raise UsageError(_("give a photo file, or --alt, --caption or --credit to change"))
+    if photo is not None and story.image is None:  # words an import kept for this photo
+        from newscli.photos import waiting_words
+
+        waiting = waiting_words(story)
+        alt = alt if alt is not None else waiting.get("alt")
+        caption = caption if caption is not None else waiting.get("caption")
+        credit = credit if credit is not None else waiting.get("credit")
     if alt is not None or photo is not None or story.image is None or not story.image.alt:
         alt = ask_alt(env, alt, no_input)
     change = set_story_photo(

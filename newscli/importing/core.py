@@ -440,9 +440,7 @@ def _with_photo(
     if photo is None:
         return article, []
     if not photo.url:
-        if photo.caption or photo.credit:
-            return article, [_("the source names a photo but gives no address for it; not kept")]
-        return article, []
+        return _waiting_for_photo(article, photo)
     existing = step.existing
     if (
         existing is not None
@@ -454,7 +452,28 @@ def _with_photo(
         )
         return dataclasses.replace(article, image=kept), []
     image, warnings = _photo(newsroom, article, photo, download)
+    if image is None:
+        article, waiting = _waiting_for_photo(article, photo)
+        return article, warnings + waiting
     return dataclasses.replace(article, image=image), warnings
+
+
+def _waiting_for_photo(article: Article, photo: IncomingPhoto) -> tuple[Article, list[str]]:
+    """A photo's words without its file (a copied page's caption and credit, a download that
+    failed) kept in [source] for `photo set`, which takes them when the file comes."""
+    from newscli.photos import WAITING_WORDS
+
+    given = {"alt": photo.alt, "caption": photo.caption, "credit": photo.credit}
+    words = {WAITING_WORDS[word]: text for word, text in given.items() if text.strip()}
+    if not words:
+        return article, []
+    assert article.source is not None
+    source = dataclasses.replace(article.source, extra={**article.source.extra, **words})
+    note = _(
+        "the photo's words (caption, credit, alt text) are kept in [source] until its file is set: "
+        "newscli photo set {path} FILE"
+    )
+    return dataclasses.replace(article, source=source), [note]
 
 
 def _apply(newsroom: Newsroom, step: _Step, download: Download) -> Outcome:
