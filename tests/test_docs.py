@@ -49,10 +49,11 @@ def test_command_reference_documents_every_command_and_no_other() -> None:
     assert documented == _commands()
 
 
-def test_readme_quick_start_has_two_commands() -> None:
+def test_readme_quick_start_makes_a_venv_then_gives_two_commands() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     quick = readme.split("## Quick start", 1)[1].split("## ", 1)[0]
     blocks = re.findall(r"```sh\n(.+?)\n```", quick, re.DOTALL)
-    assert len(blocks) == 2
-    assert blocks[0].startswith("pip install . && newscli list")
-    assert blocks[1] == "pip install '.[test]' && python -m pytest"
+    assert len(blocks) == 3
+    assert blocks[0] == "python3 -m venv .venv && . .venv/bin/activate"
+    assert blocks[1].startswith("pip install . && newscli list")
+    assert blocks[2] == "pip install '.[test]' && python -m pytest"
