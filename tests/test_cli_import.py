@@ -247,3 +247,28 @@ def test_a_teasers_photo_words_go_to_the_photo_set_later(tmp_path: Path) -> None
     assert article.image is not None
     assert article.image.credit == "Helene Markström"
     assert article.image.caption.startswith("Sven-Gösta Pettersson, socialnämndens ordförande")
+
+
+def test_a_terminal_sees_a_progress_bar_and_a_pipe_only_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "xterm")  # Rich draws no live bar on a dumb terminal
+    root = empty_newsroom(tmp_path / "new")
+    feed = str(FEEDS / "hugo.xml")
+    on_terminal = CliRunner().invoke(
+        cli.app,
+        ["import", "feed", feed, "--dry-run", "--root", str(root)],
+        obj={**PINNED, "stderr_isatty": True},
+    )
+    assert "Importing" in on_terminal.stderr
+    assert on_terminal.stderr.splitlines()[-1].endswith("(dry run: nothing was written)")
+    piped = newscli(root, "import", "feed", feed, "--dry-run")
+    assert "Importing" not in piped.stderr and "\x1b" not in piped.stderr
+
+
+def test_status_draft_imports_every_story_as_a_draft_for_review(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    result = newscli(root, "import", "feed", str(FEEDS / "pressroom.xml"), "--status", "draft")
+    assert result.exit_code == 0, result.output
+    articles = Newsroom(root).scan().articles
+    assert articles and {a.status for a in articles} == {"draft"}

@@ -124,6 +124,7 @@ def summary(report: ImportReport) -> str:
     unchanged, edited = report.count(Action.UNCHANGED), report.count(Action.EDITED)
     changed, no_date = report.count(Action.CHANGED), report.count(Action.NO_DATE)
     twice, skipped = report.count(Action.DUPLICATE), report.count(*SKIPPED)
+    private = report.count(Action.PRIVATE)
     notes = [
         counted(ngettext("{n} unchanged", "{n} unchanged", unchanged), unchanged),
         counted(ngettext("{n} edited since import", "{n} edited since import", edited), edited),
@@ -137,10 +138,16 @@ def summary(report: ImportReport) -> str:
         ),
         counted(ngettext("{n} without a date", "{n} without a date", no_date), no_date),
         counted(ngettext("{n} twice in the source", "{n} twice in the source", twice), twice),
+        counted(
+            ngettext("{n} not public at the source", "{n} not public at the source", private),
+            private,
+        ),
     ]
     shown = [
         note
-        for note, n in zip(notes, (unchanged, edited, changed, no_date, twice), strict=True)
+        for note, n in zip(
+            notes, (unchanged, edited, changed, no_date, twice, private), strict=True
+        )
         if n
     ]
     skipped_text = counted(ngettext("{n} skipped", "{n} skipped", skipped), skipped)
@@ -187,7 +194,7 @@ def _report(env: Environment, report: ImportReport) -> None:
         written = outcome.action in (Action.CREATE, Action.UPDATE)
         if written or report.dry_run:
             print(terminal_safe(_line(outcome, report.dry_run)), file=env.stdout)
-        elif outcome.action in (Action.EDITED, Action.NO_DATE, Action.CHANGED):
+        elif outcome.action in (Action.EDITED, Action.NO_DATE, Action.CHANGED, Action.PRIVATE):
             warn(env, _line(outcome, dry_run=False))
         for message in outcome.warnings:
             where = outcome.path if outcome.path is not None else outcome.where

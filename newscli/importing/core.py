@@ -57,11 +57,19 @@ class Action(enum.StrEnum):
     EDITED = "edited"  # edited by staff since the import: skipped, even with --update
     NO_DATE = "no-date"  # the source gives no date, and no --date-missing now: skipped
     DUPLICATE = "duplicate"  # the same key twice in one source: the second skipped
+    PRIVATE = "private"  # not public at the source (private, trashed): left out on purpose
     REFUSED = "refused"  # could not be made an article or written; the reason says why
 
 
 SKIPPED = frozenset(
-    {Action.UNCHANGED, Action.CHANGED, Action.EDITED, Action.NO_DATE, Action.DUPLICATE}
+    {
+        Action.UNCHANGED,
+        Action.CHANGED,
+        Action.EDITED,
+        Action.NO_DATE,
+        Action.DUPLICATE,
+        Action.PRIVATE,
+    }
 )
 
 
@@ -324,7 +332,8 @@ def _plan(
     steps = []
     for item in read:
         if isinstance(item, Unreadable):
-            steps.append(_Step(Outcome(item.where, Action.REFUSED, reason=item.problem)))
+            action = Action.PRIVATE if item.private else Action.REFUSED
+            steps.append(_Step(Outcome(item.where, action, reason=item.problem)))
             continue
         try:
             steps.append(_plan_one(newsroom, item, options, now, imported, namer, taken, seen))

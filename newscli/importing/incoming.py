@@ -45,10 +45,14 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """An entry a reader could not make a story of: named, with the reason; the others go on."""
+    """An entry a reader could not make a story of: named, with the reason; the others go on.
+
+    `private`: the source keeps it from the public (a private, password-protected or trashed
+    WordPress post); left out on purpose, which is no failure of the run."""
 
     where: str
     problem: str
+    private: bool = False
 
 
 Read = list[Incoming | Unreadable]
