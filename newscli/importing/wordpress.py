@@ -171,7 +171,7 @@ class _Reader:
         wp_status = _text(item, f"{wp}status")
         skipped = _skipped(wp_status, bool(_text(item, f"{wp}post_password")))
         if skipped:
-            return Unreadable(where, skipped)
+            return Unreadable(where, skipped, private=True)
         if not title:
             return Unreadable(where, _("has no title"))
         status = STATUSES[wp_status]
