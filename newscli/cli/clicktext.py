@@ -27,6 +27,7 @@ MESSAGES = (
     N_("(dynamic)"),
     N_("env var: {var}"),
     N_("Usage: "),
+    N_("Show this message and exit."),  # the help option's help (newscli.cli.help.Shown)
 )
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from newscli.cli.help import TranslatedHelp
 from newscli.environment import Environment
 from newscli.errors import ExitStatus, NewsError
 from newscli.i18n import _
@@ -39,10 +40,10 @@ def _debug(ctx: typer.Context) -> bool:
     return bool(ctx.find_root().params.get("debug"))
 
 
-class NewsGroup(TyperGroup):
+class NewsGroup(TranslatedHelp, TyperGroup):
     """Turns NewsError into `newscli: error: …` and its exit code; tracebacks only with --debug.
-    Its help has short summaries and an example (newscli.cli.help); the app's root group
-    gives every command under it the same help."""
+    Its help has short summaries and an example, in the user's language (newscli.cli.help);
+    the app's root group gives every command under it the same help."""
 
     def __init__(self, **attrs: Any) -> None:
         from newscli.cli.help import adopt

@@ -6,12 +6,19 @@ Typer has no default command class, so the app's root group adopts its whole tre
 that only add help formatting), and every option and argument without a metavar of its own
 gets a word (`--since DATE`, `--limit N`, `REF`) instead of its type (`<str>`, `<int>`).
 A metavar a declaration sets itself is never replaced.
+
+Help texts are written in English (docstrings, `help=N_("…")`) and translated each time they
+are read (`Shown`): Typer reads `help=` when the app is built, but the language is chosen
+per run, just before parsing (newscli.cli.Newscli.parse_args). Adopted commands, groups,
+options and arguments (Typer's own --help and completion options too) read their help
+through the user's catalog; `python -m newscli.locale` collects the docstrings.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import overload
 
 from typer import _click as click  # Typer's own copy of Click (Typer ≥ 0.26)
 from typer._types import TyperChoice
@@ -197,13 +204,56 @@ def _word(param: click.Parameter) -> str | None:
     return OPTION_WORDS.get(longest, longest.upper().replace("-", "_"))
 
 
+class Shown:
+    """A help text attribute kept as written (English) and read in the user's language: the
+    one place help is translated, for commands, groups, options and arguments."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Shown: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> str | None: ...
+    def __get__(self, instance: object, owner: type | None = None) -> Shown | str | None:
+        if instance is None:
+            return self
+        text: str | None = instance.__dict__.get(self.name)
+        return _(text) if text else text
+
+    def __set__(self, instance: object, value: str | None) -> None:
+        instance.__dict__[self.name] = value
+
+
+class NewsOption(TyperOption):
+    """A Typer option whose help reads in the user's language."""
+
+    help = Shown()
+
+
+class NewsArgument(TyperArgument):
+    """A Typer argument whose help reads in the user's language."""
+
+    help = Shown()
+
+
+def adopt_param(param: click.Parameter) -> None:
+    """An option or argument of Typer's with its help in the user's language, and a word for
+    its value."""
+    if type(param) is TyperOption:
+        param.__class__ = NewsOption
+    elif type(param) is TyperArgument:
+        param.__class__ = NewsArgument
+    word = _word(param)
+    if word is not None:
+        param.metavar = word
+
+
 def adopt(group: click.Command, group_class: type[TyperGroup]) -> None:
     """Give every command under group newscli's help: plain Typer commands and groups become
-    NewsCommand and group_class, and values get words."""
+    NewsCommand and group_class, values get words, and help texts the user's language."""
     for param in group.params:
-        word = _word(param)
-        if word is not None:
-            param.metavar = word
+        adopt_param(param)
     for command in getattr(group, "commands", {}).values():
         if type(command) is TyperCommand:
             command.__class__ = NewsCommand
@@ -227,8 +277,24 @@ def usage_pieces(pieces: list[str]) -> list[str]:
     return [re.sub(r"^\{(.+)\}(\.\.\.)?$", r"\1\2", piece) for piece in pieces]
 
 
-class NewsCommand(TyperCommand):
-    """A Typer command with newscli's help: an example, and plain argument names."""
+class TranslatedHelp(click.Command):
+    """What NewsCommand and NewsGroup share: their help and short help in the user's language,
+    and so the help of every option they have, also those Typer adds after adopt (--help,
+    --install-completion)."""
+
+    help = Shown()
+    short_help = Shown()
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        for param in params:
+            adopt_param(param)
+        return params
+
+
+class NewsCommand(TranslatedHelp, TyperCommand):
+    """A Typer command with newscli's help: an example, plain argument names, and its texts in
+    the user's language."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_epilog(ctx, formatter)
