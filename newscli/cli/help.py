@@ -16,8 +16,11 @@ through the user's catalog; `python -m newscli.locale` collects the docstrings.
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import overload
 
 from typer import _click as click  # Typer's own copy of Click (Typer ≥ 0.26)
@@ -302,3 +305,33 @@ class NewsCommand(TranslatedHelp, TyperCommand):
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         return usage_pieces(super().collect_usage_pieces(ctx))
+
+
+def written_help() -> Iterator[tuple[str, str]]:
+    """(help, file) of every help text the command line shows, as written (English): each
+    command's and group's (docstrings, `help=`) and each option's and argument's, Typer's own
+    too. Babel cannot extract docstrings and `help=` needs no mark: the catalog refresh
+    (newscli.locale) collects them here, exactly as `Shown` will look them up."""
+    from typer.main import get_command
+
+    from newscli import cli
+
+    package = Path(__file__).resolve().parents[1]
+
+    def written(thing: object) -> str | None:
+        text = thing.__dict__.get("help")  # not translated (Shown translates when read)
+        return text if isinstance(text, str) and text else None
+
+    def walk(command: click.Command, where: str) -> Iterator[tuple[str, str]]:
+        if command.callback is not None:
+            source = Path(inspect.getsourcefile(inspect.unwrap(command.callback)) or "")
+            if source.is_relative_to(package):
+                where = source.relative_to(package.parent).as_posix()
+        for thing in (command, *command.params):
+            text = written(thing)
+            if text:
+                yield text, where
+        for inner in getattr(command, "commands", {}).values():
+            yield from walk(inner, where)
+
+    yield from walk(get_command(cli.app), "newscli/cli/__init__.py")

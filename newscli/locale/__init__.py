@@ -8,9 +8,7 @@ this module or Babel.
 
 from __future__ import annotations
 
-import inspect
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -33,37 +31,6 @@ def source_path(language: str) -> Path:
     return catalog_path(language).with_suffix(".po")
 
 
-def command_help() -> Iterator[tuple[str, str]]:
-    """(help, file) of every help text the command line shows: each command's and group's
-    (docstrings, `help=`) and each option's and argument's, including Typer's own. `--help`
-    translates them where it shows them (newscli.cli.help.Shown); Babel cannot extract them,
-    so they are read from the built command tree, exactly as they are shown."""
-    from typer.main import get_command
-
-    from newscli import cli
-
-    def written(thing: object) -> str | None:
-        return thing.__dict__.get("help")  # not translated
-
-    def walk(command: object, where: str) -> Iterator[tuple[str, str]]:
-        callback = getattr(command, "callback", None)
-        if callback is not None:
-            source = Path(inspect.getsourcefile(inspect.unwrap(callback)) or "")
-            if source.is_relative_to(PACKAGE):
-                where = source.relative_to(PACKAGE.parent).as_posix()
-        text = written(command)
-        if text:
-            yield text, where
-        for param in getattr(command, "params", []):
-            text = written(param)
-            if text:
-                yield text, where
-        for inner in getattr(command, "commands", {}).values():
-            yield from walk(inner, where)
-
-    yield from walk(get_command(cli.app), "newscli/cli/__init__.py")
-
-
 def extract() -> Catalog:
     """Every message marked in newscli's code and every command's docstring, with the files
     they are in."""
@@ -82,7 +49,9 @@ def extract() -> Catalog:
             auto_comments=comments,
             context=context,
         )
-    for text, where in command_help():
+    from newscli.cli.help import written_help  # the help texts of the built command line
+
+    for text, where in written_help():
         template.add(text, None, [(where, 0)])
     return template
 
