@@ -21,7 +21,10 @@ def core_modules() -> list[Path]:
     return [
         p
         for p in modules(PACKAGE)
-        if p.relative_to(PACKAGE).parts[0] not in ("cli", "render", "export", "__main__.py")
+        # locale/ is the catalogs' build tool (Babel), not the core: it reads the command
+        # line's help texts (newscli.cli.help.written_help)
+        if p.relative_to(PACKAGE).parts[0]
+        not in ("cli", "render", "export", "locale", "__main__.py")
     ]
 
 

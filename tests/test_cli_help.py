@@ -13,9 +13,10 @@ import typer
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from newscli import cli
+from newscli import cli, i18n
 from newscli.cli.common import NewsGroup
 from newscli.cli.help import COMMANDS
+from tests.conftest import Invoke
 
 
 def _paths(command: object, path: str = "") -> Iterator[str]:
@@ -28,7 +29,12 @@ PATHS = list(_paths(get_command(cli.app)))
 
 
 def _help(path: str) -> str:
-    result = CliRunner().invoke(cli.app, [*path.split(), "--help"], prog_name="newscli")
+    # English whatever the shell says: GROUPS is found when the module is imported, before
+    # the fixtures that pin the language
+    english = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+    result = CliRunner().invoke(
+        cli.app, [*path.split(), "--help"], prog_name="newscli", env=english
+    )
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -117,3 +123,43 @@ def test_an_explicit_metavar_is_kept_and_a_command_missing_from_the_table_is_cut
     assert listing[1].split() == ["second", "Another"]
     shown = CliRunner().invoke(app, ["first", "--help"]).stdout
     assert "--when MOMENT" in shown and "--title TITLE" in shown and "--count COUNT" in shown
+
+
+# -- in the user's language ---------------------------------------------------------------------
+
+
+def _help_texts(command: object) -> Iterator[str]:
+    """Every help text the command tree shows, as written (English)."""
+    for thing in (command, *getattr(command, "params", [])):
+        text = thing.__dict__.get("help")
+        if text:
+            yield text
+    for inner in getattr(command, "commands", {}).values():
+        yield from _help_texts(inner)
+
+
+def test_every_help_text_has_swedish() -> None:
+    """Each command's help (its docstring) and each option's and argument's help has a
+    translation: `python -m newscli.locale` collects them, the .po must say them in Swedish."""
+    texts = set(_help_texts(get_command(cli.app)))
+    assert "Print the version and exit." in texts and len(texts) > 100
+    i18n.use("sv")
+    untranslated = sorted(text for text in texts if i18n._(text) == text)
+    assert not untranslated
+
+
+def test_a_swedish_help_has_no_english_help_texts(invoke: Invoke) -> None:
+    english = invoke("list", "--help", variables={"LANG": "C"}).stdout
+    swedish = invoke("list", "--help", variables={"LANG": "sv_SE.UTF-8"}).stdout
+    for text in ("List articles, newest first", "At most this many stories.", "Output format."):
+        assert text in english and text not in swedish
+    assert "Show this message and exit." in english
+    assert "Visa den här hjälpen och avsluta." in swedish
+    assert "Högst så här många nyheter." in swedish and "Utdataformat." in swedish
+
+
+def test_typers_own_options_speak_swedish_too(invoke: Invoke) -> None:
+    shown = invoke("--help", variables={"LANG": "sv_SE.UTF-8"}).stdout
+    assert "Visa versionen och avsluta." in shown
+    assert "Installera komplettering för det aktuella skalet." in shown
+    assert "current shell" not in shown and "Show this message" not in shown

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gettext
 import json
 import os
+import re
 import string
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from newscli.locale import TEMPLATE, TRANSLATED, extract, read, source_path
 from tests.conftest import PINNED, REPO, STORY, Invoke
 
 SWEDISH = {"LANG": "sv_SE.UTF-8"}
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ENGLISH = {"LANG": "en_US.UTF-8"}
 
 
@@ -335,3 +337,74 @@ def test_the_committed_mo_is_compiled_from_the_po(language: str) -> None:
         compiled = gettext.GNUTranslations(file)
     found = {key: value for key, value in compiled._catalog.items() if key != ""}  # type: ignore[attr-defined]
     assert found == expected, "the .mo is stale: run `python -m newscli.locale`"
+
+
+# -- the command line's own words in Swedish ----------------------------------------------------
+
+
+def _words(screen: str) -> list[str]:
+    """The words of a table on a terminal, without its styles and rules."""
+    return [word for word in ANSI.sub("", screen).split() if word.strip("┃━┏┓┡┩│─")]
+
+
+def test_the_list_table_on_a_terminal_has_headers_in_the_users_language(invoke: Invoke) -> None:
+    """The listing is newscli's own screen: its headers and states follow the locale (the
+    sample site is Swedish; an English user still reads English headers)."""
+    wide = {"COLUMNS": "200", "NO_COLOR": "1"}
+    english = invoke("list", stdout_isatty=True, variables={**ENGLISH, **wide}).stdout
+    swedish = invoke("list", stdout_isatty=True, variables={**SWEDISH, **wide}).stdout
+    header = [_words(shown.splitlines()[0]) for shown in (english, swedish)]
+    assert header[0] == ["Date", "Title", "Topics", "State", "Slug"]
+    assert header[1] == ["Datum", "Rubrik", "Ämnen", "Läge", "Slug"]
+    assert "publicerad" in swedish and "publicerad" not in english and "published" in english
+
+
+def test_topics_table_headers_follow_the_locale(invoke: Invoke) -> None:
+    wide = {"COLUMNS": "200", "NO_COLOR": "1"}
+    swedish = invoke("topics", stdout_isatty=True, variables={**SWEDISH, **wide}).stdout
+    english = invoke("topics", stdout_isatty=True, variables={**ENGLISH, **wide}).stdout
+    assert _words(swedish)[:2] == ["Ämne", "Artiklar"]
+    assert _words(english)[:2] == ["Topic", "Articles"]
+
+
+def test_show_of_a_missing_ref_speaks_swedish(invoke: Invoke) -> None:
+    swedish = invoke("show", "no-such-story", variables=SWEDISH)
+    english = invoke("show", "no-such-story", variables=ENGLISH)
+    assert swedish.exit_code == english.exit_code != 0
+    assert swedish.stderr.startswith("newscli: fel: ingen artikel passar 'no-such-story'")
+    assert english.stderr.startswith("newscli: error: no article matches 'no-such-story'")
+
+
+def test_check_counts_in_words_never_with_s_in_brackets(invoke: Invoke) -> None:
+    english = invoke("check", variables=ENGLISH).stderr
+    swedish = invoke("check", variables=SWEDISH).stderr
+    assert "All 5 article files are valid (" in english and "(s)" not in english
+    assert "Alla 5 artikelfiler är giltiga (" in swedish and "varningar)." in swedish
+
+
+@pytest.mark.parametrize(
+    ("args", "english", "swedish"),
+    [
+        (("list", "--no-such"), "Error: No such option: --no-such", "Fel: Okänd flagga: --no-such"),
+        (("show",), "Error: Missing argument 'REF'.", "Fel: Argumentet 'REF' saknas."),
+        (("list", "extra"), "Error: Unexpected extra arguments: extra", "Fel: Oväntade extra"),
+        (("list", "--limit", "0"), "0 is not at least 1.", "0 är inte minst 1."),
+    ],
+    ids=["no such option", "missing argument", "extra argument", "out of range"],
+)
+def test_clicks_usage_errors_speak_the_users_language(
+    invoke: Invoke, args: tuple[str, ...], english: str, swedish: str
+) -> None:
+    in_english = invoke(*args, variables=ENGLISH)
+    in_swedish = invoke(*args, variables=SWEDISH)
+    assert in_english.exit_code == in_swedish.exit_code == 2
+    assert english in in_english.stderr and swedish in in_swedish.stderr
+    command = args[0]  # CliRunner calls the program "root"
+    assert f"Try 'root {command} -h' for help." in in_english.stderr
+    assert f"Skriv 'root {command} -h' för hjälp." in in_swedish.stderr
+    assert "Error" not in in_swedish.stderr and "Try" not in in_swedish.stderr
+
+
+def test_range_hints_in_help_are_words(invoke: Invoke) -> None:
+    assert "[minst 1]" in invoke("list", "--help", variables=SWEDISH).stdout
+    assert "[at least 1]" in invoke("list", "--help", variables=ENGLISH).stdout

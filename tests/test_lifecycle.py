@@ -54,10 +54,12 @@ def test_each_state_at_a_moment_and_the_next_change() -> None:
     assert next_change([story("c", status="draft", date=NOW + HOUR)], NOW) is None
 
 
-def test_list_shows_each_state_in_the_site_language_and_as_machine_words(
+def test_list_shows_each_state_in_the_users_language_and_as_machine_words(
     invoke: Invoke, life: dict[str, Path]
 ) -> None:
-    table = invoke("list", "--limit", "20").stdout
+    english = invoke("list", "--limit", "20").stdout
+    assert "scheduled 2026-11-23 11:00" in english and "withdrawn 2026-11-23 09:00" in english
+    table = invoke("list", "--limit", "20", variables={"LANG": "sv_SE.UTF-8"}).stdout
     for shown in ("utkast", "schemalagd 2026-11-23 11:00", "publicerad", "upphör 2026-11-23 12:00"):
         assert shown in table
     assert "utgången 2026-11-23 09:00" in table and "avpublicerad 2026-11-23 09:00" in table

@@ -36,7 +36,7 @@ def test_list_table_is_newest_first_and_fits(invoke: Invoke) -> None:
     dates = [line[:10] for line in lines if line[:4].isdigit()]
     assert dates == ["2022-03-24", "2022-03-03", "2022-02-16", "2022-01-26", "2021-11-23"]
     text = "\n".join(lines)
-    assert "publicerad" in text and "Familjefrågor" in text
+    assert "published" in text and "Familjefrågor" in text
 
 
 @pytest.mark.parametrize("columns", [80, 100, 140, 200])
@@ -66,7 +66,7 @@ def test_list_into_a_pipe_is_one_tab_separated_line_per_story(invoke: Invoke) ->
     found = [line for line in lines if "socialnamnden-har-minskat" in line]
     assert found == [
         "2022-02-16\tSocialnämnden har minskat sitt budgetunderskott med 31 miljoner på två år"
-        "\tFamiljefrågor, Ekonomi\tpublicerad\t" + SLUGS[2]
+        "\tFamiljefrågor, Ekonomi\tpublished\t" + SLUGS[2]
     ]
     # newscli list | cut -f5: the slugs, newest first
     assert [line.split("\t")[4] for line in lines] == SLUGS

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from newscli.cli.help import TranslatedHelp
 from newscli.environment import Environment
 from newscli.errors import ExitStatus, NewsError
-from newscli.i18n import _
+from newscli.i18n import _, ngettext, number
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -39,10 +40,10 @@ def _debug(ctx: typer.Context) -> bool:
     return bool(ctx.find_root().params.get("debug"))
 
 
-class NewsGroup(TyperGroup):
+class NewsGroup(TranslatedHelp, TyperGroup):
     """Turns NewsError into `newscli: error: …` and its exit code; tracebacks only with --debug.
-    Its help has short summaries and an example (newscli.cli.help); the app's root group
-    gives every command under it the same help."""
+    Its help has short summaries and an example, in the user's language (newscli.cli.help);
+    the app's root group gives every command under it the same help."""
 
     def __init__(self, **attrs: Any) -> None:
         from newscli.cli.help import adopt
@@ -85,13 +86,13 @@ class NewsGroup(TyperGroup):
                 os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
         except KeyboardInterrupt:
-            typer.echo("newscli: interrupted", err=True)
+            typer.echo(_("newscli: interrupted"), err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except typer.Abort as exc:
             # Click turns Ctrl+C at one of its prompts into Abort ("Aborted!", exit 1).
             if not isinstance(exc.__context__, KeyboardInterrupt):
                 raise
-            typer.echo("\nnewscli: interrupted", err=True)
+            typer.echo("\n" + _("newscli: interrupted"), err=True)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except (typer.Exit, typer.TyperException):
             raise
@@ -99,13 +100,16 @@ class NewsGroup(TyperGroup):
             if _debug(ctx):
                 raise
             fail(
-                f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                _("unexpected {kind}: {error} (run with --debug for the traceback)").format(
+                    kind=type(exc).__name__, error=exc
+                ),
                 ExitStatus.FAILURE,
             )
 
 
 def fail(message: str, status: int) -> NoReturn:
-    typer.echo(f"newscli: error: {terminal_safe(message)}", err=True)
+    # Translators: the prefix of every error, as git has it ("fel:"); newscli stays.
+    typer.echo(_("newscli: error: {message}").format(message=terminal_safe(message)), err=True)
     raise typer.Exit(status)
 
 
@@ -121,12 +125,8 @@ def show_line(env: Environment, line: str) -> None:
 
 
 def warn(env: Environment, message: str) -> None:
-    say(env, f"newscli: warning: {message}")
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """'1 story', '2 stories'."""
-    return f"{count} {one if count == 1 else many}"
+    # Translators: the prefix of every warning, as git has it ("varning:").
+    say(env, _("newscli: warning: {message}").format(message=message))
 
 
 def report_broken(
@@ -137,9 +137,14 @@ def report_broken(
     published = set(kept)
     for problem in broken:
         if str(problem.path) in published:
-            warn(env, f"{problem}; published as its last good version until the file is repaired")
+            warn(
+                env,
+                _(
+                    "{problem}; published as its last good version until the file is repaired"
+                ).format(problem=problem),
+            )
         else:
-            warn(env, f"skipped {problem}")
+            warn(env, _("skipped {problem}").format(problem=problem))
 
 
 def report_export(env: Environment, report: ExportReport, held: bool = False) -> str:
@@ -151,14 +156,21 @@ def report_export(env: Environment, report: ExportReport, held: bool = False) ->
     kept, left_out = len(report.kept), len(report.broken) - len(report.kept)
     notes = []
     if kept:
-        versions = "its last good version" if kept == 1 else "their last good versions"
         notes.append(
-            f"published with {plural(kept, 'broken article', 'broken articles')} kept at {versions}"
+            ngettext(
+                "published with {n} broken article kept at its last good version",
+                "published with {n} broken articles kept at their last good versions",
+                kept,
+            ).format(n=number(kept))
         )
     if left_out:
-        notes.append(f"{plural(left_out, 'broken article', 'broken articles')} left out")
+        notes.append(
+            ngettext(
+                "{n} broken article left out", "{n} broken articles left out", left_out
+            ).format(n=number(left_out))
+        )
     if held:
-        notes.append("no story page removed")
+        notes.append(_("no story page removed"))
     return f" ({'; '.join(notes)})" if notes else ""
 
 
@@ -191,5 +203,7 @@ def open_newsroom(env: Environment, root: Path | None, base_url: str | None = No
     if base_url is None:
         return Newsroom(folder)
     if not base_url.startswith(("https://", "http://")):
-        raise UsageError(f"--base-url must start with https:// or http://, not {base_url!r}")
+        raise UsageError(
+            _("--base-url must start with https:// or http://, not {url!r}").format(url=base_url)
+        )
     return Newsroom(folder, replace(load_site(folder), base_url=base_url))

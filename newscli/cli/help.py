@@ -6,12 +6,22 @@ Typer has no default command class, so the app's root group adopts its whole tre
 that only add help formatting), and every option and argument without a metavar of its own
 gets a word (`--since DATE`, `--limit N`, `REF`) instead of its type (`<str>`, `<int>`).
 A metavar a declaration sets itself is never replaced.
+
+Help texts are written in English (docstrings, `help=N_("…")`) and translated each time they
+are read (`Shown`): Typer reads `help=` when the app is built, but the language is chosen
+per run, just before parsing (newscli.cli.Newscli.parse_args). Adopted commands, groups,
+options and arguments (Typer's own --help and completion options too) read their help
+through the user's catalog; `python -m newscli.locale` collects the docstrings.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import overload
 
 from typer import _click as click  # Typer's own copy of Click (Typer ≥ 0.26)
 from typer._types import TyperChoice
@@ -197,13 +207,56 @@ def _word(param: click.Parameter) -> str | None:
     return OPTION_WORDS.get(longest, longest.upper().replace("-", "_"))
 
 
+class Shown:
+    """A help text attribute kept as written (English) and read in the user's language: the
+    one place help is translated, for commands, groups, options and arguments."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Shown: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> str | None: ...
+    def __get__(self, instance: object, owner: type | None = None) -> Shown | str | None:
+        if instance is None:
+            return self
+        text: str | None = instance.__dict__.get(self.name)
+        return _(text) if text else text
+
+    def __set__(self, instance: object, value: str | None) -> None:
+        instance.__dict__[self.name] = value
+
+
+class NewsOption(TyperOption):
+    """A Typer option whose help reads in the user's language."""
+
+    help = Shown()
+
+
+class NewsArgument(TyperArgument):
+    """A Typer argument whose help reads in the user's language."""
+
+    help = Shown()
+
+
+def adopt_param(param: click.Parameter) -> None:
+    """An option or argument of Typer's with its help in the user's language, and a word for
+    its value."""
+    if type(param) is TyperOption:
+        param.__class__ = NewsOption
+    elif type(param) is TyperArgument:
+        param.__class__ = NewsArgument
+    word = _word(param)
+    if word is not None:
+        param.metavar = word
+
+
 def adopt(group: click.Command, group_class: type[TyperGroup]) -> None:
     """Give every command under group newscli's help: plain Typer commands and groups become
-    NewsCommand and group_class, and values get words."""
+    NewsCommand and group_class, values get words, and help texts the user's language."""
     for param in group.params:
-        word = _word(param)
-        if word is not None:
-            param.metavar = word
+        adopt_param(param)
     for command in getattr(group, "commands", {}).values():
         if type(command) is TyperCommand:
             command.__class__ = NewsCommand
@@ -227,8 +280,24 @@ def usage_pieces(pieces: list[str]) -> list[str]:
     return [re.sub(r"^\{(.+)\}(\.\.\.)?$", r"\1\2", piece) for piece in pieces]
 
 
-class NewsCommand(TyperCommand):
-    """A Typer command with newscli's help: an example, and plain argument names."""
+class TranslatedHelp(click.Command):
+    """What NewsCommand and NewsGroup share: their help and short help in the user's language,
+    and so the help of every option they have, also those Typer adds after adopt (--help,
+    --install-completion)."""
+
+    help = Shown()
+    short_help = Shown()
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        for param in params:
+            adopt_param(param)
+        return params
+
+
+class NewsCommand(TranslatedHelp, TyperCommand):
+    """A Typer command with newscli's help: an example, plain argument names, and its texts in
+    the user's language."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_epilog(ctx, formatter)
@@ -236,3 +305,33 @@ class NewsCommand(TyperCommand):
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         return usage_pieces(super().collect_usage_pieces(ctx))
+
+
+def written_help() -> Iterator[tuple[str, str]]:
+    """(help, file) of every help text the command line shows, as written (English): each
+    command's and group's (docstrings, `help=`) and each option's and argument's, Typer's own
+    too. Babel cannot extract docstrings and `help=` needs no mark: the catalog refresh
+    (newscli.locale) collects them here, exactly as `Shown` will look them up."""
+    from typer.main import get_command
+
+    from newscli import cli
+
+    package = Path(__file__).resolve().parents[1]
+
+    def written(thing: object) -> str | None:
+        text = thing.__dict__.get("help")  # not translated (Shown translates when read)
+        return text if isinstance(text, str) and text else None
+
+    def walk(command: click.Command, where: str) -> Iterator[tuple[str, str]]:
+        if command.callback is not None:
+            source = Path(inspect.getsourcefile(inspect.unwrap(command.callback)) or "")
+            if source.is_relative_to(package):
+                where = source.relative_to(package.parent).as_posix()
+        for thing in (command, *command.params):
+            text = written(thing)
+            if text:
+                yield text, where
+        for inner in getattr(command, "commands", {}).values():
+            yield from walk(inner, where)
+
+    yield from walk(get_command(cli.app), "newscli/cli/__init__.py")

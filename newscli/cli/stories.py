@@ -29,7 +29,7 @@ from newscli.cli.options import (
 )
 from newscli.cli.photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
-from newscli.i18n import N_, _
+from newscli.i18n import N_, _, ngettext, number
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -95,16 +95,24 @@ def _read_body(env: Environment, body_file: str | None) -> str:
                 text = handle.read(MAX_BODY + 1)
         if len(text) > MAX_BODY:
             raise UsageError(
-                f"{body_file}: the body is longer than {MAX_BODY // 2**20} M characters; "
-                "an article may be at most that long"
+                _(
+                    "{file}: the body is longer than {size} M characters; "
+                    "an article may be at most that long"
+                ).format(file=body_file, size=number(MAX_BODY // 2**20))
             )
         return text
     except UnicodeDecodeError:
-        raise UsageError(f"{body_file}: the body is not valid UTF-8") from None
+        raise UsageError(_("{file}: the body is not valid UTF-8").format(file=body_file)) from None
     except OSError as exc:
-        raise UsageError(f"{body_file}: cannot read the body: {exc.strerror or exc}") from None
+        raise UsageError(
+            _("{file}: cannot read the body: {reason}").format(
+                file=body_file, reason=exc.strerror or exc
+            )
+        ) from None
     except ValueError as exc:  # a NUL byte in the name
-        raise UsageError(f"{body_file!r}: cannot read the body: {exc}") from None
+        raise UsageError(
+            _("{file}: cannot read the body: {reason}").format(file=repr(body_file), reason=exc)
+        ) from None
 
 
 def new(
@@ -157,7 +165,7 @@ def new(
     newsroom = open_newsroom(env, root)
     site = newsroom.site
     if publish and status is Status.draft:
-        raise UsageError("--publish and --status draft contradict each other")
+        raise UsageError(_("--publish and --status draft contradict each other"))
     chosen_status = "published" if publish else (status.value if status else "draft")
     interactive = not no_input and bool(env.stdin_isatty) and body_file != "-"
     with Catalog(newsroom) as catalog:
@@ -170,10 +178,13 @@ def new(
             )
         if not title or not title.strip():
             raise UsageError(
-                'a title is required: newscli new "Rubrik" (prompts only on a terminal without --no-input)'
+                _(
+                    'a title is required: newscli new "Rubrik" '
+                    "(prompts only on a terminal without --no-input)"
+                )
             )
         if image is None and (alt is not None or caption or credit):
-            raise UsageError("--alt, --caption and --credit describe an --image; give one")
+            raise UsageError(_("--alt, --caption and --credit describe an --image; give one"))
         web = image is not None and image.startswith(("https://", "http://"))
         # The photo is checked before anything is written, and its alt text asked for.
         photo = None if image is None or web else read_photo_argument(env, newsroom, image)
@@ -410,7 +421,7 @@ def list_articles(
                 write_paths(found_paths.items, stream, end="\0" if null else "\n")
             else:
                 if null:
-                    raise UsageError("--null goes with --format paths")
+                    raise UsageError(_("--null goes with --format paths"))
                 found = catalog.summaries(filters, limit)
                 report_broken(env, found.broken)
                 write_summaries(found.items, format.value, stream, now, excel=excel)
@@ -422,7 +433,7 @@ def list_articles(
         topics, _broken = catalog.topics()
     report_broken(env, page.broken)
     if not page.items:
-        say(env, "No articles match." if filters.active else "No articles yet.")
+        say(env, _("No articles match.") if filters.active else _("No articles yet."))
         return
     from newscli.render import terminal
 
@@ -456,7 +467,7 @@ def _list_with_lix(
     from newscli.plain import story_readability
 
     if null and format is not ListFormat.paths:
-        raise UsageError("--null goes with --format paths")
+        raise UsageError(_("--null goes with --format paths"))
     # Sorted by LIX, every matching story is read first and the limit taken after.
     found = catalog.articles(filters, None if sort is ListSort.lix else limit)
     report_broken(env, found.broken)
@@ -475,7 +486,7 @@ def _list_with_lix(
             write_summaries(stories, format.value, stream, now, lix, excel=excel)
         return
     if not stories:
-        say(env, "No articles match." if filters.active else "No articles yet.")
+        say(env, _("No articles match.") if filters.active else _("No articles yet."))
         return
     from newscli.render import terminal
 
@@ -555,7 +566,7 @@ def _edit(env: Environment, newsroom: Newsroom, path: Path, *, announce: bool = 
 
     def again(problem: ArticleError) -> bool:
         warn(env, str(problem))
-        return bool(env.stdin_isatty) and typer.confirm("Open the editor again?", default=True)
+        return bool(env.stdin_isatty) and typer.confirm(_("Open the editor again?"), default=True)
 
     saved = edit_file(
         newsroom,
@@ -620,11 +631,39 @@ def check(
     total = len(newsroom.article_files())
     errors = [f for f in findings if strict or not f.warning]
     warnings = len(findings) - len([f for f in findings if not f.warning])
-    noted = f" ({warnings} warning(s){', failing with --strict' if strict else ''})"
-    noted = noted if warnings else ""
+    noted = ""
+    if warnings:
+        noted = " ({})".format(
+            ngettext(
+                "{n} warning, failing with --strict",
+                "{n} warnings, failing with --strict",
+                warnings,
+            )
+            if strict
+            else ngettext("{n} warning", "{n} warnings", warnings)
+        ).format(n=number(warnings))
     if errors:
         files = len({f.path for f in errors})
         problems = len(errors) - (warnings if strict else 0)
-        say(env, f"{problems} problem(s) in {files} of {total} article file(s){noted}")
+        # Translators: {problems} is "3 problems", {files} "2 of 5 article files".
+        say(
+            env,
+            _("{problems} in {files}").format(
+                problems=ngettext("{n} problem", "{n} problems", problems).format(
+                    n=number(problems)
+                ),
+                files=ngettext(
+                    "{n} of {total} article file", "{n} of {total} article files", total
+                ).format(n=number(files), total=number(total)),
+            )
+            + noted,
+        )
         raise typer.Exit(ExitStatus.FAILURE)
-    say(env, f"All {total} article file(s) are valid{noted}.")
+    say(
+        env,
+        ngettext("{n} article file is valid", "All {n} article files are valid", total).format(
+            n=number(total)
+        )
+        + noted
+        + ".",
+    )

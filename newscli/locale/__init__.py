@@ -32,7 +32,8 @@ def source_path(language: str) -> Path:
 
 
 def extract() -> Catalog:
-    """Every message marked in newscli's code, with the files it is in."""
+    """Every message marked in newscli's code and every command's docstring, with the files
+    they are in."""
     template = Catalog(project="newscli", version=__version__, fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
         PACKAGE,
@@ -48,6 +49,10 @@ def extract() -> Catalog:
             auto_comments=comments,
             context=context,
         )
+    from newscli.cli.help import written_help  # the help texts of the built command line
+
+    for text, where in written_help():
+        template.add(text, None, [(where, 0)])
     return template
 
 

@@ -1,4 +1,8 @@
-"""Rich previews of articles: the listing table, teaser cards and the full story."""
+"""Rich previews of articles: the listing table, teaser cards and the full story.
+
+The listings (list's table and its tab-separated lines, topics, log) speak the user's
+language (newscli.i18n); a story and its teaser card preview the published page, so they
+follow the site's language (newscli.labels), as the exported pages do."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from newscli.article import Article, Summary
 from newscli.config import Site
 from newscli.environment import Environment
 from newscli.history import Entry
+from newscli.i18n import N_, _, ngettext, number
 from newscli.labels import label, long_date
 from newscli.lifecycle import State, moment_of, state_of
 from newscli.markdown import is_safe_url
@@ -176,11 +181,22 @@ _STATE_STYLES = {
 }
 
 
+# A story's state as the listings name it for people (json and csv keep State's values).
+_STATE_NAMES = {
+    State.DRAFT: N_("draft"),
+    State.SCHEDULED: N_("scheduled"),
+    State.PUBLISHED: N_("published"),
+    State.EXPIRING: N_("expiring"),
+    State.EXPIRED: N_("expired"),
+    State.WITHDRAWN: N_("withdrawn"),
+}
+
+
 def state_text(article: Summary, site: Site, now: dt.datetime) -> Text:
-    """The story's state at now in the site language, with its moment when it has one
+    """The story's state at now in the user's language, with its moment when it has one
     ('schemalagd 2026-12-01 10:00')."""
     state = state_of(article, now)
-    shown = label(site.language, f"state_{state.value}")
+    shown = _(_STATE_NAMES[state])
     when = moment_of(article, now)
     if when is not None:
         shown += " " + when.astimezone(site.tz).strftime("%Y-%m-%d %H:%M")
@@ -229,14 +245,13 @@ def article_table(
     longest = max((len(row[4]) for row in rows), default=0)
     extra = 0 if lix is None else 6
     wide = width is None or longest + _WIDE_ROOM + extra <= width
-    sv = site.language == "sv"
     table = Table(show_edge=False, pad_edge=False, expand=False)
-    table.add_column("Datum" if sv else "Date", no_wrap=True, style="dim")
-    table.add_column("Rubrik" if sv else "Title", overflow="fold")
+    table.add_column(_("Date"), no_wrap=True, style="dim")
+    table.add_column(_("Title"), overflow="fold")
     if wide:
-        table.add_column(label(site.language, "topics").rstrip(":"), overflow="fold", style="cyan")
-        table.add_column("Läge" if sv else "State")
-        table.add_column("Slug", no_wrap=True, min_width=longest, style="dim")
+        table.add_column(_("Topics"), overflow="fold", style="cyan")
+        table.add_column(_("State"))
+        table.add_column(_("Slug"), no_wrap=True, min_width=longest, style="dim")
     if lix is not None:
         table.add_column("LIX", no_wrap=True, justify="right")
     for date, title, shown_topics, status, slug, measured in rows:
@@ -287,14 +302,15 @@ def lix_line(measured: Readability, site: Site) -> Text:
 
 def print_more(hidden: int, total: int, out: Console) -> None:
     """The footer under a listing that shows only the newest page of a long list."""
-
-    def number(n: int) -> str:
-        return f"{n:,}".replace(",", " ")
-
     out.print(
         Text(
-            f"… and {number(hidden)} more of {number(total)}: see them with --limit N, "
-            "or all with --format paths|json|csv",
+            ngettext(
+                "… and {hidden} more of {total}: see them with --limit N, "
+                "or all with --format paths|json|csv",
+                "… and {hidden} more of {total}: see them with --limit N, "
+                "or all with --format paths|json|csv",
+                hidden,
+            ).format(hidden=number(hidden), total=number(total)),
             style="dim",
         )
     )
@@ -335,17 +351,15 @@ def print_table(
 def print_topics(counts: Sequence[Topic], site: Site, out: Console) -> None:
     """Topics with their counts; other spellings in use are shown so staff can merge them."""
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column(label(site.language, "topics").rstrip(":"), style="cyan")
-    table.add_column("Artiklar" if site.language == "sv" else "Articles", justify="right")
-    table.add_column("Publicerade" if site.language == "sv" else "Published", justify="right")
-    table.add_column(
-        "Andra stavningar" if site.language == "sv" else "Other spellings", style="yellow"
-    )
+    table.add_column(_("Topic"), style="cyan")
+    table.add_column(_("Articles"), justify="right")
+    table.add_column(_("Published"), justify="right")
+    table.add_column(_("Other spellings"), style="yellow")
     for topic in counts:
         table.add_row(
             Text(_shown(topic.name)),
-            str(topic.articles),
-            str(topic.published),
+            number(topic.articles),
+            number(topic.published),
             Text(_shown(", ".join(topic.spellings[1:]))),
         )
     out.print(table)
@@ -354,14 +368,13 @@ def print_topics(counts: Sequence[Topic], site: Site, out: Console) -> None:
 def print_history(entries: Sequence[Entry], site: Site, out: Console, *, files: bool) -> None:
     """Git's history of a story or the newsroom: when (in the newsroom's timezone), who,
     what; with files, which stories each change touched."""
-    sv = site.language == "sv"
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("Tid" if sv else "When", no_wrap=True, style="dim")
-    table.add_column("Vem" if sv else "Who", style="cyan")
-    table.add_column("Ändring" if sv else "Change", ratio=3, overflow="fold")
+    table.add_column(_("When"), no_wrap=True, style="dim")
+    table.add_column(_("Who"), style="cyan")
+    table.add_column(_("Change"), ratio=3, overflow="fold")
     if files:
-        table.add_column("Filer" if sv else "Files", ratio=2, overflow="fold", style="dim")
-    table.add_column("Commit", no_wrap=True, style="dim")
+        table.add_column(_("Files"), ratio=2, overflow="fold", style="dim")
+    table.add_column(_("Commit"), no_wrap=True, style="dim")
     for entry in entries:
         row: list[RenderableType] = [
             entry.when.strftime("%Y-%m-%d %H:%M"),
