@@ -29,6 +29,7 @@ from newscli.article import (
 )
 from newscli.config import Site, load_site
 from newscli.errors import ArticleError, UsageError, WriteError
+from newscli.i18n import _
 from newscli.slugs import make_slug, unique_slug
 from newscli.text import clean_line
 from newscli.topics import Topics, dedupe_topics
@@ -117,6 +118,46 @@ def _current_umask() -> int:
 
 # Read once, at import: setting the umask to read it is not safe while other threads write.
 _UMASK = _current_umask()
+
+
+class NotPlainFile(OSError):
+    """A folder, pipe, socket or device where a file was expected."""
+
+
+class FileTooLarge(OSError):
+    """A file larger than the reader takes."""
+
+
+def read_plain_file(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at path, at most limit of them: opened without blocking,
+    so that a pipe or device named by mistake is refused instead of waited on for ever, and
+    refused when it is (or grows, while read) larger than limit. The one way newscli reads a
+    file someone named: an article, a photo, a page or feed to import.
+
+    Raises NotPlainFile, FileTooLarge, or OSError (a NUL byte in the name included)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except ValueError as exc:  # a NUL byte in the name
+        raise OSError(str(exc)) from None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotPlainFile(str(path))
+        if status.st_size > limit:
+            raise FileTooLarge(str(path))
+        # One read of the size fstat gave (plus one byte, to see a file that grew).
+        chunks = [os.read(fd, status.st_size + 1)]
+        size = len(chunks[0])
+        while chunks[-1] and size > status.st_size:
+            if size > limit:
+                raise FileTooLarge(str(path))
+            chunks.append(os.read(fd, 65536))
+            size += len(chunks[-1])
+        if size > limit:
+            raise FileTooLarge(str(path))
+        return b"".join(chunks) if len(chunks) > 1 else chunks[0]
+    finally:
+        os.close(fd)
 
 
 def write_atomic(
@@ -375,34 +416,22 @@ class Newsroom:
         rel = self.relative(path)
         self.refuse_links_out(path)
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            return read_plain_file(path, MAX_ARTICLE_BYTES)
+        except NotPlainFile:
+            raise ArticleError(
+                _("is not a regular file (a pipe, socket or device); not read"), rel
+            ) from None
+        except FileTooLarge:
+            raise ArticleError(
+                _("is larger than {mb} MB, the most an article may be; not read").format(
+                    mb=MAX_ARTICLE_BYTES // 2**20
+                ),
+                rel,
+            ) from None
         except OSError as exc:
-            raise ArticleError(f"cannot read: {exc.strerror or exc}", rel) from None
-        too_big = ArticleError(
-            f"is larger than {MAX_ARTICLE_BYTES // 2**20} MB, the most an article may be; not read",
-            rel,
-        )
-        try:
-            status = os.fstat(fd)
-            if not stat.S_ISREG(status.st_mode):
-                raise ArticleError(
-                    "is not a regular file (a pipe, socket or device); not read", rel
-                )
-            if status.st_size > MAX_ARTICLE_BYTES:
-                raise too_big
-            # One read of the size fstat gave (plus one byte, to see a file that grew).
-            chunks = [os.read(fd, status.st_size + 1)]
-            size = len(chunks[0])
-            while size > status.st_size and chunks[-1]:
-                if size > MAX_ARTICLE_BYTES:
-                    raise too_big
-                chunks.append(os.read(fd, 65536))
-                size += len(chunks[-1])
-            return b"".join(chunks) if len(chunks) > 1 else chunks[0]
-        except OSError as exc:
-            raise ArticleError(f"cannot read: {exc.strerror or exc}", rel) from None
-        finally:
-            os.close(fd)
+            raise ArticleError(
+                _("cannot read: {reason}").format(reason=exc.strerror or exc), rel
+            ) from None
 
     def read(self, path: Path) -> tuple[bytes, Article]:
         """The bytes of a file and the article they hold; ArticleError if either is bad."""
@@ -431,7 +460,7 @@ class Newsroom:
         """Load every article; a broken file is noted and skipped, never fatal."""
         tree = self.tree()
         scan = Scan(broken=list(tree.problems))
-        for _, entry in tree.files:
+        for _rel, entry in tree.files:
             try:
                 scan.articles.append(self.load(Path(entry.path)))
             except ArticleError as exc:
@@ -540,7 +569,7 @@ class Newsroom:
         findings = [Finding(PurePosixPath(str(e.path)), 1, e.message) for e in tree.problems]
         seen_slugs: dict[str, PurePosixPath] = {}
         seen_ids: dict[str, PurePosixPath] = {}
-        for _, entry in tree.files:
+        for _rel, entry in tree.files:
             path = Path(entry.path)
             rel = self.relative(path)
             try:

@@ -12,7 +12,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import io
-import os
 import re
 import stat
 import warnings
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from newscli import frontmatter
 from newscli.article import Image, Summary
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.i18n import _
 from newscli.newsroom import (
     Newsroom,
     article_of,
@@ -143,35 +143,24 @@ def shown_size(image: PillowImage) -> tuple[int, int]:
 def read_photo(path: Path, shown_as: str | None = None) -> PhotoFile:
     """The photo file at path, read once and checked (see inspect_photo); PhotoError naming
     it (as shown_as, the way the user typed it) when it cannot be read or is no photo."""
+    from newscli.newsroom import FileTooLarge, NotPlainFile, read_plain_file
+
     name = shown_as if shown_as is not None else str(path)
     try:
-        # Non-blocking, so that a pipe or device named by mistake is refused, not waited on.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise PhotoError(f"cannot read the photo: {exc.strerror or exc}", name) from None
-    except ValueError as exc:  # a NUL byte in the name
-        raise PhotoError(f"cannot read the photo: {exc}", repr(name)) from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise PhotoError("is not a plain file (a folder, pipe or device)", name)
-        chunks = []
-        size = 0
-        while size <= MAX_PHOTO_BYTES:
-            chunk = os.read(fd, 2**20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        data = b"".join(chunks)
-    except OSError as exc:
-        raise PhotoError(f"cannot read the photo: {exc.strerror or exc}", name) from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_PHOTO_BYTES:
+        data = read_plain_file(path, MAX_PHOTO_BYTES)
+    except NotPlainFile:
+        raise PhotoError(_("is not a plain file (a folder, pipe or device)"), name) from None
+    except FileTooLarge:
         raise PhotoError(
-            f"is larger than {MAX_PHOTO_BYTES // 2**20} MB, more than a photo needs; not taken",
+            _("is larger than {mb} MB, more than a photo needs; not taken").format(
+                mb=MAX_PHOTO_BYTES // 2**20
+            ),
             name,
-        )
+        ) from None
+    except OSError as exc:
+        raise PhotoError(
+            _("cannot read the photo: {reason}").format(reason=exc.strerror or exc), name
+        ) from None
     return inspect_photo(data, name)
 
 

@@ -301,3 +301,19 @@ def test_any_text_is_read_as_stories_or_named_never_a_crash(parts: list[str]) ->
 def test_any_bytes_decode_or_are_called_binary(data: bytes) -> None:
     text = decode_page(data)
     assert text is None or isinstance(text, str)
+
+
+def test_a_pipe_named_as_a_page_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """`import text` given a FIFO by mistake: refused at once (it used to wait for a writer
+    for ever)."""
+    import os
+    import threading
+
+    fifo = tmp_path / "sida.txt"
+    os.mkfifo(fifo)
+    answer: list[list[Incoming | Unreadable]] = []
+    reader = threading.Thread(target=lambda: answer.append(read_page(fifo)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert answer, "read_page is still waiting on the pipe"
+    assert problems(answer[0]) == ["not a text file (a folder, pipe or device)"]

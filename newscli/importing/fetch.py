@@ -3,8 +3,6 @@ a time limit, read in chunks (a 50 MB answer is refused at the limit, never held
 
 from __future__ import annotations
 
-import os
-import stat
 import time
 import urllib.error
 import urllib.request
@@ -14,6 +12,7 @@ from typing import IO, Any
 
 from newscli import __version__
 from newscli.errors import NewsError
+from newscli.i18n import _
 
 # A feed of a few thousand stories is a few MB; more is a mistake (or a video, or hostile).
 MAX_SOURCE_BYTES = 20 * 2**20
@@ -114,25 +113,19 @@ def fetch_url(
 def read_file(path: Path, *, limit: int = MAX_SOURCE_BYTES, shown_as: str | None = None) -> Fetched:
     """A local file's bytes, or FetchError naming it (as shown_as, the way the user typed
     it): missing, not a plain file (a pipe would block), or larger than limit."""
+    from newscli.newsroom import FileTooLarge, NotPlainFile, read_plain_file
+
     where = shown_as if shown_as is not None else str(path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return Fetched(read_plain_file(path, limit), where)
+    except NotPlainFile:
+        raise FetchError(_("is not a plain file (a folder, pipe or device)"), where) from None
+    except FileTooLarge:
+        raise _too_big(where, limit) from None
     except OSError as exc:
-        raise FetchError(f"cannot read: {exc.strerror or exc}", where) from None
-    except ValueError as exc:  # a NUL byte in the name
-        raise FetchError(f"cannot read: {exc}", repr(where)) from None
-    try:
-        status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode):
-            raise FetchError("is not a plain file (a folder, pipe or device)", where)
-        if status.st_size > limit:
-            raise _too_big(where, limit)
-        with os.fdopen(os.dup(fd), "rb") as stream:
-            return Fetched(read_chunks(stream, where, limit), where)
-    except OSError as exc:
-        raise FetchError(f"cannot read: {exc.strerror or exc}", where) from None
-    finally:
-        os.close(fd)
+        raise FetchError(
+            _("cannot read: {reason}").format(reason=exc.strerror or exc), where
+        ) from None
 
 
 def read_source(
