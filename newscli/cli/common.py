@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -207,3 +207,16 @@ def open_newsroom(env: Environment, root: Path | None, base_url: str | None = No
             _("--base-url must start with https:// or http://, not {url!r}").format(url=base_url)
         )
     return Newsroom(folder, replace(load_site(folder), base_url=base_url))
+
+
+@contextlib.contextmanager
+def progress(env: Environment, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """update(done, total) for a progress bar on stderr when it is a terminal, else None:
+    piped, nothing is drawn and Rich is not even imported."""
+    if not env.stderr_isatty:
+        yield None
+        return
+    from newscli.render.progress import progress_bar
+
+    with progress_bar(label, env.stderr) as update:
+        yield update

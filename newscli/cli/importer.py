@@ -4,15 +4,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
+from newscli.cli.common import (
+    RootOption,
+    environment,
+    open_newsroom,
+    progress,
+    report_broken,
+    say,
+    warn,
+)
 from newscli.errors import ExitStatus, UsageError
 from newscli.i18n import N_, _, ngettext, number
 from newscli.text import terminal_safe
@@ -75,22 +82,6 @@ DateMissingOption = Annotated[
         help=N_("Stories without a date: skip them (default) or date them now."),
     ),
 ]
-
-
-def _progress(
-    env: Environment,
-) -> contextlib.AbstractContextManager[Callable[[int, int], None] | None]:
-    @contextlib.contextmanager
-    def bar() -> Iterator[Callable[[int, int], None] | None]:
-        if not env.stderr_isatty:
-            yield None
-            return
-        from newscli.render.progress import progress_bar
-
-        with progress_bar(_("Importing"), env.stderr) as update:
-            yield update
-
-    return bar()
 
 
 _DONE = {
@@ -226,7 +217,7 @@ def _run(
         date_missing=str(date_missing),
         dry_run=dry_run,
     )
-    with _progress(env) as progress:
+    with progress(env, _("Importing")) as update_bar:
         report = import_stories(
             newsroom,
             stories,
@@ -235,7 +226,7 @@ def _run(
             wait=lambda: warn(
                 env, _("waiting for another newscli run on this newsroom to finish…")
             ),
-            progress=progress,
+            progress=update_bar,
         )
     _report(env, report)
 

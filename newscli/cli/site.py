@@ -10,7 +10,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
@@ -21,6 +21,7 @@ from newscli.cli.common import (
     end_export,
     environment,
     open_newsroom,
+    progress,
     report_export,
     say,
 )
@@ -51,18 +52,6 @@ BaseUrlOption = Annotated[
 ]
 
 
-@contextlib.contextmanager
-def _progress(env: Environment) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a terminal only; Rich is not even imported otherwise."""
-    if not env.stderr_isatty:
-        yield None
-        return
-    from newscli.render.progress import progress_bar
-
-    with progress_bar(_("Exporting"), env.stderr) as update:
-        yield update
-
-
 def build(
     env: Environment,
     newsroom: Newsroom,
@@ -80,14 +69,14 @@ def build(
     from newscli.export.site import export_site
 
     started = time.perf_counter()
-    with _progress(env) as progress:
+    with progress(env, _("Exporting")) as update_bar:
         report = export_site(
             newsroom,
             output,
             now=now or env.now(newsroom.site.tz),
             drafts=drafts,
             future=future,
-            progress=progress,
+            progress=update_bar,
             site_root=site_root,
             full=full,
         )

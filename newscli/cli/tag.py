@@ -16,6 +16,7 @@ from newscli.cli.common import (
     RootOption,
     environment,
     open_newsroom,
+    progress,
     report_broken,
     say,
     show_line,
@@ -126,14 +127,13 @@ def _read_refs(stream: IO[str], null: bool) -> list[str]:
 
 def _progress(env: Environment, paths: Sequence[Path], label: str) -> Iterator[Path]:
     """Paths, with a progress bar on a terminal for runs large enough to need one."""
-    if len(paths) < 200 or not env.stderr_isatty:
+    if len(paths) < 200:
         yield from paths
         return
-    from newscli.render.progress import progress_bar
-
-    with progress_bar(label, env.stderr) as update:
+    with progress(env, label) as update:
         for done, path in enumerate(paths):
-            update(done, len(paths))
+            if update is not None:
+                update(done, len(paths))
             yield path
 
 
