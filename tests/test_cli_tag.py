@@ -220,3 +220,17 @@ def test_the_command_after_tag_reads_none_of_the_files_tag_wrote(
     assert len(json.loads(indexed.stdout)) == FAMILY
     counts = {t["topic"]: t["articles"] for t in json.loads(topics)}
     assert counts["Familj"] == FAMILY and "Familjefrågor" not in counts
+
+
+def test_topics_excel_opens_in_a_swedish_spreadsheet_and_runs_no_formula(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    story = newsroom_path / STORY_PATH
+    story.write_text(story.read_text().replace('"Ekonomi", "Anhörigstöd"', '"=1+1", "Anhörigstöd"'))
+    result = invoke("topics", "--excel")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("\ufefftopic;slug;articles;")  # BOM, ';' between cells
+    assert "\n'=1+1;" in result.stdout.replace("\r\n", "\n")  # a formula kept as text
+    plain = invoke("topics", "--format", "csv")
+    assert plain.stdout.startswith("topic,slug,articles,") and "\n=1+1," in plain.stdout
+    assert invoke("topics", "--excel", "--format", "json").exit_code == 2

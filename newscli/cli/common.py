@@ -220,3 +220,23 @@ def progress(env: Environment, label: str) -> Iterator[Callable[[int, int], None
 
     with progress_bar(label, env.stderr) as update:
         yield update
+
+
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV for a spreadsheet (Swedish Excel): BOM, ';' between cells, no formulas.",
+    ),
+]
+
+
+def for_excel(excel: bool, format_name: str) -> bool:
+    """Whether the output is CSV for a spreadsheet (--excel): it takes the place of the
+    default table, and goes with no format but csv."""
+    if excel and format_name not in ("table", "csv"):
+        from newscli.errors import UsageError
+        from newscli.i18n import _
+
+        raise UsageError(_("--excel goes with --format csv"))
+    return excel

@@ -11,8 +11,10 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from newscli.cli.common import (
+    ExcelOption,
     RootOption,
     environment,
+    for_excel,
     open_newsroom,
     report_broken,
     say,
@@ -381,13 +383,7 @@ def list_articles(
             "--null", "-0", help="With --format paths: end each path with NUL, as find -print0."
         ),
     ] = False,
-    excel: Annotated[
-        bool,
-        typer.Option(
-            "--excel",
-            help=N_("CSV for a spreadsheet (Swedish Excel): BOM, ';' between cells, no formulas."),
-        ),
-    ] = False,
+    excel: ExcelOption = False,
     root: RootOption = None,
 ) -> None:
     """List articles, newest first, each with its state (draft, scheduled, published,
@@ -395,9 +391,7 @@ def list_articles(
     from newscli.catalog import Catalog
 
     env = environment(ctx)
-    if excel:
-        if format not in (ListFormat.table, ListFormat.csv):
-            raise UsageError(_("--excel goes with --format csv"))
+    if for_excel(excel, format.value):
         format = ListFormat.csv
     newsroom = open_newsroom(env, root)
     now = env.now(newsroom.site.tz)

@@ -13,8 +13,10 @@ import typer
 
 from newscli.cli import completion
 from newscli.cli.common import (
+    ExcelOption,
     RootOption,
     environment,
+    for_excel,
     open_newsroom,
     progress,
     report_broken,
@@ -373,6 +375,7 @@ def topics(
     format: Annotated[
         TopicsFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TopicsFormat.table,
+    excel: ExcelOption = False,
     root: RootOption = None,
 ) -> None:
     """Every topic with its number of articles; spellings that differ are shown so you can merge them."""
@@ -384,6 +387,8 @@ def topics(
         found, broken = catalog.topics()
     report_broken(env, broken)
     counts = found.sorted(sort.value)
+    if for_excel(excel, format.value):
+        format = TopicsFormat.csv
     if format is TopicsFormat.table:
         from newscli.render import terminal
 
@@ -404,4 +409,4 @@ def topics(
     if format is TopicsFormat.json:
         write_json(records, env.stdout)
     else:
-        write_csv(records, env.stdout)
+        write_csv(records, env.stdout, excel=excel)
