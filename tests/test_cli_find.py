@@ -245,6 +245,7 @@ def test_every_shell_completes_the_newsrooms_topics(invoke: Invoke, shell: str) 
     invoke("list")
     assert "Familjefrågor" in complete(shell, "newscli list --topic Fam").stdout
     assert "Familjefrågor" in complete(shell, "newscli tag remove Fam").stdout
+    assert "Familjefrågor" in complete(shell, "newscli new --topic Fam").stdout
     # Typed in another case and without accents, offered as typed: the same topic.
     assert "kvalitetsutveckling" in complete(shell, "newscli tag add --topic kval").stdout
 

@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
+from newscli.cli import completion
 from newscli.cli.common import (
     ExcelOption,
     RootOption,
@@ -122,10 +123,22 @@ def new(
     title: Annotated[str | None, typer.Argument(help="Headline of the story.")] = None,
     teaser: Annotated[str | None, typer.Option(help="Lead paragraph shown on listings.")] = None,
     topic: Annotated[
-        list[str] | None, typer.Option("--topic", "-t", help="A topic (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            "-t",
+            metavar="TOPIC",
+            help="A topic (repeatable).",
+            autocompletion=completion.topics,
+        ),
     ] = None,
     author: Annotated[
-        str | None, typer.Option(help="Author line (default: [defaults] author).")
+        str | None,
+        typer.Option(
+            metavar="AUTHOR",
+            help="Author line (default: [defaults] author).",
+            autocompletion=completion.authors,
+        ),
     ] = None,
     date: Annotated[
         str | None, typer.Option(help="2021-11-23, '2021-11-23 14:00' or ISO 8601 (default: now).")
