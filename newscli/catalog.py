@@ -354,10 +354,13 @@ class Catalog:
         anything is changed; a REF that names a broken file selects it (it will be skipped).
         """
         if everything and refs is not None:
-            raise UsageError("--all and --article/--stdin contradict each other")
+            raise UsageError(_("--all and --article/--stdin contradict each other"))
         if refs is None and not everything and not filters.active:
             raise UsageError(
-                "say which articles: filters like --topic or --search, --article REF, --stdin or --all"
+                _(
+                    "say which articles: filters like --topic or --search, --article REF, "
+                    "--stdin or --all"
+                )
             )
         root = self.newsroom.root
         if refs is None:

@@ -40,8 +40,10 @@ class Site:
         # Checked here, not only in load_site: --base-url replaces it on the command line.
         if self.base_url and not is_site_url(self.base_url):
             raise ConfigError(
-                "base_url must be an http(s) address with a host, like "
-                f"https://www.example.se/aktuellt/, not {self.base_url!r}"
+                _(
+                    "base_url must be an http(s) address with a host, like "
+                    "https://www.example.se/aktuellt/, not {url!r}"
+                ).format(url=self.base_url)
             )
 
     @property
@@ -117,9 +119,17 @@ def _expect(table: dict[str, Any], key: str, kind: type, path: Path) -> Any:
     if value is None:
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{key} must be a {kind.__name__}, not {value!r}", path)
+        raise ConfigError(
+            # Translators: kind is a TOML type as Python names it: str, int, bool.
+            _("{key} must be a {kind}, not {value!r}").format(
+                key=key, kind=kind.__name__, value=value
+            ),
+            path,
+        )
     if isinstance(value, str) and _CONTROL.search(value):
-        raise ConfigError(f"{key} contains control characters: {value!r}", path)
+        raise ConfigError(
+            _("{key} contains control characters: {value!r}").format(key=key, value=value), path
+        )
     return value
 
 
@@ -132,14 +142,14 @@ def read_config(root: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:
-        raise ConfigError("not valid UTF-8", path) from None
+        raise ConfigError(_("not valid UTF-8"), path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"broken TOML: {exc}", path) from None
+        raise ConfigError(_("broken TOML: {problem}").format(problem=exc), path) from None
     except RecursionError:
-        raise ConfigError("broken TOML: arrays or tables nested too deeply", path) from None
+        raise ConfigError(_("broken TOML: arrays or tables nested too deeply"), path) from None
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ConfigError(f"cannot read: {reason}", path) from None
+        raise ConfigError(_("cannot read: {reason}").format(reason=reason), path) from None
     return data
 
 
@@ -148,7 +158,9 @@ def config_table(root: Path, name: str) -> dict[str, Any] | None:
     data = read_config(root)
     table = None if data is None else data.get(name)
     if table is not None and not isinstance(table, dict):
-        raise ConfigError(f"[{name}] must be a table", root / CONFIG_NAME)
+        raise ConfigError(
+            _("{table} must be a table").format(table=f"[{name}]"), root / CONFIG_NAME
+        )
     return table
 
 
@@ -163,7 +175,7 @@ def site_from(data: dict[str, Any], path: Path) -> Site:
     site = data.get("site", {})
     defaults = data.get("defaults", {})
     if not isinstance(site, dict) or not isinstance(defaults, dict):
-        raise ConfigError("[site] and [defaults] must be tables", path)
+        raise ConfigError(_("[site] and [defaults] must be tables"), path)
     values: dict[str, Any] = {}
     for key in ("title", "base_url", "language", "timezone", "description"):
         value = _expect(site, key, str, path)
@@ -172,7 +184,7 @@ def site_from(data: dict[str, Any], path: Path) -> Site:
     per_page = _expect(site, "per_page", int, path)
     if per_page is not None:
         if per_page < 1:
-            raise ConfigError("per_page must be at least 1", path)
+            raise ConfigError(_("per_page must be at least 1"), path)
         values["per_page"] = per_page
     for key in ("allow_html", "withdrawn_notice"):
         flag = _expect(site, key, bool, path)
@@ -184,7 +196,7 @@ def site_from(data: dict[str, Any], path: Path) -> Site:
     statement = data.get("accessibility")
     if statement is not None:
         if not isinstance(statement, dict):
-            raise ConfigError("[accessibility] must be a table", path)
+            raise ConfigError(_("{table} must be a table").format(table="[accessibility]"), path)
         values["accessibility"] = statement
     try:
         result = Site(**values)
@@ -192,12 +204,17 @@ def site_from(data: dict[str, Any], path: Path) -> Site:
         raise ConfigError(exc.message, path) from None
     if result.language not in LANGUAGES:
         raise ConfigError(
-            f"language must be one of {', '.join(LANGUAGES)}, not {result.language!r}", path
+            _("language must be one of {languages}, not {language!r}").format(
+                languages=", ".join(LANGUAGES), language=result.language
+            ),
+            path,
         )
     try:
         result.tz  # noqa: B018 - validates the name now rather than at first use
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown timezone {result.timezone!r}", path) from None
+        raise ConfigError(
+            _("unknown timezone {timezone!r}").format(timezone=result.timezone), path
+        ) from None
     return result
 
 
@@ -229,30 +246,33 @@ def load_builds(root: Path) -> Builds:
     path = root / CONFIG_NAME
     table = (read_config(path.parent) or {}).get("build", {})
     if not isinstance(table, dict):
-        raise ConfigError("[build] must be a table", path)
+        raise ConfigError(_("{table} must be a table").format(table="[build]"), path)
     values: dict[str, Any] = {}
     output = _expect(table, "output", str, path)
     if output is not None:
         if not output.strip():
-            raise ConfigError("build.output must name a folder", path)
+            raise ConfigError(_("build.output must name a folder"), path)
         values["output"] = output
     html = _expect(table, "html", bool, path)
     if html is not None:
         values["html"] = html
     jobs = table.get("feeds", [])
     if not isinstance(jobs, list) or not all(isinstance(job, dict) for job in jobs):
-        raise ConfigError("build.feeds must be a list of tables ([[build.feeds]])", path)
+        raise ConfigError(_("build.feeds must be a list of tables ([[build.feeds]])"), path)
     feeds = []
     for job in jobs:
         kind = _expect(job, "kind", str, path)
         target = _expect(job, "output", str, path)
         if kind not in FEED_KINDS or not target:
             raise ConfigError(
-                f"each [[build.feeds]] needs kind ({', '.join(FEED_KINDS)}) and output", path
+                _("each [[build.feeds]] needs kind ({kinds}) and output").format(
+                    kinds=", ".join(FEED_KINDS)
+                ),
+                path,
             )
         limit = _expect(job, "limit", int, path)
         if limit is not None and limit < 1:
-            raise ConfigError("build.feeds limit must be at least 1", path)
+            raise ConfigError(_("build.feeds limit must be at least 1"), path)
         feeds.append(
             FeedJob(
                 kind,

@@ -135,17 +135,28 @@ def edit_file(
                     continue
                 kept = rescue(newsroom, path.name, data, now())
                 raise NewsError(
-                    f"not saved: the article is not valid; your text is kept in {kept}", rel
+                    _("not saved: the article is not valid; your text is kept in {kept}").format(
+                        kept=kept
+                    ),
+                    rel,
                 ) from None
             if path.read_bytes() != original:
                 kept = rescue(newsroom, path.name, data, now())
                 raise NewsError(
-                    f"changed on disk while you edited; not saved, your version is kept in {kept}",
+                    _(
+                        "changed on disk while you edited; not saved, your version is kept in "
+                        "{kept}"
+                    ).format(kept=kept),
                     rel,
                 )
             try:
                 write_atomic(path, data)
             except WriteError as exc:
                 kept = rescue(newsroom, path.name, data, now())
-                raise NewsError(f"{exc.message}; your version is kept in {kept}", rel) from None
+                raise NewsError(
+                    _("{problem}; your version is kept in {kept}").format(
+                        problem=exc.message, kept=kept
+                    ),
+                    rel,
+                ) from None
             return rel

@@ -33,6 +33,7 @@ from newscli.article import (
     to_meta,
 )
 from newscli.errors import ArticleError, WriteError
+from newscli.i18n import language
 from newscli.newsroom import STATE, Newsroom, Tree, state_folder
 from newscli.query import Filters, begins_a_word, search_words
 from newscli.slugs import fold
@@ -162,8 +163,9 @@ class Index:
     # -- opening ------------------------------------------------------------------
 
     def _fingerprint(self) -> str:
-        """What the stored rows depend on besides the files: the schema, newscli, the timezone."""
-        return json.dumps([SCHEMA, _TABLES, __version__, self.newsroom.site.timezone])
+        """What the stored rows depend on besides the files: the schema, newscli, the timezone,
+        and the language of the run (a broken file's row keeps its error message in it)."""
+        return json.dumps([SCHEMA, _TABLES, __version__, self.newsroom.site.timezone, language()])
 
     def _connect(self) -> sqlite3.Connection:
         try:

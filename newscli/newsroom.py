@@ -29,7 +29,7 @@ from newscli.article import (
 )
 from newscli.config import Site, load_site
 from newscli.errors import ArticleError, UsageError, WriteError
-from newscli.i18n import _
+from newscli.i18n import N_, _
 from newscli.slugs import make_slug, unique_slug
 from newscli.text import clean_line
 from newscli.topics import Topics, dedupe_topics
@@ -106,8 +106,12 @@ class Finding:
     warning: bool = False
 
     def __str__(self) -> str:
-        kind = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}: {kind}{self.message}"
+        if self.warning:
+            # Translators: a warning of `check`, after path:line: as git and compilers write it.
+            return _("{where}: warning: {message}").format(
+                where=f"{self.path}:{self.line}", message=self.message
+            )
+        return f"{self.path}:{self.line}: {self.message}"
 
 
 def _current_umask() -> int:
@@ -186,23 +190,30 @@ def write_atomic(
     except FileNotFoundError:
         current = None
     except OSError as exc:
-        raise WriteError(f"could not write: {exc.strerror or exc}", path) from None
+        raise WriteError(
+            _("could not write: {reason}").format(reason=exc.strerror or exc), path
+        ) from None
     else:
         if not stat.S_ISREG(status.st_mode):
             # Renaming over /dev/null or a pipe would replace the device with a file.
-            raise WriteError("is not a regular file (a folder, device or pipe); not replaced", path)
+            raise WriteError(
+                _("is not a regular file (a folder, device or pipe); not replaced"), path
+            )
         current = stat.S_IMODE(status.st_mode)
     read_only = current is not None and not (current & 0o222 and os.access(path, os.W_OK))
     if read_only and not exclusive:
         # Renaming over a read-only file works, but its owner made it read-only on purpose.
-        raise WriteError("the file is read-only; it is unchanged", path)
+        raise WriteError(_("the file is read-only; it is unchanged"), path)
     if mode is None:
         mode = current if current is not None else 0o666 & ~_UMASK
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:  # a read-only or full folder
         raise WriteError(
-            f"could not write: {exc.strerror or exc}; the file is unchanged", path
+            _("could not write: {reason}; the file is unchanged").format(
+                reason=exc.strerror or exc
+            ),
+            path,
         ) from None
     tmp = Path(tmp_name)
     try:
@@ -224,7 +235,10 @@ def write_atomic(
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise WriteError(
-            f"could not write: {exc.strerror or exc}; the file is unchanged", path
+            _("could not write: {reason}; the file is unchanged").format(
+                reason=exc.strerror or exc
+            ),
+            path,
         ) from None
     except BaseException:  # Ctrl+C mid-write: no temporary file left behind
         tmp.unlink(missing_ok=True)
@@ -258,13 +272,13 @@ def state_folder(root: Path) -> Path:
     out of the newsroom: newscli writes its state (index, lock, rescued text) only inside."""
     folder = root / STATE
     if not inside(root, folder):
-        raise WriteError(
-            "leads out of the newsroom (a symbolic link); newscli writes only inside it", folder
-        )
+        raise WriteError(_(LEADS_OUT), folder)
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
-        raise WriteError(f"cannot create the folder: {exc.strerror or exc}", folder) from None
+        raise WriteError(
+            _("cannot create the folder: {reason}").format(reason=exc.strerror or exc), folder
+        ) from None
     return folder
 
 
@@ -278,7 +292,7 @@ def parse_article_parts(
 ) -> tuple[Article, dict[str, Any], frontmatter.Split]:
     """parse_article, with the front matter and the split file for an edit to reuse."""
     try:
-        meta, _, parts = frontmatter.parse(text)
+        meta, _body, parts = frontmatter.parse(text)
     except frontmatter.FrontMatterError as exc:
         raise ArticleError(exc.message, path, exc.line) from None
     return article_of(meta, parts, site, path), meta, parts
@@ -296,7 +310,7 @@ def article_of(
         raise ArticleError(str(exc), path, frontmatter.key_line(parts, first.key)) from None
     lines = conflict_lines(parts)
     if lines:
-        raise ArticleError(CONFLICT_IN_BODY, path, lines[0])
+        raise ArticleError(_(CONFLICT_IN_BODY), path, lines[0])
     return article
 
 
@@ -306,7 +320,9 @@ def decode(data: bytes, path: PurePosixPath) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ArticleError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path, line) from None
+        raise ArticleError(
+            _("not valid UTF-8 (byte {byte})").format(byte=f"0x{data[exc.start]:02x}"), path, line
+        ) from None
 
 
 class Newsroom:
@@ -356,19 +372,23 @@ class Newsroom:
                     continue
                 problem = None
                 if not name.isascii() and _UNDECODABLE.search(name):
-                    problem = "its name is not valid UTF-8 (a ZIP or share from Windows?); not read"
+                    problem = _(
+                        "its name is not valid UTF-8 (a ZIP or share from Windows?); not read"
+                    )
                 elif is_dir:
                     if depth + 1 >= MAX_DEPTH:
-                        problem = f"folders nested more than {MAX_DEPTH} deep are not read"
+                        problem = _("folders nested more than {depth} deep are not read").format(
+                            depth=MAX_DEPTH
+                        )
                     else:
                         folders.append((entry.path, where, depth + 1))
                 elif name.endswith(".md"):
                     if entry.is_symlink() or entry.is_file(follow_symlinks=False):
                         tree.files.append((where, entry))
                     else:
-                        problem = "is not a regular file (a pipe, socket or device); not read"
+                        problem = _("is not a regular file (a pipe, socket or device); not read")
                 elif name.lower().endswith(ARTICLE_LOOKALIKES):
-                    problem = "newscli reads only files ending in '.md' (lower case); rename it"
+                    problem = _("newscli reads only files ending in '.md' (lower case); rename it")
                 if problem is not None:
                     tree.problems.append(ArticleError(problem, PurePosixPath(where)))
             stack.extend(reversed(folders))
@@ -376,15 +396,14 @@ class Newsroom:
 
     def article_files(self) -> list[Path]:
         """Every *.md file under articles/, in a stable order."""
-        return [Path(entry.path) for _, entry in self.tree().files]
+        return [Path(entry.path) for _where, entry in self.tree().files]
 
     def refuse_writing_outside(self, path: Path) -> None:
         """WriteError unless path (symlinks followed) is inside the newsroom's real folder:
         a symlinked articles/ leading elsewhere is read, but never written through."""
         if not inside(self.root, path.parent) or not inside(self.root, path):
             raise WriteError(
-                "leads out of the newsroom (a symbolic link); newscli writes only inside it",
-                self.relative(path) if path.is_relative_to(self.root) else path,
+                _(LEADS_OUT), self.relative(path) if path.is_relative_to(self.root) else path
             )
 
     def clean_leftovers(self, tree: Tree) -> None:
@@ -403,11 +422,13 @@ class Newsroom:
             inside = path.resolve(strict=True).is_relative_to(self.articles_dir.resolve())
         except (OSError, RuntimeError):
             raise ArticleError(
-                "is a symbolic link that leads nowhere", self.relative(path), 1
+                _("is a symbolic link that leads nowhere"), self.relative(path), 1
             ) from None
         if not inside:
             raise ArticleError(
-                "is a symbolic link to a file outside articles/; not read", self.relative(path), 1
+                _("is a symbolic link to a file outside articles/; not read"),
+                self.relative(path),
+                1,
             )
 
     def read_bytes(self, path: Path) -> bytes:
@@ -460,7 +481,7 @@ class Newsroom:
         """Load every article; a broken file is noted and skipped, never fatal."""
         tree = self.tree()
         scan = Scan(broken=list(tree.problems))
-        for _rel, entry in tree.files:
+        for _where, entry in tree.files:
             try:
                 scan.articles.append(self.load(Path(entry.path)))
             except ArticleError as exc:
@@ -487,9 +508,11 @@ class Newsroom:
         # Compared as a case-insensitive file system would (Articles/ is articles/ on a Mac).
         first = parts[0].casefold().rstrip(". ")
         if first in (ARTICLES, TEMPLATES):
-            raise NewsError(f"is under {first}/, which is never published", src)
+            raise NewsError(
+                _("is under {folder}, which is never published").format(folder=f"{first}/"), src
+            )
         if any(part.startswith(".") for part in parts):
-            raise NewsError("is in a hidden folder or file, which is never published", src)
+            raise NewsError(_("is in a hidden folder or file, which is never published"), src)
         candidate = self.root
         for part in parts:
             candidate = candidate / part
@@ -499,12 +522,14 @@ class Newsroom:
                 return None
             if stat.S_ISLNK(mode):
                 raise NewsError(
-                    "is a symbolic link (or inside a linked folder); only plain files are "
-                    "published",
+                    _(
+                        "is a symbolic link (or inside a linked folder); only plain files are "
+                        "published"
+                    ),
                     src,
                 )
         if not stat.S_ISREG(mode):
-            raise NewsError("is not a plain file; only plain files are published", src)
+            raise NewsError(_("is not a plain file; only plain files are published"), src)
         return candidate
 
     def file_of(self, article: Summary) -> Path:
@@ -542,19 +567,22 @@ class Newsroom:
             target = folder / f"{slug}.md"
             if not inside(self.articles_dir, target) or not inside(self.root, target):
                 raise WriteError(
-                    "is not inside articles/ (a symlinked folder leads out of it); not written",
+                    _("is not inside articles/ (a symlinked folder leads out of it); not written"),
                     self.relative(target),
                 )
             text = frontmatter.dump(to_meta(article), article.body)
             try:  # never write a file that would not read back as this article
                 parse_article(text, self.site, self.relative(target))
             except ArticleError as exc:
-                raise UsageError(f"the new article would not be valid: {exc.message}") from None
+                raise UsageError(
+                    _("the new article would not be valid: {problem}").format(problem=exc.message)
+                ) from None
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise WriteError(
-                    f"cannot create the folder: {exc.strerror or exc}", folder
+                    _("cannot create the folder: {reason}").format(reason=exc.strerror or exc),
+                    folder,
                 ) from None
             try:
                 write_atomic(target, text.encode("utf-8"), exclusive=True)
@@ -569,7 +597,7 @@ class Newsroom:
         findings = [Finding(PurePosixPath(str(e.path)), 1, e.message) for e in tree.problems]
         seen_slugs: dict[str, PurePosixPath] = {}
         seen_ids: dict[str, PurePosixPath] = {}
-        for _rel, entry in tree.files:
+        for _where, entry in tree.files:
             path = Path(entry.path)
             rel = self.relative(path)
             try:
@@ -593,7 +621,9 @@ class Newsroom:
                 findings.append(
                     Finding(rel, frontmatter.key_line(parts, problem.key), problem.message)
                 )
-            findings.extend(Finding(rel, line, CONFLICT_IN_BODY) for line in conflict_lines(parts))
+            findings.extend(
+                Finding(rel, line, _(CONFLICT_IN_BODY)) for line in conflict_lines(parts)
+            )
             findings.extend(
                 Finding(rel, frontmatter.key_line(parts, p.key), p.message, warning=True)
                 for p in control_warnings(meta)
@@ -605,7 +635,8 @@ class Newsroom:
 # is also a Markdown heading's underline: it counts only beside the other two.
 _CONFLICT = re.compile(r"(<{7}|>{7}|={7})(?: |$)")
 _CONFLICT_ENDS = re.compile(r"^(<{7}|>{7})(?: |$)", re.M)
-CONFLICT_IN_BODY = "a git conflict marker in the body: resolve the merge"
+CONFLICT_IN_BODY = N_("a git conflict marker in the body: resolve the merge")  # shown with _()
+LEADS_OUT = N_("leads out of the newsroom (a symbolic link); newscli writes only inside it")
 
 
 def conflict_lines(parts: frontmatter.Split) -> list[int]:
@@ -624,7 +655,7 @@ def conflict_lines(parts: frontmatter.Split) -> list[int]:
 def _conflict_hint(text: str, message: str) -> str:
     """The TOML error, and what it is when the front matter holds git conflict markers."""
     if any(_CONFLICT.match(line) for line in text.split("\n")):
-        return f"{message} (a git conflict marker: resolve the merge)"
+        return _("{message} (a git conflict marker: resolve the merge)").format(message=message)
     return message
 
 
@@ -634,7 +665,12 @@ def _duplicates(
     assert article.path is not None
     for key, value, seen in (("slug", article.slug, slugs), ("id", article.id, ids)):
         if value in seen:
-            yield Problem(key, f"duplicate {key} {value!r}, also in {seen[value]}")
+            yield Problem(
+                key,
+                _("duplicate {key} {value!r}, also in {path}").format(
+                    key=key, value=value, path=seen[value]
+                ),
+            )
         else:
             seen[value] = article.path
 
@@ -664,17 +700,23 @@ def new_draft(
     """A new article that is not yet on disk, with a fresh id and defaults filled in; a
     topic the newsroom has (known) in another spelling ("familjefragor") takes its name."""
     if not title.strip():
-        raise UsageError("a title is required")
+        raise UsageError(_("a title is required"))
     if image is None and (caption or credit):
-        raise UsageError("--caption and --credit describe an --image; give one")
+        raise UsageError(_("--caption and --credit describe an --image; give one"))
     web = image is not None and image.startswith(("https://", "http://"))
     if image is not None and not web and not is_safe_relative(image):
-        raise UsageError(f"--image {image!r} must be a path inside the newsroom or an http(s) URL")
+        raise UsageError(
+            _("--image {image!r} must be a path inside the newsroom or an http(s) URL").format(
+                image=image
+            )
+        )
     if date is not None:
         try:
             date.astimezone(dt.UTC)
         except OverflowError:
-            raise UsageError(f"the date {date.isoformat()} is out of range") from None
+            raise UsageError(
+                _("the date {date} is out of range").format(date=date.isoformat())
+            ) from None
     text = body.strip("\n")
     named = known.names if known is not None else tuple
     return Article(

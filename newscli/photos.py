@@ -82,20 +82,26 @@ def open_photo(data: bytes, name: str | PurePosixPath | Path) -> PillowImage:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=list(PHOTO_FORMATS))
     except UnidentifiedImageError:
-        raise PhotoError(f"is not a photo newscli takes ({kinds})", name) from None
+        raise PhotoError(
+            _("is not a photo newscli takes ({kinds})").format(kinds=kinds), name
+        ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError(
-            f"has more pixels than a photo can have (over {MAX_PHOTO_PIXELS // 10**6} "
-            "megapixels: a decompression bomb?); not taken",
+            _(
+                "has more pixels than a photo can have (over {limit} megapixels: a "
+                "decompression bomb?); not taken"
+            ).format(limit=MAX_PHOTO_PIXELS // 10**6),
             name,
         ) from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise PhotoError(f"is a broken image: {exc}", name) from None
+        raise PhotoError(_("is a broken image: {reason}").format(reason=exc), name) from None
     width, height = image.size
     if width * height > MAX_PHOTO_PIXELS:
         raise PhotoError(
-            f"is {width}×{height} pixels, more than {MAX_PHOTO_PIXELS // 10**6} megapixels "
-            "(a decompression bomb?); not taken",
+            _(
+                "is {width}×{height} pixels, more than {limit} megapixels (a decompression "
+                "bomb?); not taken"
+            ).format(width=width, height=height, limit=MAX_PHOTO_PIXELS // 10**6),
             name,
         )
     return image
@@ -128,7 +134,9 @@ def decoding(image: PillowImage, name: str | PurePosixPath | Path) -> Iterator[N
     except PhotoError:
         raise
     except Exception as exc:
-        raise PhotoError(f"is a broken or truncated image: {exc}", name) from None
+        raise PhotoError(
+            _("is a broken or truncated image: {reason}").format(reason=exc), name
+        ) from None
     finally:
         image.close()
 
@@ -197,17 +205,21 @@ def _plain_folder(root: Path, folder: PurePosixPath) -> Path:
                 pass
             except OSError as exc:
                 raise WriteError(
-                    f"cannot create the folder: {exc.strerror or exc}", current
+                    _("cannot create the folder: {reason}").format(reason=exc.strerror or exc),
+                    current,
                 ) from None
             mode = current.lstat().st_mode
         except OSError as exc:
-            raise WriteError(f"cannot use the folder: {exc.strerror or exc}", current) from None
+            raise WriteError(
+                _("cannot use the folder: {reason}").format(reason=exc.strerror or exc), current
+            ) from None
         if not stat.S_ISDIR(mode):
             raise WriteError(
-                "is a symbolic link or not a folder; photos are kept in plain folders", current
+                _("is a symbolic link or not a folder; photos are kept in plain folders"),
+                current,
             )
     if not inside(root, current):
-        raise WriteError("leads out of the newsroom; newscli writes only inside it", current)
+        raise WriteError(_("leads out of the newsroom; newscli writes only inside it"), current)
     return current
 
 
@@ -285,7 +297,7 @@ def image_for(
     same = current is not None and (src is None or src == current.src)
     if src is None:
         if current is None:
-            raise UsageError("the story has no photo: give the photo file to set one")
+            raise UsageError(_("the story has no photo: give the photo file to set one"))
         src = current.src
     kept = current if same and current is not None else Image(src=src)
 
@@ -312,7 +324,7 @@ def image_table(image: Image | None) -> dict[str, Any] | None:
 def with_image(text: str, rel: PurePosixPath, image: Image | None) -> str:
     """The article text with its [image] set to image (None: taken away); every other line,
     every comment outside [image] and the body kept byte for byte."""
-    meta, _, parts = frontmatter.parse(text)
+    meta, _body, parts = frontmatter.parse(text)
     table = image_table(image)
     try:
         if table is None:
@@ -320,9 +332,11 @@ def with_image(text: str, rel: PurePosixPath, image: Image | None) -> str:
         else:
             new = frontmatter.set_key(parts, meta, "image", table)
     except frontmatter.FrontMatterError as exc:
-        raise ArticleError(f"not changed: {exc.message}", rel, exc.line) from None
+        raise ArticleError(
+            _("not changed: {problem}").format(problem=exc.message), rel, exc.line
+        ) from None
     if frontmatter.split(new).body != parts.body:
-        raise ArticleError("refusing a rewrite that would change the body", rel)
+        raise ArticleError(_("refusing a rewrite that would change the body"), rel)
     return new
 
 
@@ -335,7 +349,9 @@ def _without_key(parts: frontmatter.Split, meta: dict[str, Any], key: str) -> st
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
-    failure = f"cannot take {key!r} out of the front matter without changing anything else"
+    failure = _(
+        "cannot take {key!r} out of the front matter without changing anything else"
+    ).format(key=key)
     expected = {k: v for k, v in meta.items() if k != key}
     try:
         doc = tomlkit.parse(parts.toml)
@@ -433,7 +449,12 @@ PhotoRule = Callable[[PhotoCase], Iterator[Concern]]
 def file_missing(case: PhotoCase) -> Iterator[Concern]:
     if case.missing is not None:
         yield Concern(
-            "src", f"photo {case.image.src!r} {case.missing}; the story is published without it"
+            "src",
+            # Translators: problem says what is wrong with the file: "does not exist in the
+            # newsroom", "is under articles/, which is never published" …
+            _("photo {src!r} {problem}; the story is published without it").format(
+                src=case.image.src, problem=case.missing
+            ),
         )
 
 
@@ -443,12 +464,14 @@ def alt_missing(case: PhotoCase) -> Iterator[Concern]:
     if case.story.published:
         yield Concern(
             "alt",
-            "the photo has no alt text (WCAG 2.1 success criterion 1.1.1): describe what it "
-            "shows with `newscli photo set REF --alt TEXT`",
+            _(
+                "the photo has no alt text (WCAG 2.1 success criterion 1.1.1): describe what it "
+                "shows with `newscli photo set REF --alt TEXT`"
+            ),
             warning=False,
         )
     else:
-        yield Concern("alt", "the photo needs alt text before the story is published")
+        yield Concern("alt", _("the photo needs alt text before the story is published"))
 
 
 def _folded(text: str) -> str:
@@ -465,20 +488,22 @@ def alt_repeats(case: PhotoCase) -> Iterator[Concern]:
         # WCAG 2.1 failure F30: a file name is no text alternative.
         yield Concern(
             "alt",
-            "the alt text is only the file name: describe what the photo shows",
+            _("the alt text is only the file name: describe what the photo shows"),
             warning=not case.story.published,
         )
     elif alt == _folded(case.image.caption):
         yield Concern(
             "alt",
-            "the alt text only repeats the caption (screen readers read both): describe what "
-            "the photo shows",
+            _(
+                "the alt text only repeats the caption (screen readers read both): describe "
+                "what the photo shows"
+            ),
         )
 
 
 def credit_missing(case: PhotoCase) -> Iterator[Concern]:
     if case.image.caption.strip() and not case.image.credit.strip():
-        yield Concern("caption", "the photo has a caption but no credit (who took it?)")
+        yield Concern("caption", _("the photo has a caption but no credit (who took it?)"))
 
 
 def too_small(case: PhotoCase) -> Iterator[Concern]:
@@ -486,8 +511,10 @@ def too_small(case: PhotoCase) -> Iterator[Concern]:
     if case.width is not None and case.width < largest:
         yield Concern(
             "src",
-            f"photo {case.image.src!r} is {case.width} px wide; the site shows photos up to "
-            f"{largest} px, so it will look soft on large screens",
+            _(
+                "photo {src!r} is {width} px wide; the site shows photos up to {largest} px, so "
+                "it will look soft on large screens"
+            ).format(src=case.image.src, width=case.width, largest=largest),
         )
 
 
@@ -504,7 +531,7 @@ def photo_case(newsroom: Newsroom, story: Summary) -> PhotoCase | None:
     except NewsError as refused:
         return PhotoCase(story, image, None, refused.message, None)
     if file is None:
-        return PhotoCase(story, image, None, "does not exist in the newsroom", None)
+        return PhotoCase(story, image, None, _("does not exist in the newsroom"), None)
     return PhotoCase(story, image, file, None, _width(file))
 
 

@@ -14,11 +14,11 @@ import re
 
 from newscli.config import Site
 from newscli.errors import UsageError
-from newscli.i18n import _
+from newscli.i18n import N_, _
 from newscli.slugs import fold
 
-# What a period may be, as a usage error lists it.
-PERIOD_FORMS = (
+# What a period may be, as a usage error lists it (translated there).
+PERIOD_FORMS = N_(
     "2022-02-03, 2022-02, 2022, today (idag), yesterday (igår), 7d (days ago), "
     "2w (weeks ago), or a date and time (2022-02-03 14:00, ISO 8601)"
 )
@@ -91,7 +91,7 @@ def until(text: str, site: Site, now: dt.datetime) -> dt.datetime:
 
 def _unreadable(text: str) -> UsageError:
     return UsageError(
-        _("cannot read date {text!r}; use {forms}").format(text=text, forms=PERIOD_FORMS)
+        _("cannot read date {text!r}; use {forms}").format(text=text, forms=_(PERIOD_FORMS))
     )
 
 

@@ -408,3 +408,92 @@ def test_clicks_usage_errors_speak_the_users_language(
 def test_range_hints_in_help_are_words(invoke: Invoke) -> None:
     assert "[minst 1]" in invoke("list", "--help", variables=SWEDISH).stdout
     assert "[at least 1]" in invoke("list", "--help", variables=ENGLISH).stdout
+
+
+# -- the core's own messages in Swedish ---------------------------------------------------------
+
+
+def test_outside_a_newsroom_a_swedish_run_says_so_in_swedish(tmp_path: Path) -> None:
+    def run(variables: dict[str, str]) -> str:
+        obj = {**PINNED, "cwd": tmp_path, "variables": variables}
+        result = CliRunner().invoke(cli.app, ["list"], obj=obj)
+        assert result.exit_code == 2
+        return result.stderr
+
+    swedish = run(SWEDISH)
+    assert swedish.startswith("newscli: fel: inte i ett nyhetsrum: det finns ingen newscli.toml")
+    assert "newscli init" in swedish and "NEWSCLI_ROOT" in swedish
+    assert run(ENGLISH).startswith("newscli: error: not in a newsroom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_date_newscli_cannot_read_is_told_in_swedish(invoke: Invoke) -> None:
+    swedish = invoke("list", "--since", "garbage", variables=SWEDISH)
+    english = invoke("list", "--since", "garbage", variables=ENGLISH)
+    assert swedish.exit_code == english.exit_code == 2
+    assert swedish.stderr.startswith("newscli: fel: kan inte läsa datumet 'garbage'; använd ")
+    assert "idag (today), igår (yesterday), 7d (dagar sedan)" in swedish.stderr
+    assert english.stderr.startswith("newscli: error: cannot read date 'garbage'; use ")
+    assert "today (idag), yesterday (igår), 7d (days ago)" in english.stderr
+
+
+def test_importing_a_missing_feed_file_is_told_in_swedish(invoke: Invoke) -> None:
+    swedish = invoke("import", "feed", "saknas.xml", variables=SWEDISH)
+    assert swedish.exit_code == 1
+    assert swedish.stderr.startswith("newscli: fel: saknas.xml: kan inte läsa: ")
+
+
+def test_importing_what_is_no_feed_is_told_in_swedish(invoke: Invoke, newsroom_path: Path) -> None:
+    (newsroom_path / "inget.xml").write_text("inget flöde\n")
+    swedish = invoke("import", "feed", "inget.xml", variables=SWEDISH)
+    english = invoke("import", "feed", "inget.xml", variables=ENGLISH)
+    assert swedish.exit_code == english.exit_code == 1
+    assert swedish.stderr.startswith("newscli: fel: inget.xml: är inget flöde som newscli kan läsa")
+    assert english.stderr.startswith("newscli: error: inget.xml: is not a feed newscli can read")
+
+
+def test_a_broken_file_is_told_in_the_language_of_each_run(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    """The index keeps a broken file's message: a Swedish run after an English one (which
+    made the index) still reads it in Swedish."""
+    broken = newsroom_path / "articles" / "trasig.md"
+    broken.write_bytes(b'+++\ntitle = "Trasig \xff"\n+++\n')
+    english = invoke("list", variables=ENGLISH).stderr
+    swedish = invoke("list", variables=SWEDISH).stderr
+    assert "articles/trasig.md:2: not valid UTF-8 (byte 0xff)" in english
+    assert "articles/trasig.md:2: inte giltig UTF-8 (byte 0xff)" in swedish
+    assert "not valid" not in swedish
+
+
+def test_checks_warnings_say_varning_in_swedish(swedish: None) -> None:
+    from pathlib import PurePosixPath
+
+    from newscli.newsroom import Finding
+
+    finding = Finding(PurePosixPath("articles/a.md"), 3, "något", warning=True)
+    assert str(finding) == "articles/a.md:3: varning: något"
+    assert str(Finding(PurePosixPath("articles/a.md"), 3, "något")) == "articles/a.md:3: något"
+
+
+def test_a_mistyped_command_gets_did_you_mean_in_swedish(invoke: Invoke) -> None:
+    swedish = invoke("lst", variables=SWEDISH)
+    english = invoke("lst", variables=ENGLISH)
+    assert swedish.exit_code == english.exit_code == 2
+    assert "Fel: Det finns inget kommando 'lst'. Menade du 'list'?" in swedish.stderr
+    assert "Error: No such command 'lst'. Did you mean 'list'?" in english.stderr
+
+
+def test_clicks_confirm_prompt_asks_again_in_swedish(swedish: None) -> None:
+    """typer.confirm takes y or n only; a Swede typing j is told so in Swedish."""
+    import typer
+
+    app = typer.Typer()
+
+    @app.command()
+    def ask() -> None:
+        typer.echo(f"svar: {typer.confirm('Öppna igen?')}")
+
+    result = CliRunner().invoke(app, [], input="j\ny\n")
+    assert "Fel: ogiltigt svar (svara y eller n)" in result.stdout
+    assert result.stdout.endswith("svar: True\n")

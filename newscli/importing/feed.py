@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from newscli.errors import NewsError
+from newscli.i18n import _, number
 from newscli.importing.fetch import Fetched
 from newscli.importing.html import html_to_markdown, html_to_text
 from newscli.importing.incoming import Incoming, IncomingPhoto, Read, Unreadable
@@ -59,9 +60,10 @@ def refuse_entities(data: bytes, where: str) -> None:
         fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise FeedError(
-            f"declares XML entities or refers to outside ones ({type(exc).__name__}); a feed "
-            "needs neither, and they can make a reader exhaust memory or read local files: "
-            "not read",
+            _(
+                "declares XML entities or refers to outside ones ({kind}); a feed needs "
+                "neither, and they can make a reader exhaust memory or read local files: not read"
+            ).format(kind=type(exc).__name__),
             where,
         ) from None
     except (ElementTree.ParseError, ValueError, LookupError):
@@ -69,7 +71,7 @@ def refuse_entities(data: bytes, where: str) -> None:
         # it, but never of a document that declares entities.
         if _ENTITY.search(data):
             raise FeedError(
-                "declares XML entities, which a feed does not need; not read", where
+                _("declares XML entities, which a feed does not need; not read"), where
             ) from None
 
 
@@ -79,14 +81,16 @@ def _xml_feed(fetched: Fetched) -> Read:
     headers = {"content-type": fetched.content_type} if fetched.content_type else None
     parsed = feedparser.parse(fetched.data, response_headers=headers)
     if not parsed.entries and (parsed.bozo or not parsed.version):
-        reason = parsed.get("bozo_exception") or "no RSS, Atom or JSON feed in it"
-        raise FeedError(f"is not a feed newscli can read: {reason}", fetched.location)
+        reason = parsed.get("bozo_exception") or _("no RSS, Atom or JSON feed in it")
+        raise FeedError(
+            _("is not a feed newscli can read: {reason}").format(reason=reason), fetched.location
+        )
     channel = parsed.feed
     name = _text(channel.get("title", ""), channel.get("title_detail"))
     feed_id = str(channel.get("id") or channel.get("link") or fetched.location)
     return [
-        _xml_entry(entry, number, fetched.location, name, feed_id)
-        for number, entry in enumerate(parsed.entries, start=1)
+        _xml_entry(entry, position, fetched.location, name, feed_id)
+        for position, entry in enumerate(parsed.entries, start=1)
     ]
 
 
@@ -98,10 +102,12 @@ def _text(value: str, detail: Any) -> str:
 
 
 def _xml_entry(
-    entry: Any, number: int, location: str, name: str, feed_id: str
+    entry: Any, position: int, location: str, name: str, feed_id: str
 ) -> Incoming | Unreadable:
     title = _text(entry.get("title", ""), entry.get("title_detail"))
-    where = f"{location}, entry {number}" + (f" {title[:60]!r}" if title else "")
+    where = (
+        _("{location}, entry {number} {title!r}") if title else _("{location}, entry {number}")
+    ).format(location=location, number=number(position), title=title[:60])
     try:
         # dict.get: feedparser's own get() answers "updated" with "published" (and warns).
         published, changed = dict.get(entry, "published"), dict.get(entry, "updated")
@@ -122,9 +128,9 @@ def _xml_entry(
         link = str(entry.get("link", ""))
         guid = str(entry.get("id") or link)
         if not title:
-            return Unreadable(where, "has no title")
+            return Unreadable(where, _("has no title"))
         if not guid:
-            return Unreadable(where, "has no guid or link, so a second run could not find it")
+            return Unreadable(where, _("has no guid or link, so a second run could not find it"))
         topics = [str(tag.get("term") or tag.get("label") or "") for tag in entry.get("tags", [])]
         return Incoming(
             where=where,
@@ -141,7 +147,7 @@ def _xml_entry(
             key={"feed": feed_id, "guid": guid},
         )
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        return Unreadable(where, f"cannot be read: {exc}")
+        return Unreadable(where, _("cannot be read: {reason}").format(reason=exc))
 
 
 def _author(entry: Any) -> str:
@@ -192,7 +198,7 @@ def _date(raw: Any, parsed: Any = None) -> dt.datetime | None:
         year, month, day, hour, minute, second = parsed[:6]
         value = dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
     if value is None:
-        raise ValueError(f"its date {text[:60]!r} is not one newscli can read")
+        raise ValueError(_("its date {date!r} is not one newscli can read").format(date=text[:60]))
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)  # RFC 822's -0000: the time is in UTC
     return value
@@ -207,15 +213,18 @@ def _json_feed(fetched: Fetched) -> Read:
         feed = json.loads(fetched.data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise FeedError(
-            f"a JSON Feed must be UTF-8 (byte 0x{exc.object[exc.start]:02x})", where
+            _("a JSON Feed must be UTF-8 (byte {byte})").format(
+                byte=f"0x{exc.object[exc.start]:02x}"
+            ),
+            where,
         ) from None
     except json.JSONDecodeError as exc:
-        raise FeedError(f"is not valid JSON: {exc}", where) from None
+        raise FeedError(_("is not valid JSON: {problem}").format(problem=exc), where) from None
     if not isinstance(feed, dict) or not str(feed.get("version", "")).startswith(_JSON_FEED):
-        raise FeedError("is JSON but not a JSON Feed (no jsonfeed.org version)", where)
+        raise FeedError(_("is JSON but not a JSON Feed (no jsonfeed.org version)"), where)
     items = feed.get("items")
     if not isinstance(items, list):
-        raise FeedError("is a JSON Feed without an 'items' list", where)
+        raise FeedError(_("is a JSON Feed without an 'items' list"), where)
     name = " ".join(str(feed.get("title", "")).split())
     feed_id = str(feed.get("feed_url") or feed.get("home_page_url") or where)
     authors = _json_authors(feed)
@@ -232,12 +241,19 @@ def _json_authors(holder: dict[str, Any]) -> str:
 
 
 def _json_item(
-    item: Any, number: int, location: str, name: str, feed_id: str, feed_authors: str
+    item: Any, position: int, location: str, name: str, feed_id: str, feed_authors: str
 ) -> Incoming | Unreadable:
+    place = _("{location}, item {number}").format(location=location, number=number(position))
     if not isinstance(item, dict):
-        return Unreadable(f"{location}, item {number}", "is not a JSON object")
+        return Unreadable(place, _("is not a JSON object"))
     title = " ".join(str(item.get("title") or "").split())
-    where = f"{location}, item {number}" + (f" {title[:60]!r}" if title else "")
+    where = (
+        _("{location}, item {number} {title!r}").format(
+            location=location, number=number(position), title=title[:60]
+        )
+        if title
+        else place
+    )
     try:
         date = _date(item.get("date_published"))
         updated = _date(item.get("date_modified"))
@@ -251,9 +267,9 @@ def _json_item(
         link = str(item.get("url") or "")
         guid = str(item.get("id") or link)
         if not title:
-            return Unreadable(where, "has no title")
+            return Unreadable(where, _("has no title"))
         if not guid:
-            return Unreadable(where, "has no id or url, so a second run could not find it")
+            return Unreadable(where, _("has no id or url, so a second run could not find it"))
         tags = item["tags"] if isinstance(item.get("tags"), list) else []
         return Incoming(
             where=where,
@@ -270,7 +286,7 @@ def _json_item(
             key={"feed": feed_id, "guid": guid},
         )
     except (ValueError, TypeError, AttributeError) as exc:
-        return Unreadable(where, f"cannot be read: {exc}")
+        return Unreadable(where, _("cannot be read: {reason}").format(reason=exc))
 
 
 def _plain_paragraphs(text: str) -> str:

@@ -44,9 +44,14 @@ def _megabytes(limit: int) -> str:
     return f"{limit / 2**20:g} MB"
 
 
+def _no_answer(timeout: float) -> str:
+    return _("no answer within {seconds} seconds").format(seconds=f"{timeout:g}")
+
+
 def _too_big(where: str, limit: int) -> FetchError:
     return FetchError(
-        f"is larger than {_megabytes(limit)}, the most newscli reads; not read", where
+        _("is larger than {size}, the most newscli reads; not read").format(size=_megabytes(limit)),
+        where,
     )
 
 
@@ -63,7 +68,7 @@ def read_chunks(stream: IO[bytes], where: str, limit: int, deadline: float | Non
         if size > limit:
             raise _too_big(where, limit)
         if deadline is not None and time.monotonic() > deadline:
-            raise FetchError("took too long to answer; not read", where)
+            raise FetchError(_("took too long to answer; not read"), where)
         chunks.append(chunk)
 
 
@@ -74,7 +79,10 @@ class _HttpOnly(urllib.request.HTTPRedirectHandler):
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> Any:
         if not is_url(newurl):
-            raise FetchError(f"redirects to {newurl[:200]!r}, which is not http(s)", req.full_url)
+            raise FetchError(
+                _("redirects to {url!r}, which is not http(s)").format(url=newurl[:200]),
+                req.full_url,
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -84,7 +92,7 @@ def fetch_url(
     """The body of an http(s) URL, or FetchError naming the URL: not http(s), a status that
     is not success, no answer within timeout seconds, or more than limit bytes."""
     if not is_url(url):
-        raise FetchError("only http:// and https:// addresses are read", url)
+        raise FetchError(_("only http:// and https:// addresses are read"), url)
     request = urllib.request.Request(
         url, headers={"User-Agent": f"newscli/{__version__} (import)", "Accept": accept}
     )
@@ -98,16 +106,18 @@ def fetch_url(
             data = read_chunks(response, url, limit, deadline)
             return Fetched(data, response.geturl(), response.headers.get("Content-Type"))
     except urllib.error.HTTPError as exc:
-        raise FetchError(f"the server answered {exc.code} {exc.reason}", url) from None
+        raise FetchError(
+            _("the server answered {code} {reason}").format(code=exc.code, reason=exc.reason), url
+        ) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, TimeoutError):
-            raise FetchError(f"no answer within {timeout:g} seconds", url) from None
-        raise FetchError(f"could not be fetched: {reason}", url) from None
+            raise FetchError(_no_answer(timeout), url) from None
+        raise FetchError(_("could not be fetched: {reason}").format(reason=reason), url) from None
     except TimeoutError:
-        raise FetchError(f"no answer within {timeout:g} seconds", url) from None
+        raise FetchError(_no_answer(timeout), url) from None
     except (OSError, ValueError) as exc:  # a reset connection, a URL urllib cannot take
-        raise FetchError(f"could not be fetched: {exc}", url) from None
+        raise FetchError(_("could not be fetched: {reason}").format(reason=exc), url) from None
 
 
 def read_file(path: Path, *, limit: int = MAX_SOURCE_BYTES, shown_as: str | None = None) -> Fetched:
@@ -135,7 +145,7 @@ def read_source(
     any other scheme (file:, ftp: …) is refused."""
     if is_url(source):
         return fetch_url(source, limit=limit, timeout=timeout)
-    scheme, colon, _ = source.partition("://")
+    scheme, colon, _rest = source.partition("://")
     if colon and scheme.isalpha():
-        raise FetchError("only http:// and https:// addresses or files are read", source)
+        raise FetchError(_("only http:// and https:// addresses or files are read"), source)
     return read_file(cwd / source, limit=limit, shown_as=source)
