@@ -135,6 +135,7 @@ def new(
     author: Annotated[
         str | None,
         typer.Option(
+            "--author",
             metavar="AUTHOR",
             help="Author line (default: [defaults] author).",
             autocompletion=completion.authors,
