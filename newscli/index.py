@@ -33,7 +33,6 @@ from newscli.article import (
     to_meta,
 )
 from newscli.errors import ArticleError, WriteError
-from newscli.i18n import language
 from newscli.newsroom import STATE, Newsroom, Tree, state_folder
 from newscli.query import Filters, begins_a_word, search_words
 from newscli.slugs import fold
@@ -163,9 +162,9 @@ class Index:
     # -- opening ------------------------------------------------------------------
 
     def _fingerprint(self) -> str:
-        """What the stored rows depend on besides the files: the schema, newscli, the timezone,
-        and the language of the run (a broken file's row keeps its error message in it)."""
-        return json.dumps([SCHEMA, _TABLES, __version__, self.newsroom.site.timezone, language()])
+        """What the stored rows depend on besides the files: the schema, newscli, the timezone
+        (not the language: `broken` says a broken file's reason anew in each run's)."""
+        return json.dumps([SCHEMA, _TABLES, __version__, self.newsroom.site.timezone])
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -450,13 +449,20 @@ class Index:
         return [path for (path,) in self._select("path", filters, limit)]
 
     def broken(self) -> list[ArticleError]:
+        """The broken files and why, in this run's language: each is read again (they are
+        few, and the stored reason is in the language of the run that stored it)."""
         db = self.open()
-        return [
-            ArticleError(message, PurePosixPath(path), line)
-            for path, message, line in db.execute(
-                "SELECT path, error, error_line FROM article WHERE error IS NOT NULL ORDER BY path"
-            )
-        ]
+        problems = []
+        for path, message, line in db.execute(
+            "SELECT path, error, error_line FROM article WHERE error IS NOT NULL ORDER BY path"
+        ):
+            try:
+                self.newsroom.load(self.newsroom.root / path)
+            except ArticleError as exc:
+                problems.append(exc)
+                continue
+            problems.append(ArticleError(message, PurePosixPath(path), line))
+        return problems
 
     def topics(self) -> Topics:
         """Every topic with its name and counts, kept in the index between runs (worked out

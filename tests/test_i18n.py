@@ -456,11 +456,15 @@ def test_a_broken_file_is_told_in_the_language_of_each_run(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
     """The index keeps a broken file's message: a Swedish run after an English one (which
-    made the index) still reads it in Swedish."""
+    made the index) still reads it in Swedish, and without building the index anew (a cron
+    job under LANG=C and staff in Swedish take turns with one index)."""
     broken = newsroom_path / "articles" / "trasig.md"
     broken.write_bytes(b'+++\ntitle = "Trasig \xff"\n+++\n')
     english = invoke("list", variables=ENGLISH).stderr
+    index = newsroom_path / ".newscli" / "index.sqlite"
+    built = index.stat().st_ino, index.stat().st_mtime_ns
     swedish = invoke("list", variables=SWEDISH).stderr
+    assert (index.stat().st_ino, index.stat().st_mtime_ns) == built
     assert "articles/trasig.md:2: not valid UTF-8 (byte 0xff)" in english
     assert "articles/trasig.md:2: inte giltig UTF-8 (byte 0xff)" in swedish
     assert "not valid" not in swedish
