@@ -274,48 +274,21 @@ def _on_a_pty(
 ) -> tuple[str, str | None]:
     """newscli as a real process whose stdout is a terminal rows × cols, with a pager that
     records what it was given: (what reached the terminal, what the pager got or None)."""
-    import fcntl
-    import os
-    import pty
     import shlex
-    import struct
-    import subprocess
     import sys
-    import termios
 
-    from tests.conftest import REPO
+    from tests.support.terminal import terminal
 
     script = tmp_path / "pager.py"
     got = tmp_path / "paged.txt"
     script.write_text(
         "import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write(sys.stdin.read())\n"
     )
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PAGER")}
-    env |= {"PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}
-    env["NEWSCLI_PAGER"] = shlex.join([sys.executable, str(script), str(got)])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newscli", *args, "--root", str(root)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the process closed its end of the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    assert process.wait(timeout=60) == 0
-    shown = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    pager = shlex.join([sys.executable, str(script), str(got)])
+    variables = {"TERM": "xterm", "NEWSCLI_PAGER": pager, "PAGER": ""}
+    with terminal(root, *args, "--root", str(root), size=(rows, cols), env=variables) as screen:
+        assert screen.wait() == 0
+    shown = screen.screen.replace("\r\n", "\n")
     return ANSI.sub("", shown), got.read_text(encoding="utf-8") if got.exists() else None
 
 

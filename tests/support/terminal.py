@@ -66,17 +66,30 @@ def _take_the_terminal() -> None:  # pragma: no cover - runs in the child
 
 
 @contextmanager
-def terminal(cwd: Path, *args: str) -> Iterator[Terminal]:
-    """newscli args run in cwd with a pty as its controlling terminal and every stream."""
+def terminal(
+    cwd: Path,
+    *args: str,
+    size: tuple[int, int] = (24, 80),
+    env: dict[str, str] | None = None,
+) -> Iterator[Terminal]:
+    """newscli args run in cwd with a pty of size (rows, columns) as its controlling terminal
+    and every stream; env: variables to set besides the process's (a value None unsets)."""
+    import struct
+
     master, slave = os.openpty()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "dumb", "NO_COLOR": "1"}
+    rows, columns = size
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    variables = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "dumb", "NO_COLOR": "1"}
+    for name in ("COLUMNS", "LINES"):
+        variables.pop(name, None)
+    variables |= env or {}
     process = subprocess.Popen(
         [sys.executable, "-m", "newscli", *args],
         stdin=slave,
         stdout=slave,
         stderr=slave,
         cwd=cwd,
-        env=env,
+        env=variables,
         start_new_session=True,
         preexec_fn=_take_the_terminal,
     )
