@@ -127,6 +127,9 @@ def test_show_reads_like_the_story(invoke: Invoke) -> None:
         < text.index("Författare:")
     )
     assert "## " not in out  # the subheading is rendered, not shown as Markdown
+    # The source's address whole on one line, to copy (the 80-column cap never breaks it).
+    url = "https://www.example.se/aktuellt/forbattrad-ekonomisk-prognos-for-socialtjansten"
+    assert url in out.splitlines()
 
 
 def test_show_markup_in_titles_is_text(invoke: Invoke) -> None:

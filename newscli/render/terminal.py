@@ -165,9 +165,10 @@ def story(article: Article, topics: Topics, site: Site) -> RenderableType:
             _shown(article.source.name or url),
             style=Style(link=url) if clickable else "",
         )
-        if url and article.source.name:
-            source.append(f" <{_shown(url)}>", style="dim")
         rows.append(source)
+        if url and article.source.name:
+            # On a line of its own, never broken: a web address is copied whole.
+            rows.append(Text(_shown(url), style="dim", no_wrap=True, overflow="ignore"))
     return Group(*rows)
 
 
