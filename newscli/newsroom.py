@@ -124,42 +124,48 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-class NotPlainFile(OSError):
-    """A folder, pipe, socket or device where a file was expected."""
+class FileRefused(OSError):
+    """A file read_plain_file would not read; `reason` says why, in the user's language."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
-class FileTooLarge(OSError):
-    """A file larger than the reader takes."""
+def not_regular() -> str:
+    return _("is not a regular file (a folder, pipe, socket or device); not read")
 
 
-def read_plain_file(path: Path, limit: int) -> bytes:
+def read_plain_file(path: Path, limit: int, too_large: str) -> bytes:
     """The bytes of the regular file at path, at most limit of them: opened without blocking,
     so that a pipe or device named by mistake is refused instead of waited on for ever, and
-    refused when it is (or grows, while read) larger than limit. The one way newscli reads a
-    file someone named: an article, a photo, a page or feed to import.
-
-    Raises NotPlainFile, FileTooLarge, or OSError (a NUL byte in the name included)."""
+    refused with too_large (the caller's sentence: what its limit is for) when it is, or
+    grows while read, larger than limit. The one way newscli reads a file someone named: an
+    article, a photo, a page or feed to import. FileRefused says why it was not read."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except ValueError as exc:  # a NUL byte in the name
-        raise OSError(str(exc)) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reason = getattr(exc, "strerror", None) or exc
+        raise FileRefused(_("cannot read: {reason}").format(reason=reason)) from None
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
-            raise NotPlainFile(str(path))
+            raise FileRefused(not_regular())
         if status.st_size > limit:
-            raise FileTooLarge(str(path))
+            raise FileRefused(too_large)
         # One read of the size fstat gave (plus one byte, to see a file that grew).
         chunks = [os.read(fd, status.st_size + 1)]
         size = len(chunks[0])
-        while chunks[-1] and size > status.st_size:
-            if size > limit:
-                raise FileTooLarge(str(path))
+        while chunks[-1] and size <= limit and size > status.st_size:
             chunks.append(os.read(fd, 65536))
             size += len(chunks[-1])
         if size > limit:
-            raise FileTooLarge(str(path))
+            raise FileRefused(too_large)
         return b"".join(chunks) if len(chunks) > 1 else chunks[0]
+    except FileRefused:
+        raise
+    except OSError as exc:
+        raise FileRefused(_("cannot read: {reason}").format(reason=exc.strerror or exc)) from None
     finally:
         os.close(fd)
 
@@ -386,7 +392,7 @@ class Newsroom:
                     if entry.is_symlink() or entry.is_file(follow_symlinks=False):
                         tree.files.append((where, entry))
                     else:
-                        problem = _("is not a regular file (a pipe, socket or device); not read")
+                        problem = not_regular()
                 elif name.lower().endswith(ARTICLE_LOOKALIKES):
                     problem = _("newscli reads only files ending in '.md' (lower case); rename it")
                 if problem is not None:
@@ -436,23 +442,13 @@ class Newsroom:
         pipe or device (which could block for ever), never more than MAX_ARTICLE_BYTES."""
         rel = self.relative(path)
         self.refuse_links_out(path)
+        too_large = _("is larger than {mb} MB, the most an article may be; not read")
         try:
-            return read_plain_file(path, MAX_ARTICLE_BYTES)
-        except NotPlainFile:
-            raise ArticleError(
-                _("is not a regular file (a pipe, socket or device); not read"), rel
-            ) from None
-        except FileTooLarge:
-            raise ArticleError(
-                _("is larger than {mb} MB, the most an article may be; not read").format(
-                    mb=MAX_ARTICLE_BYTES // 2**20
-                ),
-                rel,
-            ) from None
-        except OSError as exc:
-            raise ArticleError(
-                _("cannot read: {reason}").format(reason=exc.strerror or exc), rel
-            ) from None
+            return read_plain_file(
+                path, MAX_ARTICLE_BYTES, too_large.format(mb=MAX_ARTICLE_BYTES // 2**20)
+            )
+        except FileRefused as exc:
+            raise ArticleError(exc.reason, rel) from None
 
     def read(self, path: Path) -> tuple[bytes, Article]:
         """The bytes of a file and the article they hold; ArticleError if either is bad."""

@@ -151,24 +151,14 @@ def shown_size(image: PillowImage) -> tuple[int, int]:
 def read_photo(path: Path, shown_as: str | None = None) -> PhotoFile:
     """The photo file at path, read once and checked (see inspect_photo); PhotoError naming
     it (as shown_as, the way the user typed it) when it cannot be read or is no photo."""
-    from newscli.newsroom import FileTooLarge, NotPlainFile, read_plain_file
+    from newscli.newsroom import FileRefused, read_plain_file
 
     name = shown_as if shown_as is not None else str(path)
+    too_large = _("is larger than {mb} MB, more than a photo needs; not taken")
     try:
-        data = read_plain_file(path, MAX_PHOTO_BYTES)
-    except NotPlainFile:
-        raise PhotoError(_("is not a plain file (a folder, pipe or device)"), name) from None
-    except FileTooLarge:
-        raise PhotoError(
-            _("is larger than {mb} MB, more than a photo needs; not taken").format(
-                mb=MAX_PHOTO_BYTES // 2**20
-            ),
-            name,
-        ) from None
-    except OSError as exc:
-        raise PhotoError(
-            _("cannot read the photo: {reason}").format(reason=exc.strerror or exc), name
-        ) from None
+        data = read_plain_file(path, MAX_PHOTO_BYTES, too_large.format(mb=MAX_PHOTO_BYTES // 2**20))
+    except FileRefused as exc:
+        raise PhotoError(exc.reason, name) from None
     return inspect_photo(data, name)
 
 

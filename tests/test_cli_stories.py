@@ -151,7 +151,7 @@ def test_new_rejects_bad_dates_and_images(invoke: Invoke) -> None:
     bad_date = invoke("new", "X", "--date", "23/11/2021", "--no-input")
     assert bad_date.exit_code == 2 and "cannot read date '23/11/2021'" in bad_date.stderr
     bad_image = invoke("new", "X", "--image", "../secret.jpg", "--alt", "A", "--no-input")
-    assert bad_image.exit_code == 2 and "../secret.jpg: cannot read the photo" in bad_image.stderr
+    assert bad_image.exit_code == 2 and "../secret.jpg: cannot read" in bad_image.stderr
     conflict = invoke("new", "X", "--publish", "--status", "draft", "--no-input")
     assert conflict.exit_code == 2
 

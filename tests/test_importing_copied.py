@@ -255,7 +255,8 @@ def test_a_binary_file_an_empty_one_and_a_missing_one_are_each_named(tmp_path: P
         str(tmp_path),
     ]
     assert problems(read)[0] == "not a text file (it holds NUL bytes)"
-    assert problems(read)[1].startswith("cannot be read: ")
+    assert problems(read)[1].startswith("cannot read: ")
+    assert problems(read)[2].startswith("is not a regular file")  # the folder
     assert isinstance(read[-1], Incoming)  # one bad file never stops the others
 
 
@@ -316,4 +317,6 @@ def test_a_pipe_named_as_a_page_is_refused_not_waited_on(tmp_path: Path) -> None
     reader.start()
     reader.join(timeout=10)
     assert answer, "read_page is still waiting on the pipe"
-    assert problems(answer[0]) == ["not a text file (a folder, pipe or device)"]
+    assert problems(answer[0]) == [
+        "is not a regular file (a folder, pipe, socket or device); not read"
+    ]

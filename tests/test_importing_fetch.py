@@ -102,5 +102,5 @@ def test_a_50_mb_file_is_refused_by_the_size_limit(tmp_path: Path) -> None:
 def test_a_missing_file_or_a_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(FetchError, match=r"missing\.xml: cannot read"):
         read_source("missing.xml", tmp_path)
-    with pytest.raises(FetchError, match="not a plain file"):
+    with pytest.raises(FetchError, match="not a regular file"):
         read_file(tmp_path)

@@ -568,7 +568,9 @@ def test_a_named_pipe_called_md_never_hangs_list_or_check(newsroom_path: Path) -
         run = newscli_process(newsroom_path, *args)
         out, err = run.communicate(timeout=30)
         assert "articles/2022/01/ror.md" in out + err, args
-        assert "is not a regular file (a pipe, socket or device); not read" in out + err, args
+        assert "is not a regular file (a folder, pipe, socket or device); not read" in out + err, (
+            args
+        )
 
 
 def test_md_files_in_capitals_and_markdown_files_are_named_not_passed_over(

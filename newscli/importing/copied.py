@@ -86,18 +86,13 @@ def read_text(paths: Sequence[Path]) -> Read:
 
 def read_page(path: Path) -> Read:
     """The stories in one copied page, or why it holds none."""
-    from newscli.newsroom import FileTooLarge, NotPlainFile, read_plain_file
+    from newscli.newsroom import FileRefused, read_plain_file
 
     where = str(path)
     try:
-        data = read_plain_file(path, MAX_BYTES)
-    except FileTooLarge:
-        return [Unreadable(where, _("too large for a copied page (over 5 MB)"))]
-    except NotPlainFile:
-        return [Unreadable(where, _("not a text file (a folder, pipe or device)"))]
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return [Unreadable(where, _("cannot be read: {reason}").format(reason=reason))]
+        data = read_plain_file(path, MAX_BYTES, _("too large for a copied page (over 5 MB)"))
+    except FileRefused as exc:
+        return [Unreadable(where, exc.reason)]
     text = decode_page(data)
     if text is None:
         return [Unreadable(where, _("not a text file (it holds NUL bytes)"))]

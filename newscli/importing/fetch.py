@@ -123,19 +123,13 @@ def fetch_url(
 def read_file(path: Path, *, limit: int = MAX_SOURCE_BYTES, shown_as: str | None = None) -> Fetched:
     """A local file's bytes, or FetchError naming it (as shown_as, the way the user typed
     it): missing, not a plain file (a pipe would block), or larger than limit."""
-    from newscli.newsroom import FileTooLarge, NotPlainFile, read_plain_file
+    from newscli.newsroom import FileRefused, read_plain_file
 
     where = shown_as if shown_as is not None else str(path)
     try:
-        return Fetched(read_plain_file(path, limit), where)
-    except NotPlainFile:
-        raise FetchError(_("is not a plain file (a folder, pipe or device)"), where) from None
-    except FileTooLarge:
-        raise _too_big(where, limit) from None
-    except OSError as exc:
-        raise FetchError(
-            _("cannot read: {reason}").format(reason=exc.strerror or exc), where
-        ) from None
+        return Fetched(read_plain_file(path, limit, _too_big(where, limit).message), where)
+    except FileRefused as exc:
+        raise FetchError(exc.reason, where) from None
 
 
 def read_source(
