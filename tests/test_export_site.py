@@ -27,6 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newscli.export import site as site_module
+from newscli.export.build import next_public_change
 from newscli.export.output import MANIFEST
 from newscli.export.site import SiteReport, export_site
 from newscli.newsroom import Newsroom
@@ -1036,6 +1037,24 @@ def test_a_broken_file_keeps_its_live_story_everywhere_on_the_site_as_it_last_wa
     for feed in ("rss.xml", "atom.xml", "topics/kvalitetsutveckling/rss.xml"):
         parsed = feedparser.parse((public / feed).read_bytes())
         assert url in [entry.link for entry in parsed.entries], feed
+
+
+def test_the_site_and_build_next_agree_on_the_embargo_of_a_kept_story(
+    newsroom_path: Path, tmp_path: Path
+) -> None:
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    soon = add_article(
+        newsroom_path,
+        "snart",
+        'title = "Snart"\ndate = 2024-01-02T10:00:00+01:00\nstatus = "published"',
+        month="2024/01",
+    )
+    export_site(Newsroom(newsroom_path), tmp_path / "public", now=now)  # its good version seen
+    break_with_conflict_markers(soon)
+    report = export_site(Newsroom(newsroom_path), tmp_path / "public", now=now)
+    embargo = dt.datetime(2024, 1, 2, 9, tzinfo=dt.UTC)  # when its last good version goes out
+    assert report.next_change == embargo
+    assert next_public_change(Newsroom(newsroom_path), now) == embargo
 
 
 def test_a_kept_story_whose_page_is_missing_is_named_in_a_warning(

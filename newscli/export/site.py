@@ -77,10 +77,9 @@ from newscli.export.site_state import (
 )
 from newscli.i18n import _
 from newscli.labels import label, long_date, moment, month_name
-from newscli.lifecycle import State, next_change, state_of
+from newscli.lifecycle import State, state_of
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.newsroom import TEMPLATES, Newsroom, state_folder
-from newscli.query import newest_first, publishable
 from newscli.statement import MISSING_WARNING, STATEMENT_PATH, statement_of
 from newscli.topics import Topic, Topics
 
@@ -1027,20 +1026,15 @@ def build(
     newsroom, report = builder.newsroom, builder.report
     # From the index: every story's front matter and lead, without its body (read per page).
     with Catalog(newsroom) as catalog:
-        scanned = catalog.summaries()
-        last_good = catalog.kept()
+        public = catalog.public(now)
         stamps = catalog.stamps()
-    report.broken = scanned.broken
-    broken = {str(error.path) for error in scanned.broken}
-    last_good = [summary for summary in last_good if str(summary.path) in broken]
-    # A broken file's story stays as it last was, if that was public (even in a preview).
-    kept = publishable(last_good, now)
+    report.broken = public.broken
+    kept, topics = public.kept, public.topics
     report.kept = [str(summary.path) for summary in kept]
-    report.unknown = sorted(broken - {str(summary.path) for summary in last_good})
-    topics = Topics.of([*scanned.items, *last_good])
+    report.unknown = public.unknown
     # Before anything is written: one id twice would be one guid twice in the feeds.
-    feeds.check_unique_ids((s.id, str(s.path)) for s in [*publishable(scanned.items, now), *kept])
-    articles = newest_first([*publishable(scanned.items, now, drafts=drafts, future=future), *kept])
+    feeds.check_unique_ids((s.id, str(s.path)) for s in public.stories())
+    articles = public.stories(drafts=drafts, future=future)
     refuse_identity_numbers(newsroom, articles)
     builder.prepare_photos(articles)
     stories = builder.stories(
@@ -1053,7 +1047,7 @@ def build(
         topics=topics,
         tz=newsroom.site.tz,
     )
-    plan = list(builder.plan(site_map)) + builder.notices(scanned.items, site_map, now)
+    plan = list(builder.plan(site_map)) + builder.notices(public.current, site_map, now)
     try:
         builder.out.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -1092,14 +1086,14 @@ def build(
     builder.renders.save(whole=True)
     report.stories = len(site_map.stories)
     report.topics = len(site_map.topics)
-    report.next_change = _next_change([*scanned.items, *kept], now, drafts or future)
+    report.next_change = public.next_change(preview=drafts or future)
     if state is None:
         return
     on_site = {str(story.article.path): story.path for story in site_map.stories}
     snapshot = Snapshot(
         build=builder.out.build,
         manifest=manifest,
-        followable=not (scanned.broken or kept),
+        followable=not (public.broken or kept),
         pages=builder.out.pages,
         specs=builder.specs,
         assets=builder.asset_stamps(),
@@ -1108,7 +1102,7 @@ def build(
         counts=(report.stories, report.topics, report.pages, len(builder.out.files)),
         next_change=report.next_change.timestamp() if report.next_change else None,
     )
-    for summary in scanned.items:
+    for summary in public.current:
         rel = str(summary.path)
         stat = stamps.get(rel)
         try:
@@ -1117,16 +1111,6 @@ def build(
             continue
         snapshot.stories[rel] = StoryRow(on_site.get(rel, ""), stamp, builder.shape(summary, now))
     _saved(state, snapshot)
-
-
-def _next_change(articles: list[Summary], now: dt.datetime, preview: bool) -> dt.datetime | None:
-    """When the site next changes by itself: the next embargo or expiry of a published
-    story; a preview also shows a draft from its date on."""
-    moment = next_change(articles, now)
-    if preview:
-        drafts = [a.date for a in articles if a.status == "draft" and a.date > now]
-        moment = min([*drafts, *([moment] if moment else [])], default=None)
-    return moment
 
 
 def _started(state: SiteState | None) -> SiteState | None:
