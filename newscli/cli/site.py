@@ -32,7 +32,7 @@ from newscli.text import terminal_safe
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
 
-    from newscli.cli.watch import Reloads
+    from newscli.cli.watch import ChildBuilds, Reloads
     from newscli.environment import Environment
     from newscli.export.site import SiteReport
     from newscli.newsroom import Newsroom
@@ -287,9 +287,9 @@ def serve(
     with tempfile.TemporaryDirectory(prefix="newscli-site-") as folder:
         # Served at the root of 127.0.0.1, whatever path base_url has.
         build(env, newsroom, Path(folder), drafts, future, _("a temporary folder"), site_root="/")
-        reloads = stop = watcher = None
+        reloads = stop = watcher = builds = None
         if watch:
-            reloads, stop, watcher = _watching(env, newsroom, Path(folder), drafts, future)
+            reloads, stop, watcher, builds = _watching(newsroom, Path(folder), drafts, future)
         server = make_server(Path(folder), port, env.stderr, reloads)
         try:
             with server:
@@ -299,32 +299,27 @@ def serve(
                 with contextlib.suppress(KeyboardInterrupt), _stop_on_sigterm():
                     server.serve_forever()
         finally:
-            if stop is not None and watcher is not None:
+            if stop is not None and watcher is not None and builds is not None:
                 stop.set()
+                builds.stop()
                 watcher.join(timeout=5)
     say(env, _("Stopped."))
 
 
 def _watching(
-    env: Environment, newsroom: Newsroom, folder: Path, drafts: bool, future: bool
-) -> tuple[Reloads, threading.Event, threading.Thread]:
-    """A thread that rebuilds the site into folder after every change in the newsroom."""
-    from newscli.cli.watch import Reloads, watch
+    newsroom: Newsroom, folder: Path, drafts: bool, future: bool
+) -> tuple[Reloads, threading.Event, threading.Thread, ChildBuilds]:
+    """A thread that rebuilds the site into folder after every change in the newsroom, each
+    time in a new process (never a fork of this one: it runs the server's threads)."""
+    from newscli.cli.watch import ChildBuilds, Reloads, watch
     from newscli.newsroom import PUBLIC
 
     reloads = Reloads()
     stop = threading.Event()
-
-    def rebuild() -> None:
-        try:  # a newsroom being edited may be broken for a moment: say so, go on watching
-            fresh = open_newsroom(env, newsroom.root)
-            build(env, fresh, folder, drafts, future, _("a temporary folder"), site_root="/")
-        except NewsError as exc:
-            say(env, f"newscli: error: {exc}")
-
+    builds = ChildBuilds(newsroom.root, folder, drafts=drafts, future=future)
     skip = [folder, newsroom.root / PUBLIC]
     watcher = threading.Thread(
-        target=watch, args=(newsroom.root, skip, rebuild, reloads, stop), daemon=True
+        target=watch, args=(newsroom.root, skip, builds, reloads, stop), daemon=True
     )
     watcher.start()
-    return reloads, stop, watcher
+    return reloads, stop, watcher, builds
