@@ -3,10 +3,13 @@ has only the elements Markdown makes and no URL a browser would run."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newscli import markdown
 from newscli.markdown import _reference, render_markdown
+from tests.conftest import REPO, STORY_PATH
 from tests.support.checkers import MARKDOWN_ATTRIBUTES, MARKDOWN_ELEMENTS, html_shape, unsafe_urls
 from tests.support.fuzz import FUZZ
 from tests.support.hostile import hostile_markdown
@@ -42,3 +45,14 @@ def test_the_compiled_renderer_writes_exactly_what_markdown_it_writes(text: str)
 
     assert render_markdown(text) == _reference(text)
     assert render_markdown(text, rewrite_url=rewrite) == _reference(text, rewrite_url=rewrite)
+
+
+def test_a_story_s_body_is_rendered_by_cmark_and_its_links_rewritten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = (REPO / STORY_PATH).read_text(encoding="utf-8").split("+++\n", 2)[2]
+    body += "\n[Budgeten](https://www.pitea.se/budget?ar=2022&del=2) och [mer](topics/ekonomi/).\n"
+    expected = _reference(body, rewrite_url=lambda url: f"../{url}")
+    monkeypatch.setattr(markdown, "_reference", None)  # markdown-it-py is not asked
+    assert render_markdown(body, rewrite_url=lambda url: f"../{url}") == expected
+    assert 'href="../https://www.pitea.se/budget?ar=2022&amp;del=2"' in expected
