@@ -3,9 +3,10 @@
 The workers are forked: each starts with the parent's memory as it is (an open index, a
 site builder with its templates), so the work is a plain closure, never pickled and never
 put in a module global. Only the chunks (small: ranges, paths) go to the workers and only
-their results come back. A process that runs threads is never forked (a lock held by
-another thread stays held in the child for ever): its work runs in order instead, as does
-work too small to pay for the processes.
+their results come back. Work asked for from a thread other than the main one (a server's
+or a watcher's) is never forked (a lock held by another thread stays held in the child
+for ever): it runs in order instead, as does work too small to pay for the processes.
+`serve --watch` rebuilds in a new process for that reason (newscli.cli.watch).
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ _LOOK = 1.0
 
 def workers(items: int, parallel_from: int) -> int:
     """How many processes to share items out to: one (this one) for fewer than
-    parallel_from, on one core, without fork, or in a process that runs threads."""
+    parallel_from, on one core, without fork, or when asked from any thread but the main
+    one (a server's or a watcher's: the program runs threads whose locks a fork would
+    copy held). The main thread's helpers (a progress bar's refresh, the output's
+    writers) hold no lock the workers take."""
     cores = os.cpu_count() or 1
     if items < parallel_from or cores < 2 or "fork" not in mp.get_all_start_methods():
         return 1
-    if threading.active_count() > 1:
-        return 1
+    if threading.current_thread() is not threading.main_thread():
+        return 1  # run from a thread of a threaded program (a server): never fork it
     return cores
 
 
