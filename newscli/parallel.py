@@ -107,3 +107,5 @@ def _next_result(results: Any, started: Sequence[Any]) -> tuple[int, bool, Any]:
                 raise ChildProcessError(
                     f"a worker process ended with exit code {dead[0].exitcode}"
                 ) from None
+            if all(p.exitcode is not None for p in started):  # a result that never came
+                raise ChildProcessError("the worker processes ended without every result") from None

@@ -53,3 +53,11 @@ def test_work_asked_for_from_a_thread_of_a_threaded_program_is_never_forked() ->
     thread.join()
     assert asked == [1]
     assert parallel.workers(9, 10) == 1  # too little work: in order, in this process
+
+
+def test_a_result_that_cannot_come_back_ends_the_run_instead_of_hanging_it() -> None:
+    def work(chunk: int) -> object:
+        return (lambda: chunk) if chunk == 1 else chunk  # a lambda cannot be sent back
+
+    with pytest.raises(ChildProcessError, match="without every result"):
+        list(parallel.shared_out(work, list(range(3)), 2))
