@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 import newscli.parallel
 from newscli.export import builder as builder_module
+from newscli.export import rendering
 from newscli.export.build import next_public_change
 from newscli.export.output import MANIFEST
 from newscli.export.site import SiteReport, export_site
@@ -764,8 +765,8 @@ def test_rendering_on_every_core_gives_the_same_site(
     (root / "articles/2021/11/trasig.md").write_text("no front matter\n", encoding="utf-8")
     newsroom = Newsroom(root)
     serial = export_site(newsroom, tmp_path / "serial", now=NOW)
-    monkeypatch.setattr(builder_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(builder_module, "CHUNK", 2)
+    monkeypatch.setattr(rendering, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(rendering, "CHUNK", 2)
     shared: list[int] = []
     real = newscli.parallel.shared_out
 

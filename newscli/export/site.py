@@ -5,7 +5,7 @@ clock in it), a file whose bytes are unchanged is not rewritten, and files an ea
 wrote that are no longer part of the site are removed, using the manifest kept in the output
 folder. Nothing else in that folder is ever deleted. The pieces: templating (what pages are
 rendered with), assets (photos and linked files), builder (every page, feed and the plan),
-republish (only what changed).
+rendering (the plan on every core), republish (only what changed).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from newscli.export.builder import (
     SiteBuilder,
     SiteReport,
     Unfollowable,
-    render_steps,
 )
 from newscli.export.output import cannot_create_folder, guard_output
 from newscli.export.pages import STATIC_PATH, build_site_map
+from newscli.export.rendering import render_steps
 from newscli.export.republish import attributed, republish
 from newscli.export.site_state import PageRecords, SiteState, Snapshot, StoryRow, file_stamp
 from newscli.export.templating import PACKAGE, build_key
