@@ -30,7 +30,7 @@ from newscli.cli.options import (
     UntilOption,
     choose_topics,
 )
-from newscli.cli.photo import ask_alt, photo_note, read_photo_argument, warn_about
+from newscli.cli.story_photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.i18n import N_, _, ngettext, number
 from newscli.text import terminal_safe
@@ -570,11 +570,12 @@ def show(
 def _edit(env: Environment, newsroom: Newsroom, path: Path, *, announce: bool = True) -> None:
     """Run an edit session and say how it ended (announce: print the saved file's path;
     `new` has printed it already)."""
+    from newscli.cli.asking import confirm
     from newscli.editing import edit_file
 
     def again(problem: ArticleError) -> bool:
         warn(env, str(problem))
-        return bool(env.stdin_isatty) and typer.confirm(_("Open the editor again?"), default=True)
+        return bool(env.stdin_isatty) and confirm(env, _("Open the editor again?"), default=True)
 
     saved = edit_file(
         newsroom,
