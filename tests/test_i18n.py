@@ -236,15 +236,17 @@ def test_help_and_usage_errors_say_usage_in_swedish(invoke: Invoke) -> None:
     assert invoke("tag", "--help").stdout.startswith("Usage: ")
 
 
-def test_aborted_says_avbrutet_in_swedish(invoke: Invoke) -> None:
-    """A prompt answered with end of input (Ctrl+D) stops the run: Click's "Aborted!"."""
+def test_a_question_ended_by_end_of_input_says_so_in_swedish(invoke: Invoke) -> None:
+    """A question answered with end of input (Ctrl+D) stops the run, in the user's language;
+    the question is on stderr (cli.asking), never in what a script reads."""
     args = ("photo", "set", STORY, "--caption", "Bild")
     swedish = invoke(*args, input="", stdin_isatty=True, variables=SWEDISH)
-    assert swedish.exit_code == 1
-    assert "Alt-text (vad visar bilden?)" in swedish.stdout
-    assert swedish.stderr.strip().endswith("Avbrutet.")
+    assert swedish.exit_code == 1 and swedish.stdout == ""
+    assert "Alt-text (vad visar bilden?)" in swedish.stderr
+    assert swedish.stderr.strip().endswith("indata tog slut innan ett svar gavs")
     english = invoke(*args, input="", stdin_isatty=True, variables=ENGLISH)
-    assert english.exit_code == 1 and english.stderr.strip().endswith("Aborted!")
+    assert english.exit_code == 1
+    assert english.stderr.strip().endswith("the input ended before an answer was given")
 
 
 def test_a_run_never_imports_babel(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ app.command()(site.serve)
 app.command()(lifecycle.publish)
 app.command()(lifecycle.unpublish)
 app.command()(lifecycle.expire)
-app.command()(lifecycle.build)
+app.command("build")(site.build_all)
 app.command()(lifecycle.log)
 
 

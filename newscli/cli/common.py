@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -21,9 +21,11 @@ from newscli.text import terminal_safe
 if TYPE_CHECKING:
     from typer._click import HelpFormatter
 
+    from newscli.catalog import Catalog
     from newscli.errors import ArticleError
     from newscli.export.output import ExportReport
     from newscli.newsroom import Newsroom
+    from newscli.topics import Topics
 
 
 def environment(ctx: typer.Context) -> Environment:
@@ -145,6 +147,29 @@ def report_broken(
             )
         else:
             warn(env, _("skipped {problem}").format(problem=problem))
+
+
+def spelled_topics(
+    env: Environment, catalog: Catalog, known: Topics, typed: Sequence[str]
+) -> list[str]:
+    """Topics to write, each in the newsroom's spelling of it (`BUDGET` is written `Budget`
+    where stories have that); a warning for a new topic that reads like a story's slug (a
+    REF given where a topic was meant: `tag add Budget socialnamnden`). known: the
+    newsroom's topics."""
+    from newscli.topics import slug_like
+
+    for name in typed:
+        if name not in known:
+            slug = slug_like(name, catalog.slugs)
+            if slug is not None:
+                warn(
+                    env,
+                    _(
+                        "the new topic {topic!r} reads like the story {slug}; to choose "
+                        "stories, name them with --article"
+                    ).format(topic=name, slug=slug),
+                )
+    return list(known.names(typed))
 
 
 def report_export(env: Environment, report: ExportReport, held: bool = False) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say
-from newscli.cli.options import RefArgument
+from newscli.cli.selection import RefArgument
 from newscli.cli.story_photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import UsageError
 from newscli.i18n import _
