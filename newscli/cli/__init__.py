@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, cast
 
 import typer
-from typer._click.core import Context
 
 from newscli import __version__, i18n
 from newscli.cli import clicktext, feeds, importer, init, lifecycle, photo, site, stories, tag
 from newscli.cli.common import NewsGroup, environment
+from newscli.cli.typer_inside import Context
 
 __all__ = ["app", "main"]
 

@@ -19,9 +19,8 @@ from newscli.i18n import _, ngettext, number
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
-    from typer._click import HelpFormatter
-
     from newscli.catalog import Catalog
+    from newscli.cli.typer_inside import HelpFormatter
     from newscli.errors import ArticleError
     from newscli.export.output import ExportReport
     from newscli.newsroom import Newsroom

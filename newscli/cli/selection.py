@@ -206,7 +206,7 @@ def formats(*offered: Format, help: str) -> Any:
         metavar="[" + "|".join(names) + "]",
         help=help,
         callback=check,
-        autocompletion=lambda incomplete: [n for n in names if n.startswith(incomplete)],
+        autocompletion=completion.words(names),
     )
 
 

@@ -65,8 +65,7 @@ def add(
     selection: Selection,
     root: RootOption = None,
 ) -> None:
-    """Add topics to the selected articles (filters like `list`, --article, --stdin or
-    --all), each in the newsroom's spelling of it."""
+    """Add topics to the selected articles (filters like `list`, --article, --stdin or --all), each as the newsroom spells it."""
     from newscli import tagging
 
     def edit(env: Environment, newsroom: Newsroom, catalog: Catalog) -> ArticleEdit:
