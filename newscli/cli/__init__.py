@@ -37,9 +37,9 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
+def _version(ctx: typer.Context, value: bool) -> None:
     if value:
-        typer.echo(f"newscli {__version__}")
+        print(f"newscli {__version__}", file=environment(ctx).stdout, flush=True)
         raise typer.Exit()
 
 

@@ -78,7 +78,7 @@ class NewsGroup(TranslatedHelp, TyperGroup):
         except NewsError as exc:
             if _debug(ctx):
                 raise
-            fail(str(exc), exc.exit_status)
+            fail(environment(ctx), str(exc), exc.exit_status)
         except BrokenPipeError:
             # The reader went away (`newscli list | head`): stop quietly with the status a
             # shell gives a program SIGPIPE ended, as git does.
@@ -87,13 +87,7 @@ class NewsGroup(TranslatedHelp, TyperGroup):
                 os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
         except KeyboardInterrupt:
-            typer.echo(_("newscli: interrupted"), err=True)
-            raise typer.Exit(ExitStatus.INTERRUPTED) from None
-        except typer.Abort as exc:
-            # Click turns Ctrl+C at one of its prompts into Abort ("Aborted!", exit 1).
-            if not isinstance(exc.__context__, KeyboardInterrupt):
-                raise
-            typer.echo("\n" + _("newscli: interrupted"), err=True)
+            say(environment(ctx), _("newscli: interrupted"))
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except (typer.Exit, typer.TyperException):
             raise
@@ -101,6 +95,7 @@ class NewsGroup(TranslatedHelp, TyperGroup):
             if _debug(ctx):
                 raise
             fail(
+                environment(ctx),
                 _("unexpected {kind}: {error} (run with --debug for the traceback)").format(
                     kind=type(exc).__name__, error=exc
                 ),
@@ -108,9 +103,15 @@ class NewsGroup(TranslatedHelp, TyperGroup):
             )
 
 
-def fail(message: str, status: int) -> NoReturn:
+def error(env: Environment, message: str) -> None:
+    """`newscli: error: …` on the run's stderr, made terminal-safe; the run goes on."""
     # Translators: the prefix of every error, as git has it ("fel:"); newscli stays.
-    typer.echo(_("newscli: error: {message}").format(message=terminal_safe(message)), err=True)
+    say(env, _("newscli: error: {message}").format(message=message))
+
+
+def fail(env: Environment, message: str, status: int) -> NoReturn:
+    """`newscli: error: …` and the end of the run with status."""
+    error(env, message)
     raise typer.Exit(status)
 
 
@@ -225,12 +226,12 @@ def open_newsroom(env: Environment, root: Path | None, base_url: str | None = No
 
     folder = find_root(root, env.cwd, env.variable("NEWSCLI_ROOT"))
     if base_url is None:
-        return Newsroom(folder)
+        return Newsroom(folder, here=env.cwd)
     if not base_url.startswith(("https://", "http://")):
         raise UsageError(
             _("--base-url must start with https:// or http://, not {url!r}").format(url=base_url)
         )
-    return Newsroom(folder, replace(load_site(folder), base_url=base_url))
+    return Newsroom(folder, replace(load_site(folder), base_url=base_url), here=env.cwd)
 
 
 @contextlib.contextmanager

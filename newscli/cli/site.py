@@ -20,6 +20,7 @@ from newscli.cli.common import (
     RootOption,
     end_export,
     environment,
+    error,
     open_newsroom,
     progress,
     report_export,
@@ -386,7 +387,7 @@ def _watching(
             fresh = open_newsroom(env, newsroom.root)
             build(env, fresh, folder, drafts, future, _("a temporary folder"), site_root="/")
         except NewsError as exc:
-            say(env, f"newscli: error: {exc}")
+            error(env, str(exc))
 
     skip = [folder, newsroom.root / PUBLIC]
     watcher = threading.Thread(
