@@ -227,3 +227,13 @@ def test_edit_asks_on_stderr_whether_to_open_the_editor_again(
     assert "Open the editor again?" in result.stderr
     assert "Open the editor again?" not in result.stdout
     assert (newsroom_path / STORY_PATH).read_text(encoding="utf-8") == before
+
+
+def test_new_warns_of_a_topic_that_reads_like_a_storys_slug(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    result = invoke("new", "Rubrik", "-t", "EKONOMI", "-t", "socialnamnden", "--no-input")
+    assert result.exit_code == 0, result.stderr
+    assert "the new topic 'socialnamnden' reads like the story socialnamnden-" in result.stderr
+    meta = front_matter(newsroom_path / result.stdout.strip())
+    assert meta["topics"] == ["Ekonomi", "socialnamnden"]
