@@ -292,4 +292,4 @@ def test_a_format_a_command_does_not_offer_is_refused(invoke: Invoke) -> None:
     assert refused.exit_code == 2 and "'cards' is not one of 'text', 'json'" in refused.stderr
     assert invoke("list", "--format", "text").exit_code == 2
     assert invoke("topics", "--format", "csv").exit_code == 0
-    assert "[table|cards|json|csv|paths]" in invoke("list", "--help").stdout
+    assert "<table|cards|json|csv|paths>" in invoke("list", "--help").stdout

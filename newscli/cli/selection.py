@@ -203,7 +203,7 @@ def formats(*offered: Format, help: str) -> Any:
     return typer.Option(
         "--format",
         "-f",
-        metavar="[" + "|".join(names) + "]",
+        metavar="<" + "|".join(names) + ">",  # as Typer shows a choice
         help=help,
         callback=check,
         autocompletion=completion.words(names),
