@@ -12,8 +12,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from newscli.cli.common import environment, open_newsroom, progress, report_broken, say, show_line
-from newscli.cli.common import warn as _warn
+from newscli.cli.common import (
+    environment,
+    open_newsroom,
+    progress,
+    report_broken,
+    say,
+    show_line,
+    warn,
+)
 from newscli.cli.selection import Format, Selection, choose_topics
 from newscli.errors import ExitStatus, WriteError
 from newscli.i18n import _, english, ngettext, number
@@ -68,7 +75,7 @@ def _progress(env: Environment, paths: Sequence[Path], label: str) -> Iterator[P
 
 
 def waiting_note(env: Environment) -> Callable[[], None]:
-    return lambda: _warn(env, _("waiting for another newscli run on this newsroom to finish…"))
+    return lambda: warn(env, _("waiting for another newscli run on this newsroom to finish…"))
 
 
 def execute(
@@ -99,7 +106,7 @@ def execute(
             for path, outcome in outcomes:
                 report.record(path, outcome)
                 if isinstance(outcome, Exception):
-                    _warn(env, _("skipped {problem}").format(problem=outcome))
+                    warn(env, _("skipped {problem}").format(problem=outcome))
     except KeyboardInterrupt:
         say(
             env,
