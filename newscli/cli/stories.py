@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
@@ -297,6 +297,7 @@ class _Listed:
     total: int
     broken: Sequence[ArticleError]
     lix: dict[str, Readability] | None = None
+    paths: Sequence[str] | None = None  # --format paths from the index: no summary is made
 
 
 @selecting(bulk=False)
@@ -354,9 +355,7 @@ def list_articles(
             listed = _with_lix(catalog, filters, limit, shown, sort)
         elif format is Format.paths:
             found_paths = catalog.paths(filters, limit)
-            report_broken(env, found_paths.broken)
-            write_paths_to(env, found_paths.items, null)
-            return
+            listed = _Listed([], found_paths.total, found_paths.broken, paths=found_paths.items)
         else:
             found = catalog.summaries(filters, shown)
             listed = _Listed(found.items, found.total, found.broken)
@@ -381,13 +380,6 @@ def _with_lix(
     return _Listed(stories[:shown] if shown else stories, len(stories), found.broken, lix)
 
 
-def write_paths_to(env: Environment, paths: Iterable[str | PurePosixPath], null: bool) -> None:
-    """Paths for scripts, one a line or NUL-ended."""
-    from newscli.render.machine import write_paths
-
-    write_paths(paths, _for_scripts(env), end="\0" if null else "\n")
-
-
 def _for_scripts(env: Environment) -> IO[str] | _Safe:
     """Data for scripts goes out as it is, except onto a terminal, which would obey what a
     file name or a value may hold."""
@@ -409,7 +401,10 @@ def _show_listed(
     """list's one output dispatch: data for scripts, the table into a pipe, or the table
     or cards for people, with the count of stories left unshown."""
     if format is Format.paths:
-        write_paths_to(env, [str(story.path) for story in listed.stories], null)
+        from newscli.render.machine import write_paths
+
+        paths = listed.paths or [str(story.path) for story in listed.stories]
+        write_paths(paths, _for_scripts(env), end="\0" if null else "\n")
         return
     if format in (Format.json, Format.csv):
         from newscli.render.machine import write_summaries
