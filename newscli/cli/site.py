@@ -25,7 +25,7 @@ from newscli.cli.common import (
     report_export,
     say,
 )
-from newscli.errors import NewsError
+from newscli.errors import ExitStatus, NewsError
 from newscli.i18n import _, decimal, ngettext, number
 from newscli.text import terminal_safe
 
@@ -156,6 +156,72 @@ def export_html(
     shown = str(output) if output is not None else f"{PUBLIC}/"
     report = build(env, newsroom, target, drafts, future, shown, full=full)
     end_export(report)
+
+
+def build_all(
+    ctx: typer.Context,
+    next_only: Annotated[
+        bool,
+        typer.Option(
+            "--next",
+            help="Build nothing: print only when the public output next changes (ISO 8601), "
+            "or nothing when no embargo or expiry is ahead.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Say only warnings and errors (for cron).")
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Run every export newscli.toml configures ([build]: the site, extra feeds) and print
+    when the public output next changes by itself."""
+    from newscli.config import load_builds
+    from newscli.export.build import feed_target, next_public_change, site_folder
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    tz = newsroom.site.tz
+    now = env.now(tz)
+    if next_only:
+        when = next_public_change(newsroom, now)
+        if when is not None:
+            print(when.astimezone(tz).isoformat(), file=env.stdout, flush=True)
+        return
+    builds = load_builds(newsroom.root)
+    complete = True
+    if builds.html:
+        folder = site_folder(newsroom, builds)
+        report = build(env, newsroom, folder, False, False, builds.output, now=now, quiet=quiet)
+        complete = report.complete
+        when = report.next_change
+    else:
+        when = next_public_change(newsroom, now)
+    from newscli.export.feed_export import export_feed
+
+    for job in builds.feeds:
+        feed = export_feed(
+            newsroom,
+            job.kind,
+            feed_target(newsroom, job.output),
+            now=now,
+            limit=job.limit,
+            topic=job.topic,
+            full=job.full,
+        )
+        note = report_export(env, feed)
+        complete = complete and feed.complete
+        if not quiet:
+            exported = ngettext(
+                "Exported {n} story to {place}{note}",
+                "Exported {n} stories to {place}{note}",
+                feed.stories,
+            )
+            say(env, exported.format(n=number(feed.stories), place=job.output, note=note))
+    if not quiet:
+        shown = when.astimezone(tz).isoformat() if when else _("none (no embargo or expiry ahead)")
+        print(_("Next change: {when}").format(when=shown), file=env.stdout, flush=True)
+    if not complete:
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 def make_server(
