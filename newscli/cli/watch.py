@@ -125,7 +125,7 @@ def rebuild(argv: Sequence[str]) -> int:
     """A rebuild as ChildBuilds runs it: ROOT FOLDER [--drafts] [--future]. A newsroom being
     edited may be broken for a moment: the error is said and serve goes on watching."""
     from newscli import i18n
-    from newscli.cli.common import open_newsroom, say
+    from newscli.cli.common import error, open_newsroom
     from newscli.cli.site import build
     from newscli.environment import Environment
     from newscli.errors import NewsError
@@ -140,7 +140,7 @@ def rebuild(argv: Sequence[str]) -> int:
         drafts, future = "--drafts" in flags, "--future" in flags
         build(env, newsroom, Path(folder), drafts, future, shown, site_root="/")
     except NewsError as exc:
-        say(env, f"newscli: error: {exc}")
+        error(env, str(exc))
     except KeyboardInterrupt:  # Ctrl+C reaches the whole terminal's group: serve says it
         return 130
     return 0
