@@ -25,8 +25,9 @@ from typing import Any, Protocol
 from newscli.article import is_safe_relative
 from newscli.config import CONFIG_NAME
 from newscli.errors import ArticleError, UsageError, WriteError
+from newscli.files import remove_leftovers, write_atomic
 from newscli.i18n import _
-from newscli.newsroom import ARTICLES, STATE, TEMPLATES, remove_leftovers, write_atomic
+from newscli.newsroom import ARTICLES, STATE, TEMPLATES
 
 MANIFEST = ".newscli-manifest.json"
 MANIFEST_FORMAT = 3  # 3: files only (page records moved to the site state)
