@@ -771,3 +771,21 @@ def test_tag_rename_loses_no_save_of_an_editor_saving_all_the_while(newsroom_pat
     assert out.strip() == "0", f"{out.strip()} of {RACE_SAVES} saves lost ({renamed} renames)"
     assert f"Sparning {RACE_SAVES}\n" in story.read_text()
     assert leftovers(story.parent) == []
+
+
+def test_no_module_but_newsroom_replaces_a_file_that_is_there_by_its_own_means() -> None:
+    """Newsroom.rewrite is the one way an article is replaced: the exchange that keeps a save
+    made meanwhile (replace_unchanged) is called from newsroom.py alone, and no module but
+    files.py renames a file over another."""
+    import ast
+
+    from tests.conftest import REPO
+
+    callers: dict[str, set[str]] = {}
+    for path in sorted((REPO / "newscli").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func)
+                if name in ("replace_unchanged", "files.replace_unchanged", "os.replace"):
+                    callers.setdefault(name.rsplit(".", 1)[-1], set()).add(path.name)
+    assert callers == {"replace_unchanged": {"newsroom.py"}, "replace": {"files.py"}}
