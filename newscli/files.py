@@ -186,8 +186,8 @@ def _put_in_place(
     place: Callable[[Path], None],
 ) -> os.stat_result:
     """Write data to a temporary file beside path (flushed, fsynced when durable, with mode),
-    and hand it to place, which moves it where it belongs. No temporary file is left behind,
-    whatever happens (place may leave it for this function to remove)."""
+    and hand it to place, which moves it where it belongs and removes what is left under its
+    name. When anything fails, no temporary file is left behind either."""
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:  # a read-only or full folder
@@ -202,12 +202,11 @@ def _put_in_place(
             written = os.fstat(handle.fileno())
         os.chmod(tmp, mode)
         place(tmp)
-    except (FileExistsError, WriteError):
-        raise
-    except OSError as exc:
-        raise _unchanged(exc, path) from None
-    finally:  # also on Ctrl+C mid-write
+    except BaseException as exc:  # also Ctrl+C mid-write
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
+            raise _unchanged(exc, path) from None
+        raise
     return written
 
 
@@ -235,6 +234,7 @@ def write_atomic(
     def place(tmp: Path) -> None:
         if exclusive:
             os.link(tmp, path)
+            tmp.unlink()
         else:
             os.replace(tmp, path)
 
@@ -267,19 +267,18 @@ def replace_unchanged(
     kept: list[bool] = []
 
     def place(tmp: Path) -> None:
-        if not _exchange(tmp, path):  # a save landed while path was empty: it stands
-            return
-        came_out = _read(tmp)
-        if came_out == before:
-            kept.append(True)
-            return
-        # A save landed after the check: it goes back in, and so does any later one.
-        placed = data
-        while _exchange(tmp, path):
-            back = _read(tmp)
-            if back == placed:
-                return
-            placed, came_out = came_out, back
+        if _exchange(tmp, path):  # else a save landed while path was empty: it stands
+            came_out = _read(tmp)
+            if came_out == before:
+                kept.append(True)
+            else:  # a save landed after the check: it goes back in, and so does any later
+                placed = data
+                while _exchange(tmp, path):
+                    back = _read(tmp)
+                    if back == placed:
+                        break
+                    placed, came_out = came_out, back
+        tmp.unlink()  # what came out: the old text, or ours
 
     written = _put_in_place(path, data, mode, True, place)
     if sync_folder:

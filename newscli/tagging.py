@@ -189,8 +189,7 @@ def rewrite_topics(
 class _Folders:
     """The folders one run writes in, each fsynced once, when the run ends (see run)."""
 
-    def __init__(self, newsroom: Newsroom):
-        self.newsroom = newsroom
+    def __init__(self) -> None:
         self.written: dict[Path, None] = {}
 
     def target(self, path: Path) -> Path:
@@ -261,7 +260,7 @@ def run_edit(
     them (those files are old and whole: run the command again) but never tear a file; and
     the caller hears that the run is over only after it.
     """
-    folders = _Folders(newsroom)
+    folders = _Folders()
     try:
         for path in paths:
             rel = newsroom.relative(path)
