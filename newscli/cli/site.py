@@ -99,6 +99,16 @@ def build(
     if quiet:
         return report
     say(env, _summary(report, shown, seconds) + note)
+    if report.search is not None:
+        indexed, took = report.search
+        say(
+            env,
+            ngettext(
+                "Search index: {n} story in {seconds} s",
+                "Search index: {n} stories in {seconds} s",
+                indexed,
+            ).format(n=number(indexed), seconds=decimal(took)),
+        )
     return report
 
 

@@ -16,6 +16,7 @@ import json
 import multiprocessing as mp
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -33,7 +34,7 @@ from newscli.catalog import Catalog
 from newscli.checks import refuse_identity_numbers
 from newscli.config import Site
 from newscli.errors import ArticleError, NewsError, WriteError
-from newscli.export import feeds, pages, urls
+from newscli.export import feeds, pages, search, urls
 from newscli.export.images import (
     FeedPhoto,
     Photo,
@@ -134,6 +135,8 @@ class SiteReport(ExportReport):
     held: list[str] = field(default_factory=list)
     # The next moment the output changes by itself (an embargo or expiry), if any.
     next_change: dt.datetime | None = None
+    # The search index: how many story pages it holds and the seconds it took (None: none made).
+    search: tuple[int, float] | None = None
 
 
 # -- checks and keys -----------------------------------------------------------------------
@@ -305,6 +308,8 @@ class SiteBuilder:
         self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
         # The accessibility statement every page's footer links to (None: no [accessibility]).
         self.statement = statement_of(self.site, newsroom.root)
+        # The search page every page's header links to (None: search = false).
+        self.search = search.SEARCH_PAGE if self.site.search else None
 
     # stories --------------------------------------------------------------------------
 
@@ -579,6 +584,7 @@ class SiteBuilder:
             feeds=feeds,
             preview=self.preview,
             statement=STATEMENT_PATH if self.statement is not None else None,
+            search=self.search,
             absolute=lambda target: absolute_url(self.site.base_url, target),
             **context,
         )
@@ -643,7 +649,13 @@ class SiteBuilder:
         if shown is not None and (self.site.base_url or not is_relative_url(shown)):
             og_image = absolute_url(self.site.base_url, shown)
         html = self.render(
-            "story.html", story.path, story=story, lead=lead, body=body, og_image=og_image
+            "story.html",
+            story.path,
+            story=story,
+            lead=lead,
+            body=body,
+            og_image=og_image,
+            searched=self.search is not None and not story.preview,
         )
         missing = tuple(dict.fromkeys(found.missing))
         assets = tuple(dict.fromkeys(found.assets))
@@ -746,6 +758,9 @@ class SiteBuilder:
                 accessibility=self.statement,
             )
             yield STATEMENT_PATH, page
+        if self.search is not None:
+            page = partial(self.page, "search.html", self.search, digest("search"))
+            yield self.search, page
         months = [(m.path, len(m.stories)) for m in site_map.months]
         yield (
             ARCHIVE_PATH,
@@ -772,6 +787,8 @@ class SiteBuilder:
     def other_files(self, site_map: SiteMap) -> list[str]:
         """Every file the export writes besides pages and copied files."""
         files = [f"{STATIC_PATH}{STYLESHEET}", NOT_FOUND]
+        if self.search is not None:
+            files.append(f"{STATIC_PATH}{search.SCRIPT}")
         if self.feeds:
             files += [feeds.feed_path(kind) for kind, _ in SITE_FEEDS]
             files += [feeds.feed_path("rss", page.topic) for page in site_map.topics]
@@ -830,6 +847,30 @@ class SiteBuilder:
         ]
         xml = self.templates.get_template(SITEMAP).render(urls=locations)
         self.out.write(SITEMAP, xml.encode("utf-8"))
+
+    def write_search(self, stories: Iterable[str]) -> None:
+        """The search index of the story pages in these folders that ask to be found (a
+        preview's extra stories do not), read back as this export wrote them."""
+        if self.search is None:
+            return
+        self.out.write(
+            f"{STATIC_PATH}{search.SCRIPT}", (_PACKAGE / "static" / search.SCRIPT).read_bytes()
+        )
+        self.out.settle()
+        pages = []
+        for path in stories:
+            try:
+                html = (self.out.root / path / "index.html").read_bytes()
+            except OSError:
+                continue  # a kept page that is missing: warned about already
+            if search.FOUND_MARK in html:
+                pages.append(search.SearchPage(path, html))
+        started = time.perf_counter()
+        files = search.search_bundle(pages, language=self.site.language, work=self.out.root)
+        self.out.plan(files)
+        for rel, data in sorted(files.items()):
+            self.out.write(rel, data)
+        self.report.search = (len(pages), time.perf_counter() - started)
 
     def write_robots(self) -> None:
         """robots.txt: a public build names its sitemap; a preview turns every crawler away.
@@ -1064,6 +1105,7 @@ def build(
     if isinstance(builder.out.records, PageRecords):
         builder.out.records.load_all()
     render_steps(builder, [step for _, step in plan], progress)
+    builder.write_search(story.path for story in site_map.stories)
     if builder.feeds:
         builder.write_feeds(site_map, topics)
         if not builder.preview:  # a preview announces nothing to crawlers
@@ -1306,6 +1348,10 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             builder.listing("front.html", listing, None)
         else:
             builder.topic(TopicPage(topic, (), ()), listing)
+    if renewed:
+        # The index is one whole: made again from every story page, as the build did.
+        builder.write_search(state.story_sites())
+        builder.out.remove_unwritten(search.BUNDLE)
     # Every linked file is as the last export copied it (their stamps were compared).
     manifest = builder.out.finish(whole=False)
     builder.renders.save(whole=False)
