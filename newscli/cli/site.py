@@ -98,7 +98,6 @@ def build(
     note = report_export(env, report, held=bool(report.unknown))
     if quiet:
         return report
-    say(env, _summary(report, shown, seconds) + note)
     if report.search is not None:
         indexed, took = report.search
         say(
@@ -109,6 +108,7 @@ def build(
                 indexed,
             ).format(n=number(indexed), seconds=decimal(took)),
         )
+    say(env, _summary(report, shown, seconds) + note)
     return report
 
 

@@ -17,17 +17,20 @@ base64-encoded JSON objects ended by a comma, answers likewise, matched by messa
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from newscli.errors import NewsError
+from newscli.export.output import OutputFolder
 from newscli.i18n import _
 
 # The folder of the site the index lives in, and the search page's own folder.
@@ -36,6 +39,10 @@ SEARCH_PAGE = "search/"
 SCRIPT = "search.js"
 # What a story page that may be found carries (story.html sets it on public stories only).
 FOUND_MARK = b"data-pagefind-body"
+# What the index was made from (a digest of every page it holds) and its files: an export
+# whose story pages are all as they were keeps the index as it is. (Pagefind writes its
+# filter files in a different byte order each time: made again, they would always change.)
+STAMP = BUNDLE + "newscli.json"
 # Pagefind's files that the search page does not use (its ready-made interfaces).
 _UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 # An answer never takes this long (the whole index of 100 000 stories takes ~2 minutes).
@@ -174,3 +181,41 @@ def search_bundle(pages: Iterable[SearchPage], *, language: str, work: Path) -> 
         for file in files
         if not str(file["path"]).lstrip("/").startswith(("playground", *_UNUSED))
     }
+
+
+def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> tuple[int, float]:
+    """Index the story pages in these folders that ask to be found (story.html marks public
+    stories only: a preview's extra stories do not), read back as this export wrote them,
+    and write the index into out. How many pages it holds, and the seconds it took."""
+    out.settle()
+    pages = []
+    for path in stories:
+        try:
+            html = (out.root / path / "index.html").read_bytes()
+        except OSError:
+            continue  # a kept page that is missing: warned about already
+        if FOUND_MARK in html:
+            pages.append(SearchPage(path, html))
+    started = time.perf_counter()
+    key = hashlib.sha256(language.encode())
+    for page in pages:
+        key.update(b"\0%s\0%d\0" % (page.url.encode(), len(page.html)))
+        key.update(page.html)
+    digest = key.hexdigest()
+    try:
+        before = json.loads((out.root / STAMP).read_bytes())
+        kept = before["digest"] == digest and all(
+            out.keep(rel) is not None for rel in [*before["files"], STAMP]
+        )
+        if kept:
+            out.counts.unchanged += len(before["files"]) + 1
+    except (OSError, ValueError, KeyError, TypeError):
+        kept = False
+    if not kept:
+        files = search_bundle(pages, language=language, work=out.root)
+        stamp = {"digest": digest, "files": sorted(files)}
+        files[STAMP] = json.dumps(stamp, indent=0).encode() + b"\n"
+        out.plan(files)
+        for rel, data in sorted(files.items()):
+            out.write(rel, data)
+    return len(pages), time.perf_counter() - started

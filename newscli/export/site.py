@@ -16,7 +16,6 @@ import json
 import multiprocessing as mp
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -849,28 +848,12 @@ class SiteBuilder:
         self.out.write(SITEMAP, xml.encode("utf-8"))
 
     def write_search(self, stories: Iterable[str]) -> None:
-        """The search index of the story pages in these folders that ask to be found (a
-        preview's extra stories do not), read back as this export wrote them."""
+        """The search page's script and the index of the story pages in these folders."""
         if self.search is None:
             return
-        self.out.write(
-            f"{STATIC_PATH}{search.SCRIPT}", (_PACKAGE / "static" / search.SCRIPT).read_bytes()
-        )
-        self.out.settle()
-        pages = []
-        for path in stories:
-            try:
-                html = (self.out.root / path / "index.html").read_bytes()
-            except OSError:
-                continue  # a kept page that is missing: warned about already
-            if search.FOUND_MARK in html:
-                pages.append(search.SearchPage(path, html))
-        started = time.perf_counter()
-        files = search.search_bundle(pages, language=self.site.language, work=self.out.root)
-        self.out.plan(files)
-        for rel, data in sorted(files.items()):
-            self.out.write(rel, data)
-        self.report.search = (len(pages), time.perf_counter() - started)
+        script = (_PACKAGE / "static" / search.SCRIPT).read_bytes()
+        self.out.write(f"{STATIC_PATH}{search.SCRIPT}", script)
+        self.report.search = search.write_index(self.out, stories, language=self.site.language)
 
     def write_robots(self) -> None:
         """robots.txt: a public build names its sitemap; a preview turns every crawler away.
