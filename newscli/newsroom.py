@@ -158,10 +158,10 @@ class Newsroom:
         self.root = root
         self.site = site if site is not None else load_site(root)
         self.articles_dir = root / ARTICLES
-        self._inside: set[Path] = set()  # folders refuse_writing_outside found inside
         # The run's working directory (Environment.cwd), which a path typed as a REF may be
         # relative to; None: only the root.
         self.here = here
+        self._inside: set[Path] = set()  # folders refuse_writing_outside found inside
 
     def relative(self, path: Path) -> PurePosixPath:
         return PurePosixPath(path.relative_to(self.root).as_posix())
