@@ -367,7 +367,14 @@ class OutputFolder:
     def remove_unwritten(self, folder: str) -> None:
         """Remove the files in folder that the last export wrote and this one did not: a
         re-publish that made that folder whole again (the search index)."""
-        self._remove(rel for rel in self.previous_files - self.files if rel.startswith(folder))
+        stale = {rel for rel in self.previous_files - self.files if rel.startswith(folder)}
+        self._remove(stale)
+        # The record stops naming them, as a whole build's would.
+        self.previous_files.difference_update(stale)
+        self.recorded -= stale
+        self.store.write(
+            Record(self.previous_files | self.recorded, self.previous.build or self.build)
+        )
 
     def _remove_stale(self) -> None:
         self._remove(self.previous_files - self.files)

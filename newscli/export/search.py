@@ -189,7 +189,7 @@ def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> 
     and write the index into out. How many pages it holds, and the seconds it took."""
     out.settle()
     pages = []
-    for path in stories:
+    for path in sorted(stories):  # one order, whichever export asks: the same index
         try:
             html = (out.root / path / "index.html").read_bytes()
         except OSError:

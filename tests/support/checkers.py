@@ -169,3 +169,10 @@ def searchable(folder: Path) -> dict[str, str]:
         page = json.loads(data)
         found[page["url"]] = page["content"]
     return found
+
+
+def readable(path: Path) -> bytes:
+    """A site file's bytes as a search for leaked text needs them: the search index's
+    gzipped files unpacked."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
