@@ -44,7 +44,8 @@ def absolute_url(base_url: str, url: str) -> str:
 def _parser(allow_html: bool) -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark", {"html": allow_html})
+    # CommonMark and its pipe tables (GFM): imported tables stay tables.
+    parser = MarkdownIt("commonmark", {"html": allow_html}).enable("table")
     parser.validateLink = is_safe_url  # type: ignore[method-assign]
     return parser
 

@@ -57,3 +57,98 @@ def test_words_that_look_like_markdown_stay_words() -> None:
 
 def test_a_lead_is_the_text_a_reader_sees() -> None:
     assert html_to_text("<p>Ingress &amp; mer &lt;b&gt;</p>\n<p>Två</p>") == "Ingress & mer <b> Två"
+
+
+# -- line breaks and structure, as classic-editor HTML has them -----------------------------------
+
+
+def stray_backslashes(markdown: str, *, allow_html: bool = False) -> list[str]:
+    """The lines of the rendered page that show a backslash to the reader."""
+    rendered = render_markdown(markdown, allow_html=allow_html)
+    return [line for line in rendered.splitlines() if "\\" in line]
+
+
+def test_a_line_break_at_a_blocks_edge_or_twice_in_a_row_leaves_no_backslash() -> None:
+    html = (
+        "<p>Verifiera:<br></p><p><br>Först<br><br>sedan<br /></p>"
+        "<ul><li>ett<br></li></ul><blockquote><p>citat<br></p></blockquote>"
+        "<p><strong>fet<br></strong>text</p>"
+    )
+    markdown = html_to_markdown(html)
+    assert stray_backslashes(markdown) == []
+    assert markdown == ("Verifiera:\n\nFörst\\\nsedan\n\n- ett\n\n> citat\n\n**fet**\\\ntext")
+
+
+def test_a_line_break_inside_pre_is_a_newline_and_never_a_backslash() -> None:
+    markdown = html_to_markdown("<pre>rad ett<br>rad två<br/>rad ``` tre</pre>")
+    assert markdown == "````\nrad ett\nrad två\nrad ``` tre\n````"
+    assert "<pre><code>rad ett\nrad två\nrad ``` tre\n</code></pre>" in render_markdown(markdown)
+
+
+def test_a_line_break_in_a_heading_or_table_cell_is_a_space() -> None:
+    html = (
+        "<h2>Rubrik<br>två</h2><table><tr><th>Namn</th><th>Tel</th></tr>"
+        "<tr><td>Anna<br>Berg</td><td>08 | 09</td></tr></table>"
+    )
+    markdown = html_to_markdown(html)
+    assert markdown == ("## Rubrik två\n\n| Namn | Tel |\n| --- | --- |\n| Anna Berg | 08 \\| 09 |")
+    rendered = render_markdown(markdown)
+    assert "<th>Namn</th>" in rendered and "<td>08 | 09</td>" in rendered
+    assert "\\" not in rendered
+
+
+def test_a_table_without_header_cells_stays_a_table_its_first_row_the_header() -> None:
+    html = "<table><tbody><tr><td>Kurs</td><td>Avgift</td></tr><tr><td>Piano</td><td>450 kr</td></tr></tbody></table>"
+    rendered = render_markdown(html_to_markdown(html))
+    assert "<th>Kurs</th>" in rendered and "<td>450 kr</td>" in rendered
+
+
+# -- imported text is text ------------------------------------------------------------------------
+
+
+def test_text_that_reads_as_html_stays_visible_text_even_where_html_is_allowed() -> None:
+    html = "<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;</p>"
+    markdown = html_to_markdown(html)
+    rendered = render_markdown(markdown, allow_html=True)
+    assert "<script" not in rendered and "<img" not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert html_to_text(html) == "<script>alert(1)</script> <img src=x onerror=alert(2)>"
+
+
+def test_an_address_in_angle_brackets_as_text_is_no_live_link() -> None:
+    markdown = html_to_markdown("<p>Se &lt;https://evil.example/&gt; nu</p>")
+    assert "<a " not in render_markdown(markdown)
+
+
+def test_plain_text_that_looks_like_a_link_is_no_link() -> None:
+    markdown = html_to_markdown("[klicka](javascript:alert(1)) och *inte* fet")
+    assert markdown == "\\[klicka\\](javascript:alert(1)) och \\*inte\\* fet"
+    assert "<a " not in render_markdown(markdown, allow_html=True)
+    assert html_to_text("[klicka](javascript:alert(1))") == "[klicka](javascript:alert(1))"
+
+
+def test_a_titles_tags_and_scripts_are_not_its_text() -> None:
+    assert html_to_text("<b>Fet</b> <script>alert(1)</script>") == "Fet"
+
+
+# -- links and images -----------------------------------------------------------------------------
+
+
+def test_relative_links_and_images_are_read_against_the_base_address() -> None:
+    html = '<p><a href="/om-oss/">Om oss</a> <img src="bild.jpg" alt="En bild"></p>'
+    assert html_to_markdown(html, base_url="https://example.se/nyheter") == (
+        "[Om oss](https://example.se/om-oss/) ![En bild](https://example.se/nyheter/bild.jpg)"
+    )
+
+
+def test_a_link_to_the_image_it_shows_is_the_image_alone_and_its_alt_is_escaped() -> None:
+    html = (
+        '<a href="https://e.se/piano.jpg"><img src="https://e.se/piano-300x200.jpg" '
+        'alt="Ett piano [flygel]"></a> <a href="https://e.se/sida"><img src="https://e.se/b.png" alt=""></a>'
+    )
+    markdown = html_to_markdown(html)
+    assert markdown == (
+        "![Ett piano \\[flygel\\]](https://e.se/piano-300x200.jpg) "
+        "[![](https://e.se/b.png)](https://e.se/sida)"
+    )
+    assert 'alt="Ett piano [flygel]"' in render_markdown(markdown)

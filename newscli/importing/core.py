@@ -222,6 +222,11 @@ class _Imported:
     def get(self, key: dict[str, str]) -> Summary | None:
         return self._found.get(_identity(key))
 
+    def claim(self, key: dict[str, str]) -> Summary | None:
+        """The article imported under a key an older newscli gave (Incoming.former_key),
+        given to one story only."""
+        return self._found.pop(_identity(key), None) if key else None
+
 
 # -- planning ----------------------------------------------------------------------------------
 
@@ -320,7 +325,13 @@ def _plan(
     newsroom = catalog.newsroom
     answer = catalog.summaries()
     summaries = list(answer.items) + catalog.kept()
-    key_names = {tuple(sorted(i.key)) for i in read if isinstance(i, Incoming) and i.key}
+    key_names = {
+        tuple(sorted(key))
+        for i in read
+        if isinstance(i, Incoming)
+        for key in (i.key, i.former_key)
+        if key
+    }
     imported = _Imported(summaries, key_names)
     topics, _broken = catalog.topics()
     namer = _Namer(topics)
@@ -361,7 +372,7 @@ def _plan_one(
         reason = _("appears twice in the source; the first one is imported")
         return _Step(Outcome(where, Action.DUPLICATE, title, reason=reason))
     seen.add(identity)
-    found = imported.get(incoming.key)
+    found = imported.get(incoming.key) or imported.claim(incoming.former_key)
     if found is not None:
         return _plan_existing(newsroom, incoming, found, options, now, namer)
     date = incoming.date
