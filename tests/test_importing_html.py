@@ -152,3 +152,11 @@ def test_a_link_to_the_image_it_shows_is_the_image_alone_and_its_alt_is_escaped(
         "[![](https://e.se/b.png)](https://e.se/sida)"
     )
     assert 'alt="Ett piano [flygel]"' in render_markdown(markdown)
+
+
+def test_code_with_line_breaks_is_a_block_of_code_without_backslashes() -> None:
+    markdown = html_to_markdown(
+        "<p>Kod:<br />\n<code>.rubrik {<br />\n\tmarginal: 0;<br />\n}</code></p><p><kbd>Ctrl<br>C</kbd></p>"
+    )
+    assert markdown == "Kod:\n\n```\n.rubrik {\nmarginal: 0;\n}\n```\n\n`Ctrl C`"
+    assert stray_backslashes(markdown) == []

@@ -31,6 +31,7 @@ from newscli.catalog import Catalog
 from newscli.errors import ArticleError, NewsError, WriteError
 from newscli.frontmatter import dump
 from newscli.i18n import _
+from newscli.importing.body_photos import bring_in_body_photos
 from newscli.importing.incoming import Incoming, IncomingPhoto, Read, Unreadable
 from newscli.newsroom import Newsroom, new_draft, parse_article, write_atomic
 from newscli.slugs import make_slug, unique_slug
@@ -501,6 +502,8 @@ def _apply(newsroom: Newsroom, step: _Step, download: Download) -> Outcome:
     draft = step.draft
     assert draft is not None
     article, warnings = _with_photo(newsroom, step, draft, download)
+    article, in_text = bring_in_body_photos(newsroom, article, download)
+    warnings += in_text
     article = _sealed(article)
     if step.existing is None:
         created = newsroom.create(article, set())

@@ -118,10 +118,10 @@ def _converter(**options: Any) -> Any:
 
         def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
             """A hard break in a paragraph; a newline in preformatted text; a space where
-            Markdown has no line breaks (a heading, a table cell)."""
+            Markdown has no line breaks (a heading, a table cell, a code span)."""
             if "pre" in parent_tags:
                 return "\n"
-            if "_inline" in parent_tags:
+            if "_inline" in parent_tags or "_noformat" in parent_tags:
                 return " "
             return "\\\n"
 
@@ -171,6 +171,20 @@ def _words_beside(node: Any, forward: bool) -> bool:
         node = parent
 
 
+def _lines_of_code(code: Any) -> None:
+    """Inline code with line breaks (WordPress's <code> in classic text) as the block of
+    lines a browser shows: its own white space collapsed, a line at each <br>."""
+    from bs4.element import NavigableString
+
+    for text in code.find_all(string=True):
+        text.replace_with(NavigableString(re.sub(r"\s+", " ", str(text))))
+    for br in code.find_all("br"):
+        for text, strip in ((br.previous_sibling, str.rstrip), (br.next_sibling, str.lstrip)):
+            if isinstance(text, NavigableString):
+                text.replace_with(NavigableString(strip(str(text))))
+    code.name = "pre"
+
+
 def _line_breaks(soup: Any) -> None:
     """<br> as a reader sees it: a newline inside <pre>; a line break only between words of
     one block (one at a block's edge, or a second in a row, shows nothing and would leave a
@@ -215,6 +229,9 @@ def _convert(html: str, base_url: str) -> str:
             image.decompose()
         else:
             image.attrs = {"src": src, "alt": " ".join(str(image.get("alt") or "").split())}
+    for code in soup.find_all("code"):
+        if code.find("br") is not None and code.find_parent("pre") is None:
+            _lines_of_code(code)
     _line_breaks(soup)
     converter = _converter(
         heading_style="atx",
