@@ -160,3 +160,22 @@ def test_code_with_line_breaks_is_a_block_of_code_without_backslashes() -> None:
     )
     assert markdown == "Kod:\n\n```\n.rubrik {\nmarginal: 0;\n}\n```\n\n`Ctrl C`"
     assert stray_backslashes(markdown) == []
+
+
+def test_a_tables_footer_row_is_a_row_not_a_second_header() -> None:
+    html = (
+        "<table><thead><tr><th>Kurs</th><th>Avgift</th></tr></thead>"
+        "<tbody><tr><td>Piano</td><td>450 kr</td></tr></tbody>"
+        "<tfoot><tr><td>Summa</td><td>450 kr</td></tr></tfoot></table>"
+    )
+    markdown = html_to_markdown(html)
+    assert markdown == ("| Kurs | Avgift |\n| --- | --- |\n| Piano | 450 kr |\n| Summa | 450 kr |")
+    assert render_markdown(markdown).count("<tr>") == 3
+
+
+def test_two_lists_in_a_row_stay_two_lists() -> None:
+    html = "<ul><li>a</li></ul>\n<ul><li>b</li></ul><ol><li>ett</li></ol><ol><li>två</li></ol>"
+    markdown = html_to_markdown(html)
+    assert markdown == "- a\n\n* b\n\n1. ett\n\n1) två"
+    rendered = render_markdown(markdown)
+    assert rendered.count("<ul>") == 2 and rendered.count("<ol>") == 2

@@ -70,6 +70,7 @@ _BLOCKS = frozenset(
     "figure footer h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary table "
     "tbody td tfoot th thead tr ul [document]".split()
 )
+_OTHER_MARKER = "data-newscli-other-marker"
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
 
 
@@ -111,6 +112,8 @@ def escape_text(text: str) -> str:
 def _converter(**options: Any) -> Any:
     from markdownify import MarkdownConverter
 
+    _BASE: Any = MarkdownConverter  # its stubs lack the convert_* methods
+
     class Converter(MarkdownConverter):
         def escape(self, text: str, parent_tags: Any) -> str:
             """Every mark in words escaped: the words stay words."""
@@ -131,6 +134,26 @@ def _converter(**options: Any) -> Any:
                 return escape_text(str(el.get("alt") or ""))
             return f"![{escape_text(str(el.get('alt') or ''))}]({el.get('src')})"
 
+        def convert_li(self, el: Any, text: str, parent_tags: Any) -> str:
+            """A list item; in a list right after another of its kind, with the other
+            marker (`*`, `1)`), or Markdown would make the two lists one."""
+            item: str = _BASE.convert_li(self, el, text, parent_tags)
+            if el.parent is None or not el.parent.get(_OTHER_MARKER):
+                return item
+            if el.parent.name == "ol":
+                return re.sub(r"^(\d+)\.", r"\1)", item)
+            return "*" + item[1:] if item.startswith("-") else item
+
+        def convert_tr(self, el: Any, text: str, parent_tags: Any) -> str:
+            """A table row; the table's first row is its header (Markdown tables have one,
+            and only one: a <tfoot> row is a row like the others)."""
+            row = f"|{text}\n"
+            table = el.find_parent("table")
+            if table is None or table.find("tr") is not el:
+                return row
+            width = sum(_colspan(cell) for cell in el.find_all(["td", "th"], recursive=False))
+            return row + "| " + " | ".join(["---"] * max(width, 1)) + " |\n"
+
         def convert_pre(self, el: Any, text: str, parent_tags: Any) -> str:
             """A fenced block, its fence longer than any run of backticks inside it."""
             text = text.strip("\n")
@@ -141,6 +164,22 @@ def _converter(**options: Any) -> Any:
             return f"\n\n{fence}\n{text}\n{fence}\n\n"
 
     return Converter(**options)
+
+
+def _lists_apart(soup: Any) -> None:
+    """Mark each list that follows another of its kind (only white space between): its
+    items get the other marker, so that Markdown keeps the two lists apart."""
+    for found in soup.find_all(["ul", "ol"]):
+        before = found.previous_sibling
+        while before is not None and not _is_words(before) and before.name is None:
+            before = before.previous_sibling
+        if before is not None and before.name == found.name and not before.get(_OTHER_MARKER):
+            found[_OTHER_MARKER] = "1"
+
+
+def _colspan(cell: Any) -> int:
+    span = str(cell.get("colspan") or "1")
+    return max(1, min(1000, int(span))) if span.isdigit() else 1
 
 
 def _is_words(node: Any) -> bool:
@@ -233,13 +272,13 @@ def _convert(html: str, base_url: str) -> str:
         if code.find("br") is not None and code.find_parent("pre") is None:
             _lines_of_code(code)
     _line_breaks(soup)
+    _lists_apart(soup)
     converter = _converter(
         heading_style="atx",
         bullets="-",
         strong_em_symbol="*",
         newline_style="backslash",
         autolinks=True,
-        table_infer_header=True,
     )
     markdown: str = converter.convert_soup(soup)
     return markdown
