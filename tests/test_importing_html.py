@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newscli.importing.html import html_to_markdown, html_to_text
 from newscli.markdown import render_markdown
+from tests.support.fuzz import FUZZ
 
 
 def test_headings_lists_links_emphasis_and_quotes_are_kept() -> None:
@@ -179,3 +184,26 @@ def test_two_lists_in_a_row_stay_two_lists() -> None:
     assert markdown == "- a\n\n* b\n\n1. ett\n\n1) två"
     rendered = render_markdown(markdown)
     assert rendered.count("<ul>") == 2 and rendered.count("<ol>") == 2
+
+
+HTML_PARTS = st.sampled_from(
+    [
+        "<p>", "</p>", "<br>", "<br><br>", "<ul><li>", "</li></ul>", "<ol><li>", "</li>",
+        "<li>", "</ol>", "<table><tr><td>", "</td><td>", "</td></tr></table>", "<h2>",
+        "</h2>", "<blockquote>", "</blockquote>", "<pre>", "</pre>", "<code>", "</code>",
+        "<strong>", "</strong>", "<em>", "</em>", '<a href="https://e.se/">', "</a>",
+        '<img src="https://e.se/b.jpg" alt="b">', "\n", "\n\n", " ", "ord", "1. ", "# ",
+        "- ", "&lt;b&gt;", "*", "_", "[", "]", "|", "`", "~", ">", "&amp;",
+    ]
+)  # fmt: skip
+
+
+@FUZZ
+@given(st.lists(st.one_of(HTML_PARTS, st.text(max_size=5)), max_size=30))
+def test_no_html_leaves_a_backslash_the_reader_sees(parts: list[str]) -> None:
+    html = "".join(parts)
+    markdown = html_to_markdown(html)
+    rendered = render_markdown(markdown, allow_html=True)
+    shown = BeautifulSoup(rendered, "html.parser").get_text()
+    assert shown.count("\\") <= html.count("\\")
+    assert "<script" not in rendered and "<b>" not in rendered
