@@ -4,7 +4,6 @@ photo is, or kept at their address and named in a warning."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from newscli.importing.core import ImportOptions, ImportReport, import_stories
 from newscli.importing.fetch import FetchError
 from newscli.importing.incoming import Incoming
 from newscli.newsroom import Newsroom
-from tests.conftest import NOW, REPO
+from tests.conftest import NOW
 from tests.support.newsrooms import PHOTO
 
 CET = dt.timezone(dt.timedelta(hours=1))
@@ -22,11 +21,10 @@ GONE = "https://gammal.example.se/bild.jpg"
 
 
 @pytest.fixture
-def empty(tmp_path: Path) -> Path:
-    root = tmp_path / "empty"
-    (root / "articles").mkdir(parents=True)
-    shutil.copy(REPO / "newscli.toml", root / "newscli.toml")
-    return root
+def empty(newsroom_path: Path) -> Path:
+    """A newsroom (the sample's) with no photo in February 2024."""
+    assert not (newsroom_path / "images/2024/02").exists()
+    return newsroom_path
 
 
 def post(body: str) -> Incoming:
@@ -96,5 +94,5 @@ def test_a_dry_run_fetches_no_photo_in_the_text(empty: Path) -> None:
         now=NOW,
         download=refuse,
     )
-    assert not (empty / "images").exists()
+    assert not (empty / "images/2024/02").exists()
     assert report.outcomes[0].warnings == ()
