@@ -451,3 +451,24 @@ def test_relative_images_in_a_post_are_read_against_the_site() -> None:
 def test_block_editor_content_is_not_given_classic_paragraphs() -> None:
     content = "<!-- wp:paragraph -->\n<p>Ett\nstycke.</p>\n<!-- /wp:paragraph -->"
     assert clean_content(content) == "<p>Ett\nstycke.</p>"
+
+
+def test_a_post_imported_under_its_guid_by_an_older_newscli_is_found_again_once(
+    newsroom_path: Path,
+) -> None:
+    import dataclasses
+
+    from newscli.importing.core import Action, ImportOptions, import_stories
+    from newscli.importing.wordpress import read_wordpress
+    from newscli.newsroom import Newsroom
+    from tests.conftest import NOW
+
+    posts = [p for p in read_wordpress(CLASSIC) if isinstance(p, Incoming)]
+    as_before = [dataclasses.replace(posts[0], key=posts[0].former_key, former_key={})]
+    newsroom = Newsroom(newsroom_path)
+    import_stories(newsroom, list(as_before), ImportOptions(), now=NOW, download=lambda url: b"")
+    report = import_stories(
+        newsroom, list(posts), ImportOptions(dry_run=True), now=NOW, download=lambda url: b""
+    )
+    # The second post shares the first one's guid: it is a story of its own, never the old one.
+    assert [o.action for o in report.outcomes] == [Action.UNCHANGED, Action.CREATE]
