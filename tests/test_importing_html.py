@@ -207,3 +207,10 @@ def test_no_html_leaves_a_backslash_the_reader_sees(parts: list[str]) -> None:
     shown = BeautifulSoup(rendered, "html.parser").get_text()
     assert shown.count("\\") <= html.count("\\")
     assert "<script" not in rendered and "<b>" not in rendered
+
+
+def test_html_nested_thousands_deep_keeps_its_words_without_a_recursion_error() -> None:
+    deep = "<div><blockquote>" * 2500 + "Djupt <b>ord</b>" + "</blockquote></div>" * 2500
+    markdown = html_to_markdown(f"<p>Före</p>{deep}<p>Efter</p>")
+    assert markdown.startswith("Före\n\n") and markdown.endswith("\n\nEfter")
+    assert markdown.count("Djupt ord") == 1

@@ -71,6 +71,8 @@ _BLOCKS = frozenset(
     "tbody td tfoot th thead tr ul [document]".split()
 )
 _OTHER_MARKER = "data-newscli-other-marker"
+# Deeper than this, elements are only their words (the converter recurses ~4 frames a level).
+_MAX_DEPTH = 60
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
 
 
@@ -250,10 +252,30 @@ def _line_breaks(soup: Any) -> None:
             after.replace_with(NavigableString(after.lstrip()))
 
 
+def _flattened(soup: Any) -> None:
+    """What is nested deeper than _MAX_DEPTH as its words only: no story nests so deep, and
+    the converter (recursive) would end in a RecursionError."""
+    from bs4.element import NavigableString, Tag
+
+    stack = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.children:
+            if not isinstance(child, Tag):
+                continue
+            if depth + 1 < _MAX_DEPTH:
+                stack.append((child, depth + 1))
+            elif child.find(True) is not None:
+                words = " ".join(child.get_text(" ").split())
+                child.clear()
+                child.append(NavigableString(words))
+
+
 def _convert(html: str, base_url: str) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
+    _flattened(soup)
     for element in soup.find_all(_DROPPED):
         element.decompose()
     for link in soup.find_all("a"):
