@@ -472,3 +472,28 @@ def test_a_post_imported_under_its_guid_by_an_older_newscli_is_found_again_once(
     )
     # The second post shares the first one's guid: it is a story of its own, never the old one.
     assert [o.action for o in report.outcomes] == [Action.UNCHANGED, Action.CREATE]
+
+
+def test_a_gallery_shortcode_brings_its_photos_with_their_alt_and_caption() -> None:
+    from newscli.importing.wordpress import read_wordpress
+
+    camp = read_wordpress(CLASSIC)[1]
+    assert isinstance(camp, Incoming)
+    assert camp.body == (
+        "Lägret är i juni.\n\n"
+        "![Barn som badar](https://kultur.example.se/wp-content/uploads/2024/05/bad.jpg)\n\n"
+        "Badet vid lägret.\n\nVälkommen!"
+    )  # the pdf is no photo, and id 99 is not in the export
+
+
+def test_a_gallery_without_ids_shows_the_photos_attached_to_the_post(tmp_path: Path) -> None:
+    from newscli.importing.wordpress import read_wordpress
+
+    attachment = """<item><title>bild</title><wp:post_id>5</wp:post_id>
+<wp:post_parent>1</wp:post_parent><wp:status>inherit</wp:status>
+<wp:post_type>attachment</wp:post_type>
+<wp:attachment_url>https://example.se/bild.png</wp:attachment_url></item>"""
+    path = written(tmp_path, wxr(item("Galleri", "Bilder:\n\n[gallery]") + attachment))
+    [post] = read_wordpress(path)
+    assert isinstance(post, Incoming)
+    assert post.body == "Bilder:\n\n![](https://example.se/bild.png)"

@@ -73,7 +73,7 @@ _BLOCKS = frozenset(
 _OTHER_MARKER = "data-newscli-other-marker"
 # Deeper than this, elements are only their words (the converter recurses ~4 frames a level).
 _MAX_DEPTH = 60
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
 
 
 def _clean_url(url: str, base_url: str = "") -> str | None:
@@ -313,7 +313,7 @@ def _shows_its_own_image(link: Any, href: str) -> bool:
     return (
         len(images) == 1
         and not link.get_text().strip()
-        and bool(_IMAGE_FILE.search(urlsplit(href).path))
+        and bool(IMAGE_FILE.search(urlsplit(href).path))
     )
 
 

@@ -32,6 +32,8 @@ from newscli.text import clean_line
 
 # HTML and the address its relative links are read against → Markdown.
 Converter = Callable[[str, str], str]
+# A [gallery]'s attributes → the HTML of its photos.
+Gallery = Callable[[dict[str, str]], str]
 
 # WXR 1.0, 1.1 and 1.2 differ only in these namespaces' version numbers; WordPress has
 # written them with http:// and, lately, https:// (and the other namespaces may follow).
@@ -202,7 +204,13 @@ class _Reader:
             author=clean_line(self.authors.get(login) or login).strip(),
             topics=_topics(item),
             lead=plain_text(_excerpt(item)),
-            body=self.to_markdown(clean_content(_child_text(item, _CONTENT)), self.site).strip(),
+            body=self.to_markdown(
+                clean_content(
+                    _child_text(item, _CONTENT),
+                    lambda attributes: self.gallery(attributes, post_id),
+                ),
+                self.site,
+            ).strip(),
             status=status,
             photo=self.photo(item),
             source_name=self.site_title,
@@ -210,6 +218,33 @@ class _Reader:
             key=_key(self.site, post_id, _text(item, "guid")),
             former_key={"wordpress": self.site, "guid": _text(item, "guid") or post_id},
         )
+
+    def gallery(self, attributes: dict[str, str], post_id: str) -> str:
+        """A [gallery] as figures: the photos its ids name, else those attached to the post
+        (in their menu order), each with its alt text and caption, as WordPress shows it."""
+        from newscli.importing.html import IMAGE_FILE
+
+        wp = self.wp
+        ids = (attributes.get("ids") or attributes.get("include") or "").split(",")
+        if any(i.strip() for i in ids):
+            found = [self.attachments[i.strip()] for i in ids if i.strip() in self.attachments]
+        else:
+            attached = [
+                a for a in self.attachments.values() if _text(a, f"{wp}post_parent") == post_id
+            ]
+            found = sorted(attached, key=lambda a: _number(_text(a, f"{wp}menu_order")))
+        figures = []
+        for attachment in found:
+            url = _web_url(_text(attachment, f"{wp}attachment_url"))
+            if not url or not IMAGE_FILE.search(urlsplit(url).path):
+                continue
+            alt = html.escape(plain_text(_meta(attachment, wp, "_wp_attachment_image_alt")))
+            caption = html.escape(plain_text(_excerpt(attachment)))
+            figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
+            figures.append(
+                f'<figure><img src="{html.escape(url)}" alt="{alt}" />{figcaption}</figure>'
+            )
+        return "".join(f"\n\n{figure}\n\n" for figure in figures)
 
     def photo(self, item: Element) -> IncomingPhoto | None:
         """The featured image: the attachment the post's _thumbnail_id names."""
@@ -224,6 +259,10 @@ class _Reader:
             alt=plain_text(_meta(attachment, self.wp, "_wp_attachment_image_alt")),
             caption=plain_text(_excerpt(attachment)),
         )
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isascii() and text.isdigit() else 0
 
 
 def _key(site: str, post_id: str, guid: str) -> dict[str, str]:
@@ -313,7 +352,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # Core shortcodes and the page builders' wrappers; a bracket in text ("[1]", "[sic]") is
 # left alone, as WordPress leaves a shortcode nobody registered.
-_DROPPED = ("gallery", "playlist", "contact-form-7", "contact-form", "wpforms", "ninja_form")
+_DROPPED = ("playlist", "contact-form-7", "contact-form", "wpforms", "ninja_form")
 _SHORTCODE = re.compile(
     r"\[(?P<name>caption|wp_caption|embed|audio|video|gallery|playlist|contact-form-7|"
     r"contact-form|wpforms|ninja_form|(?:vc|et_pb|fusion)_\w+)\b(?P<attributes>[^\]]*)\]"
@@ -335,15 +374,16 @@ _KEPT_LINES = re.compile(r"<(script|style|svg|math)\b.*?</\1>", re.DOTALL | re.I
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:")
 
 
-def clean_content(content: str) -> str:
+def clean_content(content: str, gallery: Gallery = lambda attributes: "") -> str:
     """A post's stored content as plain HTML: block comments removed, shortcodes turned into
-    HTML (a caption becomes a figure, an embed a link) or removed (galleries, forms), and the
-    classic editor's blank-line paragraphs made <p> as WordPress does when it shows them."""
+    HTML (a caption becomes a figure, an embed a link, a gallery what gallery makes of its
+    attributes) or removed (forms), and the classic editor's blank-line paragraphs made <p>
+    as WordPress does when it shows them."""
     content = content.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     content = content.replace("\x01", "").replace("\x02", "")
     blocks = bool(_BLOCK_COMMENT.search(content))
     content = _COMMENT.sub("", content)
-    content = _SHORTCODE.sub(_shortcode, content)
+    content = _SHORTCODE.sub(lambda match: _shortcode(match, gallery), content)
     # The block editor writes its own <p>; WordPress runs wpautop only on classic content.
     return content.strip() if blocks else wpautop(content).strip()
 
@@ -355,7 +395,7 @@ def _attributes(text: str) -> dict[str, str]:
     }
 
 
-def _shortcode(match: re.Match[str]) -> str:
+def _shortcode(match: re.Match[str], gallery: Gallery) -> str:
     name = match["name"]
     attributes = _attributes(match["attributes"] or "")
     content = match["content"] or ""
@@ -373,9 +413,12 @@ def _shortcode(match: re.Match[str]) -> str:
             return ""
         shown = html.escape(url)
         return f'\n\n<p><a href="{shown}">{shown}</a></p>\n\n'
+    if name == "gallery":
+        return gallery(attributes)
     if name in _DROPPED:
         return ""
-    return _SHORTCODE.sub(_shortcode, content)  # a page builder's wrapper: its content stays
+    # a page builder's wrapper: its content stays
+    return _SHORTCODE.sub(lambda inner: _shortcode(inner, gallery), content)
 
 
 def wpautop(text: str) -> str:
