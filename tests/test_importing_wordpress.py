@@ -290,6 +290,19 @@ def test_classic_editor_text_gets_paragraphs_and_line_breaks_as_wordpress_shows_
     )
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    ["a" + " " * 100_000 + "b", "<div" * 25_000 + " x", "<figcaption>" + " " * 100_000 + "x"],
+    ids=["spaces", "unclosed-tags", "figcaption"],
+)
+def test_long_runs_of_white_space_or_unclosed_tags_take_no_quadratic_time(hostile: str) -> None:
+    import time
+
+    started = time.monotonic()
+    clean_content(hostile)
+    assert time.monotonic() - started < 3.0  # linear: ~0.1 s; quadratic: minutes
+
+
 def test_plain_text_decodes_entities_and_drops_tags_and_scripts() -> None:
     assert (
         plain_text("Tom &amp; Jerry <em>igen</em><script>x()</script>&nbsp;!")
