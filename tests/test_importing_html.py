@@ -214,3 +214,9 @@ def test_html_nested_thousands_deep_keeps_its_words_without_a_recursion_error() 
     markdown = html_to_markdown(f"<p>Före</p>{deep}<p>Efter</p>")
     assert markdown.startswith("Före\n\n") and markdown.endswith("\n\nEfter")
     assert markdown.count("Djupt ord") == 1
+
+
+def test_a_pipe_in_code_in_a_table_cell_stays_in_its_cell() -> None:
+    html = "<table><tr><th>Kod</th><th>Not</th></tr><tr><td><code>a|b</code></td><td>x</td></tr></table>"
+    rendered = render_markdown(html_to_markdown(html))
+    assert "<td><code>a|b</code></td>\n<td>x</td>" in rendered

@@ -136,6 +136,12 @@ def _converter(**options: Any) -> Any:
                 return escape_text(str(el.get("alt") or ""))
             return f"![{escape_text(str(el.get('alt') or ''))}]({el.get('src')})"
 
+        def convert_code(self, el: Any, text: str, parent_tags: Any) -> str:
+            """Inline code; in a table cell its `|` escaped (the table reads `\\|` in code
+            as `|`, and a bare one would end the cell)."""
+            code: str = _BASE.convert_code(self, el, text, parent_tags)
+            return code.replace("|", "\\|") if {"td", "th"} & set(parent_tags) else code
+
         def convert_li(self, el: Any, text: str, parent_tags: Any) -> str:
             """A list item; in a list right after another of its kind, with the other
             marker (`*`, `1)`), or Markdown would make the two lists one."""
