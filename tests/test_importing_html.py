@@ -193,7 +193,8 @@ HTML_PARTS = st.sampled_from(
         "</h2>", "<blockquote>", "</blockquote>", "<pre>", "</pre>", "<code>", "</code>",
         "<strong>", "</strong>", "<em>", "</em>", '<a href="https://e.se/">', "</a>",
         '<img src="https://e.se/b.jpg" alt="b">', "\n", "\n\n", " ", "ord", "1. ", "# ",
-        "- ", "&lt;b&gt;", "*", "_", "[", "]", "|", "`", "~", ">", "&amp;",
+        "- ", "&lt;b&gt;", "*", "_", "[", "]", "|", "`", "~", ">", "&amp;", "<dl><dt>",
+        "</dt><dd>", "</dd></dl>", "<dt>", "<tfoot><tr><td>",
     ]
 )  # fmt: skip
 
@@ -220,3 +221,18 @@ def test_a_pipe_in_code_in_a_table_cell_stays_in_its_cell() -> None:
     html = "<table><tr><th>Kod</th><th>Not</th></tr><tr><td><code>a|b</code></td><td>x</td></tr></table>"
     rendered = render_markdown(html_to_markdown(html))
     assert "<td><code>a|b</code></td>\n<td>x</td>" in rendered
+
+
+def test_a_definition_list_is_each_term_in_bold_over_its_definition() -> None:
+    html = "<dl><dt>Startup</dt><dd>Ett nytt företag.</dd><dt>#jobba</dt><dd>Ett motto.</dd></dl>"
+    markdown = html_to_markdown(html)
+    assert markdown == "**Startup**\\\nEtt nytt företag.\n\n**#jobba**\\\nEtt motto."
+    rendered = render_markdown(markdown)
+    assert "<p><strong>Startup</strong><br />\nEtt nytt företag.</p>" in rendered
+    assert "\\" not in rendered and ":" not in rendered
+
+
+def test_a_term_without_a_definition_leaves_no_backslash() -> None:
+    markdown = html_to_markdown("<dl><dt>Ett</dt><dt>Två</dt><dd>Båda.</dd><dt>Sist</dt></dl>")
+    assert markdown == "**Ett**\n\n**Två**\\\nBåda.\n\n**Sist**"
+    assert stray_backslashes(markdown) == []

@@ -123,10 +123,10 @@ def _converter(**options: Any) -> Any:
 
         def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
             """A hard break in a paragraph; a newline in preformatted text; a space where
-            Markdown has no line breaks (a heading, a table cell, a code span)."""
+            Markdown has no line breaks (a heading, a table cell, a code span, a term)."""
             if "pre" in parent_tags:
                 return "\n"
-            if "_inline" in parent_tags or "_noformat" in parent_tags:
+            if {"_inline", "_noformat", "dt"} & set(parent_tags):
                 return " "
             return "\\\n"
 
@@ -140,7 +140,22 @@ def _converter(**options: Any) -> Any:
             """Inline code; in a table cell its `|` escaped (the table reads `\\|` in code
             as `|`, and a bare one would end the cell)."""
             code: str = _BASE.convert_code(self, el, text, parent_tags)
-            return code.replace("|", "\\|") if {"td", "th"} & set(parent_tags) else code
+            in_cell = "table" in parent_tags and {"td", "th"} & set(parent_tags)
+            return code.replace("|", "\\|") if in_cell else code
+
+        def convert_dt(self, el: Any, text: str, parent_tags: Any) -> str:
+            """A term of a definition list, in bold on a line of its own (CommonMark has no
+            definition lists; markdownify's `: ` form would read as one paragraph)."""
+            term = " ".join(text.split())
+            if not term or "_inline" in parent_tags:
+                return text
+            after = el.find_next_sibling(["dt", "dd"])
+            defined = after is not None and after.name == "dd" and after.get_text().strip()
+            return f"\n\n**{term}**" + ("\\\n" if defined else "\n\n")
+
+        def convert_dd(self, el: Any, text: str, parent_tags: Any) -> str:
+            """A definition: under its term (or a paragraph of its own)."""
+            return f"{text.strip()}\n\n" if "_inline" not in parent_tags else text
 
         def convert_li(self, el: Any, text: str, parent_tags: Any) -> str:
             """A list item; in a list right after another of its kind, with the other
