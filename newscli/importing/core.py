@@ -31,6 +31,7 @@ from newscli.catalog import Catalog
 from newscli.errors import ArticleError, NewsError
 from newscli.frontmatter import dump
 from newscli.i18n import _
+from newscli.importing.body_photos import bring_in_body_photos
 from newscli.importing.incoming import Incoming, IncomingPhoto, Read, Unreadable
 from newscli.newsroom import Newsroom, new_draft
 from newscli.slugs import make_slug, unique_slug
@@ -222,6 +223,11 @@ class _Imported:
     def get(self, key: dict[str, str]) -> Summary | None:
         return self._found.get(_identity(key))
 
+    def claim(self, key: dict[str, str]) -> Summary | None:
+        """The article imported under a key an older newscli gave (Incoming.former_key),
+        given to one story only."""
+        return self._found.pop(_identity(key), None) if key else None
+
 
 # -- planning ----------------------------------------------------------------------------------
 
@@ -321,7 +327,13 @@ def _plan(
     public = catalog.public(now)
     # A broken file's story is still the one its source key names: it is never made twice.
     summaries = [*public.current, *public.last_good]
-    key_names = {tuple(sorted(i.key)) for i in read if isinstance(i, Incoming) and i.key}
+    key_names = {
+        tuple(sorted(key))
+        for i in read
+        if isinstance(i, Incoming)
+        for key in (i.key, i.former_key)
+        if key
+    }
     imported = _Imported(summaries, key_names)
     namer = _Namer(public.topics)
     tree = newsroom.tree(ordered=False)
@@ -361,7 +373,7 @@ def _plan_one(
         reason = _("appears twice in the source; the first one is imported")
         return _Step(Outcome(where, Action.DUPLICATE, title, reason=reason))
     seen.add(identity)
-    found = imported.get(incoming.key)
+    found = imported.get(incoming.key) or imported.claim(incoming.former_key)
     if found is not None:
         return _plan_existing(newsroom, incoming, found, options, now, namer)
     date = incoming.date
@@ -490,6 +502,8 @@ def _apply(newsroom: Newsroom, step: _Step, download: Download) -> Outcome:
     draft = step.draft
     assert draft is not None
     article, warnings = _with_photo(newsroom, step, draft, download)
+    article, in_text = bring_in_body_photos(newsroom, article, download)
+    warnings += in_text
     article = _sealed(article)
     if step.existing is None:
         created = newsroom.create(article, set())
