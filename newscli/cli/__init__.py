@@ -10,10 +10,12 @@ from typer._click.core import Context
 from newscli import __version__, i18n
 from newscli.cli import clicktext, feeds, importer, init, lifecycle, photo, site, stories, tag
 from newscli.cli.common import NewsGroup, environment
+from newscli.cli.completion import install as install_completion
 
 __all__ = ["app", "main"]
 
 clicktext.install()
+install_completion()
 
 
 class Newscli(NewsGroup):
