@@ -60,12 +60,11 @@ if TYPE_CHECKING:
 
 
 def moment(env: Environment, newsroom: Newsroom, text: str) -> dt.datetime:
-    """WHEN as staff type it ('now', 2026-12-01, '2026-12-01 10:00', ISO 8601), to the second."""
-    from newscli.when import parse_date
+    """WHEN as staff type it (newscli.when: now, 2026-12-01 10:00, imorgon 9:00, 7d), to
+    the second; a bare 7d is a week from now."""
+    from newscli import when
 
-    tz = newsroom.site.tz
-    when = env.now(tz) if text.strip().lower() == "now" else parse_date(text, newsroom.site)
-    return when.replace(microsecond=0)
+    return when.moment(text, newsroom.site, env.now(newsroom.site.tz), ahead=True)
 
 
 @dataclass(frozen=True)

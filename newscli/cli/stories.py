@@ -172,10 +172,10 @@ def new(
     """Create an article and print the path of its new file."""
     from dataclasses import replace
 
+    from newscli import when as dates
     from newscli.catalog import Catalog
     from newscli.newsroom import new_draft, one_line
     from newscli.photos import forget, image_for, place_for_new
-    from newscli.when import parse_date
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
@@ -206,7 +206,7 @@ def new(
         photo = None if image is None or web else read_photo_argument(env, newsroom, image)
         if image is not None:
             alt = ask_alt(env, alt, not interactive)
-        when = parse_date(date, site) if date else None
+        when = dates.moment(date, site, env.now(site.tz)) if date else None
         draft = new_draft(
             site,
             title,
