@@ -383,6 +383,6 @@ def print_history(entries: Sequence[Entry], site: Site, out: Console, *, files: 
             Text(_shown(entry.subject)),
         ]
         if files:
-            row.append(Text(_shown("\n".join(entry.files))))
+            row.append(Text("\n".join(_shown(name) for name in entry.files)))  # one a line
         table.add_row(*row, entry.commit[:8])
     out.print(table)
