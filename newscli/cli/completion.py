@@ -290,17 +290,22 @@ class BashCompletion(BashComplete):
         value = str(item.value)
         typed = self.typed
         word = os.environ.get("_NEWSCLI_COMPLETE_WORD")  # what readline replaces
-        if typed is None or word is None or not value.startswith(typed.incomplete):
+        if typed is None or word is None:
             return for_bash(value)
-        if not typed.quote and word == typed.raw:
+        quote = typed.quote
+        if not quote and word == typed.raw:
             return for_bash(value)  # the whole word, `~` and all, written afresh
-        rest = value[len(typed.incomplete) :]
+        if quote and typed.raw.startswith(quote):
+            # Readline replaces the opening quote too when a candidate begins with it, and
+            # adds no closing one after a candidate that ends with one.
+            return quote + for_bash(value, quote) + quote
+        if not value.startswith(typed.incomplete):
+            return for_bash(value)
+        rest = value[len(typed.incomplete) :]  # after a `:`, or after `ab'`: keep the start
         if typed.escaping:  # a backslash typed last: replaced, rest is quoted whole
             word = word[:-1]
-        # Closed here: readline adds a closing quote only after a character that is not
-        # one, and replaces the opening one too when a candidate begins with it.
-        shown = word + for_bash(rest, typed.quote) + typed.quote
-        return typed.quote + shown if typed.quote and shown.startswith(typed.quote) else shown
+        shown = word + for_bash(rest, quote) + quote
+        return quote + shown if quote and shown.startswith(quote) else shown
 
 
 # zsh: compadd quotes each candidate for where it goes (after `~`, inside '…' or "…"),
