@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import re
 import stat
@@ -200,6 +201,8 @@ def write_atomic(
             _("could not write: {reason}").format(reason=exc.strerror or exc), path
         ) from None
     else:
+        if exclusive:  # the name is taken, whatever holds it (a folder named x.md too)
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
         if not stat.S_ISREG(status.st_mode):
             # Renaming over /dev/null or a pipe would replace the device with a file.
             raise WriteError(
