@@ -6,13 +6,10 @@ candidate is exactly one argument, exactly the candidate."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import select
 import shutil
 import subprocess
 import sys
-import termios
 import time
 from pathlib import Path
 
@@ -21,6 +18,7 @@ import pytest
 from newscli.cli.completion import for_bash, typed_words
 from tests.conftest import REPO, Invoke
 from tests.support.newsrooms import story, write_article
+from tests.support.terminal import Terminal, terminal
 
 BIN = Path(sys.executable).parent
 NEWSCLI = shutil.which("newscli", path=str(BIN))
@@ -109,61 +107,24 @@ def hostile_newsroom(root: Path) -> Path:
     return root
 
 
-def _take_the_terminal() -> None:  # pragma: no cover - runs in the child
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+def pause(shell: Terminal, seconds: float) -> None:
+    """Let the shell show what it does for a while."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        shell._read(0.05)
 
 
-class Shell:
-    """An interactive shell on a pty, typed at as a person types."""
-
-    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]):
-        import pty
-
-        self.master, slave = pty.openpty()
-        self.process = subprocess.Popen(
-            argv,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
-            preexec_fn=_take_the_terminal,
-        )
-        os.close(slave)
-        self.screen = b""
-
-    def read(self, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.master], [], [], left)
-            if ready:
-                try:
-                    self.screen += os.read(self.master, 65536)
-                except OSError:
-                    return
-
-    def type(self, keys: str) -> None:
-        os.write(self.master, keys.encode("utf-8"))
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        os.close(self.master)
-
-
-def accepted(shell: Shell, typed: str, args: Path) -> list[str] | None:
+def accepted(shell: Terminal, typed: str, args: Path) -> list[str] | None:
     """The arguments newscli got after typed, Tab and Enter (None: the line never ran)."""
     args.unlink(missing_ok=True)
     shell.type(f"newscli {typed}\t\r")
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
-        shell.read(0.1)
+        pause(shell, 0.1)
         if args.exists() and args.read_bytes().endswith(b"\0"):
             return args.read_bytes().decode("utf-8").split("\0")[:-1]
     shell.type("\x03")  # an open quote waits for more: give the line up
-    shell.read(0.5)
+    pause(shell, 0.5)
     return None
 
 
@@ -204,19 +165,16 @@ def test_a_completed_candidate_is_exactly_one_argument_and_runs_nothing(
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
     }
-    shell = Shell(argv, here, env)
-    try:
-        shell.read(1.0)
+    cases = CASES + (BASH_CASES if name == "bash" else [])
+    with terminal(here, env=env, program=argv) as shell:
+        pause(shell, 1.0)
         for line in setup:
             shell.type(line.replace("{script}", str(script)) + "\r")
-        shell.read(1.0)
-        cases = CASES + (BASH_CASES if name == "bash" else [])
+        pause(shell, 1.0)
         got = {typed: accepted(shell, typed, args) for typed, _ in cases}
-    finally:
-        shell.close()
     expected = {typed: [*typed_words(typed).words, value] for typed, value in cases}
     wrong = {typed: got[typed] for typed in got if got[typed] != expected[typed]}
-    assert not wrong, shell.screen.decode("utf-8", "replace")[-3000:]
+    assert not wrong, shell.screen[-3000:]
     assert not list(here.glob("pwned*")) and not list(root.glob("pwned*"))
 
 
