@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from typer import _completion_classes, _completion_shared
-from typer._click.shell_completion import CompletionItem
+from typer._click.shell_completion import CompletionItem, ShellComplete
 from typer._completion_classes import BashComplete, FishComplete, ZshComplete
 
 if TYPE_CHECKING:
@@ -280,7 +280,7 @@ class BashCompletion(BashComplete):
     typed: Typed | None = None
 
     def get_completion_args(self) -> tuple[list[str], str]:
-        line = os.environ.get("COMP_LINE")
+        line = _variables(self).get("COMP_LINE")
         if line is None:  # a script installed by an older newscli: Typer's way
             return super().get_completion_args()
         self.typed = typed_words(line)
@@ -289,7 +289,7 @@ class BashCompletion(BashComplete):
     def format_completion(self, item: CompletionItem) -> str:
         value = str(item.value)
         typed = self.typed
-        word = os.environ.get("_NEWSCLI_COMPLETE_WORD")  # what readline replaces
+        word = _variables(self).get("_NEWSCLI_COMPLETE_WORD")  # what readline replaces
         if typed is None or word is None:
             return for_bash(value)
         quote = typed.quote
@@ -342,7 +342,7 @@ class ZshCompletion(ZshComplete):
     source_template = ZSH_SCRIPT
 
     def get_completion_args(self) -> tuple[list[str], str]:
-        typed = typed_words(os.environ.get("_TYPER_COMPLETE_ARGS", ""))
+        typed = typed_words(_variables(self).get("_TYPER_COMPLETE_ARGS", ""))
         return typed.words[1:], typed.incomplete
 
     def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
@@ -362,6 +362,15 @@ class FishCompletion(FishComplete):
 
     def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
         return [item for item in super().get_completions(args, incomplete) if _one_line(item)]
+
+
+def _variables(completion: ShellComplete) -> Mapping[str, str]:
+    """The run's environment variables, as the Environment gives them (tests pass theirs
+    as the run's obj)."""
+    from newscli.environment import Environment
+
+    given = completion.ctx_args.get("obj")
+    return Environment.from_process(**(given if isinstance(given, dict) else {})).variables
 
 
 def _one_line(item: CompletionItem) -> bool:
