@@ -234,3 +234,10 @@ def test_topics_excel_opens_in_a_swedish_spreadsheet_and_runs_no_formula(
     plain = invoke("topics", "--format", "csv")
     assert plain.stdout.startswith("topic,slug,articles,") and "\n=1+1," in plain.stdout
     assert invoke("topics", "--excel", "--format", "json").exit_code == 2
+
+
+def test_topics_into_a_pipe_are_tab_separated_lines_like_list(invoke: Invoke) -> None:
+    piped = invoke("topics").stdout
+    lines = piped.splitlines()
+    assert lines and all(line.count("\t") == 3 for line in lines)
+    assert "Familjefrågor\t" in piped and "─" not in piped and "Topic" not in piped

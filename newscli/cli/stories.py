@@ -241,9 +241,15 @@ def new(
         say(env, photo_note(placed))
         warn_about(env, newsroom, article, article.image)
     if edit:
-        _edit(env, newsroom, newsroom.file_of(article), announce=False)
+        try:
+            _edit(env, newsroom, newsroom.file_of(article), announce=False)
+        except KeyboardInterrupt:  # Ctrl+C in the editor: as if new had never run
+            newsroom.file_of(article).unlink(missing_ok=True)
+            if placed is not None:
+                forget(placed)
+            raise
     if interactive or env.stderr_isatty:
-        _next_steps(env, article.slug)
+        _next_steps(env, article.slug, draft=not article.published)
 
 
 def _ask_new(
@@ -278,15 +284,16 @@ def _ask_new(
     return title, teaser, topics, edit
 
 
-def _next_steps(env: Environment, slug: str) -> None:
-    """The commands a writer needs next, on stderr (stdout holds only the new path)."""
+def _next_steps(env: Environment, slug: str, *, draft: bool) -> None:
+    """The commands a writer needs next, on stderr (stdout holds only the new path); a
+    draft is published before the site shows it."""
     say(env, _("Next:"))
-    for command, what in (
-        (f"newscli show {slug}", _("read it")),
-        (f"newscli edit {slug}", _("change it")),
-        ("newscli export html", _("publish the site")),
-    ):
-        say(env, f"  {command:<{len(slug) + 14}}  {what}")
+    steps = [(f"newscli show {slug}", _("read it")), (f"newscli edit {slug}", _("change it"))]
+    if draft:
+        steps.append((f"newscli publish {slug}", _("publish it (it is a draft)")))
+    steps.append(("newscli export html", _("publish the site")))
+    for command, what in steps:
+        say(env, f"  {command:<{len(slug) + 17}}  {what}")
 
 
 # -- list, show -------------------------------------------------------------------
