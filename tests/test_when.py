@@ -242,3 +242,15 @@ def test_publish_now_in_the_hour_that_happens_twice_is_not_broken(
     published = invoke("publish", "ett-utkast", "--at", "now", clock=second.astimezone)
     assert published.exit_code == 0, published.stdout + published.stderr
     assert "date = 2027-10-31 02:30:00+01:00" in draft.read_text(encoding="utf-8")
+
+
+def test_new_takes_an_expiry_and_a_review_date_in_the_same_forms(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    created = invoke(
+        "new", "Kampanj", "--expires", "31 december 2026 23.59", "--review-by", "2w", "--no-input"
+    )
+    assert created.exit_code == 0, created.stderr
+    text = (newsroom_path / created.stdout.strip()).read_text(encoding="utf-8")
+    assert "expires = 2026-12-31 23:59:00+01:00" in text
+    assert "review_by = 2026-12-07 00:00:00+01:00" in text  # two weeks ahead, its day's start

@@ -144,6 +144,18 @@ def new(
     date: Annotated[
         str | None, typer.Option(help="2021-11-23, '2021-11-23 14:00' or ISO 8601 (default: now).")
     ] = None,
+    expires: Annotated[
+        str | None,
+        typer.Option(
+            "--expires",
+            metavar="DATE",
+            help="Off every public output from then on (7d: in a week).",
+        ),
+    ] = None,
+    review_by: Annotated[
+        str | None,
+        typer.Option("--review-by", metavar="DATE", help="When the story is due for a review."),
+    ] = None,
     status: Annotated[Status | None, typer.Option(help="draft (default) or published.")] = None,
     publish: Annotated[bool, typer.Option("--publish", help="Same as --status published.")] = False,
     body_file: Annotated[
@@ -206,7 +218,11 @@ def new(
         photo = None if image is None or web else read_photo_argument(env, newsroom, image)
         if image is not None:
             alt = ask_alt(env, alt, not interactive)
-        when = dates.moment(date, site, env.now(site.tz)) if date else None
+        now = env.now(site.tz)
+        when = dates.moment(date, site, now) if date else None
+        # Moments ahead: a bare 7d is a week from now.
+        ends = dates.moment(expires, site, now, ahead=True) if expires else None
+        review = dates.moment(review_by, site, now, ahead=True) if review_by else None
         draft = new_draft(
             site,
             title,
@@ -222,6 +238,7 @@ def new(
             credit=credit if web else "",
             known=known,
         )
+        draft = replace(draft, expires=ends, review_by=review)
         placed = None
         if photo is not None:
             placed = place_for_new(newsroom, photo, draft.date, draft.slug)
