@@ -185,8 +185,8 @@ def publish(
         str | None,
         typer.Option(
             "--at",
-            help="Publish from this moment (sets the date: an embargo until then); 'now', "
-            "2026-12-01 10:00 or ISO 8601. Default: keep the story's date.",
+            help="Publish from this moment (sets the date: an embargo until then); now, "
+            "2026-12-01 10:00, 'imorgon 9:00', ISO 8601… Default: keep the story's date.",
         ),
     ] = None,
 ) -> None:
@@ -241,8 +241,8 @@ def expire(
         str,
         typer.Option(
             "--at",
-            help="From this moment the story is off the site and every feed ('now', "
-            "2026-12-01 10:00 or ISO 8601).",
+            help="From this moment the story is off the site and every feed (now, "
+            "2026-12-01 10:00, '1 december 2026', 7d: in a week).",
         ),
     ] = "",
 ) -> None:

@@ -142,7 +142,8 @@ def new(
         ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option(help="2021-11-23, '2021-11-23 14:00' or ISO 8601 (default: now).")
+        str | None,
+        typer.Option(help="2021-11-23 14:00, '3 mars 2024', igår, ISO 8601… (default: now)."),
     ] = None,
     expires: Annotated[
         str | None,
