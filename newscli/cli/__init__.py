@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any, cast
 
 import typer
-from typer._click.core import Context
-from typer._click.exceptions import UsageError
 
 from newscli import __version__, i18n
 from newscli.cli import clicktext, feeds, importer, init, lifecycle, photo, site, stories, tag
 from newscli.cli.common import NewsGroup, RootOption, environment, use_root
 from newscli.cli.completion import install as install_completion
+from newscli.cli.typer_inside import Context, exceptions
 from newscli.i18n import _
 
 __all__ = ["app", "main"]
@@ -33,7 +32,7 @@ class Newscli(NewsGroup):
         work (withdraw) is answered with that command."""
         try:
             return super().resolve_command(ctx, args)
-        except UsageError as error:
+        except exceptions.UsageError as error:
             command = OTHER_WORDS.get(args[0]) if args else None
             if command is not None:
                 error.message = _("There is no command {name!r}. Did you mean `{command}`?").format(
@@ -58,9 +57,9 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
+def _version(ctx: typer.Context, value: bool) -> None:
     if value:
-        typer.echo(f"newscli {__version__}")
+        print(f"newscli {__version__}", file=environment(ctx).stdout, flush=True)
         raise typer.Exit()
 
 
@@ -110,7 +109,7 @@ app.command()(site.serve)
 app.command()(lifecycle.publish)
 app.command()(lifecycle.unpublish)
 app.command()(lifecycle.expire)
-app.command()(lifecycle.build)
+app.command("build")(site.build_all)
 app.command()(lifecycle.log)
 
 
