@@ -63,8 +63,15 @@ CASES = [
     ("show ny", FILE_SLUG),
 ]
 # A `~` typed unquoted is the person's own tilde in zsh and fish, kept as typed; bash's
-# candidate replaces the whole word, so there it is quoted too.
-BASH_CASES = [("list --topic ~r", TOPICS[7])]
+# candidate replaces the whole word, so there it is quoted too (and spelled as the newsroom
+# spells it).
+BASH_CASES = [
+    ("list --topic ~r", TOPICS[7]),
+    # The newsroom's spelling of what is typed in another case, in the typed word's place.
+    ("list --topic ekon", TOPICS[0]),
+    ("list --topic 'budg", TOPICS[1]),
+    ('list --topic "cita', TOPICS[6]),
+]
 
 # How each shell is started, made to complete with newscli's script, and given a `newscli`
 # function that writes its arguments (NUL after each) to $ARGS: Enter runs the function,
