@@ -190,13 +190,13 @@ def test_ctrl_c_at_a_question_of_new_exits_130_and_writes_nothing(newsroom_path:
 
 
 def test_ctrl_c_in_the_editor_of_new_leaves_nothing_behind(
-    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
 ) -> None:
-    # An editor ended by Ctrl+C (SIGINT), as the terminal sends it to both.
-    monkeypatch.setenv(
-        "EDITOR", write_editor(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGINT)")
+    """An editor ended by Ctrl+C (SIGINT, as the terminal sends it to both)."""
+    interrupted = write_editor(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGINT)")
+    result = invoke(
+        "new", "Avbruten nyhet", "--edit", "--no-input", variables={"EDITOR": interrupted}
     )
-    result = invoke("new", "Avbruten nyhet", "--edit", "--no-input")
     assert result.exit_code == 130
     assert not list((newsroom_path / "articles").rglob("avbruten-nyhet*"))
 
