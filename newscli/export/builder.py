@@ -592,7 +592,11 @@ class SiteBuilder:
             return
         script = (PACKAGE / "static" / search.SCRIPT).read_bytes()
         self.out.write(f"{STATIC_PATH}{search.SCRIPT}", script)
-        self.report.search = search.write_index(self.out, stories, language=self.site.language)
+        try:
+            self.report.search = search.write_index(self.out, stories, language=self.site.language)
+        except search.SearchError as exc:
+            # The site is published all the same; its search page says search is unavailable.
+            self.report.warnings.append(str(exc))
 
     def write_robots(self) -> None:
         """robots.txt: a public build names its sitemap; a preview turns every crawler away.
