@@ -156,6 +156,8 @@ def _mode_for(path: Path, mode: int | None, exclusive: bool) -> int:
             _("could not write: {reason}").format(reason=exc.strerror or exc), path
         ) from None
     else:
+        if exclusive:  # the name is taken, whatever holds it (a folder named x.md too)
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
         if not stat.S_ISREG(status.st_mode):
             # Renaming over /dev/null or a pipe would replace the device with a file.
             raise WriteError(

@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import threading
@@ -630,6 +631,20 @@ def test_check_finds_git_conflict_markers_in_a_body_and_in_front_matter(
         )
     assert "(a git conflict marker: resolve the merge)" in checked.stdout
     assert body_start < body_lines
+
+
+def test_new_whose_slug_is_taken_by_a_folder_or_any_non_article_picks_the_next_free_slug(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    month = newsroom_path / "articles" / "2026" / "12"
+    month.mkdir(parents=True)
+    (month / "tva.md").mkdir()  # a folder named like an article
+    os.mkfifo(month / "tre.md")
+    for title, slug in (("Två", "tva"), ("Tre", "tre")):
+        created = invoke("new", title, "--date", "2026-12-08", "--no-input")
+        assert created.exit_code == 0, created.stderr
+        assert created.stdout.strip() == f"articles/2026/12/{slug}-2.md"
+    assert (month / "tva.md").is_dir() and stat.S_ISFIFO((month / "tre.md").stat().st_mode)
 
 
 # -- rewrite: the one way an article file is replaced --------------------------------------------
