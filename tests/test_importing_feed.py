@@ -27,7 +27,7 @@ def only(name: str) -> Incoming:
     return entry
 
 
-def test_a_hugo_feed_gives_title_date_with_offset_and_the_summary_as_body() -> None:
+def test_a_hugo_feed_gives_title_date_with_offset_and_its_summaries_as_drafts() -> None:
     first, second = stories("hugo.xml")
     assert isinstance(first, Incoming) and isinstance(second, Incoming)
     assert first.title == "Öppet hus på familjecentralen"
@@ -45,7 +45,14 @@ def test_a_hugo_feed_gives_title_date_with_offset_and_the_summary_as_body() -> N
         "Nyheter on Socialtjänsten",
         "https://hugo.example.se/nyheter/oppet-hus/",
     )
-    assert second.body == "Från den 1 mars gäller en [ny taxa](https://hugo.example.se/taxor/)."
+    # Hugo's description is the summary: one with structure stays the body, a one-paragraph
+    # one is the lead; both are drafts, their full text at the link.
+    assert first.status == "draft" and first.source_url in first.source_note
+    assert (second.lead, second.body, second.status) == (
+        "Från den 1 mars gäller en ny taxa.",
+        "",
+        "draft",
+    )
 
 
 def test_a_wordpress_feed_gives_author_categories_lead_and_clean_content() -> None:
@@ -84,7 +91,7 @@ def test_feeds_in_declared_legacy_encodings_are_read(name: str, body: str) -> No
     assert story.title == "Särskilt boende öppnar på Åsgården"
     assert story.topics == ("Äldreomsorg",)
     assert story.source_name == "Äldreomsorgen i Östersund"
-    assert story.body == body
+    assert story.lead == body
 
 
 ENTITY_BOMB = b"""<?xml version="1.0"?>
