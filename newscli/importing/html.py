@@ -49,7 +49,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 # What would make words Markdown: a backslash, code and link brackets, an entity, anywhere;
 # and at the start of a line, a heading, quote, list item or rule (escaping a mark that did
 # not need it changes nothing a reader sees).
-_INLINE_MARKS = re.compile(r"([\\`\[\]])|&(?=#?\w+;)")
+_INLINE_MARKS = re.compile(r"([\\`\[\]<])|&(?=#?\w+;)")
 _LINE_MARKS = re.compile(
     r"(^|\n)([ \t]*)(#{1,6}(?=\s|$)|>|[-+](?=\s|$)|=+[ \t]*(?=\n|$)|-{2,}[ \t]*(?=\n|$))"
 )
@@ -83,9 +83,12 @@ def _is_pixel(image: Any) -> bool:
 
 
 def _escape_marks(text: str) -> str:
+    """Words as Markdown that shows them as words: a "<" that would open raw HTML or an
+    autolink too (imported text is text, whatever allow_html says)."""
     text = _INLINE_MARKS.sub(lambda m: "\\" + (m.group(1) or "&"), text)
     text = _LINE_MARKS.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", text)
-    return _NUMBERED.sub(r"\1\2\\\3", text)
+    text = _NUMBERED.sub(r"\1\2\\\3", text)
+    return text.replace("*", r"\*").replace("_", r"\_")
 
 
 def _converter(**options: Any) -> Any:
@@ -96,7 +99,7 @@ def _converter(**options: Any) -> Any:
             """markdownify's escaping of * and _, and of what else would make words Markdown."""
             if not text:
                 return ""
-            return _escape_marks(text).replace("*", r"\*").replace("_", r"\_")
+            return _escape_marks(text)
 
     return Converter(**options)
 
@@ -135,7 +138,7 @@ def html_to_markdown(html: str) -> str:
     anything that runs or tracks dropped; paragraphs one blank line apart, no trailing
     spaces, no blank lines at either end."""
     if "<" not in html and "&" not in html:
-        return _tidy(html)
+        return _tidy(_escape_marks(html))
     return _tidy(_convert(html))
 
 
