@@ -351,7 +351,7 @@ def test_a_story_met_again_through_another_feed_of_the_site_is_not_created_twice
     assert run(empty, [rss]).count(Action.CREATE) == 1
     report = run(empty, [atom])
     (outcome,) = report.outcomes
-    assert outcome.action is Action.DUPLICATE and "another feed of the same site" in outcome.reason
+    assert outcome.action is Action.ELSEWHERE and "another feed of the same site" in outcome.reason
     assert str(outcome.path) == "articles/2022/02/nyhet-a.md"
     assert len(files(empty)) == 1
 

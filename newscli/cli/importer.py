@@ -130,7 +130,7 @@ def summary(report: ImportReport) -> str:
     unchanged, edited = report.count(Action.UNCHANGED), report.count(Action.EDITED)
     changed, no_date = report.count(Action.CHANGED), report.count(Action.NO_DATE)
     twice, skipped = report.count(Action.DUPLICATE), report.count(*SKIPPED)
-    private = report.count(Action.PRIVATE)
+    private, elsewhere = report.count(Action.PRIVATE), report.count(Action.ELSEWHERE)
     notes = [
         counted(ngettext("{n} unchanged", "{n} unchanged", unchanged), unchanged),
         counted(ngettext("{n} edited since import", "{n} edited since import", edited), edited),
@@ -145,6 +145,14 @@ def summary(report: ImportReport) -> str:
         counted(ngettext("{n} without a date", "{n} without a date", no_date), no_date),
         counted(ngettext("{n} twice in the source", "{n} twice in the source", twice), twice),
         counted(
+            ngettext(
+                "{n} imported through another feed",
+                "{n} imported through another feed",
+                elsewhere,
+            ),
+            elsewhere,
+        ),
+        counted(
             ngettext("{n} not public at the source", "{n} not public at the source", private),
             private,
         ),
@@ -152,7 +160,7 @@ def summary(report: ImportReport) -> str:
     shown = [
         note
         for note, n in zip(
-            notes, (unchanged, edited, changed, no_date, twice, private), strict=True
+            notes, (unchanged, edited, changed, no_date, twice, elsewhere, private), strict=True
         )
         if n
     ]

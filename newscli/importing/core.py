@@ -66,7 +66,8 @@ class Action(enum.StrEnum):
     CHANGED = "changed"  # changed at the source, and no --update: skipped
     EDITED = "edited"  # edited by staff since the import: skipped, even with --update
     NO_DATE = "no-date"  # the source gives no date, and --date-missing skip: skipped
-    DUPLICATE = "duplicate"  # the same key twice, or a story imported from another feed
+    DUPLICATE = "duplicate"  # the same key twice in one source: the second skipped
+    ELSEWHERE = "elsewhere"  # imported through another feed of the site (the same address)
     PRIVATE = "private"  # not public at the source (private, trashed): left out on purpose
     REFUSED = "refused"  # could not be made an article or written; the reason says why
 
@@ -78,6 +79,7 @@ SKIPPED = frozenset(
         Action.EDITED,
         Action.NO_DATE,
         Action.DUPLICATE,
+        Action.ELSEWHERE,
         Action.PRIVATE,
     }
 )
@@ -413,7 +415,7 @@ def _plan_one(
             "already imported from another feed of the same site (the same address {url}); "
             "not created twice"
         ).format(url=incoming.source_url)
-        return _Step(Outcome(where, Action.DUPLICATE, elsewhere.title, elsewhere.path, reason))
+        return _Step(Outcome(where, Action.ELSEWHERE, elsewhere.title, elsewhere.path, reason))
     date = incoming.date
     warnings: tuple[str, ...] = ()
     if date is None:
