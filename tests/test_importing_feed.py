@@ -282,7 +282,10 @@ def test_an_empty_file_is_one_clear_sentence(data: bytes) -> None:
 def test_a_file_that_is_no_feed_at_all_is_one_clear_sentence(data: bytes) -> None:
     with pytest.raises(FeedError) as caught:
         read_feed(Fetched(data, "x.txt"))
-    assert str(caught.value) == "x.txt: is not a feed: no RSS, Atom or JSON Feed in it"
+    assert (
+        str(caught.value)
+        == "x.txt: is not a feed newscli can read: no RSS, Atom or JSON feed in it"
+    )
 
 
 def test_a_title_is_taken_as_its_text() -> None:

@@ -125,10 +125,10 @@ def _xml_feed(fetched: Fetched) -> Read:
     parsed = feedparser.parse(fetched.data, response_headers=headers)
     if not parsed.entries and (parsed.bozo or not parsed.version):
         problem = parsed.get("bozo_exception")
+        if not (problem and parsed.version):  # not a feed at all: no parser's words about it
+            problem = _("no RSS, Atom or JSON feed in it")
         raise FeedError(
-            _("is not a feed newscli can read: {reason}").format(reason=problem)
-            if problem and parsed.version
-            else _("is not a feed: no RSS, Atom or JSON Feed in it"),
+            _("is not a feed newscli can read: {reason}").format(reason=problem),
             fetched.location,
         )
     channel = parsed.feed
