@@ -345,3 +345,20 @@ def test_a_year_is_read_as_written(written: str, year: int) -> None:
     feed = rss(f"<item><title>A</title><guid>1</guid><pubDate>{written}</pubDate></item>")
     (story,) = read_feed(Fetched(feed, "f.xml"))
     assert isinstance(story, Incoming) and story.date is not None and story.date.year == year
+
+
+def test_a_feed_file_resolves_relative_links_against_its_own_address() -> None:
+    """Atom as Sam Ruby's blog writes it: relative links, the feed's address in rel="self"."""
+    feed = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link rel="self" href="http://blogg.example.se/blog/index.atom"/>
+  <id>http://blogg.example.se/blog/index.atom</id><title>Blogg</title>
+  <link href="/blog/"/>
+  <entry><id>tag:blogg.example.se,2004:1</id><link href="/blog/2013/01/30/a"/>
+    <title>A</title><updated>2013-01-30T10:00:00-08:00</updated>
+    <content type="html">&lt;p&gt;Se &lt;a href="b"&gt;b&lt;/a&gt;&lt;/p&gt;</content></entry>
+</feed>"""
+    (story,) = read_feed(Fetched(feed, "index.atom"))
+    assert isinstance(story, Incoming)
+    assert story.source_url == "http://blogg.example.se/blog/2013/01/30/a"
+    assert story.body == "Se [b](http://blogg.example.se/blog/2013/01/30/b)"

@@ -133,15 +133,25 @@ def _xml_feed(fetched: Fetched) -> Read:
         )
     channel = parsed.feed
     name = _text(channel.get("title", ""))
-    home = str(channel.get("link") or "")
-    # Relative addresses: against the feed's own address when it came from one, its link else.
-    base = fetched.location if is_url(fetched.location) else ""
-    base = urljoin(base, home) if home else base
+    base = _feed_address(channel, fetched.location)
     feed_id = str(channel.get("id") or channel.get("link") or fetched.location)
     return [
         _xml_entry(entry, position, fetched.location, name, feed_id, base)
         for position, entry in enumerate(parsed.entries, start=1)
     ]
+
+
+def _feed_address(channel: Any, location: str) -> str:
+    """What relative addresses in a feed are relative to: its link (the site), itself made
+    absolute against where the feed came from, or its own address (rel="self") in a file."""
+    base = location if is_url(location) else ""
+    if not base:
+        selves = [str(link.get("href", "")) for link in channel.get("links", [])]
+        rels = [str(link.get("rel", "")) for link in channel.get("links", [])]
+        base = next((h for h, r in zip(selves, rels, strict=True) if r == "self" and is_url(h)), "")
+    home = str(channel.get("link") or "")
+    joined = _absolute(home, base) if home else base
+    return joined if is_url(joined) else base
 
 
 def _text(value: str) -> str:
