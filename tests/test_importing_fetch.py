@@ -229,3 +229,26 @@ def test_an_imports_downloads_stop_when_its_time_is_used_up() -> None:
         fetcher = Fetcher(base, budget=0.0)
         with pytest.raises(FetchError, match="seconds for downloads are used up"):
             fetcher.photo(f"{base}/bild.jpg")
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DNS rebinding: a name that answers a public address for the check and a local one
+    next is never connected to by name."""
+    answers = iter(["93.184.216.34", "127.0.0.1"])
+    connected: list[tuple[str, int]] = []
+
+    def resolve(host: str, port: int, *args: object, **kwargs: object) -> object:
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    def connect(address: tuple[str, int], *args: object, **kwargs: object) -> socket.socket:
+        connected.append(address)
+        raise ConnectionRefusedError("not in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    with pytest.raises(FetchError, match="could not be fetched"):
+        fetch_photo("http://rebind.example.se/bild.jpg")
+    assert connected == [("93.184.216.34", 80)]
