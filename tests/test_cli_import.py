@@ -324,15 +324,10 @@ def test_a_feed_file_naming_a_photo_on_loopback_never_makes_newscli_request_it(
     tmp_path: Path,
 ) -> None:
     from tests.support.newsrooms import PHOTO
+    from tests.test_importing_fetch import noting
 
     asked: list[str] = []
-
-    def photo(handler: http.server.BaseHTTPRequestHandler) -> None:
-        asked.append(handler.path)
-        handler.send_response(200)
-        handler.end_headers()
-        handler.wfile.write(PHOTO.read_bytes())
-
+    photo = noting(asked, PHOTO.read_bytes())
     root = empty_newsroom(tmp_path / "new")
     feed = tmp_path / "feed.xml"
     with local_server({"/admin/bild.jpg": photo}) as base:

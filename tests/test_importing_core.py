@@ -5,7 +5,6 @@ entry never stops the others."""
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import shutil
 from pathlib import Path
 
@@ -290,13 +289,10 @@ def test_a_photo_is_fetched_from_the_server_the_person_typed(empty: Path) -> Non
 
 
 def test_a_photo_a_source_names_on_loopback_is_never_fetched(empty: Path) -> None:
-    asked: list[str] = []
+    from tests.test_importing_fetch import noting
 
-    def photo_route(handler: http.server.BaseHTTPRequestHandler) -> None:
-        asked.append(handler.path)
-        handler.send_response(200)
-        handler.end_headers()
-        handler.wfile.write(PHOTO.read_bytes())
+    asked: list[str] = []
+    photo_route = noting(asked, PHOTO.read_bytes())
 
     with local_server({"/bild.jpg": photo_route}) as base:
         photo = IncomingPhoto(url=f"{base}/bild.jpg", alt="Två barn", credit="Foto: A")

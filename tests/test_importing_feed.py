@@ -200,6 +200,13 @@ def rss(
 DATE = "<pubDate>Wed, 09 Feb 2022 09:00:00 +0100</pubDate>"
 
 
+def the_entry(items: str) -> Incoming:
+    """The one entry of an RSS feed of items, as a story."""
+    (story,) = read_feed(Fetched(rss(items), "f.xml"))
+    assert isinstance(story, Incoming)
+    return story
+
+
 def test_a_photos_description_and_credit_are_its_caption_and_credit_never_the_body() -> None:
     feed = rss(
         f"<item><title>Ny skola</title><guid>1</guid>{DATE}"
@@ -229,22 +236,18 @@ def test_a_thumbnail_is_the_photo_when_there_is_no_other() -> None:
 
 
 def test_the_summary_is_the_lead_and_the_full_content_the_body() -> None:
-    feed = rss(
+    story = the_entry(
         f"<item><title>A</title><guid>1</guid>{DATE}<description>Kort ingress.</description>"
         "<content:encoded>&lt;p&gt;Hela texten.&lt;/p&gt;</content:encoded></item>"
     )
-    (story,) = read_feed(Fetched(feed, "f.xml"))
-    assert isinstance(story, Incoming)
     assert (story.lead, story.body, story.status) == ("Kort ingress.", "Hela texten.", "")
 
 
 def test_an_entry_with_only_a_summary_is_a_draft_pointing_at_the_full_text() -> None:
-    feed = rss(
+    story = the_entry(
         f"<item><title>A</title><link>/nyheter/a</link>{DATE}"
         "<description>Kommunen bygger en ny skola.</description></item>"
     )
-    (story,) = read_feed(Fetched(feed, "f.xml"))
-    assert isinstance(story, Incoming)
     assert (story.lead, story.body, story.status) == ("Kommunen bygger en ny skola.", "", "draft")
     assert story.source_note == (
         "the feed gave only a summary; the full text is at https://nyheter.example.se/nyheter/a"

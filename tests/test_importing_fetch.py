@@ -21,7 +21,7 @@ from newscli.importing.fetch import (
     read_file,
     read_source,
 )
-from tests.support.serve import local_server
+from tests.support.serve import Route, local_server
 
 
 def test_a_url_is_fetched_with_its_content_type() -> None:
@@ -152,14 +152,21 @@ def test_public_addresses_are_public() -> None:
     assert is_public("93.184.216.34") and is_public("2606:4700::1111")
 
 
-def test_an_address_a_source_names_on_loopback_is_never_requested() -> None:
-    asked: list[str] = []
+def noting(asked: list[str], data: bytes = b"") -> Route:
+    """A route that answers data and notes each path asked for in asked."""
 
-    def photo(handler: http.server.BaseHTTPRequestHandler) -> None:
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
         asked.append(handler.path)
         handler.send_response(200)
         handler.end_headers()
+        handler.wfile.write(data)
 
+    return answer
+
+
+def test_an_address_a_source_names_on_loopback_is_never_requested() -> None:
+    asked: list[str] = []
+    photo = noting(asked)
     with local_server({"/bild.jpg": photo}) as base, pytest.raises(FetchError) as caught:
         fetch_photo(f"{base}/bild.jpg")
     assert "local or private address (127.0.0.1)" in str(caught.value)
