@@ -365,3 +365,14 @@ def test_a_feed_file_resolves_relative_links_against_its_own_address() -> None:
     assert isinstance(story, Incoming)
     assert story.source_url == "http://blogg.example.se/blog/2013/01/30/a"
     assert story.body == "Se [b](http://blogg.example.se/blog/2013/01/30/b)"
+
+
+def test_a_summarys_link_back_to_the_story_is_not_part_of_the_lead() -> None:
+    """The Guardian's shape: the summary ends with "Continue reading..." to the story."""
+    story = the_entry(
+        f"<item><title>A</title><link>https://nyheter.example.se/a?x=1&amp;y=2</link>{DATE}"
+        "<description>&lt;p&gt;Allt om budgeten.&lt;/p&gt; &lt;a "
+        'href="https://nyheter.example.se/a?x=1&amp;amp;y=2"&gt;Continue reading...&lt;/a&gt;'
+        "</description></item>"
+    )
+    assert story.lead == "Allt om budgeten."

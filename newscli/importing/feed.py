@@ -219,7 +219,7 @@ def _xml_entry(
         note = ""
         if content:
             body = html_to_markdown(_absolute_html(str(content[0].get("value", "")), here))
-            lead = html_to_text(summary)
+            lead = _lead(summary, link)
         else:
             body, lead, status, note = _only_a_summary(summary, link)
         guid = str(entry.get("id") or link)
@@ -248,6 +248,18 @@ def _xml_entry(
         return Unreadable(where, _("cannot be read: {reason}").format(reason=exc))
 
 
+def _lead(summary: str, link: str) -> str:
+    """A summary as a lead: its text, without the link back to the story it ends with
+    ("Continue reading…", "Läs mer"), which a lead on the story itself does not need."""
+    if link and "<a" in summary:
+        back = re.compile(
+            r"\s*<a\b[^>]*\bhref\s*=\s*[\"']?" + re.escape(escape(link)) + r"[\"'\s>][^<]*</a>\s*$",
+            re.IGNORECASE,
+        )
+        summary = back.sub("", summary.strip())
+    return html_to_text(summary)
+
+
 def _only_a_summary(summary: str, link: str) -> tuple[str, str, str, str]:
     """An entry without its full text: (body, lead, status, note). A draft whose lead is the
     summary (whose body too, when the summary has structure a lead would lose), with a note
@@ -261,7 +273,7 @@ def _only_a_summary(summary: str, link: str) -> tuple[str, str, str, str]:
     )
     if _is_full_text(summary):
         return html_to_markdown(summary), "", "draft", note
-    return "", html_to_text(summary), "draft", note
+    return "", _lead(summary, link), "draft", note
 
 
 def _author(entry: Any) -> str:
