@@ -449,8 +449,9 @@ def _refuse_placeholder(date: dt.datetime) -> None:
 
 
 def _refuse_invalid(newsroom: Newsroom, draft: Article, path: PurePosixPath) -> None:
-    """ArticleError when the article would not read back from its file: found while
-    planning, so that a dry run refuses what the real run would."""
+    """ArticleError (UsageError for text no file can hold) when the article would not read
+    back from its file: found while planning, so that a dry run refuses what the real run
+    would."""
     text = dump(to_meta(_sealed(draft)), draft.body)
     try:
         text.encode("utf-8")
