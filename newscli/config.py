@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newscli.errors import ConfigError, UsageError
 from newscli.i18n import _
 
+# What makes a folder a newsroom, and its own folders: the stories, the site's template
+# overrides, newscli's state, and where exports go unless told otherwise.
 CONFIG_NAME = "newscli.toml"
+ARTICLES = "articles"
+TEMPLATES = "templates"
+STATE = ".newscli"
+PUBLIC = "public"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 LANGUAGES = ("sv", "en")
@@ -65,8 +71,6 @@ def is_site_url(url: str) -> bool:
 
 def is_newsroom(folder: Path) -> bool:
     """True for a folder holding newscli.toml, or articles/ (a newsroom from before init)."""
-    from newscli.newsroom import ARTICLES  # newsroom imports this module
-
     try:
         return (folder / CONFIG_NAME).is_file() or (folder / ARTICLES).is_dir()
     except (OSError, ValueError):

@@ -504,6 +504,7 @@ def _edit(env: Environment, newsroom: Newsroom, path: Path, *, announce: bool = 
         variables=env.variables,
         now=lambda: env.now(newsroom.site.tz),
         again=again,
+        wait=lambda: warn(env, _("waiting for another newscli run on this newsroom to finish…")),
     )
     if saved is None:
         say(env, _("No changes."))

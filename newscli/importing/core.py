@@ -3,7 +3,7 @@ way for every source, and a second run finds each of them again.
 
 A run plans first (what to create, update or skip, and what to refuse), then writes, under
 the newsroom lock, one story at a time: a story that cannot be written is refused with its
-reason and the others go on; every file is written atomically (Newsroom.create, write_atomic).
+reason and the others go on; every file is written atomically (Newsroom.create, Newsroom.rewrite).
 
 What each imported article remembers, in its `[source]` table (docs/import.md):
 - the source's key (feed + guid for a feed), by which a second run finds the article;
@@ -34,12 +34,12 @@ from typing import Any
 
 from newscli.article import Article, Image, Source, Summary, lead_of, to_meta
 from newscli.catalog import Catalog
-from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.errors import ArticleError, NewsError, UsageError
 from newscli.frontmatter import dump
 from newscli.i18n import _
 from newscli.importing.fetch import fetch_photo
 from newscli.importing.incoming import Incoming, IncomingPhoto, Read, Unreadable
-from newscli.newsroom import Newsroom, new_draft, parse_article, write_atomic
+from newscli.newsroom import Newsroom, new_draft, parse_article
 from newscli.slugs import make_slug, unique_slug
 from newscli.topics import Topics, clean_topic, topic_key
 
@@ -621,14 +621,9 @@ def _apply(newsroom: Newsroom, step: _Step, download: Download) -> Outcome:
         path=existing.path,
     )
     updated = _sealed(updated)
-    text = dump(to_meta(updated), updated.body)
-    parse_article(text, newsroom.site, existing.path)  # never write what would not read back
     file = newsroom.file_of(existing)
-    newsroom.refuse_writing_outside(file)
-    try:
-        write_atomic(file.resolve() if file.is_symlink() else file, text.encode("utf-8"))
-    except WriteError as exc:
-        raise WriteError(exc.message, existing.path) from None
+    before = newsroom.read_bytes(file)
+    newsroom.rewrite(file, dump(to_meta(updated), updated.body), before=before)
     return dataclasses.replace(
         outcome, warnings=tuple(w.replace("{path}", str(existing.path)) for w in warnings)
     )
