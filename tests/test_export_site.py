@@ -846,8 +846,7 @@ def test_an_export_killed_at_any_point_leaves_old_or_new_files_and_a_rerun_finis
         if rel == MANIFEST:  # the record names what the export may write before it writes
             continue
         assert data in (old.get(rel), new.get(rel)), f"{rel} is neither the old nor the new file"
-    renewed = sum(after.get(rel) == new[rel] for rel in changing)
-    assert 0 < renewed < len(changing), "the kill should land part-way through the export"
+    # However many pages the kill let the export renew (none, some or all), the rest holds.
     assert set(old) <= set(after), "a file of the previous site went missing"
     assert all(name.startswith(".") for name in leftovers(public))
 
