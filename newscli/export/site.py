@@ -76,6 +76,7 @@ from newscli.export.site_state import (
     shape_of,
 )
 from newscli.i18n import _
+from newscli.index import Stamp, stamp_of
 from newscli.labels import label, long_date, moment, month_name
 from newscli.lifecycle import State, next_change, state_of
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
@@ -897,7 +898,15 @@ def export_site(
                 report = SiteReport()
                 builder = builder_for(report)
         if not done:
-            build(builder, now, drafts=drafts, future=future, progress=progress, state=state)
+            build(
+                builder,
+                now,
+                drafts=drafts,
+                future=future,
+                progress=progress,
+                state=state,
+                reread=full,
+            )
     except BaseException:
         builder.out.abandon()
         raise
@@ -1021,12 +1030,14 @@ def build(
     future: bool,
     progress: Progress | None,
     state: SiteState | None = None,
+    reread: bool = False,
 ) -> None:
     """Scan, plan and render the whole site, then write what is not a page, finish the
-    folder and save the site state for the next export."""
+    folder and save the site state for the next export (reread: every file read again,
+    whatever the index remembers)."""
     newsroom, report = builder.newsroom, builder.report
     # From the index: every story's front matter and lead, without its body (read per page).
-    with Catalog(newsroom) as catalog:
+    with Catalog(newsroom, reread=reread) as catalog:
         scanned = catalog.summaries()
         last_good = catalog.kept()
         stamps = catalog.stamps()
@@ -1163,8 +1174,8 @@ class Unfollowable(Exception):
 def _as_it_is(
     newsroom: Newsroom,
     rel: str,
-    stored: Mapping[str, tuple[tuple[int, int], Summary]],
-    current: Mapping[str, tuple[int, int]],
+    stored: Mapping[str, tuple[Stamp, Summary]],
+    current: Mapping[str, Stamp],
 ) -> Summary:
     """A story beside one that changed: from the index when it read the file as it is now,
     else from the file (its page is not rendered: only its card and feed entry are)."""
@@ -1221,7 +1232,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
     if tree.problems or len(tree.files) != len(stamps):
         return False
     changed: dict[str, str] = {}
-    current: dict[str, tuple[int, int]] = {}
+    current: dict[str, Stamp] = {}
     for rel, entry in tree.files:
         known = stamps.get(rel)
         if known is None:
@@ -1230,7 +1241,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             stat = entry.stat()
         except OSError:
             return False
-        current[rel] = (stat.st_mtime_ns, stat.st_size)
+        current[rel] = stamp_of(stat)
         stamp = file_stamp(stat)
         if stamp != known:
             changed[rel] = stamp
