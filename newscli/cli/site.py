@@ -25,7 +25,7 @@ from newscli.cli.common import (
     report_export,
     say,
 )
-from newscli.errors import NewsError
+from newscli.errors import ExitStatus, NewsError
 from newscli.i18n import _, decimal, ngettext, number
 from newscli.text import terminal_safe
 
@@ -156,6 +156,8 @@ def export_html(
     shown = str(output) if output is not None else f"{PUBLIC}/"
     report = build(env, newsroom, target, drafts, future, shown, full=full)
     end_export(report)
+    if report.faults:  # published anyway, as check would not have it: a cron job must notice
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 def make_server(

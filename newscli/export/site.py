@@ -81,6 +81,7 @@ from newscli.labels import label, long_date, moment, month_name
 from newscli.lifecycle import State, next_change, state_of
 from newscli.markdown import absolute_url, is_relative_url, is_safe_url, render_markdown
 from newscli.newsroom import TEMPLATES, Newsroom, state_folder
+from newscli.photos import no_alt_text, shows_nothing
 from newscli.query import newest_first, publishable
 from newscli.statement import MISSING_WARNING, STATEMENT_PATH, statement_of
 from newscli.topics import Topic, Topics
@@ -135,6 +136,9 @@ class SiteReport(ExportReport):
     held: list[str] = field(default_factory=list)
     # The next moment the output changes by itself (an embargo or expiry), if any.
     next_change: dt.datetime | None = None
+    # Story files published with what check calls an error (a photo without alt text): each
+    # said as a warning too; the export exits 1.
+    faults: list[str] = field(default_factory=list)
 
 
 # -- checks and keys -----------------------------------------------------------------------
@@ -326,6 +330,9 @@ class SiteBuilder:
         warning naming the file) when it cannot be shown."""
         if article.image is None:
             return None
+        if article.published and shows_nothing(article.image.alt):
+            self.report.warnings.append(_missing_alt(str(article.path)))
+            self.report.faults.append(str(article.path))
         src = article.image.src
         shown = self.shown_photos.get(src)
         if shown is None:
@@ -1156,6 +1163,11 @@ def _saved(state: SiteState, snapshot: Snapshot) -> None:
         state.save(snapshot)
 
 
+def _missing_alt(path: str) -> str:
+    """The warning for a published story whose photo has no alt text (check's error)."""
+    return f"{path}: {no_alt_text()}"
+
+
 def _attributed(warnings: list[str], stories: Mapping[str, str]) -> list[tuple[str, str]]:
     """Each warning with the story file it is about ("" for the site's own), so that a
     re-publish can replace the warnings of the stories it renders again."""
@@ -1324,6 +1336,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
     new = _attributed(report.warnings, {rel: "" for rel in articles})
     warnings = _renewed(warnings, new, articles)
     report.warnings[:] = [text for _, text in warnings]
+    report.faults = [path for path, text in warnings if path and text == _missing_alt(path)]
     report.stories, report.topics, report.pages, files = counts
     report.unchanged = files - builder.out.counts.written
     report.feeds = builder.feeds
