@@ -93,7 +93,7 @@ def terminal(
     cwd: Path,
     *args: str,
     size: tuple[int, int] = (24, 80),
-    env: dict[str, str] | None = None,
+    env: dict[str, str | None] | None = None,
 ) -> Iterator[Terminal]:
     """newscli args run in cwd with a pty of size (rows, columns) as its controlling terminal
     and every stream; env: variables to set besides the process's (a value None unsets)."""
@@ -105,7 +105,11 @@ def terminal(
     variables = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "dumb", "NO_COLOR": "1"}
     for name in ("COLUMNS", "LINES"):
         variables.pop(name, None)
-    variables |= env or {}
+    for name, value in (env or {}).items():
+        if value is None:
+            variables.pop(name, None)
+        else:
+            variables[name] = value
     process = subprocess.Popen(
         [sys.executable, "-m", "newscli", *args],
         stdin=slave,
