@@ -84,6 +84,7 @@ from newscli.newsroom import TEMPLATES, Newsroom, state_folder
 from newscli.photos import no_alt_text, shows_nothing
 from newscli.query import newest_first, publishable
 from newscli.statement import MISSING_WARNING, STATEMENT_PATH, statement_of
+from newscli.svg import published_svg
 from newscli.topics import Topic, Topics
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -305,6 +306,8 @@ class SiteBuilder:
         self.assets: dict[str, Path] = {}
         self.found: dict[str, Path | None] = {}
         self.refused: dict[str, str] = {}  # src: why it is never published
+        self.svgs: dict[str, Path | None] = {}  # src: its sanitised copy (see newscli.svg)
+        self.cleaned: set[str] = set()  # the SVGs published without something they held
         self.photos = SitePhotos(newsroom.root)
         self.renders = RenderCache(newsroom.root, self.site.allow_html)
         self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
@@ -388,8 +391,12 @@ class SiteBuilder:
 
     def _without_metadata(self, src: str, source: Path) -> Path | None:
         """What is published of a linked file: a photo's biggest derived size in its own
-        format, anything else as it is; None (with the reason noted) for a photo that
-        cannot be read."""
+        format, an SVG sanitised (newscli.svg), anything else as it is; None (with the reason
+        noted) for a photo that cannot be read or an SVG that cannot be made safe."""
+        if PurePosixPath(src).suffix.lower() == ".svg":
+            if src not in self.svgs:
+                self.svgs[src] = self._sanitised(src, source)
+            return self.svgs[src]
         kind = BODY_PHOTOS.get(PurePosixPath(src).suffix.lower())
         if kind is None:
             return source
@@ -399,6 +406,19 @@ class SiteBuilder:
             return None
         biggest = max((r for r in made.renditions if r.media_type == kind), key=lambda r: r.width)
         return self.photos.files[biggest.path]
+
+    def _sanitised(self, src: str, source: Path) -> Path | None:
+        try:
+            published, removed = published_svg(self.newsroom.root, source)
+        except NewsError as exc:
+            self.refused[src] = cannot_be_published(exc.message)
+            return None
+        except OSError as exc:
+            self.refused[src] = cannot_be_published(str(exc.strerror or exc))
+            return None
+        if removed:
+            self.cleaned.add(src)
+        return published
 
     def asset_stamp(self, src: str) -> str:
         """What the site state remembers of a linked file, looked at afresh: its stamp, or
@@ -626,6 +646,7 @@ class SiteBuilder:
                 self.asset(src) is not None for src in record.missing
             ):
                 self.missing(story, record.missing)
+                self.sanitised(story, record.assets)
                 return
             self.out.forget(rel)
         root = root_of(story.path)
@@ -660,6 +681,7 @@ class SiteBuilder:
             if before is None or set(before.assets) != set(assets):
                 raise Unfollowable(f"{rel} links to other files now")
         self.missing(story, missing)
+        self.sanitised(story, assets)
         self.out.write_page(rel, html, key, assets, missing)
 
     def notices(
@@ -704,6 +726,19 @@ class SiteBuilder:
         for rel in sorted(self.out.previous_files - self.out.files):
             if urls.is_article_page(rel) and self.keep_page(rel):
                 self.report.held.append(rel)
+
+    def sanitised(self, story: Story, paths: Iterable[str]) -> None:
+        """A warning for each SVG the story links to that is published without something
+        it held (what could run or fetch: see newscli.svg)."""
+        for path in paths:
+            if path in self.cleaned:
+                self.report.warnings.append(
+                    f"{story.article.path}: "
+                    + _(
+                        "the story links to {file}, published without what could run or reach "
+                        "outside it (scripts, event handlers, outside references)"
+                    ).format(file=repr(path))
+                )
 
     def missing(self, story: Story, paths: Iterable[str]) -> None:
         for path in paths:
