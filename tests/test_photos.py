@@ -346,6 +346,7 @@ def test_photos_an_export_warns_and_exits_1_for_a_published_photo_without_alt_te
         assert result.exit_code == 1, result.stderr
         said = [line for line in result.stderr.splitlines() if "no alt text" in line]
         assert len(said) == 1 and said[0].startswith(f"newscli: warning: {PHOTO_STORY_PATH}: ")
+    assert invoke("build", "--quiet").exit_code == 1  # the configured exports: the same
     set_image(story, 'src = "images/stor.jpg"\n', status="draft")  # off the site: no error
     assert invoke("export", "html", "-o", str(tmp_path / "site")).exit_code == 0
     set_image(story, 'src = "images/stor.jpg"\nalt = "Ett gult trähus"\n')

@@ -301,7 +301,7 @@ def build(
         report = build_site(
             env, newsroom, folder, False, False, builds.output, now=now, quiet=quiet
         )
-        complete = report.complete
+        complete = report.complete and not report.faults  # as export html exits
         when = report.next_change
     else:
         when = next_public_change(newsroom, now)
