@@ -236,14 +236,19 @@ def set_image(path: Path, table: str, status: str = "published") -> None:
     path.write_text(f"{head}\n[image]\n{table}+++\n{body}", encoding="utf-8")
 
 
+def in_images(root: Path, name: str, width: int, height: int) -> Path:
+    """A camera photo in the newsroom's images/ folder."""
+    path = root / "images" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(camera_photo(width, height))
+    return path
+
+
 def test_check_reports_each_photo_problem_at_its_line(
     invoke: Invoke, newsroom_path: Path, photo: Path
 ) -> None:
-    small = newsroom_path / "images" / "liten.jpg"
-    small.parent.mkdir()
-    small.write_bytes(camera_photo(800, 600))
-    big = newsroom_path / "images" / "stor.jpg"
-    big.write_bytes(camera_photo(1700, 1000))
+    in_images(newsroom_path, "liten.jpg", 800, 600)
+    in_images(newsroom_path, "stor.jpg", 1700, 1000)
     story = newsroom_path / PHOTO_STORY_PATH
     line = story.read_text(encoding="utf-8").split("\n").index("[image]") + 1
 
@@ -336,9 +341,7 @@ def test_list_json_and_csv_carry_every_image_field(invoke: Invoke) -> None:
 def test_photos_an_export_warns_and_exits_1_for_a_published_photo_without_alt_text(
     invoke: Invoke, newsroom_path: Path, tmp_path: Path
 ) -> None:
-    photo = newsroom_path / "images" / "stor.jpg"
-    photo.parent.mkdir()
-    photo.write_bytes(camera_photo(1700, 1000))
+    in_images(newsroom_path, "stor.jpg", 1700, 1000)
     story = newsroom_path / PHOTO_STORY_PATH
     set_image(story, 'src = "images/stor.jpg"\n')
     for args in ((), ("--full",), ()):  # a full build, then an incremental one says it too
