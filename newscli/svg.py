@@ -32,6 +32,9 @@ RULES_VERSION = 1
 CACHE = "svg"  # under .newscli/
 # An illustration is a few hundred KB; more is not read to be checked.
 MAX_SVG_BYTES = 8 * 2**20
+# Drawings nest groups a few levels deep; far deeper is refused before it is walked (the
+# walk and the writer recurse per level).
+MAX_DEPTH = 200
 
 # What draws: shapes, text, paint servers, clipping, masks, markers and filters. Not here, so
 # dropped with everything inside: script, foreignObject, animate/set (they can set an href to
@@ -123,6 +126,16 @@ def _drop(parent: ET.Element, child: ET.Element) -> None:
     parent.remove(child)
 
 
+def _depth(root: ET.Element) -> int:
+    """How deep the elements under root nest (walked without recursion)."""
+    deepest, todo = 0, [(root, 1)]
+    while todo:
+        element, depth = todo.pop()
+        deepest = max(deepest, depth)
+        todo.extend((child, depth + 1) for child in element)
+    return deepest
+
+
 def sanitised(data: bytes) -> tuple[bytes, bool]:
     """The SVG document data as it may be published, and whether anything was taken out;
     NewsError when data is not an SVG document that can be read safely."""
@@ -143,6 +156,12 @@ def sanitised(data: bytes) -> tuple[bytes, bool]:
         ) from None
     if root.tag != f"{{{SVG}}}svg":
         raise NewsError(_("is not an SVG document (its root is no <svg>)"))
+    if _depth(root) > MAX_DEPTH:
+        raise NewsError(
+            _("is nested more than {levels} levels deep, more than a drawing is").format(
+                levels=MAX_DEPTH
+            )
+        )
     removed = _clean(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=False)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n").encode("utf-8"), removed
