@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newscli.errors import ConfigError, UsageError
 from newscli.i18n import _
 
+# What makes a folder a newsroom, and its own folders: the stories, the site's template
+# overrides, newscli's state, and where exports go unless told otherwise.
 CONFIG_NAME = "newscli.toml"
+ARTICLES = "articles"
+TEMPLATES = "templates"
+STATE = ".newscli"
+PUBLIC = "public"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 LANGUAGES = ("sv", "en")
@@ -65,20 +71,17 @@ def is_site_url(url: str) -> bool:
 
 def is_newsroom(folder: Path) -> bool:
     """True for a folder holding newscli.toml, or articles/ (a newsroom from before init)."""
-    from newscli.newsroom import ARTICLES  # newsroom imports this module
-
     try:
         return (folder / CONFIG_NAME).is_file() or (folder / ARTICLES).is_dir()
     except (OSError, ValueError):
         return False
 
 
-def find_root(
-    explicit: Path | None = None, cwd: Path | None = None, variable: str | None = None
-) -> Path:
+def find_root(explicit: Path | None, cwd: Path, variable: str | None = None) -> Path:
     """Find the newsroom like git finds its repo: --root, NEWSCLI_ROOT, nearest newscli.toml.
 
-    variable is $NEWSCLI_ROOT as the run's environment has it (None: read it here). Nothing
+    cwd is the run's working directory (Environment.cwd); variable is $NEWSCLI_ROOT as the
+    run's environment has it (None: read it here). Nothing
     found is a UsageError saying how to make or name one, so that no command ever starts a
     newsroom (articles/, .newscli/) in whatever folder it was run from. A folder given by
     --root or NEWSCLI_ROOT must hold newscli.toml or articles/.
@@ -102,7 +105,7 @@ def find_root(
                 ).format(given=name, folder=shown)
             )
         return given
-    here = (cwd or Path.cwd()).resolve()
+    here = cwd.resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder

@@ -27,6 +27,9 @@ ACKNOWLEDGE = "personal_number_ok"
 # UUID or decimal ("12,5" or a version "1.2.3"): neither a word character nor a '-' on either
 # side, and no ',5' or '.5' after.
 _NUMBER = re.compile(r"(?<![\w-])(\d{6}|\d{8})([-+]?)(\d{4})(?![\w-])(?![.,]\d)")
+# A line without six digits in a row holds no number (a regex skips it: a loop over its
+# characters cost an export of 10 000 stories seconds).
+_DIGITS = re.compile(r"\d{6}")
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def find_numbers(text: str, first_line: int = 1) -> Iterator[IdentityNumber]:
     """Every identity or coordination number in text, with its line (text's first line is
     first_line)."""
     for offset, line in enumerate(text.split("\n")):
-        if not any(char.isdigit() for char in line):
+        if not _DIGITS.search(line):
             continue
         for found in _NUMBER.finditer(line):
             kind = classify(found.group(1), found.group(3))

@@ -18,8 +18,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from newscli.errors import NewsError
+from newscli.files import write_atomic
 from newscli.i18n import _
-from newscli.newsroom import STATE, state_folder, write_atomic
+from newscli.newsroom import STATE, state_folder
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"

@@ -277,23 +277,76 @@ def test_the_export_never_writes_through_a_symlink_in_the_output_folder(
     assert target.read_text() == "mine"  # the link was replaced, not written through
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="newscli/export/output.py writes (and removes) through a symlinked folder inside "
-    "the output folder; see docs/security.md, open findings",
-)
+@pytest.mark.parametrize("folder", ["topics", "2021"])
 def test_the_export_never_writes_through_a_symlinked_folder_in_the_output(
-    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, folder: str
 ) -> None:
+    """Nor removes through it: the export stops with an error naming the link."""
     public = newsroom_path / "public"
     assert invoke("export", "html").exit_code == 0
     outside = tmp_path / "outside"
     outside.mkdir()
-    shutil.rmtree(public / "topics")
-    (public / "topics").symlink_to(outside, target_is_directory=True)
+    shutil.rmtree(public / folder)
+    (public / folder).symlink_to(outside, target_is_directory=True)
     invoke("tag", "add", "Nytt", "--all")
-    invoke("export", "html")
+    result = invoke("export", "html")
     assert list(outside.iterdir()) == []
+    assert result.exit_code == 1
+    assert f"public/{folder}: is a symbolic link inside the output folder" in result.stderr
+
+
+def test_a_feed_into_public_never_writes_through_a_symlinked_folder(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (newsroom_path / "public").mkdir()
+    (newsroom_path / "public" / "topics").symlink_to(outside, target_is_directory=True)
+    result = invoke("export", "rss", "--topic", "Ekonomi")
+    assert result.exit_code == 1
+    assert "is a symbolic link inside the output folder" in result.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_no_record_entry_removes_an_article_or_anything_outside_the_output(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    """A hand-edited record names files behind folders of the output that are links (into
+    articles/, and out of the newsroom), and paths out of the output: all stay."""
+    public = newsroom_path / "public"
+    assert invoke("export", "html").exit_code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "kvar.html").write_text("kvar\n")
+    (public / "ut").symlink_to(outside, target_is_directory=True)
+    (public / "gammalt").symlink_to(newsroom_path / "articles/2021/11", target_is_directory=True)
+    manifest = json.loads((public / MANIFEST).read_text())
+    manifest["files"] += [f"gammalt/{STORY}.md", "gammalt", "ut/kvar.html", "../newscli.toml"]
+    (public / MANIFEST).write_text(json.dumps(manifest))
+    story = newsroom_path / STORY_PATH
+    before = story.read_bytes()
+    assert invoke("export", "html").exit_code == 0
+    assert story.read_bytes() == before
+    assert (outside / "kvar.html").read_text() == "kvar\n"
+    assert (newsroom_path / "newscli.toml").is_file()
+    assert (public / "gammalt").is_symlink() and (public / "ut").is_symlink()
+
+
+def test_the_site_is_never_built_around_the_articles_folder_linked_into_it(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    """articles/ as a link into the output folder would make every story a file the export
+    may replace or remove: such an output folder is refused."""
+    public = newsroom_path / "public"
+    public.mkdir()
+    (newsroom_path / "articles").rename(public / "berattelser")
+    (newsroom_path / "articles").symlink_to(public / "berattelser", target_is_directory=True)
+    before = {p: p.read_bytes() for p in (public / "berattelser").rglob("*.md")}
+    result = invoke("export", "html")
+    assert result.exit_code == 2
+    assert "holds the newsroom's articles/ folder" in result.stderr
+    assert {p: p.read_bytes() for p in (public / "berattelser").rglob("*.md")} == before
+    assert sorted(p.name for p in public.iterdir()) == ["berattelser"]
 
 
 def test_the_site_export_keeps_the_mode_of_files_it_rewrites(

@@ -3,7 +3,7 @@ way for every source, and a second run finds each of them again.
 
 A run plans first (what to create, update or skip, and what to refuse), then writes, under
 the newsroom lock, one story at a time: a story that cannot be written is refused with its
-reason and the others go on; every file is written atomically (Newsroom.create, write_atomic).
+reason and the others go on; every file is written atomically (Newsroom.create, Newsroom.rewrite).
 
 What each imported article remembers, in its `[source]` table (docs/import.md):
 - the source's key (feed + guid for a feed), by which a second run finds the article;
@@ -28,11 +28,11 @@ from typing import Any
 
 from newscli.article import Article, Image, Source, Summary, lead_of, to_meta
 from newscli.catalog import Catalog
-from newscli.errors import ArticleError, NewsError, WriteError
+from newscli.errors import ArticleError, NewsError
 from newscli.frontmatter import dump
 from newscli.i18n import _
 from newscli.importing.incoming import Incoming, IncomingPhoto, Read, Unreadable
-from newscli.newsroom import Newsroom, new_draft, parse_article, write_atomic
+from newscli.newsroom import Newsroom, new_draft
 from newscli.slugs import make_slug, unique_slug
 from newscli.topics import Topics, clean_topic, topic_key
 
@@ -318,12 +318,12 @@ def _plan(
     catalog: Catalog, read: Read, options: ImportOptions, now: dt.datetime
 ) -> tuple[list[_Step], list[ArticleError], set[str]]:
     newsroom = catalog.newsroom
-    answer = catalog.summaries()
-    summaries = list(answer.items) + catalog.kept()
+    public = catalog.public(now)
+    # A broken file's story is still the one its source key names: it is never made twice.
+    summaries = [*public.current, *public.last_good]
     key_names = {tuple(sorted(i.key)) for i in read if isinstance(i, Incoming) and i.key}
     imported = _Imported(summaries, key_names)
-    topics, _broken = catalog.topics()
-    namer = _Namer(topics)
+    namer = _Namer(public.topics)
     tree = newsroom.tree(ordered=False)
     taken = {s.slug for s in summaries} | {
         rel.rsplit("/", 1)[-1].removesuffix(".md") for rel, _ in tree.files
@@ -339,7 +339,7 @@ def _plan(
             steps.append(_plan_one(newsroom, item, options, now, imported, namer, taken, seen))
         except NewsError as exc:
             steps.append(_Step(Outcome(item.where, Action.REFUSED, item.title, reason=str(exc))))
-    return steps, list(answer.broken), taken
+    return steps, list(public.broken), taken
 
 
 def _plan_one(
@@ -513,14 +513,9 @@ def _apply(newsroom: Newsroom, step: _Step, download: Download) -> Outcome:
         path=existing.path,
     )
     updated = _sealed(updated)
-    text = dump(to_meta(updated), updated.body)
-    parse_article(text, newsroom.site, existing.path)  # never write what would not read back
     file = newsroom.file_of(existing)
-    newsroom.refuse_writing_outside(file)
-    try:
-        write_atomic(file.resolve() if file.is_symlink() else file, text.encode("utf-8"))
-    except WriteError as exc:
-        raise WriteError(exc.message, existing.path) from None
+    before = newsroom.read_bytes(file)
+    newsroom.rewrite(file, dump(to_meta(updated), updated.body), before=before)
     return dataclasses.replace(
         outcome, warnings=tuple(w.replace("{path}", str(existing.path)) for w in warnings)
     )

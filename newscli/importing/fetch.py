@@ -123,7 +123,7 @@ def fetch_url(
 def read_file(path: Path, *, limit: int = MAX_SOURCE_BYTES, shown_as: str | None = None) -> Fetched:
     """A local file's bytes, or FetchError naming it (as shown_as, the way the user typed
     it): missing, not a plain file (a pipe would block), or larger than limit."""
-    from newscli.newsroom import FileRefused, read_plain_file
+    from newscli.files import FileRefused, read_plain_file
 
     where = shown_as if shown_as is not None else str(path)
     try:
