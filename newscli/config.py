@@ -38,6 +38,8 @@ class Site:
     default_author: str = ""
     # A withdrawn story's old address shows a short notice (True) or nothing (False).
     withdrawn_notice: bool = True
+    # The site's search page and index (Pagefind; docs/site.md#search).
+    search: bool = True
     # [accessibility] as written (None: no section); newscli.statement reads it, and the
     # export fails on an incomplete one. In the repr, so that a change renders every page.
     accessibility: dict[str, Any] | None = field(default=None, hash=False)
@@ -189,7 +191,7 @@ def site_from(data: dict[str, Any], path: Path) -> Site:
         if per_page < 1:
             raise ConfigError(_("per_page must be at least 1"), path)
         values["per_page"] = per_page
-    for key in ("allow_html", "withdrawn_notice"):
+    for key in ("allow_html", "withdrawn_notice", "search"):
         flag = _expect(site, key, bool, path)
         if flag is not None:
             values[key] = flag

@@ -329,6 +329,11 @@ class OutputFolder:
         else:
             self.counts.unchanged += 1
 
+    def settle(self) -> None:
+        """Wait for the writes under way, so that a later step can read what they wrote."""
+        while self._pending:
+            self._count(self._pending.popleft())
+
     def abandon(self) -> None:
         """After an error elsewhere: let the writes under way end; the record already names
         every file this export may have written."""
@@ -359,8 +364,17 @@ class OutputFolder:
             remove_leftovers(folder)
         return self.store.stamp()
 
+    def remove_unwritten(self, folder: str) -> None:
+        """Remove the files in folder that the last export wrote and this one did not: a
+        re-publish that made that folder whole again (the search index)."""
+        self._remove(rel for rel in self.previous_files - self.files if rel.startswith(folder))
+
     def _remove_stale(self) -> None:
-        for rel in sorted(self.previous_files - self.files):
+        self._remove(self.previous_files - self.files)
+        self.store.write(Record(self.files, self.build))
+
+    def _remove(self, stale: Iterable[str]) -> None:
+        for rel in sorted(stale):
             target = self.root / rel
             if not _reached_plainly(self.root, rel) or not target.is_file():
                 continue  # through a link (to an article, say) or not a file: never removed
@@ -370,7 +384,6 @@ class OutputFolder:
             while folder != self.root and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent
-        self.store.write(Record(self.files, self.build))
 
 
 # What an export may never write to or into: what the newsroom publishes from.
