@@ -138,6 +138,9 @@ def log(
     ctx: typer.Context,
     ref: OptionalRefArgument = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many changes.")] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Every change's whole message, not only its subject.")
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """A story's history (or the newsroom's) from git: who changed what, when."""
@@ -155,4 +158,5 @@ def log(
     if not entries:
         say(env, _("No history yet: nothing about it is committed to git."))
         return
-    terminal.print_history(entries, newsroom.site, terminal.console(env), files=path is None)
+    out = terminal.console(env)
+    terminal.print_history(entries, newsroom.site, out, files=path is None, full=full)

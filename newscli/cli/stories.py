@@ -578,7 +578,7 @@ def check(
     newsroom = open_newsroom(env, root)
     settings = load_settings(newsroom.root)
     findings = newsroom.check()
-    with Catalog(newsroom) as catalog:
+    with Catalog(newsroom, reread=True) as catalog:  # every file, as newsroom.check() does
         stories = catalog.summaries().items
     findings += check_stories(newsroom, stories, settings)
     findings += check_life(newsroom, stories, env.now(newsroom.site.tz))

@@ -93,6 +93,9 @@ class SiteReport(ExportReport):
     held: list[str] = field(default_factory=list)
     # The next moment the output changes by itself (an embargo or expiry), if any.
     next_change: dt.datetime | None = None
+    # Story files published with what check calls an error (a photo without alt text): each
+    # said as a warning too; the export exits 1.
+    faults: list[str] = field(default_factory=list)
     # The search index: how many story pages it holds and the seconds it took (None: none made).
     search: tuple[int, float] | None = None
 
@@ -362,6 +365,7 @@ class SiteBuilder:
                 self.files.asset(src) is not None for src in record.missing
             ):
                 self.missing(story, record.missing)
+                self.sanitised(story, record.assets)
                 return
             self.out.forget(rel)
         root = root_of(story.path)
@@ -402,6 +406,7 @@ class SiteBuilder:
             if before is None or set(before.assets) != set(assets):
                 raise Unfollowable(f"{rel} links to other files now")
         self.missing(story, missing)
+        self.sanitised(story, assets)
         self.out.write_page(rel, html, key, assets, missing)
 
     def notices(
@@ -446,6 +451,19 @@ class SiteBuilder:
         for rel in sorted(self.out.previous_files - self.out.files):
             if urls.is_article_page(rel) and self.keep_page(rel):
                 self.report.held.append(rel)
+
+    def sanitised(self, story: Story, paths: Iterable[str]) -> None:
+        """A warning for each SVG the story links to that is published without something
+        it held (what could run or fetch: see newscli.svg)."""
+        for path in paths:
+            if path in self.files.cleaned:
+                self.report.warnings.append(
+                    f"{story.article.path}: "
+                    + _(
+                        "the story links to {file}, published without what could run or reach "
+                        "outside it (scripts, event handlers, outside references)"
+                    ).format(file=repr(path))
+                )
 
     def missing(self, story: Story, paths: Iterable[str]) -> None:
         for path in paths:

@@ -119,16 +119,24 @@ def finish(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def kill_when(run: subprocess.Popen[str], done: Callable[[], int], wanted: int) -> int:
-    """SIGKILL run as soon as done() reaches wanted (or it ends by itself); what done() saw."""
+    """SIGKILL run as soon as done() reaches wanted (or it ends by itself); what done() saw.
+
+    The run is stopped (SIGSTOP) while done() looks and goes on only between looks, so that a
+    busy machine keeping this process waiting cannot let the run race on unseen. The kill may
+    still land at any moment, the end included: callers assert what holds at every moment."""
     deadline = time.monotonic() + 60
     seen = 0
-    while time.monotonic() < deadline and run.poll() is None:
-        seen = done()
-        if seen >= wanted:
-            break
-        time.sleep(0.002)
-    run.send_signal(signal.SIGKILL)
-    run.wait()
+    try:
+        while time.monotonic() < deadline and run.poll() is None:
+            run.send_signal(signal.SIGSTOP)
+            seen = done()
+            if seen >= wanted:
+                break
+            run.send_signal(signal.SIGCONT)
+            time.sleep(0.002)
+    finally:
+        run.send_signal(signal.SIGKILL)  # a stopped process dies too
+        run.wait()
     return seen
 
 
