@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 from newscli.article import Article, Summary
 from newscli.errors import ArticleError, RefError, UsageError
 from newscli.i18n import _, ngettext, number
-from newscli.index import Index, IndexUnavailable, id_key
+from newscli.index import Index, IndexUnavailable, Stamp, id_key
 from newscli.lifecycle import next_change
 from newscli.lock import NewsroomLock
 from newscli.newsroom import Newsroom, Scan, Tree
@@ -166,9 +166,11 @@ def _ambiguous(ref: str, found: Sequence[Summary]) -> str:
 class Catalog:
     """The newsroom's articles as listings, topics and selections see them."""
 
-    def __init__(self, newsroom: Newsroom, *, use_index: bool = True):
+    def __init__(self, newsroom: Newsroom, *, use_index: bool = True, reread: bool = False):
+        """reread: the index reads every file again, trusting no stamp (export --full, check)."""
         self.newsroom = newsroom
         self.use_index = use_index
+        self.reread = reread
         self._index: Index | None = None
         self._fresh = False
         self._scan: Scan | None = None
@@ -185,7 +187,7 @@ class Catalog:
         if not self._fresh:
             try:
                 self._tree = self.newsroom.tree(ordered=False)
-                self._index.refresh(self._tree)
+                self._index.refresh(self._tree, reread=self.reread)
             except (IndexUnavailable, sqlite3.Error, OSError) as exc:
                 self._give_up(exc)
                 return None
@@ -501,9 +503,9 @@ class Catalog:
         self._indexed()
         self.newsroom.clean_leftovers(self._tree or self.newsroom.tree(ordered=False))
 
-    def as_last_read(self, paths: Sequence[str]) -> dict[str, tuple[tuple[int, int], Summary]]:
-        """What the index last read of these files, each with the mtime and size it read it
-        at, without a walk to refresh it: for a caller that knows the files' stamps and
+    def as_last_read(self, paths: Sequence[str]) -> dict[str, tuple[Stamp, Summary]]:
+        """What the index last read of these files, each with the stamp (index.stamp_of) it
+        read it at, without a walk to refresh it: for a caller that knows the files' stamps and
         compares them (a re-publish). Empty without a usable index."""
         if not self.use_index:
             return {}
@@ -515,8 +517,7 @@ class Catalog:
             return {}
 
     def stamps(self) -> dict[str, os.stat_result]:
-        """What the walk before the last answer saw of each article file (its mtime and
-        size), so that a cache keyed by them is never newer than the answer; empty when the
+        """What the walk before the last answer saw of each article file (its status), so that a cache keyed by them is never newer than the answer; empty when the
         answer came from reading the files."""
         if self._tree is None or not self.use_index:
             return {}

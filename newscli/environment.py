@@ -8,6 +8,7 @@ instead of patching globals.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -36,16 +37,27 @@ class _Closed(io.TextIOBase):
         return len(text)  # messages nobody can read are dropped
 
 
+def _replacing(stream: IO[str]) -> IO[str]:
+    """stream, made to show what its encoding cannot hold as a replacement ('?') instead of
+    failing: an ASCII stdout (PYTHONIOENCODING=ascii, LC_ALL=C without Python's UTF-8 mode)
+    still shows every story, with its letters replaced."""
+    failing = getattr(stream, "errors", None) in ("strict", "surrogateescape")  # C locale's
+    if failing and isinstance(stream, io.TextIOWrapper):
+        with contextlib.suppress(ValueError, OSError):  # a closed stream
+            stream.reconfigure(errors="replace")
+    return stream
+
+
 def _stdout() -> IO[str]:
     if sys.stdout is None:
         return cast(IO[str], _Closed(broken=True))
-    return sys.stdout
+    return _replacing(sys.stdout)
 
 
 def _stderr() -> IO[str]:
     if sys.stderr is None:
         return cast(IO[str], _Closed(broken=False))
-    return sys.stderr
+    return _replacing(sys.stderr)
 
 
 def _stdin() -> IO[str]:

@@ -1,7 +1,8 @@
 """A story's (or the newsroom's) history, from git: who changed what, when.
 
 The files are the database and git keeps their history; this module asks git and returns
-entries, nothing printed. Outside a git repository (or without git) it says so clearly.
+entries, nothing printed. Outside a git repository (or without git) it says so clearly;
+before the first commit there is simply no history.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pathlib import Path
 from newscli.errors import NewsError
 from newscli.i18n import _
 
-# Fields of one commit in `git log --format`, each ended by a unit separator, and every
-# commit started by a record separator (its file names follow on their own lines).
-_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f"
+# Fields of one commit in `git log --format`, each started by a NUL, which no commit message,
+# name or file name can hold (any other separator can be in a message); the commit's file
+# names follow the last one on their own lines.
+_FIELDS = ("%H", "%an", "%ae", "%aI", "%B")
+_FORMAT = "".join(f"%x00{field}" for field in _FIELDS) + "%x00"
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,13 @@ class Entry:
     author: str
     email: str
     when: dt.datetime
-    subject: str
+    message: str  # whole, as its author wrote it
     files: tuple[str, ...]
+
+    @property
+    def subject(self) -> str:
+        """The message's first paragraph on one line, as git's %s gives it."""
+        return " ".join(self.message.strip().split("\n\n", 1)[0].split())
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -57,6 +65,8 @@ def history(root: Path, path: Path | None, tz: dt.tzinfo, limit: int | None = No
                 "(git init, then commit the articles)"
             ).format(folder=root)
         )
+    if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        return []  # a repository without a commit yet: no history, not git's "fatal: …"
     args = ["log", f"--format={_FORMAT}", "--name-only", "--no-color"]
     if limit is not None:
         args.append(f"--max-count={int(limit)}")
@@ -69,11 +79,10 @@ def history(root: Path, path: Path | None, tz: dt.tzinfo, limit: int | None = No
         raise NewsError(_("git log failed: {reason}").format(reason=run.stderr.strip()[:300]))
 
     entries = []
-    for record in run.stdout.split("\x1e")[1:]:
-        fields = record.split("\x1f")
-        if len(fields) < 6:
-            continue
-        commit, author, email, when, subject, rest = fields[:6]
+    fields = run.stdout.split("\x00")[1:]
+    size = len(_FIELDS) + 1  # and the file names
+    for start in range(0, len(fields) - size + 1, size):
+        commit, author, email, when, message, rest = fields[start : start + size]
         files = tuple(line for line in rest.split("\n") if line.strip())
         entries.append(
             Entry(
@@ -81,7 +90,7 @@ def history(root: Path, path: Path | None, tz: dt.tzinfo, limit: int | None = No
                 author,
                 email,
                 dt.datetime.fromisoformat(when).astimezone(tz),
-                subject,
+                message.strip("\n"),
                 files,
             )
         )

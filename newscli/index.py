@@ -1,7 +1,8 @@
 """An embedded SQLite index of the newsroom, so that listing 100 000 stories stays fast.
 
-The files stay the truth. Each use refreshes the index with a stat walk (path, mtime_ns,
-size) and re-reads only files that changed; a missing, stale, locked or corrupt index costs
+The files stay the truth. Each use refreshes the index with a stat walk and re-reads only
+files whose stamp changed (stamp_of: size and mtime, and the ctime and inode that no restore
+can set back); a missing, stale, locked or corrupt index costs
 speed, never results — the catalog (newscli/catalog.py) falls back to reading the files on
 any failure. The index holds each article's front matter as JSON and its plain-text lead
 (not its body), and the folded text that `--search` looks in, so a search finds exactly what
@@ -41,8 +42,8 @@ from newscli.topics import Topic, Topics, TopicUse, topic_key
 INDEX_NAME = "index.sqlite"
 # 4: search text without soft hyphens and zero-width characters; 5: id_key; 6: the search
 # text as distinct words, no lead when it is the teaser's, bigger pages; 7: expires_ts and
-# review_ts, for the life-cycle states
-SCHEMA = 7
+# review_ts, for the life-cycle states; 8: ctime_ns and inode in a file's stamp
+SCHEMA = 8
 # The most rows a REF's candidates may be (an ambiguous REF names a few of them).
 REF_ROWS = 1000
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
@@ -71,10 +72,12 @@ CREATE TABLE IF NOT EXISTS article (
     haystack TEXT,  -- the folded words a search looks in, each once (query.search_words)
     id_key TEXT,
     expires_ts REAL,
-    review_ts REAL
+    review_ts REAL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL
 );
 {_DATE_INDEX};
-CREATE INDEX IF NOT EXISTS article_stat ON article (path, mtime_ns, size);
+CREATE INDEX IF NOT EXISTS article_stat ON article (path, mtime_ns, size, ctime_ns, inode);
 CREATE INDEX IF NOT EXISTS article_broken ON article (path) WHERE error IS NOT NULL;
 CREATE INDEX IF NOT EXISTS article_id ON article (id_key);
 """
@@ -97,8 +100,9 @@ _DATA = (
 # A file that breaks keeps the data of its last good version (its row says what is wrong
 # and still holds what it was), so that an export can keep a live story as it was.
 _UPSERT = (
-    "INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(path) DO UPDATE SET mtime_ns = excluded.mtime_ns, size = excluded.size, "
+    "ctime_ns = excluded.ctime_ns, inode = excluded.inode, "
     "error = excluded.error, error_line = excluded.error_line, "
     + ", ".join(
         f"{c} = CASE WHEN excluded.error IS NULL THEN excluded.{c} ELSE article.{c} END"
@@ -119,6 +123,17 @@ _STATE_SQL = {
 
 _DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _TIGHT = (",", ":")  # JSON without the spaces of its default separators
+
+
+# What tells that a file changed without reading it (stamp_of).
+Stamp = tuple[int, int, int, int]
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    """A file's stamp: its mtime and size, which a same-size edit can keep (a restore, `cp -p`,
+    `rsync -t`, `touch -d`), and its ctime and inode, which no one can set back: any write,
+    utime or replacement of the file moves them."""
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino)
 
 
 class IndexUnavailable(Exception):
@@ -264,7 +279,8 @@ class Index:
             if article is None:
                 article = self.newsroom.load(path)
         except ArticleError as exc:
-            return (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line) + (None,) * 12
+            broken = (rel, stat.st_mtime_ns, stat.st_size, exc.message, exc.line)
+            return (*broken, *(None,) * 12, stat.st_ctime_ns, stat.st_ino)
         return (
             rel,
             stat.st_mtime_ns,
@@ -283,6 +299,8 @@ class Index:
             id_key(article.id),
             None if article.expires is None else article.expires.timestamp(),
             None if article.review_by is None else article.review_by.timestamp(),
+            stat.st_ctime_ns,
+            stat.st_ino,
         )
 
     def _rows(self, work: list[tuple[str, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
@@ -300,9 +318,9 @@ class Index:
     def _chunk_rows(self, work: list[tuple[str, str, os.stat_result]]) -> list[tuple[Any, ...]]:
         return [self._row(Path(path), rel, stat) for path, rel, stat in work]
 
-    def refresh(self, tree: Tree) -> None:
+    def refresh(self, tree: Tree, *, reread: bool = False) -> None:
         """Bring the index up to date with the files of tree (a stat walk), re-reading only
-        what changed."""
+        the files whose stamp changed, or every file (reread: export --full, check)."""
         db = self.open()
         on_disk: dict[str, tuple[str, os.stat_result]] = {}
         for rel, entry in tree.files:
@@ -311,13 +329,11 @@ class Index:
             except OSError:
                 continue
         known = {
-            row[0]: (row[1], row[2])
-            for row in db.execute("SELECT path, mtime_ns, size FROM article")
+            row[0]: row[1:]
+            for row in db.execute("SELECT path, mtime_ns, size, ctime_ns, inode FROM article")
         }
         stale = sorted(  # in the order of the path indexes: SQLite appends to them
-            rel
-            for rel, (_, stat) in on_disk.items()
-            if known.get(rel) != (stat.st_mtime_ns, stat.st_size)
+            rel for rel, (_, stat) in on_disk.items() if reread or known.get(rel) != stamp_of(stat)
         )
         gone = [rel for rel in known if rel not in on_disk]
         if not stale and not gone:
@@ -410,21 +426,21 @@ class Index:
         except (KeyError, TypeError, ValueError, AttributeError):
             return summary_from_meta(meta, lead, self.newsroom.site.tz, PurePosixPath(path))
 
-    def stored(self, paths: Sequence[str]) -> dict[str, tuple[tuple[int, int], Summary]]:
-        """What the index holds of these files (not broken ones), with the mtime and size it
-        read each at, without looking at the files: the caller compares the stamps."""
+    def stored(self, paths: Sequence[str]) -> dict[str, tuple[Stamp, Summary]]:
+        """What the index holds of these files (not broken ones), with the stamp it read each
+        at, without looking at the files: the caller compares the stamps."""
         db = self.open()
-        found: dict[str, tuple[tuple[int, int], Summary]] = {}
+        found: dict[str, tuple[Stamp, Summary]] = {}
         wanted = list(paths)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for path, mtime_ns, size, meta, lead in db.execute(
-                "SELECT path, mtime_ns, size, meta, lead FROM article "
+            for path, mtime_ns, size, ctime_ns, inode, meta, lead in db.execute(
+                "SELECT path, mtime_ns, size, ctime_ns, inode, meta, lead FROM article "
                 f"WHERE error IS NULL AND path IN ({marks})",
                 chunk,
             ):
-                found[path] = ((mtime_ns, size), self._summary(meta, lead, path))
+                found[path] = ((mtime_ns, size, ctime_ns, inode), self._summary(meta, lead, path))
         return found
 
     def summaries(self, filters: Filters, limit: int | None = None) -> list[Summary]:
@@ -577,7 +593,9 @@ class Index:
         next refresh does not read them again. The rows are made by _row, as a refresh
         would make them, from the articles given instead of the files."""
         rows = [
-            self._row(path, self.newsroom.relative(path).as_posix(), stat, article)
+            self._row(
+                path, self.newsroom.relative(path).as_posix(), _as_renamed(path, stat), article
+            )
             for path, stat, article in written
         ]
         db = self.open()
@@ -590,6 +608,18 @@ class Index:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             raise
+
+
+def _as_renamed(path: Path, written: os.stat_result) -> os.stat_result:
+    """The status of a file newscli wrote, with the ctime its own chmod and rename gave it:
+    the file's status now while it is still those bytes (same inode, mtime and size), else
+    the status they were written with (the next refresh reads the file again)."""
+    try:
+        now = path.stat()
+    except OSError:
+        return written
+    same = (now.st_ino, now.st_mtime_ns, now.st_size)
+    return now if same == (written.st_ino, written.st_mtime_ns, written.st_size) else written
 
 
 def _begins_a_word(typed: str, text: str | None) -> bool:

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import re
 import stat
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,16 +24,9 @@ from typing import TYPE_CHECKING, Any
 from newscli import frontmatter
 from newscli.article import Image, Summary
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.files import inside, write_atomic
 from newscli.i18n import _
-from newscli.newsroom import (
-    Newsroom,
-    article_of,
-    decode,
-    inside,
-    one_line,
-    parse_article_parts,
-    write_atomic,
-)
+from newscli.newsroom import Newsroom, decode, one_line, parse_article
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PillowImage
@@ -151,7 +145,7 @@ def shown_size(image: PillowImage) -> tuple[int, int]:
 def read_photo(path: Path, shown_as: str | None = None) -> PhotoFile:
     """The photo file at path, read once and checked (see inspect_photo); PhotoError naming
     it (as shown_as, the way the user typed it) when it cannot be read or is no photo."""
-    from newscli.newsroom import FileRefused, read_plain_file
+    from newscli.files import FileRefused, read_plain_file
 
     name = shown_as if shown_as is not None else str(path)
     too_large = _("is larger than {mb} MB, more than a photo needs; not taken")
@@ -380,22 +374,12 @@ def change_photo(
     rel = newsroom.relative(file)
     data = newsroom.read_bytes(file)
     text = decode(data, rel)
-    article, meta, parts = parse_article_parts(text, newsroom.site, rel)
+    article = parse_article(text, newsroom.site, rel)
     image, placed = edit(article)
     try:
         if image == article.image:
             return PhotoChange(rel, article.image, image, placed)
-        new_text = with_image(text, rel, image)
-        table = image_table(image)
-        after = {k: v for k, v in meta.items() if k != "image"}
-        if table is not None:
-            after["image"] = table
-        article_of(after, parts, newsroom.site, rel)  # never write what would not read back
-        newsroom.refuse_writing_outside(file)
-        try:
-            write_atomic(file.resolve() if file.is_symlink() else file, new_text.encode("utf-8"))
-        except WriteError as exc:
-            raise WriteError(exc.message, rel) from None
+        newsroom.rewrite(file, with_image(text, rel, image), before=data)
     except BaseException:
         if placed is not None:
             forget(placed)
@@ -448,18 +432,35 @@ def file_missing(case: PhotoCase) -> Iterator[Concern]:
         )
 
 
+# Characters that show nothing of their own, besides white space: format characters (zero-width
+# space, joiners, soft hyphen, direction marks, byte order mark), controls, and the fillers
+# that stand for a blank (Hangul, Braille).
+_UNSEEN_KINDS = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+_FILLERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def shows_nothing(text: str) -> bool:
+    """True for a text a reader cannot see or hear: empty, white space, or only invisible
+    characters (an alt text of a zero-width space is no alt text)."""
+    return all(
+        c.isspace() or c in _FILLERS or unicodedata.category(c) in _UNSEEN_KINDS for c in text
+    )
+
+
+def no_alt_text() -> str:
+    """Why a published story's photo fails WCAG 1.1.1: it has no alt text (the end of a line
+    naming the story)."""
+    return _(
+        "the photo has no alt text (WCAG 2.1 success criterion 1.1.1): describe what it "
+        "shows with `newscli photo set REF --alt TEXT`"
+    )
+
+
 def alt_missing(case: PhotoCase) -> Iterator[Concern]:
-    if case.image.alt.strip():
+    if not shows_nothing(case.image.alt):
         return
     if case.story.published:
-        yield Concern(
-            "alt",
-            _(
-                "the photo has no alt text (WCAG 2.1 success criterion 1.1.1): describe what it "
-                "shows with `newscli photo set REF --alt TEXT`"
-            ),
-            warning=False,
-        )
+        yield Concern("alt", no_alt_text(), warning=False)
     else:
         yield Concern("alt", _("the photo needs alt text before the story is published"))
 
@@ -469,12 +470,28 @@ def _folded(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
+# The files a camera, phone or scanner names (IMG_4711.jpg, DSC00012.JPG, PXL_20240101_…,
+# P1010001): a word with a run of digits, or any word with a photo's suffix. A photo is copied
+# under its story's name (photo_folder), so the name it came with is known only by its shape.
+_PHOTO_SUFFIX = r"\.(?:jpe?g|png|gif|webp|avif|heic|heif|tiff?|bmp|dng|cr2|cr3|nef|arw|orf|rw2|raw)"
+_CAMERA_NAME = re.compile(rf"[^\s/\\]*\d{{3,}}[^\s/\\]*|[^\s/\\]+{_PHOTO_SUFFIX}", re.IGNORECASE)
+
+
+def is_file_name(alt: str, src: str) -> bool:
+    """True for an alt text that is only a file name: the photo's own (src) or the one a
+    camera gave it (WCAG 2.1 failure F30)."""
+    folded = _folded(alt)
+    name = PurePosixPath(src.split("?", 1)[0]).name
+    if folded in (_folded(name), _folded(PurePosixPath(name).stem)):
+        return True
+    return _CAMERA_NAME.fullmatch(alt.strip()) is not None
+
+
 def alt_repeats(case: PhotoCase) -> Iterator[Concern]:
     alt = _folded(case.image.alt)
     if not alt:
         return
-    name = PurePosixPath(case.image.src.split("?", 1)[0]).name
-    if alt in (_folded(name), _folded(PurePosixPath(name).stem)):
+    if is_file_name(case.image.alt, case.image.src):
         # WCAG 2.1 failure F30: a file name is no text alternative.
         yield Concern(
             "alt",

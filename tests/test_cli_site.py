@@ -31,9 +31,9 @@ def test_export_html_command_writes_public_and_summarises(
     assert (newsroom_path / "public/index.html").is_file()
     lines = result.stderr.splitlines()
     assert len([line for line in lines if "warning" in line and "image" in line]) == 4
-    assert lines[-1].startswith("Exported 5 stories, 5 topics, 18 pages to public/ in ")
+    assert lines[-1].startswith("Exported 5 stories, 5 topics, 19 pages to public/ in ")
     assert lines[-1].endswith(
-        " s (30 files written, 0 unchanged)"
+        " s (47 files written, 0 unchanged)"
     )  # robots, 404, feed.json, statement
     assert result.stdout == ""
     again = invoke(
@@ -222,3 +222,39 @@ def test_serve_logs_a_request_path_shown_never_obeyed(
     logged = log.getvalue()
     assert "\x1b" not in logged and "\x07" not in logged and "\x9b" not in logged
     assert "\\x1b]0;PWNED\\x07" in logged
+
+
+def _status(port: int, host: str | None) -> int:
+    """The status serve answers a GET of / with this Host header (None: without one)."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", "/", skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_serve_refuses_other_host_names_against_dns_rebinding(
+    sites: dict[str, tuple[Path, SiteReport]],
+) -> None:
+    out, _ = sites["sample"]
+    server = site_cli.make_server(out, 0, io.StringIO())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        assert _status(port, f"127.0.0.1:{port}") == 200
+        assert _status(port, f"LocalHost:{port}") == 200
+        for other in (f"angripare.example:{port}", "angripare.example", f"127.0.0.1.nip.io:{port}"):
+            assert _status(port, other) == 421, other
+        assert _status(port, f"localhost:{port + 1}") == 421  # another origin
+        assert _status(port, None) == 400
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -57,3 +57,37 @@ def test_readme_quick_start_makes_a_venv_then_gives_two_commands() -> None:
     assert blocks[0] == "python3 -m venv .venv && . .venv/bin/activate"
     assert blocks[1].startswith("pip install . && newscli list")
     assert blocks[2] == "pip install '.[test]' && python -m pytest"
+
+
+def _architecture_listing() -> set[str]:
+    """The modules and packages docs/architecture.md's tree lists, as paths under newscli/
+    ('cli/', 'cli/stories.py'): a name's indentation says which package it is in."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("## Every module and its one job", 1)[1]
+    tree = section.split("```", 2)[1]
+    listed: set[str] = set()
+    folders: list[str] = []
+    for line in tree.splitlines():
+        found = re.match(r"( *)([\w.]+/?)(?:\s|$)", line)
+        if not found or not found.group(2).endswith(("/", ".py")):
+            continue  # a description's next line
+        depth = len(found.group(1)) // 2 - 1
+        if depth < 0:
+            continue  # newscli/ itself
+        del folders[depth:]
+        path = "".join(folders) + found.group(2)
+        listed.add(path.removesuffix("__init__.py"))  # a package's __init__.py is the package
+        if path.endswith("/"):
+            folders.append(found.group(2))
+    return listed
+
+
+def test_architecture_lists_every_module_of_newscli() -> None:
+    package = REPO / "newscli"
+    modules = {
+        path.relative_to(package).as_posix().removesuffix("__init__.py")
+        for path in package.rglob("*.py")
+    }
+    listed = _architecture_listing()
+    assert modules - listed == set(), "modules missing from docs/architecture.md"
+    assert listed - modules == set(), "docs/architecture.md lists modules that do not exist"

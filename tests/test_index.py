@@ -1,6 +1,7 @@
 """The index in .newscli/ changes how fast `list` answers, never what it answers."""
 
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from newscli.catalog import Catalog
 from newscli.newsroom import Newsroom
 from newscli.query import Filters
-from tests.conftest import STORY_PATH, Invoke
+from tests.conftest import STORY, STORY_PATH, Invoke
 
 QUERIES = [
     (),
@@ -268,3 +269,74 @@ def test_author_and_topic_filters_answer_alike_from_the_index_and_the_files(
                     chosen, missing = catalog.choose_topics(filters)
                     answers.append((catalog.paths(chosen).items, missing))
         assert answers[:2] == answers[2:]
+
+
+# -- an index that cannot be fooled: a file is trusted only while its whole stamp holds ---------
+
+
+def _same_size_edit_keeping_mtime(path: Path, old: str, new: str) -> None:
+    """An edit as a restore, `cp -p` or `rsync -t` makes it: same size, the old mtime."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_the_index_cannot_be_fooled_by_a_same_size_edit_that_keeps_its_mtime(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    invoke("list")  # the index holds the story as it was
+    story = newsroom_path / STORY_PATH
+    _same_size_edit_keeping_mtime(story, "date = 2021-11-23", "date = 2035-11-23")
+    indexed, scanned = both(invoke, "--state", "scheduled")
+    assert indexed == scanned
+    assert STORY in indexed
+    # A copy over the file with its old mtime (cp -p) is seen too.
+    copy = newsroom_path / "kopia.md"
+    copy.write_text(story.read_text(encoding="utf-8").replace("Piteå", "Pitea", 1))
+    os.utime(copy, ns=(story.stat().st_atime_ns, story.stat().st_mtime_ns))
+    shutil.copy2(copy, story)
+    copy.unlink()
+    assert both(invoke, "--author", "Pitea")[0] == both(invoke, "--author", "Pitea")[1]
+    assert STORY in invoke("list", "--author", "Pitea", "--format", "paths").stdout
+
+
+def test_the_index_cannot_be_fooled_into_keeping_a_story_published_by_an_embargo_edit(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    assert invoke("export", "html").exit_code == 0
+    page = newsroom_path / "public" / "2021" / "11" / STORY / "index.html"
+    assert page.is_file()
+    story = newsroom_path / STORY_PATH
+    _same_size_edit_keeping_mtime(story, "date = 2021-11-23", "date = 2035-11-23")
+    assert invoke("export", "html").exit_code == 0
+    assert not page.exists(), "an embargoed story stayed published"
+    empty = tmp_path / "tom"
+    assert invoke("export", "html", "--full", "-o", str(empty)).exit_code == 0
+    assert not (empty / "2021" / "11" / STORY / "index.html").exists()
+    assert not (empty / "2035" / "11" / STORY / "index.html").exists()
+
+
+def _tamper(newsroom_path: Path, title: str) -> None:
+    """A row that says something else than its file, its stamp kept (a tampered index)."""
+    with sqlite3.connect(newsroom_path / ".newscli" / "index.sqlite") as db:
+        (meta,) = db.execute("SELECT meta FROM article WHERE path = ?", (STORY_PATH,)).fetchone()
+        tampered = json.dumps({**json.loads(meta), "title": title}, ensure_ascii=False)
+        db.execute("UPDATE article SET meta = ? WHERE path = ?", (tampered, STORY_PATH))
+    db.close()
+
+
+def test_the_index_cannot_be_fooled_by_export_full_or_check_which_read_every_file(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    invoke("list")
+    _tamper(newsroom_path, "Förfalskad rubrik")
+    assert "Förfalskad rubrik" in invoke("list").stdout  # the stamp is trusted otherwise
+    full = tmp_path / "full"
+    assert invoke("export", "html", "--full", "-o", str(full)).exit_code == 0
+    page = (full / "2021" / "11" / STORY / "index.html").read_text(encoding="utf-8")
+    assert "Förfalskad" not in page and "Förbättrad ekonomisk prognos" in page
+    _tamper(newsroom_path, "Förfalskad rubrik")
+    invoke("check")
+    assert "Förfalskad rubrik" not in invoke("list").stdout

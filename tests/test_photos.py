@@ -236,14 +236,19 @@ def set_image(path: Path, table: str, status: str = "published") -> None:
     path.write_text(f"{head}\n[image]\n{table}+++\n{body}", encoding="utf-8")
 
 
+def in_images(root: Path, name: str, width: int, height: int) -> Path:
+    """A camera photo in the newsroom's images/ folder."""
+    path = root / "images" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(camera_photo(width, height))
+    return path
+
+
 def test_check_reports_each_photo_problem_at_its_line(
     invoke: Invoke, newsroom_path: Path, photo: Path
 ) -> None:
-    small = newsroom_path / "images" / "liten.jpg"
-    small.parent.mkdir()
-    small.write_bytes(camera_photo(800, 600))
-    big = newsroom_path / "images" / "stor.jpg"
-    big.write_bytes(camera_photo(1700, 1000))
+    in_images(newsroom_path, "liten.jpg", 800, 600)
+    in_images(newsroom_path, "stor.jpg", 1700, 1000)
     story = newsroom_path / PHOTO_STORY_PATH
     line = story.read_text(encoding="utf-8").split("\n").index("[image]") + 1
 
@@ -328,3 +333,52 @@ def test_list_json_and_csv_carry_every_image_field(invoke: Invoke) -> None:
         "image.credit",
     ]
     assert next(r for r in rows if r["slug"] == STORY)["image.src"] == ""
+
+
+# -- photos: alt text as a reader meets it (issue 24) -------------------------------------------
+
+
+def test_photos_an_export_warns_and_exits_1_for_a_published_photo_without_alt_text(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    in_images(newsroom_path, "stor.jpg", 1700, 1000)
+    story = newsroom_path / PHOTO_STORY_PATH
+    set_image(story, 'src = "images/stor.jpg"\n')
+    for args in ((), ("--full",), ()):  # a full build, then an incremental one says it too
+        result = invoke("export", "html", "-o", str(tmp_path / "site"), *args)
+        assert result.exit_code == 1, result.stderr
+        said = [line for line in result.stderr.splitlines() if "no alt text" in line]
+        assert len(said) == 1 and said[0].startswith(f"newscli: warning: {PHOTO_STORY_PATH}: ")
+    assert invoke("build", "--quiet").exit_code == 1  # the configured exports: the same
+    set_image(story, 'src = "images/stor.jpg"\n', status="draft")  # off the site: no error
+    assert invoke("export", "html", "-o", str(tmp_path / "site")).exit_code == 0
+    set_image(story, 'src = "images/stor.jpg"\nalt = "Ett gult trähus"\n')
+    assert invoke("export", "html", "-o", str(tmp_path / "site")).exit_code == 0
+
+
+@pytest.mark.parametrize("camera_name", ["IMG_4711.jpg", "DSC00012.JPG"])
+def test_photos_an_alt_text_that_is_the_cameras_file_name_is_seen_after_the_copy(
+    invoke: Invoke, newsroom_path: Path, camera_name: str
+) -> None:
+    taken = newsroom_path.parent / camera_name
+    taken.write_bytes(camera_photo(1800, 1200))
+    for alt in (camera_name, camera_name.rsplit(".", 1)[0]):
+        result = invoke("photo", "set", STORY, str(taken), "--alt", alt, "--no-input")
+        assert result.exit_code == 0, result.stderr
+        assert STORY in front_matter(newsroom_path / STORY_PATH)["image"]["src"]  # copied
+        assert "only the file name" in result.stderr
+        checked = invoke("check")
+        assert checked.exit_code == 1  # published: an error, as no alt text is
+        assert "only the file name" in checked.stdout
+
+
+def test_photos_an_alt_text_of_only_invisible_characters_is_no_alt_text(
+    invoke: Invoke, newsroom_path: Path, photo: Path
+) -> None:
+    for invisible in ("\u200b", "\u200b\u200d \ufeff", "\u2060\u00ad"):
+        refused = invoke("photo", "set", STORY, str(photo), "--alt", invisible, "--no-input")
+        assert refused.exit_code == 2 and "--alt is required" in refused.stderr
+    story = newsroom_path / PHOTO_STORY_PATH
+    set_image(story, 'src = "images/x.jpg"\nalt = "\\u200b"\n')
+    checked = invoke("check")
+    assert checked.exit_code == 1 and "no alt text" in checked.stdout

@@ -314,3 +314,79 @@ def test_on_a_real_terminal_no_pager_for_a_short_story_or_with_no_pager(
     assert max(len(line) for line in shown.splitlines()) <= 80
     shown, paged = _on_a_pty(newsroom_path, tmp_path, "show", CARD_STORY, "--teaser", rows=50)
     assert paged is None and "Framtidens socialtjänst" in shown
+
+
+# -- terminals: what cannot be encoded, NO_COLOR, long commit messages (issue 24) --------------
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}],
+    ids=["PYTHONIOENCODING=ascii", "LC_ALL=C"],
+)
+@pytest.mark.parametrize("args", [("list",), ("show", STORY), ("topics",)], ids=" ".join)
+def test_terminals_output_that_cannot_be_encoded_is_shown_with_replacements_never_a_crash(
+    newsroom_path: Path, variables: dict[str, str], args: tuple[str, ...]
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), **variables}
+    for name in ("LANG", "LANGUAGE", "LC_CTYPE"):
+        env.pop(name, None)
+    run = subprocess.run(
+        [sys.executable, "-m", "newscli", *args, "--root", str(newsroom_path)],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert b"Error" not in run.stderr and b"unexpected" not in run.stderr
+    shown = run.stdout.decode("ascii")  # nothing but what the terminal can show
+    assert "Pite? kommun" in shown or "Familjefr?gor" in shown
+
+
+def test_terminals_no_color_on_a_terminal_means_no_styling_at_all(newsroom_path: Path) -> None:
+    from tests.support.terminal import terminal
+
+    shown = {}
+    for no_color in ("1", None):
+        variables = {"TERM": "xterm-256color", "NO_COLOR": no_color, "PAGER": "cat"}
+        with terminal(newsroom_path, "show", STORY, "--no-pager", env=variables) as screen:
+            assert screen.wait() == 0
+        shown[no_color] = screen.screen
+    assert "\x1b[1m" in shown[None]  # the headline is bold on a terminal...
+    assert "Förbättrad ekonomisk prognos" in shown["1"]
+    assert "\x1b[" not in shown["1"] and "\x1b]" not in shown["1"]  # ...and plain with NO_COLOR
+
+
+def test_terminals_log_shortens_a_long_commit_message_and_full_shows_it_whole(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    env = {"GIT_AUTHOR_NAME": "Helene", "GIT_AUTHOR_EMAIL": "h@example.se",
+           "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@example.se",
+           "HOME": str(newsroom_path), "PATH": "/usr/bin:/bin"}  # fmt: skip
+    long = "Rättat " + "mycket " * 15_000 + "slut"  # 100 KB on one line
+    message = f"{long}\n\nVarför: en läsare hörde av sig.\x1e\x1f Mer."
+    for args in (["init", "-q"], ["add", "articles"], ["commit", "-qm", message]):
+        subprocess.run([git, *args], cwd=newsroom_path, env=env, check=True)
+    wide = {"COLUMNS": "200", "NO_COLOR": "1"}
+    short = invoke("log", STORY, stdout_isatty=True, variables=wide)
+    assert short.exit_code == 0, short.stderr
+    assert len(short.stdout) < 2000 and "Rättat mycket" in short.stdout and "…" in short.stdout
+    assert "Varför" not in short.stdout
+    whole = invoke("log", STORY, "--full")
+    assert whole.exit_code == 0
+    assert (
+        whole.stdout.count("mycket") == 15_000 and "Varför: en läsare hörde av sig." in whole.stdout
+    )

@@ -98,6 +98,16 @@ def build(
     note = report_export(env, report, held=bool(report.unknown))
     if quiet:
         return report
+    if report.search is not None:
+        indexed, took = report.search
+        say(
+            env,
+            ngettext(
+                "Search index: {n} story in {seconds} s",
+                "Search index: {n} stories in {seconds} s",
+                indexed,
+            ).format(n=number(indexed), seconds=decimal(took)),
+        )
     say(env, _summary(report, shown, seconds) + note)
     return report
 
@@ -156,6 +166,8 @@ def export_html(
     shown = str(output) if output is not None else f"{PUBLIC}/"
     report = build(env, newsroom, target, drafts, future, shown, full=full)
     end_export(report)
+    if report.faults:  # published anyway, as check would not have it: a cron job must notice
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 def build_all(
@@ -192,7 +204,7 @@ def build_all(
     if builds.html:
         folder = site_folder(newsroom, builds)
         report = build(env, newsroom, folder, False, False, builds.output, now=now, quiet=quiet)
-        complete = report.complete
+        complete = report.complete and not report.faults  # as export html exits
         when = report.next_change
     else:
         when = next_public_change(newsroom, now)
@@ -229,7 +241,8 @@ def make_server(
 ) -> ThreadingHTTPServer:
     """An HTTP server for folder on 127.0.0.1 only (port 0 picks a free one): the site as a
     web server shows it, without folder listings, and the site's own 404.html for a page
-    that is not there. With reloads (serve --watch), every page it sends reloads itself
+    that is not there; a request naming any other host than 127.0.0.1 or localhost (DNS
+    rebinding) is refused. With reloads (serve --watch), every page it sends reloads itself
     after the next rebuild (see newscli.cli.watch)."""
     import http.server
     import io
@@ -244,6 +257,20 @@ def make_server(
         def log_message(self, format: str, *args: object) -> None:
             # A request path may hold anything a client sends: shown, never obeyed.
             log.write(terminal_safe(f"{self.address_string()} {format % args}") + "\n")
+
+        def parse_request(self) -> bool:
+            # DNS rebinding: a page of another site whose name now points at 127.0.0.1 would
+            # read the preview (drafts included). Its requests name that site as their Host.
+            if not super().parse_request():
+                return False
+            host = self.headers.get("Host")
+            if host is None:
+                self.send_error(HTTPStatus.BAD_REQUEST, "No Host header")
+                return False
+            if host.strip().lower() not in hosts:
+                self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "Not a name of this server")
+                return False
+            return True
 
         def send_head(self) -> Any:
             if reloads is None:
@@ -306,14 +333,22 @@ def make_server(
                 self.wfile.write(body)
 
     handler = functools.partial(QuietHandler, directory=str(folder))
+    hosts: set[str] = set()
     try:
-        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
         raise NewsError(
             _("cannot listen on {address}: {reason} (try --port {port})").format(
                 address=f"127.0.0.1:{port}", reason=exc.strerror or exc, port=port + 1
             )
         ) from None
+    # The names it was started for, with the port it listens on (a browser sends it).
+    real_port = server.server_address[1]
+    names = ("127.0.0.1", "localhost")
+    hosts.update(f"{name}:{real_port}" for name in names)
+    if real_port == 80:  # the port a browser leaves out
+        hosts.update(names)
+    return server
 
 
 @contextlib.contextmanager

@@ -39,17 +39,20 @@ def read_photo_argument(env: Environment, newsroom: Newsroom, given: str) -> Pho
 
 def ask_alt(env: Environment, alt: str | None, no_input: bool) -> str:
     """The alt text: given, or asked for on a terminal until it is not empty; a usage
-    error (exit 2) otherwise."""
-    if alt is not None and alt.strip():
+    error (exit 2) otherwise. Only invisible characters (a zero-width space) are empty."""
+    from newscli.photos import shows_nothing
+
+    if alt is not None and not shows_nothing(alt):
         return alt
     from newscli.cli.asking import ask, required
 
     if no_input or not env.stdin_isatty:
         raise UsageError(_(ALT_REQUIRED))
+    not_empty = required(_("the alt text cannot be empty: say what the photo shows"))
     return ask(
         env,
         _("Alt text (what does the photo show?)"),
-        check=required(_("the alt text cannot be empty: say what the photo shows")),
+        check=lambda answer: not_empty("" if shows_nothing(answer) else answer),
     )
 
 

@@ -23,6 +23,8 @@ from newscli.export.output import ExportReport
 from newscli.export.site_state import file_stamp
 from newscli.i18n import _
 from newscli.newsroom import Newsroom
+from newscli.photos import no_alt_text, shows_nothing
+from newscli.svg import published_svg
 
 # Photos a story's body shows that are published without their metadata (see asset), by
 # the media type of the derived file that stands in for them at the same address.
@@ -54,6 +56,10 @@ class SiteAssets:
         self.refused: dict[str, str] = {}  # src: why it is never published
         self.photos = SitePhotos(newsroom.root)
         self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
+        self.svgs: dict[str, Path | None] = {}  # src: its sanitised copy (see newscli.svg)
+        self.cleaned: set[str] = set()  # the SVGs published without something they held
+        # Story files published with a photo without alt text (check's error): exit 1.
+        self.faults: list[str] = []
 
     def prepare_photos(self, articles: Iterable[Summary]) -> None:
         """Make every photo these stories show in the site's sizes (or find them made), on
@@ -72,6 +78,9 @@ class SiteAssets:
         warning naming the file) when it cannot be shown."""
         if article.image is None:
             return None
+        if article.published and shows_nothing(article.image.alt):
+            self.report.warnings.append(missing_alt(str(article.path)))
+            self.faults.append(str(article.path))
         src = article.image.src
         shown = self.shown_photos.get(src)
         if shown is None:
@@ -127,8 +136,12 @@ class SiteAssets:
 
     def _without_metadata(self, src: str, source: Path) -> Path | None:
         """What is published of a linked file: a photo's biggest derived size in its own
-        format, anything else as it is; None (with the reason noted) for a photo that
-        cannot be read."""
+        format, an SVG sanitised (newscli.svg), anything else as it is; None (with the reason
+        noted) for a photo that cannot be read or an SVG that cannot be made safe."""
+        if PurePosixPath(src).suffix.lower() == ".svg":
+            if src not in self.svgs:
+                self.svgs[src] = self._sanitised(src, source)
+            return self.svgs[src]
         kind = BODY_PHOTOS.get(PurePosixPath(src).suffix.lower())
         if kind is None:
             return source
@@ -138,6 +151,19 @@ class SiteAssets:
             return None
         biggest = max((r for r in made.renditions if r.media_type == kind), key=lambda r: r.width)
         return self.photos.files[biggest.path]
+
+    def _sanitised(self, src: str, source: Path) -> Path | None:
+        try:
+            published, removed = published_svg(self.newsroom.root, source)
+        except NewsError as exc:
+            self.refused[src] = cannot_be_published(exc.message)
+            return None
+        except OSError as exc:
+            self.refused[src] = cannot_be_published(str(exc.strerror or exc))
+            return None
+        if removed:
+            self.cleaned.add(src)
+        return published
 
     def asset_stamp(self, src: str) -> str:
         """What the site state remembers of a linked file, looked at afresh: its stamp, or
@@ -164,3 +190,8 @@ class SiteAssets:
             found.missing.append(path)
         else:
             found.assets.append(PurePosixPath(path).as_posix())
+
+
+def missing_alt(path: str) -> str:
+    """The warning for a published story whose photo has no alt text (check's error)."""
+    return f"{path}: {no_alt_text()}"

@@ -13,9 +13,12 @@ from newscli.article import Article, Summary
 from newscli.catalog import Catalog
 from newscli.checks import refuse_identity_numbers
 from newscli.errors import ArticleError
+from newscli.export import search
+from newscli.export.assets import missing_alt
 from newscli.export.builder import SiteBuilder
 from newscli.export.pages import Listing, Month, TopicPage
 from newscli.export.site_state import SiteState, StoryRow, file_stamp
+from newscli.index import Stamp, stamp_of
 from newscli.newsroom import Newsroom
 
 
@@ -32,8 +35,8 @@ def attributed(warnings: list[str], stories: Mapping[str, str]) -> list[tuple[st
 def _as_it_is(
     newsroom: Newsroom,
     rel: str,
-    stored: Mapping[str, tuple[tuple[int, int], Summary]],
-    current: Mapping[str, tuple[int, int]],
+    stored: Mapping[str, tuple[Stamp, Summary]],
+    current: Mapping[str, Stamp],
 ) -> Summary:
     """A story beside one that changed: from the index when it read the file as it is now,
     else from the file (its page is not rendered: only its card and feed entry are)."""
@@ -90,7 +93,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
     if tree.problems or len(tree.files) != len(stamps):
         return False
     changed: dict[str, str] = {}
-    current: dict[str, tuple[int, int]] = {}
+    current: dict[str, Stamp] = {}
     for rel, entry in tree.files:
         known = stamps.get(rel)
         if known is None:
@@ -99,7 +102,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             stat = entry.stat()
         except OSError:
             return False
-        current[rel] = (stat.st_mtime_ns, stat.st_size)
+        current[rel] = stamp_of(stat)
         stamp = file_stamp(stat)
         if stamp != known:
             changed[rel] = stamp
@@ -175,6 +178,10 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             builder.listing("front.html", listing, None)
         else:
             builder.topic(TopicPage(topic, (), ()), listing)
+    if renewed:
+        # The index is one whole: made again from every story page, as the build did.
+        builder.write_search(state.story_sites())
+        builder.out.remove_unwritten(search.BUNDLE)
     # Every linked file is as the last export copied it (their stamps were compared).
     manifest = builder.out.finish(whole=False)
     builder.renders.save(whole=False)
@@ -182,6 +189,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
     new = attributed(report.warnings, {rel: "" for rel in articles})
     warnings = _renewed(warnings, new, articles)
     report.warnings[:] = [text for _, text in warnings]
+    report.faults = [path for path, text in warnings if path and text == missing_alt(path)]
     report.stories, report.topics, report.pages, files = counts
     report.unchanged = files - builder.out.counts.written
     report.feeds = builder.feeds

@@ -95,7 +95,15 @@ def export_site(
                 report = SiteReport()
                 builder = builder_for(report)
         if not done:
-            build(builder, now, drafts=drafts, future=future, progress=progress, state=state)
+            build(
+                builder,
+                now,
+                drafts=drafts,
+                future=future,
+                progress=progress,
+                state=state,
+                reread=full,
+            )
     except BaseException:
         builder.out.abandon()
         raise
@@ -133,12 +141,14 @@ def build(
     future: bool,
     progress: Progress | None,
     state: SiteState | None = None,
+    reread: bool = False,
 ) -> None:
     """Scan, plan and render the whole site, then write what is not a page, finish the
-    folder and save the site state for the next export."""
+    folder and save the site state for the next export (reread: every file read again,
+    whatever the index remembers)."""
     newsroom, report = builder.newsroom, builder.report
     # From the index: every story's front matter and lead, without its body (read per page).
-    with Catalog(newsroom) as catalog:
+    with Catalog(newsroom, reread=reread) as catalog:
         public = catalog.public(now)
         stamps = catalog.stamps()
     report.broken = public.broken
@@ -153,6 +163,7 @@ def build(
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
     )
+    report.faults = list(dict.fromkeys(builder.files.faults))
     site_map = build_site_map(
         stories,
         per_page=newsroom.site.per_page,
@@ -171,6 +182,7 @@ def build(
     if isinstance(builder.out.records, PageRecords):
         builder.out.records.load_all()
     render_steps(builder, [step for _, step in plan], progress)
+    builder.write_search(story.path for story in site_map.stories)
     if builder.feeds:
         builder.write_feeds(site_map, topics)
         if not builder.preview:  # a preview announces nothing to crawlers

@@ -4,8 +4,8 @@ dependency map, so that the next export renders only the pages a change shows on
 Kept in `.newscli/site-<folder>.sqlite`, a cache like the index: a missing, stale, locked
 or corrupt state costs one full build, never a wrong page. It holds
 
-- per story file: its stamp (mtime and size), its *shape* (everything that decides which
-  pages show it, in which order and under which names) and its address on the site;
+- per story file: its stamp (mtime, size, ctime and inode), its *shape* (everything that
+  decides which pages show it, in which order and under which names) and its address on the site;
 - per listing page and feed: how to render it again (a `Spec`: its kind, place in its list
   and the stories it shows), and which stories each shows (`shows`, the dependency map);
 - per page: the key of everything it was rendered from, its size and the files it links to;
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from newscli.export.output import PageRecord
+from newscli.index import stamp_of
 from newscli.newsroom import state_folder
 from newscli.topics import Topic, Topics
 
@@ -112,8 +113,8 @@ class Snapshot:
 
 
 def file_stamp(stat: os.stat_result) -> str:
-    """What tells that a file changed without reading it: its mtime and size."""
-    return f"{stat.st_mtime_ns}:{stat.st_size}"
+    """What tells that a file changed without reading it (index.stamp_of), as text."""
+    return ":".join(map(str, stamp_of(stat)))
 
 
 def shape_of(*parts: object) -> str:
@@ -194,6 +195,11 @@ class SiteState:
             if row is not None:
                 found[path] = StoryRow(*row)
         return found
+
+    def story_sites(self) -> list[str]:
+        """Where every story on the site is (its folder), as the last whole build placed them."""
+        rows = self.db.execute("SELECT site FROM story WHERE site != '' ORDER BY site")
+        return [site for (site,) in rows]
 
     def sites(self, sites: Iterable[str]) -> dict[str, str]:
         """The files of the stories at these addresses on the site."""

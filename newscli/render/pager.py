@@ -48,7 +48,8 @@ def page(text: str, command: list[str], env: Environment) -> bool:
             stdout=stdout,
             env=variables,
             cwd=env.cwd,
-            encoding="utf-8",
+            # What the terminal reads (an ASCII one gets replacements, as env.stdout gives).
+            encoding=getattr(env.stdout, "encoding", None) or "utf-8",
             errors="replace",
         )
     except OSError:

@@ -48,12 +48,15 @@ READING_WIDTH = 80
 
 
 def console(env: Environment, *, stderr: bool = False, width: int | None = None) -> Console:
-    """A console on the run's stdout (or stderr): styled only on a terminal, never coloured
-    with NO_COLOR set; its size from COLUMNS/LINES or the terminal, at most width wide."""
+    """A console on the run's stdout (or stderr): styled only on a terminal, and never with
+    NO_COLOR set (no colour, no bold, no links: no-color.org); its size from COLUMNS/LINES or
+    the terminal, at most width wide."""
+    plain = bool(env.variable("NO_COLOR"))
     out = _Console(
         file=env.stderr if stderr else env.stdout,
         force_terminal=bool(env.stderr_isatty if stderr else env.stdout_isatty),
-        no_color=bool(env.variable("NO_COLOR")),
+        no_color=plain,
+        color_system=None if plain else "auto",
         highlight=False,
         soft_wrap=False,
         _environ=dict(env.variables),
@@ -366,9 +369,36 @@ def print_topics(counts: Sequence[Topic], site: Site, out: Console) -> None:
     out.print(table)
 
 
-def print_history(entries: Sequence[Entry], site: Site, out: Console, *, files: bool) -> None:
+def write_topics_tab_separated(counts: Sequence[Topic], out: IO[str]) -> None:
+    """The topics for a pipe, as list's lines: topic, articles, published and the other
+    spellings (comma-separated) between tabs, no header, plain digits."""
+    for topic in counts:
+        cells = [topic.name, str(topic.articles), str(topic.published)]
+        out.write("\t".join(_one_cell(cell) for cell in [*cells, ", ".join(topic.spellings[1:])]))
+        out.write("\n")
+
+
+# A change's message in log is its subject, shortened to this many characters (a message
+# may be 100 KB on one line); `log --full` shows every message whole.
+SUBJECT_LENGTH = 100
+
+
+def shortened(text: str, length: int = SUBJECT_LENGTH) -> str:
+    """text cut at a word boundary to at most length characters, with … when cut."""
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut[length // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+def print_history(
+    entries: Sequence[Entry], site: Site, out: Console, *, files: bool, full: bool = False
+) -> None:
     """Git's history of a story or the newsroom: when (in the newsroom's timezone), who,
-    what; with files, which stories each change touched."""
+    what (each message's subject, shortened; whole with full); with files, which stories each
+    change touched."""
     table = Table(show_edge=False, pad_edge=False)
     table.add_column(_("When"), no_wrap=True, style="dim")
     table.add_column(_("Who"), style="cyan")
@@ -380,9 +410,13 @@ def print_history(entries: Sequence[Entry], site: Site, out: Console, *, files: 
         row: list[RenderableType] = [
             entry.when.strftime("%Y-%m-%d %H:%M"),
             Text(_shown(entry.author)),
-            Text(_shown(entry.subject)),
+            Text(
+                terminal_safe(entry.message, lines=True)
+                if full
+                else _shown(shortened(entry.subject))
+            ),
         ]
         if files:
-            row.append(Text(_shown("\n".join(entry.files))))
+            row.append(Text("\n".join(_shown(name) for name in entry.files)))  # one a line
         table.add_row(*row, entry.commit[:8])
     out.print(table)

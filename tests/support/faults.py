@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from newscli import newsroom as newsroom_module
+from newscli import files as files_module
 from tests.conftest import newscli_process
 
 ERRNOS = [errno.ENOSPC, errno.EIO, errno.EACCES]
@@ -66,7 +66,7 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, code: int, target: str = 
     def hits(*args: Any) -> bool:
         return any(target in str(a) for a in args if isinstance(a, (str, Path)))
 
-    os_module = newsroom_module.os
+    os_module = files_module.os
     if step == "mkstemp":
         real_mkstemp = tempfile.mkstemp
 
@@ -75,7 +75,7 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, code: int, target: str = 
                 raise OSError(code, os.strerror(code))
             return real_mkstemp(*args, **kwargs)
 
-        monkeypatch.setattr(newsroom_module.tempfile, "mkstemp", mkstemp)
+        monkeypatch.setattr(files_module.tempfile, "mkstemp", mkstemp)
     elif step == "write":
         real_fdopen = os.fdopen
 
@@ -90,8 +90,12 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, code: int, target: str = 
         )
     elif step == "chmod":
         monkeypatch.setattr(os_module, "chmod", failing(code, hits, real=os.chmod))
-    elif step == "replace":
+    elif step == "replace":  # the step that puts the new file in place: a rename, an exchange
         monkeypatch.setattr(os_module, "replace", failing(code, lambda s, d: hits(d), os.replace))
+        exchange = files_module._exchange
+        monkeypatch.setattr(
+            files_module, "_exchange", failing(code, lambda s, d: hits(d), exchange)
+        )
     elif step == "link":
         monkeypatch.setattr(os_module, "link", failing(code, lambda s, d: hits(d), os.link))
 
@@ -115,16 +119,24 @@ def finish(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def kill_when(run: subprocess.Popen[str], done: Callable[[], int], wanted: int) -> int:
-    """SIGKILL run as soon as done() reaches wanted (or it ends by itself); what done() saw."""
+    """SIGKILL run as soon as done() reaches wanted (or it ends by itself); what done() saw.
+
+    The run is stopped (SIGSTOP) while done() looks and goes on only between looks, so that a
+    busy machine keeping this process waiting cannot let the run race on unseen. The kill may
+    still land at any moment, the end included: callers assert what holds at every moment."""
     deadline = time.monotonic() + 60
     seen = 0
-    while time.monotonic() < deadline and run.poll() is None:
-        seen = done()
-        if seen >= wanted:
-            break
-        time.sleep(0.002)
-    run.send_signal(signal.SIGKILL)
-    run.wait()
+    try:
+        while time.monotonic() < deadline and run.poll() is None:
+            run.send_signal(signal.SIGSTOP)
+            seen = done()
+            if seen >= wanted:
+                break
+            run.send_signal(signal.SIGCONT)
+            time.sleep(0.002)
+    finally:
+        run.send_signal(signal.SIGKILL)  # a stopped process dies too
+        run.wait()
     return seen
 
 

@@ -33,9 +33,15 @@ settings.register_profile("security-long", max_examples=LONG_EXAMPLES, **_COMMON
 Test = TypeVar("Test", bound=Callable[..., Any])
 
 
+# A fuzz test runs its examples within one test's time: its own limit (pytest-timeout), far
+# above its runs' on a loaded machine, and none for a long run (hours).
+FUZZ_TIMEOUT = 0 if LONG else 900
+
+
 def _fuzz(profile: settings) -> Callable[[Test], Test]:
     def apply(test: Test) -> Test:
-        return pytest.mark.fuzz(profile(test))  # type: ignore[no-any-return]
+        limited = pytest.mark.timeout(FUZZ_TIMEOUT)(profile(test))
+        return pytest.mark.fuzz(limited)  # type: ignore[no-any-return]
 
     return apply
 

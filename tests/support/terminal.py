@@ -10,6 +10,7 @@ import select
 import subprocess
 import sys
 import termios
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +18,13 @@ from pathlib import Path
 from tests.conftest import REPO
 
 CTRL_C = "\x03"
-# A safety net against a hang, never a measurement: every wait ends long before it.
+# A safety net against a hang, never a measurement: every wait ends long before it. It is a
+# deadline: a wait that reaches it fails, whatever the program does meanwhile.
 PATIENCE = 30.0
+
+
+class Closed(Exception):
+    """The program has closed its end of the terminal."""
 
 
 class Terminal:
@@ -29,36 +35,53 @@ class Terminal:
         self.master = master
         self.screen = ""
 
-    def _read(self, timeout: float) -> bool:
-        """Read what the terminal shows; False when the program has closed it."""
-        ready, _, _ = select.select([self.master], [], [], timeout)
+    def _read(self, deadline: float) -> bool:
+        """Read what the terminal shows before deadline (a time.monotonic() value): True when
+        something came, False when the deadline passed first; Closed when the program has
+        closed the terminal."""
+        ready, _, _ = select.select([self.master], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
-            return True
+            return False
         try:
             data = os.read(self.master, 4096)
         except OSError:  # EIO: every end of the pty's other side is closed
-            return False
+            raise Closed from None
         if not data:
-            return False
+            raise Closed
         self.screen += data.decode("utf-8", "replace")
         return True
 
     def expect(self, text: str) -> None:
-        """Wait until the screen shows text (a question), failing if the program ends first."""
-        while text not in self.screen:
-            if not self._read(PATIENCE) or self.process.poll() is not None:
-                self._read(0.1)
-                assert text in self.screen, f"never shown: {text!r}\nscreen: {self.screen!r}"
-                return
+        """Wait until the screen shows text (a question), failing if the program ends first
+        or PATIENCE passes without it."""
+        deadline = time.monotonic() + PATIENCE
+        try:
+            while text not in self.screen:
+                if not self._read(deadline):
+                    raise AssertionError(
+                        f"not shown within {PATIENCE:g} s: {text!r}\nscreen: {self.screen!r}"
+                    )
+                if self.process.poll() is not None:  # what it showed last, then no more
+                    while self._read(time.monotonic() + 0.1):
+                        pass
+                    break
+        except Closed:
+            pass
+        assert text in self.screen, f"never shown: {text!r}\nscreen: {self.screen!r}"
 
     def type(self, keys: str) -> None:
         os.write(self.master, keys.encode("utf-8"))
 
     def wait(self) -> int:
-        """The exit status, with everything the program showed read."""
-        while self._read(PATIENCE):
-            pass
-        return self.process.wait(PATIENCE)
+        """The exit status, with everything the program showed read; fails if the program
+        has not ended within PATIENCE."""
+        deadline = time.monotonic() + PATIENCE
+        try:
+            while self._read(deadline):
+                pass
+        except Closed:
+            return self.process.wait(max(1.0, deadline - time.monotonic()))
+        raise AssertionError(f"still running after {PATIENCE:g} s\nscreen: {self.screen!r}")
 
 
 def _take_the_terminal() -> None:  # pragma: no cover - runs in the child
@@ -70,12 +93,14 @@ def terminal(
     cwd: Path,
     *args: str,
     size: tuple[int, int] = (24, 80),
-    env: dict[str, str] | None = None,
+    env: dict[str, str | None] | None = None,
     stdout: int | None = None,
+    program: list[str] | None = None,
 ) -> Iterator[Terminal]:
-    """newscli args run in cwd with a pty of size (rows, columns) as its controlling terminal
-    and every stream; env: variables to set besides the process's (a value None unsets);
-    stdout: another standard output (subprocess.PIPE: as `p=$(newscli …)` runs it)."""
+    """newscli args (or another program: a shell) run in cwd with a pty of size (rows,
+    columns) as its controlling terminal and every stream; env: variables to set besides
+    the process's (a value None unsets); stdout: another standard output
+    (subprocess.PIPE: as `p=$(newscli …)` runs it)."""
     import struct
 
     master, slave = os.openpty()
@@ -84,9 +109,13 @@ def terminal(
     variables = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "dumb", "NO_COLOR": "1"}
     for name in ("COLUMNS", "LINES"):
         variables.pop(name, None)
-    variables |= env or {}
+    for name, value in (env or {}).items():
+        if value is None:
+            variables.pop(name, None)
+        else:
+            variables[name] = value
     process = subprocess.Popen(
-        [sys.executable, "-m", "newscli", *args],
+        program or [sys.executable, "-m", "newscli", *args],
         stdin=slave,
         stdout=slave if stdout is None else stdout,
         stderr=slave,

@@ -1,0 +1,27 @@
+"""The pty harness fails instead of hanging: a wait for text the program never shows ends at
+its deadline, however long the program keeps the terminal open."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import terminal as harness
+
+
+def test_a_wait_for_text_never_shown_fails_at_its_deadline_instead_of_hanging(
+    newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(harness, "PATIENCE", 2.0)
+    with harness.terminal(newsroom_path, "new") as screen:
+        screen.expect("Title")  # the program waits for an answer now, and shows nothing more
+        started = time.monotonic()
+        with pytest.raises(AssertionError, match="not shown within 2 s"):
+            screen.expect("a question newscli never asks")
+        assert time.monotonic() - started < 10
+        started = time.monotonic()
+        with pytest.raises(AssertionError, match="still running after 2 s"):
+            screen.wait()
+        assert time.monotonic() - started < 10
