@@ -344,8 +344,8 @@ def identity_numbers(case: StoryCase) -> Iterator[Notice]:
     if personal.acknowledged(story.extra) or case.parts is None:
         return
     parts = case.parts
-    for found in personal.find_numbers(
-        _without_id(parts.head + parts.toml + parts.tail + story.body)
+    for found in personal.numbers_in_file(
+        personal.without_id(parts.head + parts.toml + parts.tail + story.body)
     ):
         message = personal.refusal(found)
         if not story.published:
@@ -565,15 +565,9 @@ def refused_numbers(newsroom: Newsroom, stories: Iterable[Summary]) -> list[Arti
             continue  # the export reports the broken file itself
         refused.extend(
             ArticleError(personal.refusal(number), rel, number.line)
-            for number in personal.find_numbers(_without_id(text))
+            for number in personal.held(text, {})
         )
     return refused
-
-
-def _without_id(text: str) -> str:
-    """The file text with its id line's value blanked (a UUID is no identity number, and
-    blanking it keeps the line numbers)."""
-    return re.sub(r'(?m)^(\s*id\s*=\s*)"[^"\n]*"', r'\1""', text, count=1)
 
 
 def refuse_identity_numbers(newsroom: Newsroom, stories: Iterable[Summary]) -> None:

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
+from newscli import personal
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
 from newscli.i18n import _
 from newscli.newsroom import Newsroom, decode, parse_article, state_folder, write_atomic
@@ -129,7 +130,10 @@ def edit_file(
             if data == original:
                 return None
             try:
-                parse_article(decode(data, rel), newsroom.site, rel)
+                text = decode(data, rel)
+                saved = parse_article(text, newsroom.site, rel)
+                if saved.published:  # saving a published story makes this text public
+                    personal.refuse_publishing(text, saved.extra, rel)
             except ArticleError as exc:
                 if again(exc):
                     continue

@@ -33,6 +33,7 @@ from newscli.cli.options import (
 from newscli.cli.photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.i18n import N_, _, ngettext, number
+from newscli.personal import refuse_new
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -231,6 +232,8 @@ def new(
         if draft.image is not None and alt is not None:
             draft = replace(draft, image=replace(draft.image, alt=one_line(alt)))
         try:
+            if draft.published:
+                refuse_new(draft)
             article = catalog.create(draft)
         except BaseException:
             if placed is not None:
