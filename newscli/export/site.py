@@ -22,7 +22,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
@@ -52,7 +52,6 @@ from newscli.export.output import (
 )
 from newscli.export.pages import (
     ARCHIVE_PATH,
-    PATH_SAFE,
     STATIC_PATH,
     TOPICS_PATH,
     Listing,
@@ -181,6 +180,7 @@ def template_environment(newsroom_root: Path) -> jinja2.Environment:
         bytecode_cache=_compiled_templates(newsroom_root),
     )
     environment.globals["url"] = _url
+    environment.globals["file_url"] = _file_url
     environment.globals["safe_url"] = is_safe_url
     return environment
 
@@ -203,6 +203,13 @@ def _url(context: jinja2.runtime.Context, target: str) -> str | Markup:
     if linked.startswith(ROOT_STAND_IN):  # a card rendered once for every page (story_card)
         return Markup(ROOT_STAND_IN) + linked[len(ROOT_STAND_IN) :]
     return linked
+
+
+@jinja2.pass_context
+def _file_url(context: jinja2.runtime.Context, target: str) -> str | Markup:
+    """A file of the site (a photo: '#', '?' and spaces are part of its name) as a link from
+    the page being rendered; an address of its own as it is."""
+    return _url(context, urls.path_url(target) if is_relative_url(target) else target)
 
 
 @dataclass(frozen=True)
@@ -641,7 +648,7 @@ class SiteBuilder:
         shown = story.image.largest.path if story.image and story.image.largest else None
         shown = shown or (story.image.src if story.image else None)
         if shown is not None and (self.site.base_url or not is_relative_url(shown)):
-            og_image = absolute_url(self.site.base_url, shown)
+            og_image = urls.public_url(self.site.base_url, shown)
         html = self.render(
             "story.html", story.path, story=story, lead=lead, body=body, og_image=og_image
         )
@@ -822,10 +829,14 @@ class SiteBuilder:
         for story in site_map.stories:
             if not story.preview:
                 add(story.path, [story])
+        if self.statement is not None:  # a page every visitor may need to find
+            updated = self.statement.updated
+            day = dt.datetime(updated.year, updated.month, updated.day, tzinfo=self.site.tz)
+            entries.append((STATEMENT_PATH, day))
         # Every path here is a folder of the site: joined to base_url as it is (urljoin is slow).
-        base = absolute_url(self.site.base_url, "")
+        base = urls.public_url(self.site.base_url, "")
         locations = [
-            (base + quote(path, safe=PATH_SAFE), self.words.iso(lastmod) if lastmod else None)
+            (base + urls.path_url(path), self.words.iso(lastmod) if lastmod else None)
             for path, lastmod in entries
         ]
         xml = self.templates.get_template(SITEMAP).render(urls=locations)
