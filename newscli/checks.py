@@ -326,7 +326,7 @@ def lix_limit(case: StoryCase) -> Iterator[Notice]:
     story = case.story
     measured = plain.readability(story.title, story.teaser, story.body)
     limit = case.settings.lix_limit
-    if measured.lix > limit:
+    if measured.words >= plain.LIX_MIN_WORDS and measured.lix > limit:
         yield Notice(
             _(
                 "LIX {lix} is above the newsroom's limit of {limit}: shorter "

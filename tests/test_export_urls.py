@@ -82,8 +82,15 @@ def _urls(text: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "name",
-    ["rss.xml", "atom.xml", "feed.json", "sitemap.xml", "2026/11/massa-0/index.html",
-     "2026/11/massa-1/index.html", "2026/11/fjarrbild/index.html"],
+    [
+        "rss.xml",
+        "atom.xml",
+        "feed.json",
+        "sitemap.xml",
+        "2026/11/massa-0/index.html",
+        "2026/11/massa-1/index.html",
+        "2026/11/fjarrbild/index.html",
+    ],
 )
 def test_every_url_in_feeds_sitemap_and_meta_tags_is_valid(site: Path, name: str) -> None:
     text = (site / name).read_text(encoding="utf-8")
@@ -125,7 +132,9 @@ def test_the_nu_html_checker_passes_the_pages_with_such_photos(site: Path) -> No
     if jar is None or java is None:
         missing_tool("the Nu Html Checker (vnu.jar) or java")
     assert jar is not None and java is not None
-    pages = [str(site / f"2026/11/{slug}/index.html") for slug in ("massa-0", "massa-1", "fjarrbild")]
+    pages = [
+        str(site / f"2026/11/{slug}/index.html") for slug in ("massa-0", "massa-1", "fjarrbild")
+    ]
     run = subprocess.run(
         [java, "-jar", str(jar), "--errors-only", "--format", "json", *pages],
         capture_output=True,
