@@ -628,6 +628,7 @@ def check(
     from newscli.catalog import Catalog
     from newscli.checks import check_stories, load_settings
     from newscli.lifecycle import check_life
+    from newscli.statement import statement_findings
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
@@ -637,6 +638,7 @@ def check(
         stories = catalog.summaries().items
     findings += check_stories(newsroom, stories, settings)
     findings += check_life(newsroom, stories, env.now(newsroom.site.tz))
+    findings += statement_findings(newsroom, env.now(newsroom.site.tz).date())
     for finding in findings:
         show_line(env, str(finding))
     total = len(newsroom.article_files())

@@ -1089,6 +1089,8 @@ def build(
         )
     if builder.statement is None:
         report.warnings.append(_(MISSING_WARNING))
+    elif (stale := builder.statement.stale(now.astimezone(newsroom.site.tz).date())) is not None:
+        report.warnings.append(stale)
     builder.write_robots()
     builder.not_found()
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (_PACKAGE / "static" / STYLESHEET).read_bytes())
