@@ -131,13 +131,12 @@ def _date(table: dict[str, Any], key: str, path: Path) -> dt.date:
 
 def contact_of(text: str) -> Contact | None:
     """A contact as a link: an e-mail address (mailto:), a phone number (tel:, a Swedish
-    number's leading 0 as +46) or a web form's http(s) address; None for anything else."""
-    from newscli.export.urls import valid_url
-
+    number's leading 0 as +46) or a web form's http(s) address; None for anything else.
+    (The export writes the link as a valid URL.)"""
     if is_site_url(text):
-        return Contact(text, valid_url(text), "web")
+        return Contact(text, text, "web")
     if _EMAIL.fullmatch(text):
-        return Contact(text, "mailto:" + valid_url(text), "email")
+        return Contact(text, "mailto:" + text, "email")
     if _PHONE.fullmatch(text):
         digits = re.sub(r"\D", "", text)
         if text.startswith("+"):

@@ -181,6 +181,7 @@ def template_environment(newsroom_root: Path) -> jinja2.Environment:
     )
     environment.globals["url"] = _url
     environment.globals["file_url"] = _file_url
+    environment.globals["valid_url"] = urls.valid_url
     environment.globals["safe_url"] = is_safe_url
     return environment
 
