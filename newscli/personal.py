@@ -39,42 +39,41 @@ if TYPE_CHECKING:
 # The front-matter key with which a story says why it holds such a number on purpose.
 ACKNOWLEDGE = "personal_number_ok"
 
-# 6 or 8 date digits, a separator ('-', '+', one space, a line break, or none), 4 digits; not
+# 6 or 8 date digits (a digit first, so that the search skips ahead fast), a separator ('-', '+', one space, a line break, or none), 4 digits; not
 # part of a longer number, word, UUID or decimal ("12,5" or a version "1.2.3"): neither a
 # word character nor a '-' on either side, no ',5' or '.5' after, and no clock time (":30")
 # or currency after (an amount).
 _SEPARATOR = r"(?: ?[-+]? ?(?:\n *)?)"
 _NUMBER = re.compile(
-    rf"(?<![\w-])(\d{{6}}|\d{{8}})({_SEPARATOR})(\d{{4}})(?![\w-])(?![.,:]\d)"
+    rf"(\d(?<![\w-]\d)\d{{5}}(?:\d\d)?)({_SEPARATOR})(\d{{4}})(?![\w-])(?![.,:]\d)"
     r"(?! ?(?:kr\b|kronor|sek\b|:-|%|€|\$|euro))",
     re.IGNORECASE,
 )
 # In a slug or a file name, where '-', '_' and '.' join the words.
-_IN_NAME = re.compile(r"(?<!\d)(\d{6}|\d{8})([-+_. ]?)(\d{4})(?!\d)")
+_IN_NAME = re.compile(r"(\d(?<!\d\d)\d{5}(?:\d\d)?)([-+_. ]?)(\d{4})(?!\d)")
 # What a reader does not see of the text: Markdown emphasis, an escape's backslash, an inline
 # HTML tag, an entity or TOML escape (read as its character), soft hyphens and zero-width
 # characters; '_' only where it is no word's inner character.
+# Each branch starts with its own character, so that the search skips ahead fast.
 _HIDDEN = re.compile(
-    r"""(?P<entity>&(?:\#[0-9]{1,7}|\#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});)
-    |\\(?P<escaped>[-+*_~\\`.])
-    |\\u(?P<u>[0-9a-fA-F]{4})|\\U(?P<U>[0-9a-fA-F]{8})
-    |(?P<tag></?(?:b|strong|em|i|u|s|del|ins|mark|span|sup|sub|small|nobr|wbr)\b[^<>\n]*>)
-    |(?P<mark>[*~]+|(?<![^\W_])_+|_+(?![^\W_]))""",
-    re.VERBOSE,
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});"
+    r"|\\(?:[-+*_~\\`.]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"
+    r"|</?(?:b|strong|em|i|u|s|del|ins|mark|span|sup|sub|small|nobr|wbr)\b[^<>\n]*>"
+    r"|[*~]+|_+"
 )
 # Soft hyphens and zero-width characters are taken out; dashes and minus signs (Unicode's
 # dash punctuation) read as '-'; spaces as word processors write them (no-break, thin,
 # narrow, figure) as ' '.
-_AS_READ = str.maketrans(
+_AS_READ = (
     dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", "")
     | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-")
     | dict.fromkeys("\t\u00a0\u2002\u2003\u2007\u2009\u200a\u202f", " ")
 )
+_DIGIT = re.compile(r"\d")
+_UNUSUAL = re.compile("[" + "".join(_AS_READ) + "]")
 # Links' targets (Markdown, HTML, [image] src): file names a story links to.
-_TARGET = re.compile(
-    r"""\]\(\s*<?(?P<md>[^)\s>]+)|(?:href|src)\s*=\s*["'](?P<attr>[^"'\n]+)["']""",
-    re.IGNORECASE,
-)
+_LINKED = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_NAMED = re.compile(r"""[hsHS](?:ref|rc|REF|RC)\s*=\s*["']([^"'\n]+)["']""")
 _SLUG = re.compile(r'(?m)^\s*slug\s*=\s*"(?P<slug>[^"\n]*)"')
 
 
@@ -136,22 +135,25 @@ def classify(date_part: str, serial: str) -> bool | None:
 
 
 def _shown(hidden: re.Match[str]) -> str:
-    """What the reader sees of one hidden piece (see _HIDDEN)."""
-    kind = hidden.lastgroup
-    value = hidden.group(kind or 0)
-    if kind == "entity":
+    """What the reader sees of one hidden piece (see _HIDDEN); a '_' inside a word stays."""
+    value = hidden.group(0)
+    first = value[0]
+    if first == "&":
         return html.unescape(value)
-    if kind == "escaped":
-        return value
-    if kind in ("u", "U"):
-        return chr(min(int(value, 16), 0x10FFFF))
+    if first == "\\":
+        return value[1] if len(value) == 2 else chr(min(int(value[2:], 16), 0x10FFFF))
+    if first == "_":
+        text, start, end = hidden.string, hidden.start(), hidden.end()
+        inside = start > 0 and end < len(text) and text[start - 1].isalnum()
+        return value if inside and text[end].isalnum() else ""
     return ""
 
 
 def _read(text: str) -> str:
     """text as a reader sees it (see _HIDDEN), every dash a '-', every space a ' '. No
     line break is taken out, so a line is the count of line breaks before it."""
-    return _HIDDEN.sub(_shown, text).translate(_AS_READ)
+    seen = _HIDDEN.sub(_shown, text)
+    return _UNUSUAL.sub(lambda found: _AS_READ[found.group(0)], seen)
 
 
 def _found(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, str]]:
@@ -172,11 +174,36 @@ def _number(written: str, line: int) -> IdentityNumber:
 def find_numbers(text: str, first_line: int = 1) -> Iterator[IdentityNumber]:
     """Every identity or coordination number in text as a reader sees it, with its line
     (text's first line is first_line)."""
-    if not any(char.isdigit() for char in text):
-        return
-    seen = _read(text)
-    for start, written in _found(_NUMBER, seen):
-        yield _number(written, first_line + seen.count("\n", 0, start))
+    for start, end in _dense(text):
+        seen = _read(text[start:end])
+        line = first_line + text.count("\n", 0, start)
+        for offset, written in _found(_NUMBER, seen):
+            yield _number(written, line + seen.count("\n", 0, offset))
+
+
+# Ten digits within this many characters may be a number, whatever hides between them.
+_SPAN = 120
+
+
+def _dense(text: str) -> Iterator[tuple[int, int]]:
+    """The pieces of text, whole lines and the line after (a number may be broken across
+    them), where ten digits come close enough to be a number: all that needs reading."""
+    digits = [found.start() for found in _DIGIT.finditer(text)]
+    piece: tuple[int, int] | None = None
+    for first, tenth in zip(digits, digits[9:], strict=False):
+        if tenth - first > _SPAN:
+            continue
+        start = text.rfind("\n", 0, first) + 1
+        end = text.find("\n", text.find("\n", tenth) + 1)
+        end = len(text) if end < 0 or text.find("\n", tenth) < 0 else end
+        if piece is not None and start <= piece[1]:
+            piece = (piece[0], max(piece[1], end))
+            continue
+        if piece is not None:
+            yield piece
+        piece = (start, end)
+    if piece is not None:
+        yield piece
 
 
 def find_in_name(name: str, line: int) -> Iterator[IdentityNumber]:
@@ -193,7 +220,7 @@ def numbers_in_file(text: str) -> list[IdentityNumber]:
     to, by line, each once."""
     found = {(n.line, n.text): n for n in find_numbers(text)}
     names = [(m.start("slug"), m.group("slug")) for m in _SLUG.finditer(text)]
-    names += [(m.start(), m.group("md") or m.group("attr")) for m in _TARGET.finditer(text)]
+    names += [(m.start(), m.group(1)) for m in (*_LINKED.finditer(text), *_NAMED.finditer(text))]
     for offset, name in names:
         for number in find_in_name(name, text.count("\n", 0, offset) + 1):
             digits = re.sub(r"\D", "", number.text)
