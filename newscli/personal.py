@@ -39,10 +39,10 @@ if TYPE_CHECKING:
 # The front-matter key with which a story says why it holds such a number on purpose.
 ACKNOWLEDGE = "personal_number_ok"
 
-# 6 or 8 date digits (a digit first, so that the search skips ahead fast), a separator ('-', '+', one space, a line break, or none), 4 digits; not
+# 6 or 8 date digits, a separator ('-', '+', a space, a line break, or none), 4 digits; not
 # part of a longer number, word, UUID or decimal ("12,5" or a version "1.2.3"): neither a
 # word character nor a '-' on either side, no ',5' or '.5' after, and no clock time (":30")
-# or currency after (an amount).
+# or currency after (an amount). A digit comes first, so that the search skips ahead fast.
 _SEPARATOR = r"(?: ?[-+]? ?(?:\n *)?)"
 _NUMBER = re.compile(
     rf"(\d(?<![\w-]\d)\d{{5}}(?:\d\d)?)({_SEPARATOR})(\d{{4}})(?![\w-])(?![.,:]\d)"
