@@ -8,11 +8,13 @@ carries the broken files met on the way, so that no caller has to look for them 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -20,9 +22,10 @@ from newscli.article import Article, Summary
 from newscli.errors import ArticleError, RefError, UsageError
 from newscli.i18n import _, ngettext, number
 from newscli.index import Index, IndexUnavailable, id_key
+from newscli.lifecycle import next_change
 from newscli.lock import NewsroomLock
 from newscli.newsroom import Newsroom, Scan, Tree
-from newscli.query import Filters, chosen_topics, matches, select
+from newscli.query import Filters, chosen_topics, matches, newest_first, publishable, select
 from newscli.slugs import closest, fold, is_valid_slug, make_slug
 from newscli.topics import Topics, TopicUse
 
@@ -45,6 +48,64 @@ class Answer(Generic[T]):
         """The item of an answer that is about one article (a REF)."""
         (item,) = self.items
         return item
+
+
+@dataclass(frozen=True)
+class Held:
+    """A story the exports hold back from its file as it is now (why), publishing its last
+    good version in its place (None when no good version was ever seen)."""
+
+    path: str
+    why: ArticleError
+    last_good: Summary | None
+
+
+@dataclass(frozen=True)
+class Public:
+    """What the exports may publish at one moment (Catalog.public): the stories as their
+    files are now, the held-back ones at their last good version, and the broken files.
+
+    Every export (site, feeds, build, import) takes its stories from here, so that a story
+    held back is held back alike everywhere."""
+
+    now: dt.datetime
+    current: list[Summary]  # the stories whose files read now (any state, as asked), newest first
+    held: list[Held]
+    broken: list[ArticleError]
+    topics: Topics  # the newsroom's whole topic set, last good versions counted
+    filters: Filters  # what the current stories were chosen by; the kept ones alike
+
+    @cached_property
+    def last_good(self) -> list[Summary]:
+        """Every held-back story's last good version, public or not."""
+        return [held.last_good for held in self.held if held.last_good is not None]
+
+    @cached_property
+    def kept(self) -> list[Summary]:
+        """The last good versions published in place of their files: those public now (even
+        in a preview) that the question matches."""
+        return [s for s in publishable(self.last_good, self.now) if matches(s, self.filters)]
+
+    @property
+    def unknown(self) -> list[str]:
+        """The held-back files whose last good version is unknown: any earlier story."""
+        return sorted(held.path for held in self.held if held.last_good is None)
+
+    def stories(self, *, drafts: bool = False, future: bool = False) -> list[Summary]:
+        """What is published now, newest first: the public stories (drafts and future ones
+        too for a preview), each held-back one as its kept version."""
+        chosen = publishable(self.current, self.now, drafts=drafts, future=future)
+        return newest_first([*chosen, *self.kept])
+
+    def next_change(self, *, preview: bool = False) -> dt.datetime | None:
+        """When the published stories next change by themselves: the next embargo or
+        expiry, of a last good version too; a preview also shows a draft from its date on."""
+        stories = [*self.current, *self.last_good]
+        moment = next_change(stories, self.now)
+        if preview:
+            drafts = [s.date for s in stories if s.status == "draft" and s.date > self.now]
+            moment = min([*drafts, *([moment] if moment else [])], default=None)
+        return moment
 
 
 # An id prefix shorter than this is not read as one (`show abc` is no story's id).
@@ -211,6 +272,40 @@ class Catalog:
         except sqlite3.Error as exc:
             self._give_up(exc)
             return []
+
+    def public(
+        self, now: dt.datetime, filters: Filters = Filters(), limit: int | None = None
+    ) -> Public:
+        """What is public now, with kept versions, and the broken files: the one answer the
+        exports publish from (see Public). filters and limit narrow the current stories
+        (and the kept ones alike); the topics are always the whole newsroom's."""
+        found = self.summaries(filters, limit)
+        held = self._held_back(found.broken)
+        topics = self._topics_with([h.last_good for h in held if h.last_good is not None])
+        return Public(now, found.items, held, found.broken, topics, filters)
+
+    def public_topics(self) -> Topics:
+        """The newsroom's topics as the exports name them (Public.topics), without asking
+        for any story."""
+        _found, broken = self._ask(lambda index: None, lambda scan: None)
+        held = self._held_back(broken)
+        return self._topics_with([h.last_good for h in held if h.last_good is not None])
+
+    def _topics_with(self, last_good: Sequence[Summary]) -> Topics:
+        """The topic set, computed in this one place: every story's, and those of the last
+        good versions an export publishes in place of broken files."""
+        if not last_good:
+            topics, _broken = self.topics()
+            return topics
+        return Topics.of([*self.topic_uses().items, *last_good])
+
+    def _held_back(self, broken: Sequence[ArticleError]) -> list[Held]:
+        """The stories held back from their files: each broken file, with the last good
+        version the index saw of it. (A rule that holds back a readable story, as one
+        that names a person's identity number, adds its Held entries here.)"""
+        last_good = {str(summary.path): summary for summary in self.kept()}
+        held = {str(error.path): Held(str(error.path), error, None) for error in broken}
+        return [replace(h, last_good=last_good.get(path)) for path, h in sorted(held.items())]
 
     def paths(self, filters: Filters = Filters(), limit: int | None = None) -> Answer[str]:
         """The files of the matching articles, newest first (newsroom-relative)."""

@@ -73,12 +73,11 @@ def is_newsroom(folder: Path) -> bool:
         return False
 
 
-def find_root(
-    explicit: Path | None = None, cwd: Path | None = None, variable: str | None = None
-) -> Path:
+def find_root(explicit: Path | None, cwd: Path, variable: str | None = None) -> Path:
     """Find the newsroom like git finds its repo: --root, NEWSCLI_ROOT, nearest newscli.toml.
 
-    variable is $NEWSCLI_ROOT as the run's environment has it (None: read it here). Nothing
+    cwd is the run's working directory (Environment.cwd); variable is $NEWSCLI_ROOT as the
+    run's environment has it (None: read it here). Nothing
     found is a UsageError saying how to make or name one, so that no command ever starts a
     newsroom (articles/, .newscli/) in whatever folder it was run from. A folder given by
     --root or NEWSCLI_ROOT must hold newscli.toml or articles/.
@@ -102,7 +101,7 @@ def find_root(
                 ).format(given=name, folder=shown)
             )
         return given
-    here = (cwd or Path.cwd()).resolve()
+    here = cwd.resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder

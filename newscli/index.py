@@ -288,18 +288,17 @@ class Index:
     def _rows(self, work: list[tuple[str, str, os.stat_result]]) -> Iterator[tuple[Any, ...]]:
         """Rows for many files (given by their paths as strings, which cost less to send to
         a worker); a first run over a big newsroom reads them on every core."""
-        import multiprocessing as mp  # only a big first build needs it
+        from newscli import parallel  # only a big first build needs it
 
-        cores = os.cpu_count() or 1
-        if len(work) < PARALLEL_FROM or cores < 2 or "fork" not in mp.get_all_start_methods():
-            yield from (self._row(Path(path), rel, stat) for path, rel, stat in work)
-            return
-        global _WORKER_INDEX
-        _WORKER_INDEX = self  # inherited by the forked workers
+        processes = parallel.workers(len(work), PARALLEL_FROM)
         # Small chunks, so that no core is left with a long last one while the others wait.
-        chunk = min(256, max(16, len(work) // (cores * 8)))
-        with mp.get_context("fork").Pool(cores) as pool:
-            yield from pool.imap(_worker_row, work, chunksize=chunk)
+        size = min(256, max(16, len(work) // (processes * 8)))
+        chunks = [work[start : start + size] for start in range(0, len(work), size)]
+        for rows in parallel.shared_out(self._chunk_rows, chunks, processes, ordered=True):
+            yield from rows
+
+    def _chunk_rows(self, work: list[tuple[str, str, os.stat_result]]) -> list[tuple[Any, ...]]:
+        return [self._row(Path(path), rel, stat) for path, rel, stat in work]
 
     def refresh(self, tree: Tree) -> None:
         """Bring the index up to date with the files of tree (a stat walk), re-reading only
@@ -609,12 +608,3 @@ def id_key(article_id: str) -> str:
         return uuid.UUID(article_id).hex
     except ValueError:
         return article_id
-
-
-_WORKER_INDEX: Index | None = None
-
-
-def _worker_row(item: tuple[str, str, os.stat_result]) -> tuple[Any, ...]:
-    assert _WORKER_INDEX is not None
-    path, rel, stat = item
-    return _WORKER_INDEX._row(Path(path), rel, stat)

@@ -334,10 +334,13 @@ def decode(data: bytes, path: PurePosixPath) -> str:
 class Newsroom:
     """A newsroom folder: newscli.toml, articles/ and the stories in it."""
 
-    def __init__(self, root: Path, site: Site | None = None):
+    def __init__(self, root: Path, site: Site | None = None, *, here: Path | None = None):
         self.root = root
         self.site = site if site is not None else load_site(root)
         self.articles_dir = root / ARTICLES
+        # The run's working directory (Environment.cwd), which a path typed as a REF may be
+        # relative to; None: only the root.
+        self.here = here
 
     def relative(self, path: Path) -> PurePosixPath:
         return PurePosixPath(path.relative_to(self.root).as_posix())
@@ -535,10 +538,11 @@ class Newsroom:
     # -- REFs ---------------------------------------------------------------
 
     def path_from_ref(self, ref: str) -> Path | None:
-        """The file a REF names when it is a path (absolute, or relative to cwd or root)."""
+        """The file a REF names when it is a path (absolute, or relative to here or root)."""
         if "/" not in ref and not ref.endswith(".md"):
             return None
-        candidates = [Path(ref)] if Path(ref).is_absolute() else [Path.cwd() / ref, self.root / ref]
+        folders = [self.root] if self.here is None else [self.here, self.root]
+        candidates = [Path(ref)] if Path(ref).is_absolute() else [f / ref for f in folders]
         articles = self.articles_dir.resolve()
         for candidate in candidates:
             try:

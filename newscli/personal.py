@@ -271,12 +271,17 @@ def refuse_publishing(text: str, extra: dict[str, Any], path: PurePath) -> None:
     """Raise ArticleError at the first number's line when a story about to be made public
     (text, its front matter's extra keys, its file) holds one: every door that publishes."""
     found = held(text, extra)
-    if not found:
-        return
-    message = _("not published: {refusal}").format(refusal=refusal(found[0]))
+    if found:
+        message = _("not published: {refusal}").format(refusal=refusals(found))
+        raise ArticleError(message, path, found[0].line)
+
+
+def refusals(found: list[IdentityNumber]) -> str:
+    """What is said of a story's numbers: the first, and how many more (check lists each)."""
+    message = refusal(found[0])
     if len(found) > 1:
         message += " " + _("(and {n} more: newscli check lists them)").format(n=len(found) - 1)
-    raise ArticleError(message, path, found[0].line)
+    return message
 
 
 def _file_text(story: Article) -> tuple[str, PurePosixPath]:

@@ -13,7 +13,7 @@ import difflib
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -58,6 +58,19 @@ def dedupe_topics(topics: Iterable[str]) -> list[str]:
             seen.add(key)
             result.append(cleaned)
     return result
+
+
+def slug_like(topic: str, slugs: Callable[[str], Iterable[str]]) -> str | None:
+    """The story slug a topic reads like, or None: a topic typed as a slug is written (its
+    own key) that is a slug or the first words of one ('socialnamnden') was most likely
+    meant as a REF. slugs(base): the slugs that are base or begin with it (Catalog.slugs),
+    asked only for a topic written as a slug."""
+    cleaned = clean_topic(topic)
+    if not cleaned or cleaned != topic_key(cleaned):
+        return None  # capitals, spaces, accents: written as a topic is
+    found = slugs(cleaned)
+    like = [slug for slug in found if slug == cleaned or slug.startswith(f"{cleaned}-")]
+    return min(like, default=None)
 
 
 def topic_path(key: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,71 @@ def test_streams_terminals_and_the_clock_are_asked_in_one_place() -> None:
             if asked == "os.environ" and path.name == "config.py":
                 continue  # find_root() without an Environment, for library use
             assert asked not in text, f"{path.relative_to(REPO)} uses {asked}"
+
+
+def _source(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_questions_and_the_working_directory_have_one_home() -> None:
+    """Every question goes through newscli.cli.asking (on stderr), never Click's prompts
+    (on stdout, inside `$(newscli new …)`); the working directory is the Environment's."""
+    for path in modules(PACKAGE):
+        text = _source(path)
+        for banned in ("typer.prompt", "typer.confirm", "click.prompt", "click.confirm"):
+            assert banned not in text, f"{path.relative_to(REPO)} uses {banned}"
+        if path.name != "environment.py":
+            assert "Path.cwd" not in text and "os.getcwd" not in text, path.relative_to(REPO)
+
+
+def test_typers_insides_are_reached_from_one_module() -> None:
+    """Typer's private modules (its copy of Click, TyperChoice) only through
+    newscli/cli/typer_inside.py, whose test fails loudly on a Typer upgrade."""
+    for path in modules(PACKAGE):
+        if path.name == "typer_inside.py":
+            continue
+        private = {name for name in imports(path) if name.startswith(("typer._", "click"))}
+        private |= {"typer._click"} if "from typer import _" in _source(path) else set()
+        assert not private, f"{path.relative_to(REPO)} imports {sorted(private)}"
+
+
+def _command_modules() -> set[str]:
+    """The cli modules that define the commands the app registers."""
+    from typer.main import get_command
+
+    from newscli import cli
+
+    found = set()
+
+    def walk(command: object) -> None:
+        callback = getattr(command, "callback", None)
+        if callback is not None:
+            found.add(inspect.unwrap(callback).__module__)
+        for inner in getattr(command, "commands", {}).values():
+            walk(inner)
+
+    walk(get_command(cli.app))
+    found.discard("newscli.cli")  # the app's own callback (--version, --debug)
+    return found
+
+
+def test_command_modules_never_import_each_other() -> None:
+    """What two command modules share lives in a shared one (common, selection, bulk,
+    story_photo …), so that a command module can change without moving another."""
+    commands = _command_modules()
+    assert {"newscli.cli.stories", "newscli.cli.tag", "newscli.cli.lifecycle"} <= commands
+    for name in sorted(commands):
+        path = REPO / (name.replace(".", "/") + ".py")
+        others = {
+            imported
+            for imported in imports(path)
+            for other in commands - {name}
+            if imported == other or imported.startswith(other + ".")
+        }
+        text = _source(path)
+        others |= {
+            other
+            for other in commands - {name}
+            if f"from newscli.cli import {other.rsplit('.', 1)[1]}" in text
+        }
+        assert not others, f"{path.relative_to(REPO)} imports {sorted(others)}"

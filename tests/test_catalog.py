@@ -174,3 +174,26 @@ def test_ref_matches_prefers_the_exact_slug() -> None:
     assert [s.slug for s in ref_matches("budget-", stories)] == ["budget-2"]
     assert len(ref_matches("budg", stories)) == 3
     assert ref_matches("id1", stories) == []  # three characters are not an id prefix
+
+
+KEPT = "articles/2022/03/framtidens-socialtjanst-i-fokus-under-arets-kvalitetsmassa.md"
+
+
+def test_public_puts_a_broken_file_s_last_good_version_in_its_place_with_its_topic(
+    newsroom: Newsroom,
+) -> None:
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    with Catalog(newsroom) as catalog:
+        before = catalog.public(now)
+    path = newsroom.root / KEPT
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("+++\n", "+++\n<<<<<<< HEAD\n", 1), encoding="utf-8")
+    (newsroom.root / BROKEN).write_text("no front matter")  # never seen good
+    with Catalog(newsroom) as catalog:
+        public = catalog.public(now)
+        assert list(catalog.public_topics()) == list(public.topics)
+    assert [str(s.path) for s in public.kept] == [KEPT]
+    assert public.unknown == [BROKEN]
+    assert [s.id for s in public.stories()] == [s.id for s in before.stories()]
+    assert public.topics.get("Kvalitetsutveckling") is not None  # only the kept story has it
+    assert public.topics.sorted() == before.topics.sorted()

@@ -129,3 +129,30 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(newsroom_path: Path) -> No
     run.stdout.close()
     assert run.wait(timeout=60) == 141
     assert run.stderr is not None and run.stderr.read() == ""
+
+
+def test_errors_and_the_version_go_to_the_runs_own_streams(invoke: Invoke) -> None:
+    """The Environment's stderr and stdout, not the process's: an error, an interruption
+    and --version are where the run was told to write (as a test or an embedding caller
+    gives them)."""
+    import io
+
+    from newscli import __version__
+
+    err, out = io.StringIO(), io.StringIO()
+    failed = invoke("show", "nope", stderr=err, stdout=out)
+    assert failed.exit_code == 1 and failed.stderr == ""
+    assert err.getvalue().startswith("newscli: error: no article matches 'nope'")
+    assert invoke("--version", stdout=out).stdout == ""
+    assert out.getvalue() == f"newscli {__version__}\n"
+
+
+def test_a_path_ref_is_relative_to_the_runs_working_directory(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    """`newscli show 11/<slug>.md` run in articles/2021 finds the story: the working
+    directory is the Environment's (cwd), not whatever the process's is."""
+    here = newsroom_path / "articles" / "2021"
+    found = invoke("show", f"11/{STORY}.md", "--raw", cwd=here)
+    assert found.exit_code == 0, found.stderr
+    assert found.stdout == (here / "11" / f"{STORY}.md").read_text(encoding="utf-8")

@@ -246,8 +246,21 @@ def test_every_shell_completes_the_newsrooms_topics(invoke: Invoke, shell: str) 
     assert "Familjefrågor" in complete(shell, "newscli list --topic Fam").stdout
     assert "Familjefrågor" in complete(shell, "newscli tag remove Fam").stdout
     assert "Familjefrågor" in complete(shell, "newscli new --topic Fam").stdout
-    # Typed in another case and without accents, offered as typed: the same topic.
-    assert "kvalitetsutveckling" in complete(shell, "newscli tag add --topic kval").stdout
+    # Typed in another case and without accents: the newsroom's spelling, where the shell
+    # puts it in the typed word's place (zsh keeps only what begins with the typed text).
+    offered = complete(shell, "newscli tag add --topic kval").stdout
+    assert ("kvalitetsutveckling" if shell == "zsh" else "Kvalitetsutveckling") in offered
+
+
+@pytest.mark.parametrize("shell", ["bash", "fish"])
+def test_tab_after_a_topics_beginning_in_lower_case_gives_the_newsrooms_spelling(
+    invoke: Invoke, shell: str
+) -> None:
+    """Tab after `anh` gives Anhörigstöd, not anhörigstöd: a second spelling never starts
+    in completion."""
+    invoke("list")
+    for command in ("newscli tag add anh", "newscli new --topic anh", "newscli list --topic anh"):
+        assert complete(shell, command).stdout.split("\t")[0].split() == ["Anhörigstöd"]
 
 
 def test_bash_gets_a_topics_spaces_escaped(invoke: Invoke) -> None:

@@ -234,3 +234,62 @@ def test_topics_excel_opens_in_a_swedish_spreadsheet_and_runs_no_formula(
     plain = invoke("topics", "--format", "csv")
     assert plain.stdout.startswith("topic,slug,articles,") and "\n=1+1," in plain.stdout
     assert invoke("topics", "--excel", "--format", "json").exit_code == 2
+
+
+# -- one selection, one topic vocabulary --------------------------------------------------
+
+
+def test_add_writes_the_newsrooms_spelling_of_a_topic_it_has(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    """`tag add BUDGET` where stories have Budget adds Budget, never a second spelling."""
+    assert invoke("tag", "add", "Budget", "--topic", "Ekonomi").exit_code == 0
+    result = invoke("tag", "add", "BUDGET", "anhörigstöd", "--all")
+    assert result.exit_code == 0, result.stderr
+    written = {name for topics in topics_of(newsroom_path).values() for name in topics}
+    assert "Budget" in written and "Anhörigstöd" in written
+    assert not {"BUDGET", "anhörigstöd"} & written
+    listed = json.loads(invoke("topics", "--format", "json").stdout)
+    assert [t["spellings"] for t in listed if t["slug"] == "budget"] == [["Budget"]]
+
+
+def test_add_warns_about_a_new_topic_that_reads_like_a_storys_slug(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    """`tag add Budget socialnamnden --topic ekonomi`: a REF typed where a topic goes."""
+    result = invoke("tag", "add", "Budget", "socialnamnden", "--topic", "ekonomi", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "newscli: warning: the new topic 'socialnamnden' reads like the story "
+        "socialnamnden-har-minskat-sitt-budgetunderskott-med-31-miljoner-pa-tva-ar"
+    ) in result.stderr
+    quiet = invoke("tag", "add", "Socialnämnden", "--topic", "ekonomi", "--dry-run")
+    assert "reads like" not in quiet.stderr  # written as a topic is, not as a slug
+
+
+@pytest.mark.parametrize(
+    "command", [("tag", "add", "Granskad"), ("tag", "remove", "Ekonomi"), ("publish",)]
+)
+def test_every_bulk_command_selects_by_state_and_review(
+    invoke: Invoke, newsroom_path: Path, command: tuple[str, ...]
+) -> None:
+    """The filters `list` takes, `tag add|remove` and `publish` take too (one selection)."""
+    invoke("new", "Ett utkast", "-t", "Ekonomi", "--no-input")
+    listed = invoke("list", "--state", "draft", "--format", "paths").stdout.split()
+    assert len(listed) == 1
+    result = invoke(*command, "--state", "draft", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    touched = [c["path"] for c in report["changed"]] + report["unchanged"]
+    assert sorted(touched) == sorted(listed)
+    review = invoke(*command, "--review", "--dry-run", "--format", "json")
+    assert review.exit_code == 0, review.stderr
+
+
+def test_a_format_a_command_does_not_offer_is_refused(invoke: Invoke) -> None:
+    """One set of formats; each command takes its own (tag reports text or json)."""
+    refused = invoke("tag", "add", "X", "--all", "--format", "cards")
+    assert refused.exit_code == 2 and "'cards' is not one of 'text', 'json'" in refused.stderr
+    assert invoke("list", "--format", "text").exit_code == 2
+    assert invoke("topics", "--format", "csv").exit_code == 0
+    assert "<table|cards|json|csv|paths>" in invoke("list", "--help").stdout

@@ -8,7 +8,9 @@ import re
 import time
 from pathlib import Path
 
-from newscli.cli.watch import Reloads, with_reload
+import pytest
+
+from newscli.cli.watch import ChildBuilds, Reloads, with_reload
 from tests.conftest import STORY, STORY_PATH, newscli_process
 
 
@@ -67,3 +69,19 @@ def test_serve_watch_rebuilds_on_save_and_signals_the_open_page(newsroom_path: P
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_a_rebuild_runs_in_a_process_of_its_own_and_says_why_it_failed(
+    newsroom_path: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    builds = ChildBuilds(newsroom_path, site, drafts=False, future=False)
+    builds()
+    assert (site / "index.html").is_file()
+    assert "Exported 5 stories" in capfd.readouterr().err
+    (newsroom_path / "newscli.toml").write_text("[site\n", encoding="utf-8")  # mid-edit
+    builds()  # said, and serve goes on watching
+    assert "newscli: error:" in capfd.readouterr().err
+    builds.stop()
+    builds()  # a stopped serve starts no build
+    assert capfd.readouterr().err == ""

@@ -4,6 +4,7 @@ tests/test_cli_stories.py; `init` in tests/test_cli_init.py.)"""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -186,3 +187,53 @@ def test_ctrl_c_at_a_question_of_new_exits_130_and_writes_nothing(newsroom_path:
     after = [f for f in files_under(newsroom_path) if not f.startswith(".newscli")]
     assert after == before
     assert not [f for f in files_under(newsroom_path) if f.endswith(".tmp")]
+
+
+def test_the_alt_question_of_new_is_asked_on_the_terminal_while_stdout_holds_only_the_path(
+    newsroom_path: Path,
+) -> None:
+    """`p=$(newscli new "Rubrik" --image foto.jpg)`: the question reaches the person at the
+    terminal, and $p is the new file's path and nothing else."""
+    import subprocess
+
+    from tests.support.photos import camera_photo
+
+    photo = newsroom_path.parent / "foto.jpg"
+    photo.write_bytes(camera_photo(1200, 800))
+    args = ("new", "Rubrik", "--image", str(photo), "--teaser", "T", "-t", "Ekonomi")
+    with terminal(newsroom_path, *args, stdout=subprocess.PIPE) as screen:
+        screen.expect("Write the body in your editor now?")
+        screen.type("n\r")
+        screen.expect("Alt text (what does the photo show?)")
+        screen.type("Två personer vid ett bord\r")
+        assert screen.wait() == 0, screen.screen
+        assert screen.process.stdout is not None
+        caught = screen.process.stdout.read().decode("utf-8")
+    assert re.fullmatch(r"articles/\d{4}/\d{2}/rubrik\.md\n", caught), caught
+    meta = front_matter(newsroom_path / caught.strip())
+    assert meta["image"]["alt"] == "Två personer vid ett bord"
+
+
+def test_edit_asks_on_stderr_whether_to_open_the_editor_again(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    """A save that breaks the story is answered with a question on stderr (stdout is for
+    what scripts read), and 'n' leaves the file as it was."""
+    from tests.conftest import STORY, STORY_PATH
+
+    before = (newsroom_path / STORY_PATH).read_text(encoding="utf-8")
+    editor = write_editor(tmp_path, "p.write_text('no front matter')")
+    result = invoke("edit", STORY, input="n\n", stdin_isatty=True, variables={"EDITOR": editor})
+    assert "Open the editor again?" in result.stderr
+    assert "Open the editor again?" not in result.stdout
+    assert (newsroom_path / STORY_PATH).read_text(encoding="utf-8") == before
+
+
+def test_new_warns_of_a_topic_that_reads_like_a_storys_slug(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    result = invoke("new", "Rubrik", "-t", "EKONOMI", "-t", "socialnamnden", "--no-input")
+    assert result.exit_code == 0, result.stderr
+    assert "the new topic 'socialnamnden' reads like the story socialnamnden-" in result.stderr
+    meta = front_matter(newsroom_path / result.stdout.strip())
+    assert meta["topics"] == ["Ekonomi", "socialnamnden"]

@@ -36,6 +36,33 @@ def test_a_topic_feed_holds_that_topic_s_stories_and_goes_to_its_folder(
     assert [e.id for e in parsed.entries] == [SAMPLE_IDS[3], SAMPLE_IDS[4]]
 
 
+def test_a_topic_feed_takes_the_topic_a_word_names_as_list_does(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    listed = invoke("list", "--topic", "vald", "--format", "paths")
+    result = invoke("export", "rss", "--topic", "vald")
+    assert result.exit_code == 0, result.output
+    feed = newsroom_path / "public" / "topics" / "vald-i-nara-relationer" / "rss.xml"
+    parsed = read_feed(feed.read_text(encoding="utf-8"))
+    assert parsed.feed.title == "Ämnen: Våld i nära relationer – Piteå kommun – Aktuellt"
+    assert len(parsed.entries) == len(listed.stdout.splitlines()) == 1
+
+
+def test_a_topic_word_that_names_several_topics_is_an_error_naming_them(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    add_article(
+        newsroom_path,
+        "familjehem",
+        'title = "Familjehem"\ndate = 2022-05-01T10:00:00+02:00\nstatus = "published"\n'
+        'topics = ["Familjehem"]',
+    )
+    result = invoke("export", "rss", "--topic", "famil")
+    assert result.exit_code == 1
+    assert "'famil' could be any of Familjefrågor, Familjehem" in result.stderr
+    assert not (newsroom_path / "public").exists()
+
+
 def test_unknown_topic_is_an_error(invoke: Invoke, newsroom_path: Path) -> None:
     result = invoke("export", "rss", "--topic", "Ekonomii")
     assert result.exit_code == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newscli import markdown
+from newscli.export import builder as builder_module
 from newscli.export import site as site_module
 from newscli.export.site import export_site
 from newscli.newsroom import STATE, Newsroom
@@ -26,7 +27,7 @@ def renderings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(text)
         return real(text, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(site_module, "render_markdown", spy)
+    monkeypatch.setattr(builder_module, "render_markdown", spy)
     return seen
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -26,7 +27,9 @@ import tomli_w
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newscli.export import site as site_module
+import newscli.parallel
+from newscli.export import builder as builder_module
+from newscli.export.build import next_public_change
 from newscli.export.output import MANIFEST
 from newscli.export.site import SiteReport, export_site
 from newscli.newsroom import Newsroom
@@ -665,13 +668,13 @@ def test_same_newsroom_gives_byte_identical_output(tmp_path: Path) -> None:
 def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The pages each following export renders (the others it keeps as they are)."""
     seen: list[str] = []
-    render = site_module.SiteBuilder.render
+    render = builder_module.SiteBuilder.render
 
-    def spy(self: site_module.SiteBuilder, template: str, path: str, **context: object) -> bytes:
+    def spy(self: builder_module.SiteBuilder, template: str, path: str, **context: object) -> bytes:
         seen.append(path)
         return render(self, template, path, **context)
 
-    monkeypatch.setattr(site_module.SiteBuilder, "render", spy)
+    monkeypatch.setattr(builder_module.SiteBuilder, "render", spy)
     return seen
 
 
@@ -761,9 +764,18 @@ def test_rendering_on_every_core_gives_the_same_site(
     (root / "articles/2021/11/trasig.md").write_text("no front matter\n", encoding="utf-8")
     newsroom = Newsroom(root)
     serial = export_site(newsroom, tmp_path / "serial", now=NOW)
-    monkeypatch.setattr(site_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(site_module, "CHUNK", 2)
+    monkeypatch.setattr(builder_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(builder_module, "CHUNK", 2)
+    shared: list[int] = []
+    real = newscli.parallel.shared_out
+
+    def spy(work: Any, chunks: Any, processes: int, **options: Any) -> Any:
+        shared.append(processes)
+        return real(work, chunks, processes, **options)
+
+    monkeypatch.setattr(newscli.parallel, "shared_out", spy)
     parallel = export_site(Newsroom(root), tmp_path / "parallel", now=NOW)
+    assert shared and shared[-1] >= 2  # the pages were rendered in forked workers
 
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
     assert (parallel.pages, parallel.written, parallel.warnings) == (
@@ -1036,6 +1048,24 @@ def test_a_broken_file_keeps_its_live_story_everywhere_on_the_site_as_it_last_wa
     for feed in ("rss.xml", "atom.xml", "topics/kvalitetsutveckling/rss.xml"):
         parsed = feedparser.parse((public / feed).read_bytes())
         assert url in [entry.link for entry in parsed.entries], feed
+
+
+def test_the_site_and_build_next_agree_on_the_embargo_of_a_kept_story(
+    newsroom_path: Path, tmp_path: Path
+) -> None:
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    soon = add_article(
+        newsroom_path,
+        "snart",
+        'title = "Snart"\ndate = 2024-01-02T10:00:00+01:00\nstatus = "published"',
+        month="2024/01",
+    )
+    export_site(Newsroom(newsroom_path), tmp_path / "public", now=now)  # its good version seen
+    break_with_conflict_markers(soon)
+    report = export_site(Newsroom(newsroom_path), tmp_path / "public", now=now)
+    embargo = dt.datetime(2024, 1, 2, 9, tzinfo=dt.UTC)  # when its last good version goes out
+    assert report.next_change == embargo
+    assert next_public_change(Newsroom(newsroom_path), now) == embargo
 
 
 def test_a_kept_story_whose_page_is_missing_is_named_in_a_warning(

@@ -78,8 +78,8 @@ def test_new_with_a_photo_and_no_alt_text_asks_on_a_terminal_and_fails_without_o
         input="n\n\n  \nTvå personer vid ett bord\n", stdin_isatty=True,
     )  # fmt: skip
     assert asked.exit_code == 0, asked.stderr
-    assert "Alt text (what does the photo show?)" in asked.stdout
-    created = asked.stdout.strip().splitlines()[-1]
+    assert "Alt text (what does the photo show?)" in asked.stderr  # stdout: the path only
+    created = asked.stdout.strip()
     assert front_matter(newsroom_path / created)["image"]["alt"] == "Två personer vid ett bord"
 
 

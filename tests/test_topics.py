@@ -99,3 +99,22 @@ def test_topic_path_is_the_topic_key_and_never_leaves_topics() -> None:
     for odd in ("..", "/", "🎉"):
         folder = topic_path(odd)
         assert folder.startswith("topics/topic-") and folder.count("/") == 2
+
+
+def test_a_topic_typed_as_a_slug_reads_like_the_story_it_begins() -> None:
+    from newscli.topics import slug_like
+
+    slugs = ["socialnamnden-har-minskat", "socialnamnden-2", "budget-2023"]
+    asked: list[str] = []
+
+    def beginning(base: str) -> list[str]:
+        asked.append(base)
+        return [s for s in slugs if s == base or s.startswith(base + "-")]
+
+    assert slug_like("socialnamnden", beginning) == "socialnamnden-2"
+    assert slug_like("budget-2023", beginning) == "budget-2023"
+    assert slug_like("budg", beginning) is None  # not at a word's end
+    # Written as a topic is (capitals, spaces, accents): never asked about.
+    assert slug_like("Socialnämnden", beginning) is None
+    assert slug_like("Budget 2023", beginning) is None
+    assert asked == ["socialnamnden", "budget-2023", "budg"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, cast
 
 import typer
-from typer._click.core import Context
 
 from newscli import __version__, i18n
 from newscli.cli import clicktext, feeds, importer, init, lifecycle, photo, site, stories, tag
 from newscli.cli.common import NewsGroup, environment
+from newscli.cli.typer_inside import Context
 
 __all__ = ["app", "main"]
 
@@ -37,9 +37,9 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
+def _version(ctx: typer.Context, value: bool) -> None:
     if value:
-        typer.echo(f"newscli {__version__}")
+        print(f"newscli {__version__}", file=environment(ctx).stdout, flush=True)
         raise typer.Exit()
 
 
@@ -86,7 +86,7 @@ app.command()(site.serve)
 app.command()(lifecycle.publish)
 app.command()(lifecycle.unpublish)
 app.command()(lifecycle.expire)
-app.command()(lifecycle.build)
+app.command("build")(site.build_all)
 app.command()(lifecycle.log)
 
 

@@ -7,9 +7,10 @@ usage errors as fixed English ("Error: …", "Try 'newscli list -h' for help.", 
 option: --x", "Missing argument 'REF'.", range hints "x>=1"). `install()` routes the first
 to newscli's catalog, gives every context a formatter whose usage line is translated, shows
 Click's errors through `show_error` (which translates the messages it knows, `ERRORS`, and
-Typer's "Did you mean …" after an unknown command), does the same for the errors Click's
-prompts write (`typer.prompt`, `typer.confirm`: "Error: invalid input"), and describes ranges
-in words. The messages are listed here so that the catalog keeps them.
+Typer's "Did you mean …" after an unknown command), and describes ranges in words. (newscli
+asks its questions through newscli.cli.asking, never Click's prompts.) The messages are
+listed here so that the catalog keeps them. Typer's insides are reached through
+newscli.cli.typer_inside.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from __future__ import annotations
 import re
 from typing import IO, Any
 
-import typer.core
-from typer._click import exceptions, termui, types
-from typer._click._compat import get_text_stderr
-from typer._click.core import Context
-from typer._click.formatting import HelpFormatter
-from typer._click.utils import echo
-
+from newscli.cli.typer_inside import (
+    Context,
+    HelpFormatter,
+    echo,
+    exceptions,
+    get_text_stderr,
+    set_gettext,
+    types,
+)
 from newscli.i18n import N_, _
 
 # Typer's words that reach `_` at run time (typer/core.py), kept in the catalog by this list.
@@ -79,11 +82,6 @@ ERRORS = (
         N_("{value} is not a number."),
     ),
     (r"(?P<value>.+?) is not one of (?P<choices>.+)\.", N_("{value} is not one of {choices}.")),
-    # What Click's prompts answer to an answer they cannot take (typer.confirm, typer.prompt).
-    # Translators: typer.confirm takes only y, yes, n or no, also in Swedish.
-    (r"invalid input", N_("invalid input (answer y or n)")),
-    (r"The value you entered was invalid\.", N_("The value you entered was invalid.")),
-    (r"The two entered values do not match\.", N_("The two entered values do not match.")),
 )
 _ERRORS = [(re.compile(rf"{pattern}\Z", re.DOTALL), message) for pattern, message in ERRORS]
 
@@ -124,20 +122,6 @@ def show_error(self: exceptions.ClickException, file: IO[Any] | None = None) -> 
     )
 
 
-def prompt_echo(
-    message: Any = None,
-    file: IO[Any] | None = None,
-    nl: bool = True,
-    err: bool = False,
-    color: bool | None = None,
-) -> None:
-    """Click's echo for its prompts (typer.prompt, typer.confirm): their "Error: …" lines in
-    the user's language, the rest as it is."""
-    if isinstance(message, str) and message.startswith("Error: "):
-        message = _("Error: {message}").format(message=translated(message[len("Error: ") :]))
-    echo(message, file=file, nl=nl, err=err, color=color)
-
-
 def describe_range(self: types._NumberRangeBase) -> str:
     """A number option's range in words, for its help ("at least 1") and its errors."""
 
@@ -153,10 +137,8 @@ def describe_range(self: types._NumberRangeBase) -> str:
 
 def install() -> None:
     """Click's and Typer's words through newscli's catalog from now on (once, at import)."""
-    typer.core._ = _  # type: ignore[attr-defined]
+    set_gettext(_)
     Context.formatter_class = TranslatedFormatter
     exceptions.ClickException.show = show_error  # type: ignore[method-assign]
     exceptions.UsageError.show = show_error  # type: ignore[method-assign]
     types._NumberRangeBase._describe_range = describe_range  # type: ignore[method-assign]
-    # The prompts' own errors: termui calls the echo of its module.
-    termui.echo = prompt_echo  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -19,11 +19,12 @@ from newscli.i18n import _, ngettext, number
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
-    from typer._click import HelpFormatter
-
+    from newscli.catalog import Catalog
+    from newscli.cli.typer_inside import HelpFormatter
     from newscli.errors import ArticleError
     from newscli.export.output import ExportReport
     from newscli.newsroom import Newsroom
+    from newscli.topics import Topics
 
 
 def environment(ctx: typer.Context) -> Environment:
@@ -77,7 +78,7 @@ class NewsGroup(TranslatedHelp, TyperGroup):
         except NewsError as exc:
             if _debug(ctx):
                 raise
-            fail(str(exc), exc.exit_status)
+            fail(environment(ctx), str(exc), exc.exit_status)
         except BrokenPipeError:
             # The reader went away (`newscli list | head`): stop quietly with the status a
             # shell gives a program SIGPIPE ended, as git does.
@@ -86,13 +87,7 @@ class NewsGroup(TranslatedHelp, TyperGroup):
                 os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
         except KeyboardInterrupt:
-            typer.echo(_("newscli: interrupted"), err=True)
-            raise typer.Exit(ExitStatus.INTERRUPTED) from None
-        except typer.Abort as exc:
-            # Click turns Ctrl+C at one of its prompts into Abort ("Aborted!", exit 1).
-            if not isinstance(exc.__context__, KeyboardInterrupt):
-                raise
-            typer.echo("\n" + _("newscli: interrupted"), err=True)
+            say(environment(ctx), _("newscli: interrupted"))
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except (typer.Exit, typer.TyperException):
             raise
@@ -100,6 +95,7 @@ class NewsGroup(TranslatedHelp, TyperGroup):
             if _debug(ctx):
                 raise
             fail(
+                environment(ctx),
                 _("unexpected {kind}: {error} (run with --debug for the traceback)").format(
                     kind=type(exc).__name__, error=exc
                 ),
@@ -107,9 +103,15 @@ class NewsGroup(TranslatedHelp, TyperGroup):
             )
 
 
-def fail(message: str, status: int) -> NoReturn:
+def error(env: Environment, message: str) -> None:
+    """`newscli: error: …` on the run's stderr, made terminal-safe; the run goes on."""
     # Translators: the prefix of every error, as git has it ("fel:"); newscli stays.
-    typer.echo(_("newscli: error: {message}").format(message=terminal_safe(message)), err=True)
+    say(env, _("newscli: error: {message}").format(message=message))
+
+
+def fail(env: Environment, message: str, status: int) -> NoReturn:
+    """`newscli: error: …` and the end of the run with status."""
+    error(env, message)
     raise typer.Exit(status)
 
 
@@ -145,6 +147,29 @@ def report_broken(
             )
         else:
             warn(env, _("skipped {problem}").format(problem=problem))
+
+
+def spelled_topics(
+    env: Environment, catalog: Catalog, known: Topics, typed: Sequence[str]
+) -> list[str]:
+    """Topics to write, each in the newsroom's spelling of it (`BUDGET` is written `Budget`
+    where stories have that); a warning for a new topic that reads like a story's slug (a
+    REF given where a topic was meant: `tag add Budget socialnamnden`). known: the
+    newsroom's topics."""
+    from newscli.topics import slug_like
+
+    for name in typed:
+        if name not in known:
+            slug = slug_like(name, catalog.slugs)
+            if slug is not None:
+                warn(
+                    env,
+                    _(
+                        "the new topic {topic!r} reads like the story {slug}; to choose "
+                        "stories, name them with --article"
+                    ).format(topic=name, slug=slug),
+                )
+    return list(known.names(typed))
 
 
 def report_export(env: Environment, report: ExportReport, held: bool = False) -> str:
@@ -201,12 +226,12 @@ def open_newsroom(env: Environment, root: Path | None, base_url: str | None = No
 
     folder = find_root(root, env.cwd, env.variable("NEWSCLI_ROOT"))
     if base_url is None:
-        return Newsroom(folder)
+        return Newsroom(folder, here=env.cwd)
     if not base_url.startswith(("https://", "http://")):
         raise UsageError(
             _("--base-url must start with https:// or http://, not {url!r}").format(url=base_url)
         )
-    return Newsroom(folder, replace(load_site(folder), base_url=base_url))
+    return Newsroom(folder, replace(load_site(folder), base_url=base_url), here=env.cwd)
 
 
 @contextlib.contextmanager

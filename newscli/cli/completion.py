@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -58,6 +58,33 @@ def _index(ctx: typer.Context) -> Iterator[Index | None]:
             index.close()
 
 
+# Where offered_as_spelled leaves the text being completed for the candidates' functions.
+_TYPED = "newscli.typed"
+
+
+def offered_as_spelled(param: Any, ctx: Any, incomplete: str) -> list[Any] | None:
+    """param's candidates for what is typed, every one its completion function offers (None:
+    param has no such function). Typer keeps only candidates that begin with the typed text
+    itself; the functions here choose by case- and accent-blind beginnings, so they are
+    asked with nothing typed (which Typer lets through) and find the text in the context."""
+    from newscli.cli.typer_inside import own_completion
+
+    own = own_completion(param)
+    if own is None:
+        return None
+    ctx.meta[_TYPED] = incomplete
+    try:
+        return list(own(ctx, param, ""))
+    finally:
+        del ctx.meta[_TYPED]
+
+
+def _typed(ctx: typer.Context, incomplete: str) -> str:
+    """What is typed of the word being completed (see offered_as_spelled)."""
+    typed = ctx.meta.get(_TYPED, incomplete)
+    return typed if isinstance(typed, str) else incomplete
+
+
 def _as_typed(typed: str, value: str) -> str | None:
     """value as a candidate for what is typed, or None when it does not begin so. Typer
     offers only candidates that begin with the typed text itself, so one that begins with
@@ -96,6 +123,7 @@ def refs(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     first, each with its story's title."""
     from newscli.catalog import ref_slug
 
+    incomplete = _typed(ctx, incomplete)
     if "/" in incomplete or incomplete.startswith("."):
         return []  # a path: the shell's own file completion is better at it
     prefix = ref_slug(incomplete)
@@ -139,6 +167,7 @@ def _file_names(articles: Path, since: int | None) -> Iterator[str]:
 def topics(ctx: typer.Context, incomplete: str) -> list[str]:
     """The newsroom's topics that begin with what is typed (case and accents ignored), most
     used first."""
+    incomplete = _typed(ctx, incomplete)
     try:
         with _index(ctx) as index:
             if index is None:
@@ -151,6 +180,7 @@ def topics(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def authors(ctx: typer.Context, incomplete: str) -> list[str]:
     """The newsroom's authors that begin with what is typed, most stories first."""
+    incomplete = _typed(ctx, incomplete)
     try:
         with _index(ctx) as index:
             if index is None:
@@ -162,5 +192,27 @@ def authors(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _offered(ctx: typer.Context, incomplete: str, names: list[str]) -> list[str]:
-    offered = [_as_typed(incomplete, name) for name in names]
-    return [_for_shell(ctx, name) for name in offered if name is not None][:MOST]
+    """The newsroom's spellings of the names that begin with what is typed, case and
+    accents ignored ('anh': Anhörigstöd): bash and fish put the candidate in the typed
+    word's place. zsh keeps only candidates that begin with the typed text itself, so
+    there a name is offered as typed (the same topic: `tag add` and `new` write it in
+    the newsroom's spelling all the same)."""
+    from newscli.cli.common import environment
+
+    zsh = environment(ctx).variable("_NEWSCLI_COMPLETE").endswith("zsh")
+    offered = []
+    for name in names:
+        typed = _as_typed(incomplete, name)
+        if typed is not None:
+            offered.append(typed if zsh else name)
+    return [_for_shell(ctx, name) for name in offered][:MOST]
+
+
+def words(offered: list[str]) -> Callable[[typer.Context, str], list[str]]:
+    """A completion of fixed words (the formats a --format takes): those beginning so."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        typed = _typed(ctx, incomplete)
+        return [word for word in offered if word.startswith(typed)]
+
+    return complete

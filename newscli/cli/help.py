@@ -21,12 +21,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
-from typer import _click as click  # Typer's own copy of Click (Typer ≥ 0.26)
-from typer._types import TyperChoice
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from newscli.cli.typer_inside import TyperChoice, click
 from newscli.i18n import N_, _
 
 
@@ -228,13 +227,24 @@ class Shown:
         instance.__dict__[self.name] = value
 
 
-class NewsOption(TyperOption):
+class _Completed(click.Parameter):
+    """A parameter whose completion (newscli.cli.completion) sees every candidate it
+    offers through to the shell, also those that begin with the typed text only once case
+    and accents are set aside ('anh': Anhörigstöd)."""
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        from newscli.cli.completion import offered_as_spelled
+
+        return offered_as_spelled(self, ctx, incomplete) or super().shell_complete(ctx, incomplete)
+
+
+class NewsOption(_Completed, TyperOption):
     """A Typer option whose help reads in the user's language."""
 
     help = Shown()
 
 
-class NewsArgument(TyperArgument):
+class NewsArgument(_Completed, TyperArgument):
     """A Typer argument whose help reads in the user's language."""
 
     help = Shown()

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say, warn
-from newscli.cli.options import RefArgument
+from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say
+from newscli.cli.selection import RefArgument
+from newscli.cli.story_photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import UsageError
-from newscli.i18n import N_, _
+from newscli.i18n import _
 
 if TYPE_CHECKING:
-    from newscli.article import Article, Image, Summary
+    from newscli.article import Article
     from newscli.environment import Environment
     from newscli.newsroom import Newsroom
-    from newscli.photos import PhotoChange, PhotoFile, Placed
+    from newscli.photos import PhotoChange
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -33,56 +33,6 @@ CreditOption = Annotated[str | None, typer.Option(help="Photographer credit (sho
 NoInputOption = Annotated[
     bool, typer.Option("--no-input", help="Never prompt; fail if alt text is missing.")
 ]
-
-ALT_REQUIRED = N_(
-    "--alt is required with a photo: describe what it shows for readers who cannot see it "
-    "(WCAG 2.1, success criterion 1.1.1); nothing was written"
-)
-
-
-def read_photo_argument(env: Environment, newsroom: Newsroom, given: str) -> PhotoFile:
-    """The photo file a command line names: relative to the working directory, else to the
-    newsroom root (where `new --image images/x.jpg` used to look); checked, or exit 2."""
-    from newscli.photos import read_photo
-
-    path = Path(given)
-    if not path.is_absolute():
-        here, there = env.cwd / path, newsroom.root / path
-        try:
-            path = here if here.exists() or not there.exists() else there
-        except (OSError, ValueError):
-            path = here
-    return read_photo(path, shown_as=given)
-
-
-def ask_alt(env: Environment, alt: str | None, no_input: bool) -> str:
-    """The alt text: given, or asked for on a terminal until it is not empty; a usage
-    error (exit 2) otherwise."""
-    if alt is not None and alt.strip():
-        return alt
-    if no_input or not env.stdin_isatty:
-        raise UsageError(_(ALT_REQUIRED))
-    while True:
-        typed: str = typer.prompt(_("Alt text (what does the photo show?)"))
-        if typed.strip():
-            return typed
-
-
-def warn_about(env: Environment, newsroom: Newsroom, story: Summary, image: Image | None) -> None:
-    """What check's photo rules would say about the story's photo, as warnings now."""
-    from newscli.checks import load_settings, photo_notices
-    from newscli.photos import replace_image
-
-    settings = load_settings(newsroom.root)
-    for notice in photo_notices(newsroom, replace_image(story, image), settings):
-        warn(env, f"{story.path}: {notice.message}")
-
-
-def photo_note(placed: Placed) -> str:
-    """Where the photo went, for stderr."""
-    if placed.created:
-        return _("Photo copied to {src}").format(src=placed.src)
-    return _("Photo already in the newsroom as {src}; used as it is").format(src=placed.src)
 
 
 def _said(env: Environment, change: PhotoChange) -> None:

@@ -25,14 +25,14 @@ from newscli.cli.common import (
     report_export,
     say,
 )
-from newscli.errors import NewsError
+from newscli.errors import ExitStatus, NewsError
 from newscli.i18n import _, decimal, ngettext, number
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
 
-    from newscli.cli.watch import Reloads
+    from newscli.cli.watch import ChildBuilds, Reloads
     from newscli.environment import Environment
     from newscli.export.site import SiteReport
     from newscli.newsroom import Newsroom
@@ -156,6 +156,72 @@ def export_html(
     shown = str(output) if output is not None else f"{PUBLIC}/"
     report = build(env, newsroom, target, drafts, future, shown, full=full)
     end_export(report)
+
+
+def build_all(
+    ctx: typer.Context,
+    next_only: Annotated[
+        bool,
+        typer.Option(
+            "--next",
+            help="Build nothing: print only when the public output next changes (ISO 8601), "
+            "or nothing when no embargo or expiry is ahead.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Say only warnings and errors (for cron).")
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Run every export newscli.toml configures ([build]: the site, extra feeds) and print
+    when the public output next changes by itself."""
+    from newscli.config import load_builds
+    from newscli.export.build import feed_target, next_public_change, site_folder
+
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    tz = newsroom.site.tz
+    now = env.now(tz)
+    if next_only:
+        when = next_public_change(newsroom, now)
+        if when is not None:
+            print(when.astimezone(tz).isoformat(), file=env.stdout, flush=True)
+        return
+    builds = load_builds(newsroom.root)
+    complete = True
+    if builds.html:
+        folder = site_folder(newsroom, builds)
+        report = build(env, newsroom, folder, False, False, builds.output, now=now, quiet=quiet)
+        complete = report.complete
+        when = report.next_change
+    else:
+        when = next_public_change(newsroom, now)
+    from newscli.export.feed_export import export_feed
+
+    for job in builds.feeds:
+        feed = export_feed(
+            newsroom,
+            job.kind,
+            feed_target(newsroom, job.output),
+            now=now,
+            limit=job.limit,
+            topic=job.topic,
+            full=job.full,
+        )
+        note = report_export(env, feed)
+        complete = complete and feed.complete
+        if not quiet:
+            exported = ngettext(
+                "Exported {n} story to {place}{note}",
+                "Exported {n} stories to {place}{note}",
+                feed.stories,
+            )
+            say(env, exported.format(n=number(feed.stories), place=job.output, note=note))
+    if not quiet:
+        shown = when.astimezone(tz).isoformat() if when else _("none (no embargo or expiry ahead)")
+        print(_("Next change: {when}").format(when=shown), file=env.stdout, flush=True)
+    if not complete:
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 def make_server(
@@ -287,9 +353,9 @@ def serve(
     with tempfile.TemporaryDirectory(prefix="newscli-site-") as folder:
         # Served at the root of 127.0.0.1, whatever path base_url has.
         build(env, newsroom, Path(folder), drafts, future, _("a temporary folder"), site_root="/")
-        reloads = stop = watcher = None
+        reloads = stop = watcher = builds = None
         if watch:
-            reloads, stop, watcher = _watching(env, newsroom, Path(folder), drafts, future)
+            reloads, stop, watcher, builds = _watching(newsroom, Path(folder), drafts, future)
         server = make_server(Path(folder), port, env.stderr, reloads)
         try:
             with server:
@@ -299,32 +365,27 @@ def serve(
                 with contextlib.suppress(KeyboardInterrupt), _stop_on_sigterm():
                     server.serve_forever()
         finally:
-            if stop is not None and watcher is not None:
+            if stop is not None and watcher is not None and builds is not None:
                 stop.set()
+                builds.stop()
                 watcher.join(timeout=5)
     say(env, _("Stopped."))
 
 
 def _watching(
-    env: Environment, newsroom: Newsroom, folder: Path, drafts: bool, future: bool
-) -> tuple[Reloads, threading.Event, threading.Thread]:
-    """A thread that rebuilds the site into folder after every change in the newsroom."""
-    from newscli.cli.watch import Reloads, watch
+    newsroom: Newsroom, folder: Path, drafts: bool, future: bool
+) -> tuple[Reloads, threading.Event, threading.Thread, ChildBuilds]:
+    """A thread that rebuilds the site into folder after every change in the newsroom, each
+    time in a new process (never a fork of this one: it runs the server's threads)."""
+    from newscli.cli.watch import ChildBuilds, Reloads, watch
     from newscli.newsroom import PUBLIC
 
     reloads = Reloads()
     stop = threading.Event()
-
-    def rebuild() -> None:
-        try:  # a newsroom being edited may be broken for a moment: say so, go on watching
-            fresh = open_newsroom(env, newsroom.root)
-            build(env, fresh, folder, drafts, future, _("a temporary folder"), site_root="/")
-        except NewsError as exc:
-            say(env, f"newscli: error: {exc}")
-
+    builds = ChildBuilds(newsroom.root, folder, drafts=drafts, future=future)
     skip = [folder, newsroom.root / PUBLIC]
     watcher = threading.Thread(
-        target=watch, args=(newsroom.root, skip, rebuild, reloads, stop), daemon=True
+        target=watch, args=(newsroom.root, skip, builds, reloads, stop), daemon=True
     )
     watcher.start()
-    return reloads, stop, watcher
+    return reloads, stop, watcher, builds

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
 
@@ -20,26 +21,29 @@ from newscli.cli.common import (
     report_broken,
     say,
     show_line,
+    spelled_topics,
     warn,
 )
-from newscli.cli.options import (
-    AuthorOption,
+from newscli.cli.selection import (
+    Format,
+    ListFormatOption,
     RefArgument,
-    SinceOption,
-    TopicOption,
-    UntilOption,
+    Selection,
     choose_topics,
+    selecting,
 )
-from newscli.cli.photo import ask_alt, photo_note, read_photo_argument, warn_about
+from newscli.cli.story_photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.i18n import N_, _, ngettext, number
 from newscli.personal import refuse_new
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
+    from newscli.article import Summary
     from newscli.catalog import Catalog
     from newscli.environment import Environment
     from newscli.newsroom import Newsroom
+    from newscli.plain import Readability
     from newscli.query import Filters
     from newscli.topics import Topics
 
@@ -49,25 +53,6 @@ if TYPE_CHECKING:
 class Status(enum.StrEnum):
     draft = "draft"
     published = "published"
-
-
-class StatusFilter(enum.StrEnum):
-    """The statuses a filter may ask for (a story is never created withdrawn)."""
-
-    draft = "draft"
-    published = "published"
-    withdrawn = "withdrawn"
-
-
-class StateChoice(enum.StrEnum):
-    """newscli.lifecycle.State, as --state offers it (Typer needs its own enum)."""
-
-    draft = "draft"
-    scheduled = "scheduled"
-    published = "published"
-    expiring = "expiring"
-    expired = "expired"
-    withdrawn = "withdrawn"
 
 
 class _Safe:
@@ -193,6 +178,9 @@ def new(
             title, teaser, topic, edit = _ask_new(
                 env, title, teaser, topic, known, edit=edit, has_body=body_file is not None
             )
+        if topic:
+            assert known is not None
+            topic = spelled_topics(env, catalog, known, topic)
         if not title or not title.strip():
             raise UsageError(
                 _(
@@ -303,80 +291,25 @@ class ListSort(enum.StrEnum):
     lix = "lix"
 
 
-class ListFormat(enum.StrEnum):
-    table = "table"
-    cards = "cards"
-    json = "json"
-    csv = "csv"
-    paths = "paths"
+@dataclass(frozen=True)
+class _Listed:
+    """What list shows: the stories (the page of them a person sees), how many match, the
+    broken files met, and each story's LIX when it was asked for."""
+
+    stories: Sequence[Summary]
+    total: int
+    broken: Sequence[ArticleError]
+    lix: dict[str, Readability] | None = None
+    paths: Sequence[str] | None = None  # --format paths from the index: no summary is made
 
 
-StatusOption = Annotated[
-    StatusFilter | None, typer.Option("--status", help="Only draft, published or withdrawn.")
-]
-StateOption = Annotated[
-    list[StateChoice] | None,
-    typer.Option(
-        "--state",
-        help="Only stories in this state now (repeatable: any): draft, scheduled, published, "
-        "expiring, expired, withdrawn.",
-    ),
-]
-ReviewOption = Annotated[
-    bool, typer.Option("--review", help="Only stories whose review_by date has passed.")
-]
-SearchOption = Annotated[
-    str | None,
-    typer.Option(help="Words that title, teaser or body contain (case and accents ignored)."),
-]
-
-
-def build_filters(
-    newsroom: Newsroom,
-    topic: list[str] | None,
-    author: str | None,
-    status: StatusFilter | None,
-    since: str | None,
-    until: str | None,
-    search: str | None,
-    *,
-    states: list[StateChoice] | None = None,
-    review: bool = False,
-    now: dt.datetime,
-) -> Filters:
-    """The filters a selection's options describe; dates like today and 7d, states and
-    review are asked at now (the run's clock)."""
-    from newscli import when
-    from newscli.query import Filters
-
-    site = newsroom.site
-    return Filters(
-        topics=tuple(topic or ()),
-        author=author,
-        status=status.value if status else None,
-        since=when.since(since, site, now) if since else None,
-        until=when.until(until, site, now) if until else None,
-        search=search,
-        states=tuple(state.value for state in states or ()),
-        review=review,
-        at=now if states or review else None,
-    )
-
-
+@selecting(bulk=False)
 def list_articles(
     ctx: typer.Context,
-    topic: TopicOption = None,
-    author: AuthorOption = None,
-    status: StatusOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    state: StateOption = None,
-    review: ReviewOption = False,
+    *,
+    selection: Selection,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many stories.")] = None,
-    format: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    format: ListFormatOption = Format.table,
     sort: Annotated[
         ListSort,
         typer.Option(
@@ -409,111 +342,99 @@ def list_articles(
 
     env = environment(ctx)
     if for_excel(excel, format.value):
-        format = ListFormat.csv
+        format = Format.csv
+    if null and format is not Format.paths:
+        raise UsageError(_("--null goes with --format paths"))
     newsroom = open_newsroom(env, root)
     now = env.now(newsroom.site.tz)
-    filters = build_filters(
-        newsroom, topic, author, status, since, until, search, states=state, review=review, now=now
-    )
+    for_people = format in (Format.table, Format.cards)
+    # Tables and cards are for people: one screenful unless --limit asks for more; the
+    # table into a pipe (grep, cut, less) is every story, one line each, as data is.
+    piped = format is Format.table and not env.stdout_isatty
+    shown = limit or SCREENFUL if for_people and not piped else limit
     with Catalog(newsroom, use_index=not no_index) as catalog:
-        filters = choose_topics(env, catalog, filters)
+        filters = choose_topics(env, catalog, selection.filters(newsroom, now))
         if lix or sort is ListSort.lix:
-            _list_with_lix(env, newsroom, catalog, filters, limit, format, sort, null, now, excel)
-            return
-        if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
-            from newscli.render.machine import write_paths, write_summaries
-
-            # Data for scripts goes out as it is, except onto a terminal, which would obey
-            # what a file name or a value may hold.
-            stream = _Safe(env.stdout) if env.stdout_isatty else env.stdout
-            if format is ListFormat.paths:
-                found_paths = catalog.paths(filters, limit)
-                report_broken(env, found_paths.broken)
-                write_paths(found_paths.items, stream, end="\0" if null else "\n")
-            else:
-                if null:
-                    raise UsageError(_("--null goes with --format paths"))
-                found = catalog.summaries(filters, limit)
-                report_broken(env, found.broken)
-                write_summaries(found.items, format.value, stream, now, excel=excel)
-            return
-        # Tables and cards are for people: one screenful unless --limit asks for more; the
-        # table into a pipe (grep, cut, less) is every story, one line each.
-        piped = format is ListFormat.table and not env.stdout_isatty
-        page = catalog.summaries(filters, limit if piped else limit or SCREENFUL)
-        topics, _broken = catalog.topics()
-    report_broken(env, page.broken)
-    if not page.items:
-        say(env, _("No articles match.") if filters.active else _("No articles yet."))
-        return
-    from newscli.render import terminal
-
-    if piped:
-        terminal.write_tab_separated(page.items, topics, newsroom.site, env.stdout, now)
-        return
-    out = terminal.console(env)
-    if format is ListFormat.cards:
-        terminal.print_cards(page.items, topics, newsroom.site, out)
-    else:
-        terminal.print_table(page.items, topics, newsroom.site, out, now)
-    hidden = page.total - len(page.items)
-    if hidden > 0:
-        terminal.print_more(hidden, page.total, out)
+            listed = _with_lix(catalog, filters, limit, shown, sort)
+        elif format is Format.paths:
+            found_paths = catalog.paths(filters, limit)
+            listed = _Listed([], found_paths.total, found_paths.broken, paths=found_paths.items)
+        else:
+            found = catalog.summaries(filters, shown)
+            listed = _Listed(found.items, found.total, found.broken)
+        topics = catalog.topics()[0] if for_people else None
+    report_broken(env, listed.broken)
+    _show_listed(env, newsroom, listed, topics, format, piped, null, now, excel, filters.active)
 
 
-def _list_with_lix(
-    env: Environment,
-    newsroom: Newsroom,
-    catalog: Catalog,
-    filters: Filters,
-    limit: int | None,
-    format: ListFormat,
-    sort: ListSort,
-    null: bool,
-    now: dt.datetime,
-    excel: bool,
-) -> None:
+def _with_lix(
+    catalog: Catalog, filters: Filters, limit: int | None, shown: int | None, sort: ListSort
+) -> _Listed:
     """list when LIX is wanted (--lix, --sort lix): each story's body is read for it, so
-    it is asked for; a plain list answers from the index and reads no file."""
+    it is asked for; a plain list answers from the index and reads no file. Sorted by LIX,
+    every matching story is read first and the limit taken after."""
     from newscli.plain import story_readability
 
-    if null and format is not ListFormat.paths:
-        raise UsageError(_("--null goes with --format paths"))
-    # Sorted by LIX, every matching story is read first and the limit taken after.
     found = catalog.articles(filters, None if sort is ListSort.lix else limit)
-    report_broken(env, found.broken)
     lix = {str(article.path): story_readability(article) for article in found.items}
     stories = list(found.items)
     if sort is ListSort.lix:
         stories.sort(key=lambda article: -lix[str(article.path)].lix)
-    if format in (ListFormat.json, ListFormat.csv, ListFormat.paths):
-        from newscli.render.machine import write_paths, write_summaries
+    return _Listed(stories[:shown] if shown else stories, len(stories), found.broken, lix)
 
-        stream = _Safe(env.stdout) if env.stdout_isatty else env.stdout
-        stories = stories[:limit] if limit else stories
-        if format is ListFormat.paths:
-            write_paths([str(a.path) for a in stories], stream, end="\0" if null else "\n")
-        else:
-            write_summaries(stories, format.value, stream, now, lix, excel=excel)
+
+def _for_scripts(env: Environment) -> IO[str] | _Safe:
+    """Data for scripts goes out as it is, except onto a terminal, which would obey what a
+    file name or a value may hold."""
+    return _Safe(env.stdout) if env.stdout_isatty else env.stdout
+
+
+def _show_listed(
+    env: Environment,
+    newsroom: Newsroom,
+    listed: _Listed,
+    topics: Topics | None,
+    format: Format,
+    piped: bool,
+    null: bool,
+    now: dt.datetime,
+    excel: bool,
+    filtered: bool,
+) -> None:
+    """list's one output dispatch: data for scripts, the table into a pipe, or the table
+    or cards for people, with the count of stories left unshown."""
+    if format is Format.paths:
+        from newscli.render.machine import write_paths
+
+        paths = listed.paths or [str(story.path) for story in listed.stories]
+        write_paths(paths, _for_scripts(env), end="\0" if null else "\n")
         return
-    if not stories:
-        say(env, _("No articles match.") if filters.active else _("No articles yet."))
+    if format in (Format.json, Format.csv):
+        from newscli.render.machine import write_summaries
+
+        write_summaries(
+            listed.stories, format.value, _for_scripts(env), now, listed.lix, excel=excel
+        )
+        return
+    assert topics is not None
+    if not listed.stories:
+        say(env, _("No articles match.") if filtered else _("No articles yet."))
         return
     from newscli.render import terminal
 
-    topics, _broken = catalog.topics()
-    if format is ListFormat.table and not env.stdout_isatty:
-        shown = stories[:limit] if limit else stories
-        terminal.write_tab_separated(shown, topics, newsroom.site, env.stdout, now, lix)
+    if piped:
+        terminal.write_tab_separated(
+            listed.stories, topics, newsroom.site, env.stdout, now, listed.lix
+        )
         return
-    shown = stories[: limit or SCREENFUL]
     out = terminal.console(env)
-    if format is ListFormat.cards:
-        terminal.print_cards(shown, topics, newsroom.site, out)
+    if format is Format.cards:
+        terminal.print_cards(listed.stories, topics, newsroom.site, out)
     else:
-        terminal.print_table(shown, topics, newsroom.site, out, now, lix)
-    if len(stories) > len(shown):
-        terminal.print_more(len(stories) - len(shown), len(stories), out)
+        terminal.print_table(listed.stories, topics, newsroom.site, out, now, listed.lix)
+    hidden = listed.total - len(listed.stories)
+    if hidden > 0:
+        terminal.print_more(hidden, listed.total, out)
 
 
 def show(
@@ -573,11 +494,12 @@ def show(
 def _edit(env: Environment, newsroom: Newsroom, path: Path, *, announce: bool = True) -> None:
     """Run an edit session and say how it ended (announce: print the saved file's path;
     `new` has printed it already)."""
+    from newscli.cli.asking import confirm
     from newscli.editing import edit_file
 
     def again(problem: ArticleError) -> bool:
         warn(env, str(problem))
-        return bool(env.stdin_isatty) and typer.confirm(_("Open the editor again?"), default=True)
+        return bool(env.stdin_isatty) and confirm(env, _("Open the editor again?"), default=True)
 
     saved = edit_file(
         newsroom,

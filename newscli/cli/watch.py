@@ -5,12 +5,18 @@ templates; never .git, .newscli or the export folder). After each rebuild the ge
 goes up; every page `serve` sends carries a small script that listens at RELOAD_PATH
 (Server-Sent Events) and reloads the page when a generation newer than its own is done.
 Nothing is added to the built files: only what `serve` sends.
+
+Each rebuild runs in a fresh process (`python -m newscli.cli.watch`, see ChildBuilds): the
+serving process runs the server's and the watcher's threads, and a build forks its workers,
+so it never builds itself (forking a process that runs threads is unsafe).
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 # Where a page listens for the reload signal (no page of a site can live there).
@@ -86,3 +92,59 @@ def watch(
     ):
         rebuild()
         reloads.bump()
+
+
+class ChildBuilds:
+    """Rebuilds of the site into folder, each in a new process of its own, one at a time;
+    stop() ends the one under way (serve is stopping and its folder goes)."""
+
+    def __init__(self, root: Path, folder: Path, *, drafts: bool, future: bool):
+        self.command = [sys.executable, "-m", "newscli.cli.watch", str(root), str(folder)]
+        self.command += [*(["--drafts"] if drafts else []), *(["--future"] if future else [])]
+        self._lock = threading.Lock()
+        self._child: subprocess.Popen[bytes] | None = None
+        self._stopped = False
+
+    def __call__(self) -> None:
+        with self._lock:
+            if self._stopped:
+                return
+            # Its warnings and summary go where serve's go (the same stderr).
+            self._child = subprocess.Popen(self.command, stdin=subprocess.DEVNULL)
+        self._child.wait()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._child is not None and self._child.poll() is None:
+                self._child.terminate()
+                self._child.wait()
+
+
+def rebuild(argv: Sequence[str]) -> int:
+    """A rebuild as ChildBuilds runs it: ROOT FOLDER [--drafts] [--future]. A newsroom being
+    edited may be broken for a moment: the error is said and serve goes on watching."""
+    from newscli import i18n
+    from newscli.cli.common import open_newsroom, say
+    from newscli.cli.site import build
+    from newscli.environment import Environment
+    from newscli.errors import NewsError
+    from newscli.i18n import _
+
+    root, folder, *flags = argv
+    env = Environment.from_process()
+    i18n.use(env.language)
+    try:
+        newsroom = open_newsroom(env, Path(root))
+        shown = _("a temporary folder")
+        drafts, future = "--drafts" in flags, "--future" in flags
+        build(env, newsroom, Path(folder), drafts, future, shown, site_root="/")
+    except NewsError as exc:
+        say(env, f"newscli: error: {exc}")
+    except KeyboardInterrupt:  # Ctrl+C reaches the whole terminal's group: serve says it
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(rebuild(sys.argv[1:]))

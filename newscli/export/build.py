@@ -12,7 +12,6 @@ from pathlib import Path
 
 from newscli.catalog import Catalog
 from newscli.config import Builds
-from newscli.lifecycle import next_change
 from newscli.newsroom import Newsroom
 
 
@@ -31,7 +30,4 @@ def next_public_change(newsroom: Newsroom, now: dt.datetime) -> dt.datetime | No
     embargo or expiry of a published story, also of one whose file is broken now and is
     kept on the site as its last good version (from the index, reading no file)."""
     with Catalog(newsroom) as catalog:
-        found = catalog.summaries()
-        broken = {str(error.path) for error in found.broken}
-        kept = [summary for summary in catalog.kept() if str(summary.path) in broken]
-    return next_change([*found.items, *kept], now)
+        return catalog.public(now).next_change()

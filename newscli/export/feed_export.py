@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newscli.article import Summary
 from newscli.catalog import Catalog
-from newscli.checks import refuse_identity_numbers
+from newscli.checks import holding_numbers
 from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
@@ -16,8 +16,8 @@ from newscli.export.output import ExportReport, guard_output, write_if_changed
 from newscli.i18n import _
 from newscli.lifecycle import PUBLIC_STATES, State
 from newscli.newsroom import PUBLIC, Newsroom
-from newscli.query import Filters, matches, newest_first, publishable
-from newscli.topics import Topics
+from newscli.query import Filters, chosen_topics, publishable
+from newscli.topics import Topic
 
 STDOUT = "-"
 
@@ -57,47 +57,39 @@ def export_feed(
         shown = output
     else:
         shown = "stdout"
+    # What publishable() chooses, asked of the index: never an expired or withdrawn story.
+    states = (
+        *PUBLIC_STATES,
+        *([State.DRAFT] if drafts else []),
+        *([State.SCHEDULED] if future else []),
+    )
+    public_now = Filters(until=None if future else now, states=tuple(states), at=now)
     with Catalog(newsroom) as catalog:
-        topics, broken = catalog.topics()
-        broken_paths = {str(error.path) for error in broken}
-        last_good = [s for s in catalog.kept() if str(s.path) in broken_paths]
-        if last_good:  # their topics count too, as the site counts them
-            topics = Topics.of([*catalog.topic_uses().items, *last_good])
-        chosen_topic = None
-        if topic is not None:
-            chosen_topic = topics.get(topic)
-            if chosen_topic is None:
-                close = topics.suggest(topic)
-                if close:
-                    raise NewsError(
-                        _("no article has the topic {topic}; did you mean {suggestions}?").format(
-                            topic=repr(topic), suggestions=", ".join(close)
-                        )
-                    )
-                raise NewsError(_("no article has the topic {topic}").format(topic=repr(topic)))
-        # What publishable() chooses, asked of the index: never an expired or withdrawn story.
-        states = (
-            *PUBLIC_STATES,
-            *([State.DRAFT] if drafts else []),
-            *([State.SCHEDULED] if future else []),
-        )
-        wanted = Filters(
-            topics=(chosen_topic.name,) if chosen_topic else (),
-            until=None if future else now,
-            states=tuple(states),
-            at=now,
-        )
-        found = catalog.articles(wanted, limit)
-        ids = catalog.ids(Filters(until=wanted.until, states=wanted.states, at=now))
+        chosen_topic = _topic(catalog, topic)
+        wanted = replace(public_now, topics=(chosen_topic.name,) if chosen_topic else ())
+        public = catalog.public(now, wanted, limit)
+        ids = catalog.ids(public_now)
+    topics = public.topics
     # A broken file's story stays in as it last was, if that was public (even in a preview).
-    public_kept = publishable(last_good, now)
-    feeds.check_unique_ids([*ids, *((s.id, str(s.path)) for s in public_kept)])
-    kept = [s for s in public_kept if matches(s, Filters(topics=wanted.topics))]
-    chosen: list[Summary] = newest_first([*found.items, *kept])[:limit]
-    kept_paths = {s.path for s in kept}
-    # Before anything is written; a kept story's file is broken and cannot be read.
-    refuse_identity_numbers(newsroom, [s for s in chosen if s.path not in kept_paths])
-    report = FeedReport(len(chosen), shown, broken=_unique(broken + found.broken))
+    every_kept = publishable(public.last_good, now)
+    feeds.check_unique_ids([*ids, *((s.id, str(s.path)) for s in every_kept)])
+    kept_paths = {s.path for s in public.kept}
+    chosen: list[Summary] = []
+    unreadable: list[ArticleError] = []
+    for summary in public.stories(drafts=drafts, future=future)[:limit]:
+        if summary.path in kept_paths:
+            chosen.append(summary)
+            continue
+        try:  # the feed needs the whole story: its file is read now
+            chosen.append(newsroom.with_body(summary))
+        except ArticleError as exc:  # changed since the index saw it
+            unreadable.append(exc)
+    # A story holding an identity number is held back as a broken file is; a kept story's
+    # file is broken and cannot be read.
+    numbered = holding_numbers(newsroom, [s for s in chosen if s.path not in kept_paths])
+    chosen = [s for s in chosen if str(s.path) not in numbered]
+    broken = _unique(public.broken + unreadable) + list(numbered.values())
+    report = FeedReport(len(chosen), shown, broken=broken)
     for summary in chosen:
         if summary.path in kept_paths:
             report.kept.append(str(summary.path))
@@ -145,6 +137,32 @@ def export_feed(
         target = newsroom.root / report.shown
     report.written = write_if_changed(target, text.encode("utf-8"))
     return report
+
+
+def _topic(catalog: Catalog, typed: str | None) -> Topic | None:
+    """The one topic --topic means, as every command reads it (query.chosen_topics: a
+    topic's name in any spelling, or a word it begins); an error naming the closest
+    topics when it means none, or the topics it could mean when it means several."""
+    if typed is None:
+        return None
+    topics = catalog.public_topics()
+    chosen, unknown = chosen_topics([typed], topics)
+    if unknown:
+        close = topics.suggest(typed)
+        if close:
+            raise NewsError(
+                _("no article has the topic {topic}; did you mean {suggestions}?").format(
+                    topic=repr(typed), suggestions=", ".join(close)
+                )
+            )
+        raise NewsError(_("no article has the topic {topic}").format(topic=repr(typed)))
+    if len(chosen) > 1:
+        raise NewsError(
+            _("the topic {topic} could be any of {topics}; a feed is of one of them").format(
+                topic=repr(typed), topics=", ".join(chosen)
+            )
+        )
+    return topics.get(chosen[0])
 
 
 def _source(newsroom: Newsroom, src: str) -> Path | None:

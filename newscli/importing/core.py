@@ -319,12 +319,12 @@ def _plan(
     catalog: Catalog, read: Read, options: ImportOptions, now: dt.datetime
 ) -> tuple[list[_Step], list[ArticleError], set[str]]:
     newsroom = catalog.newsroom
-    answer = catalog.summaries()
-    summaries = list(answer.items) + catalog.kept()
+    public = catalog.public(now)
+    # A broken file's story is still the one its source key names: it is never made twice.
+    summaries = [*public.current, *public.last_good]
     key_names = {tuple(sorted(i.key)) for i in read if isinstance(i, Incoming) and i.key}
     imported = _Imported(summaries, key_names)
-    topics, _broken = catalog.topics()
-    namer = _Namer(topics)
+    namer = _Namer(public.topics)
     tree = newsroom.tree(ordered=False)
     taken = {s.slug for s in summaries} | {
         rel.rsplit("/", 1)[-1].removesuffix(".md") for rel, _ in tree.files
@@ -340,7 +340,7 @@ def _plan(
             steps.append(_plan_one(newsroom, item, options, now, imported, namer, taken, seen))
         except NewsError as exc:
             steps.append(_Step(Outcome(item.where, Action.REFUSED, item.title, reason=str(exc))))
-    return steps, list(answer.broken), taken
+    return steps, list(public.broken), taken
 
 
 def _plan_one(
