@@ -172,11 +172,12 @@ def lead_of(teaser: str | None, body: str) -> str:
 
 
 def first_paragraph(body: str) -> str:
-    """The first block of text in Markdown, skipping headings, its lines joined by spaces."""
+    """The first block of text in Markdown, skipping headings, each line's spaces tidied (its
+    line breaks kept: joined, a hard break `\\` would show as a backslash)."""
     for block in body.strip("\n").split("\n\n"):
         block = block.strip()
         if block and not block.startswith("#"):
-            return " ".join(block.split())
+            return "\n".join(" ".join(line.split()) for line in block.split("\n"))
     return ""
 
 

@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newscli.errors import ConfigError, UsageError
 from newscli.i18n import _
 
+# What makes a folder a newsroom, and its own folders: the stories, the site's template
+# overrides, newscli's state, and where exports go unless told otherwise.
 CONFIG_NAME = "newscli.toml"
+ARTICLES = "articles"
+TEMPLATES = "templates"
+STATE = ".newscli"
+PUBLIC = "public"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 LANGUAGES = ("sv", "en")
@@ -32,6 +38,8 @@ class Site:
     default_author: str = ""
     # A withdrawn story's old address shows a short notice (True) or nothing (False).
     withdrawn_notice: bool = True
+    # The site's search page and index (Pagefind; docs/site.md#search).
+    search: bool = True
     # [accessibility] as written (None: no section); newscli.statement reads it, and the
     # export fails on an incomplete one. In the repr, so that a change renders every page.
     accessibility: dict[str, Any] | None = field(default=None, hash=False)
@@ -65,8 +73,6 @@ def is_site_url(url: str) -> bool:
 
 def is_newsroom(folder: Path) -> bool:
     """True for a folder holding newscli.toml, or articles/ (a newsroom from before init)."""
-    from newscli.newsroom import ARTICLES  # newsroom imports this module
-
     try:
         return (folder / CONFIG_NAME).is_file() or (folder / ARTICLES).is_dir()
     except (OSError, ValueError):
@@ -185,7 +191,7 @@ def site_from(data: dict[str, Any], path: Path) -> Site:
         if per_page < 1:
             raise ConfigError(_("per_page must be at least 1"), path)
         values["per_page"] = per_page
-    for key in ("allow_html", "withdrawn_notice"):
+    for key in ("allow_html", "withdrawn_notice", "search"):
         flag = _expect(site, key, bool, path)
         if flag is not None:
             values[key] = flag

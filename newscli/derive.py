@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newscli.errors import NewsError
+from newscli.files import write_atomic
 from newscli.i18n import _
-from newscli.newsroom import STATE, state_folder, write_atomic
+from newscli.newsroom import STATE, state_folder
 from newscli.photos import PHOTO_WIDTHS, PhotoError, decoding, open_photo
 
 if TYPE_CHECKING:

@@ -16,8 +16,9 @@ from pathlib import Path, PurePosixPath
 
 from newscli import personal
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.files import ChangedOnDisk, write_atomic
 from newscli.i18n import _
-from newscli.newsroom import Newsroom, decode, parse_article, state_folder, write_atomic
+from newscli.newsroom import Newsroom, decode, parse_article, state_folder
 
 FALLBACK_EDITORS = ("sensible-editor", "editor", "nano", "vi")
 
@@ -111,9 +112,12 @@ def edit_file(
     variables: Mapping[str, str],
     now: Callable[[], dt.datetime],
     again: Callable[[ArticleError], bool],
+    wait: Callable[[], None] | None = None,
 ) -> PurePosixPath | None:
     """Edit a copy of the file; save it back only if it is a valid article and nobody else
-    changed it. Returns the saved file, or None when nothing was changed.
+    changed it (through Newsroom.rewrite: a symlinked article is saved to its target, under
+    the newsroom lock, for which wait is called once if another run holds it). Returns the
+    saved file, or None when nothing was changed.
 
     again(problem) is asked when the text is not a valid article: True opens the editor
     once more, False keeps the text (see rescue) and raises NewsError.
@@ -144,7 +148,9 @@ def edit_file(
                     ),
                     rel,
                 ) from None
-            if path.read_bytes() != original:
+            try:
+                newsroom.rewrite(path, text, before=original, wait=wait)
+            except ChangedOnDisk:
                 kept = rescue(newsroom, path.name, data, now())
                 raise NewsError(
                     _(
@@ -152,9 +158,7 @@ def edit_file(
                         "{kept}"
                     ).format(kept=kept),
                     rel,
-                )
-            try:
-                write_atomic(path, data)
+                ) from None
             except WriteError as exc:
                 kept = rescue(newsroom, path.name, data, now())
                 raise NewsError(

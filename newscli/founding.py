@@ -14,8 +14,9 @@ import tomli_w
 
 from newscli.config import CONFIG_NAME, LANGUAGES, is_site_url, site_from
 from newscli.errors import ConfigError, NewsError, UsageError, WriteError
+from newscli.files import write_atomic
 from newscli.i18n import _
-from newscli.newsroom import ARTICLES, PUBLIC, STATE, one_line, write_atomic
+from newscli.newsroom import ARTICLES, PUBLIC, STATE, one_line
 
 # What git should never keep: the export and newscli's caches (see DESIGN.md).
 IGNORED = (f"/{PUBLIC}/", f"/{STATE}/")

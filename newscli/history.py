@@ -1,7 +1,8 @@
 """A story's (or the newsroom's) history, from git: who changed what, when.
 
 The files are the database and git keeps their history; this module asks git and returns
-entries, nothing printed. Outside a git repository (or without git) it says so clearly.
+entries, nothing printed. Outside a git repository (or without git) it says so clearly;
+before the first commit there is simply no history.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def history(root: Path, path: Path | None, tz: dt.tzinfo, limit: int | None = No
                 "(git init, then commit the articles)"
             ).format(folder=root)
         )
+    if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        return []  # a repository without a commit yet: no history, not git's "fatal: …"
     args = ["log", f"--format={_FORMAT}", "--name-only", "--no-color"]
     if limit is not None:
         args.append(f"--max-count={int(limit)}")

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newscli.config import STATE
 from newscli.errors import WriteError
+from newscli.files import folder_inside
 from newscli.i18n import _
-from newscli.newsroom import STATE, state_folder
 
 if TYPE_CHECKING:
     import filelock
+
+
+# The locks this process holds, by lock file and thread.
+_HELD: set[tuple[str, int]] = set()
 
 
 class NewsroomLock:
@@ -19,9 +26,9 @@ class NewsroomLock:
 
     The lock is `<root>/.newscli/lock`, held with filelock (flock on Unix, LockFileEx on
     Windows), so it excludes other processes and other threads; it is released when the
-    process ends, however it ends. The file stays in `.newscli/` after release. Taking it
-    again in the same thread while a NewsroomLock holds it raises RuntimeError (filelock's
-    deadlock check) instead of waiting forever.
+    process ends, however it ends. The file stays in `.newscli/` after release. Taken again
+    in the thread that holds it (a rewrite inside a bulk run), it nests: only the outermost
+    release lets go.
     """
 
     def __init__(self, root: Path, wait: Callable[[], None] | None = None):
@@ -29,12 +36,18 @@ class NewsroomLock:
         self.path = root / STATE / "lock"
         self.wait = wait
         self._lock: filelock.BaseFileLock | None = None
+        self._key = ("", 0)
+        self._nested = False
 
     def __enter__(self) -> NewsroomLock:
+        self._key = (os.path.abspath(self.path), threading.get_ident())
+        if self._key in _HELD:
+            self._nested = True
+            return self
         import filelock  # ~30 ms to import: only commands that write pay for it
 
         try:
-            state_folder(self.root)
+            folder_inside(self.root, STATE)
             lock = filelock.FileLock(self.path, thread_local=False)
             try:
                 lock.acquire(timeout=0)
@@ -51,9 +64,14 @@ class NewsroomLock:
             ) from None
 
         self._lock = lock
+        _HELD.add(self._key)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._nested:
+            self._nested = False
+            return
+        _HELD.discard(self._key)
         if self._lock is not None:
             self._lock.release()
             self._lock = None

@@ -52,7 +52,8 @@ def absolute_url(base_url: str, url: str) -> str:
 def _parser(allow_html: bool) -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark", {"html": allow_html})
+    # CommonMark and its pipe tables (GFM): imported tables stay tables.
+    parser = MarkdownIt("commonmark", {"html": allow_html}).enable("table")
     parser.validateLink = is_safe_url  # type: ignore[method-assign]
     return parser
 
@@ -92,11 +93,12 @@ def render_markdown(
 # tabs, control characters and Unicode spaces and separators (the two disagree on where
 # such space ends a line or a mark, and which reference a definition makes), numeric
 # character references, a backslash before a space, code (spans and fences: their spaces
-# and last lines), a last line of spaces.
+# and last lines), a last line of spaces; and '|' (pipe tables: cmark without its GFM
+# extensions reads none).
 _REFERENCE_ONLY = re.compile(
     "[<\t\x00-\x09\x0b-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]"
 )
-_REFERENCE_ONLY_MARKS = ("]:", "&#", "\\ ", "`", "~~~")
+_REFERENCE_ONLY_MARKS = ("]:", "&#", "\\ ", "`", "~~~", "|")
 
 
 def _reference_only(text: str) -> bool:

@@ -7,10 +7,9 @@ import datetime as dt
 import os
 import re
 import stat
-import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,18 +26,29 @@ from newscli.article import (
     is_safe_relative,
     to_meta,
 )
+from newscli.config import ARTICLES as ARTICLES
+from newscli.config import PUBLIC as PUBLIC
+from newscli.config import STATE as STATE
+from newscli.config import TEMPLATES as TEMPLATES
 from newscli.config import Site, load_site
 from newscli.errors import ArticleError, UsageError, WriteError
+from newscli.files import (
+    LEADS_OUT,
+    LEFTOVER_AGE,
+    FileRefused,
+    folder_inside,
+    inside,
+    is_leftover,
+    not_regular,
+    read_plain_file,
+    replace_unchanged,
+    write_atomic,
+)
 from newscli.i18n import N_, _
+from newscli.lock import NewsroomLock
 from newscli.slugs import make_slug, unique_slug
 from newscli.text import clean_line
 from newscli.topics import Topics, dedupe_topics
-
-# The newsroom's own folders: the stories, the site's template overrides, newscli's state.
-ARTICLES = "articles"
-TEMPLATES = "templates"
-STATE = ".newscli"
-PUBLIC = "public"  # where exports go unless told otherwise
 
 
 @dataclass
@@ -67,29 +77,7 @@ MAX_ARTICLE_BYTES = 8 * 2**20
 MAX_DEPTH = 64
 # Names that look like an article but are not read, said so rather than passed over.
 ARTICLE_LOOKALIKES = (".md", ".markdown", ".mdown", ".mkd")
-# The temporary files write_atomic makes: '.<name>.<8 random>.tmp'; one older than this is
-# a leftover of a killed run (no write takes a minute between creating and renaming it).
-_LEFTOVER = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
-LEFTOVER_AGE = 60
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
-
-
-def remove_leftovers(folder: Path) -> None:
-    """Remove the temporary files killed runs left in folder (write_atomic's names, over a
-    minute old); nothing else, and never a reason to fail."""
-    limit = time.time() - LEFTOVER_AGE
-    with contextlib.suppress(OSError), os.scandir(folder) as scan:
-        for entry in scan:
-            if entry.name[0] == "." and _LEFTOVER.fullmatch(entry.name) and _older(entry, limit):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-
-
-def _older(entry: os.DirEntry[str], limit: float) -> bool:
-    try:
-        return entry.stat(follow_symlinks=False).st_mtime < limit
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -114,178 +102,10 @@ class Finding:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-def _current_umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
-
-
-# Read once, at import: setting the umask to read it is not safe while other threads write.
-_UMASK = _current_umask()
-
-
-class FileRefused(OSError):
-    """A file read_plain_file would not read; `reason` says why, in the user's language."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def not_regular() -> str:
-    return _("is not a regular file (a folder, pipe, socket or device); not read")
-
-
-def read_plain_file(path: Path, limit: int, too_large: str) -> bytes:
-    """The bytes of the regular file at path, at most limit of them: opened without blocking,
-    so that a pipe or device named by mistake is refused instead of waited on for ever, and
-    refused with too_large (the caller's sentence: what its limit is for) when it is, or
-    grows while read, larger than limit. The one way newscli reads a file someone named: an
-    article, a photo, a page or feed to import. FileRefused says why it was not read."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
-        reason = getattr(exc, "strerror", None) or exc
-        raise FileRefused(_("cannot read: {reason}").format(reason=reason)) from None
-    try:
-        status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode):
-            raise FileRefused(not_regular())
-        if status.st_size > limit:
-            raise FileRefused(too_large)
-        # One read of the size fstat gave (plus one byte, to see a file that grew).
-        chunks = [os.read(fd, status.st_size + 1)]
-        size = len(chunks[0])
-        while chunks[-1] and size <= limit and size > status.st_size:
-            chunks.append(os.read(fd, 65536))
-            size += len(chunks[-1])
-        if size > limit:
-            raise FileRefused(too_large)
-        return b"".join(chunks) if len(chunks) > 1 else chunks[0]
-    except FileRefused:
-        raise
-    except OSError as exc:
-        raise FileRefused(_("cannot read: {reason}").format(reason=exc.strerror or exc)) from None
-    finally:
-        os.close(fd)
-
-
-def write_atomic(
-    path: Path,
-    data: bytes,
-    *,
-    exclusive: bool = False,
-    mode: int | None = None,
-    durable: bool = True,
-    sync_folder: bool = True,
-) -> os.stat_result:
-    """Write data so that a crash leaves the old file or the new one, never a torn one.
-
-    The temporary file lives in the same folder, is flushed and fsynced, then renamed over
-    the target (or hard-linked to it with exclusive=True, which fails if the target exists).
-    The target's permission bits are kept, and a read-only target is refused. durable=False
-    skips the fsyncs: still atomic for a crashed or killed process, but not proof against
-    power loss; for exports, which the next run can always write again. sync_folder=False
-    leaves the folder's fsync (which makes the rename itself survive a power loss) to the
-    caller: see fsync_folder. Returns the status of the written file (as fstat saw it
-    before the rename: an index row made with it is stale as soon as anyone else writes).
-    """
-    folder = path.parent
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        current = None
-    except OSError as exc:
-        raise WriteError(
-            _("could not write: {reason}").format(reason=exc.strerror or exc), path
-        ) from None
-    else:
-        if not stat.S_ISREG(status.st_mode):
-            # Renaming over /dev/null or a pipe would replace the device with a file.
-            raise WriteError(
-                _("is not a regular file (a folder, device or pipe); not replaced"), path
-            )
-        current = stat.S_IMODE(status.st_mode)
-    read_only = current is not None and not (current & 0o222 and os.access(path, os.W_OK))
-    if read_only and not exclusive:
-        # Renaming over a read-only file works, but its owner made it read-only on purpose.
-        raise WriteError(_("the file is read-only; it is unchanged"), path)
-    if mode is None:
-        mode = current if current is not None else 0o666 & ~_UMASK
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:  # a read-only or full folder
-        raise WriteError(
-            _("could not write: {reason}; the file is unchanged").format(
-                reason=exc.strerror or exc
-            ),
-            path,
-        ) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-            written = os.fstat(handle.fileno())
-        os.chmod(tmp, mode)
-        if exclusive:
-            os.link(tmp, path)
-            tmp.unlink()
-        else:
-            os.replace(tmp, path)
-    except FileExistsError:
-        tmp.unlink(missing_ok=True)
-        raise
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WriteError(
-            _("could not write: {reason}; the file is unchanged").format(
-                reason=exc.strerror or exc
-            ),
-            path,
-        ) from None
-    except BaseException:  # Ctrl+C mid-write: no temporary file left behind
-        tmp.unlink(missing_ok=True)
-        raise
-    if durable and sync_folder:
-        fsync_folder(folder)
-    return written
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make the renames in folder survive a power loss; never a reason to fail (a file
-    system that cannot fsync a folder has already done what it can)."""
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def inside(root: Path, path: Path) -> bool:
-    """True when path, with every symlink followed, is in root's real folder."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):
-        return False
-
-
 def state_folder(root: Path) -> Path:
     """The newsroom's .newscli/ folder, created if needed. WriteError when it is a symlink
     out of the newsroom: newscli writes its state (index, lock, rescued text) only inside."""
-    folder = root / STATE
-    if not inside(root, folder):
-        raise WriteError(_(LEADS_OUT), folder)
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise WriteError(
-            _("cannot create the folder: {reason}").format(reason=exc.strerror or exc), folder
-        ) from None
-    return folder
+    return folder_inside(root, STATE)
 
 
 def parse_article(text: str, site: Site, path: PurePosixPath) -> Article:
@@ -341,6 +161,7 @@ class Newsroom:
         # The run's working directory (Environment.cwd), which a path typed as a REF may be
         # relative to; None: only the root.
         self.here = here
+        self._inside: set[Path] = set()  # folders refuse_writing_outside found inside
 
     def relative(self, path: Path) -> PurePosixPath:
         return PurePosixPath(path.relative_to(self.root).as_posix())
@@ -369,7 +190,7 @@ class Newsroom:
                 name = entry.name
                 where = f"{rel}/{name}"
                 if name[0] == ".":
-                    if _LEFTOVER.fullmatch(name) and _older(entry, limit):
+                    if is_leftover(entry, limit):
                         tree.leftovers.append(Path(entry.path))
                     continue
                 if name.endswith(".md") and name.isascii() and entry.is_file(follow_symlinks=False):
@@ -409,11 +230,15 @@ class Newsroom:
 
     def refuse_writing_outside(self, path: Path) -> None:
         """WriteError unless path (symlinks followed) is inside the newsroom's real folder:
-        a symlinked articles/ leading elsewhere is read, but never written through."""
+        a symlinked articles/ leading elsewhere is read, but never written through. (Each
+        folder is looked at once; a file that is a link, every time.)"""
+        if path.parent in self._inside and not path.is_symlink():
+            return
         if not inside(self.root, path.parent) or not inside(self.root, path):
             raise WriteError(
                 _(LEADS_OUT), self.relative(path) if path.is_relative_to(self.root) else path
             )
+        self._inside.add(path.parent)
 
     def clean_leftovers(self, tree: Tree) -> None:
         """Remove the temporary files killed runs left (named by write_atomic, over a
@@ -556,6 +381,41 @@ class Newsroom:
 
     # -- writing ------------------------------------------------------------
 
+    def rewrite(
+        self,
+        path: Path,
+        text: str,
+        *,
+        before: bytes,
+        reads_as: Article | None = None,
+        sync_folder: bool = True,
+        wait: Callable[[], None] | None = None,
+    ) -> tuple[os.stat_result, Article]:
+        """Replace the article file at path with text: the one way newscli changes an
+        article that is there (tag, photo, import, edit, publish …).
+
+        A symlinked file is written through, to its target, and never one that leads out of
+        the newsroom; text must read back as an article (ArticleError otherwise); the
+        newsroom lock is held (wait is called once if another run has it); and the file is
+        replaced only if it still holds before, the bytes the caller read: a save someone
+        made meanwhile stands (ChangedOnDisk). Returns the written file's status and the
+        article it holds. reads_as is that article when the caller has proved it already
+        (tag's front-matter edit parses back to exactly its values: no second parse).
+        sync_folder=False leaves the folder's fsync to the caller (see files.fsync_folder).
+        """
+        rel = self.relative(path)
+        self.refuse_writing_outside(path)
+        article = reads_as if reads_as is not None else parse_article(text, self.site, rel)
+        target = path.resolve() if path.is_symlink() else path
+        with NewsroomLock(self.root, wait=wait):
+            try:
+                status = replace_unchanged(
+                    target, text.encode("utf-8"), before, sync_folder=sync_folder
+                )
+            except WriteError as exc:  # named as the caller knows it, not by its link target
+                raise type(exc)(exc.message, rel) from None
+        return status, article
+
     def create(self, draft: Article, taken: set[str]) -> Article:
         """Write a new article file under articles/YYYY/MM/, never over another one, with the
         draft's slug or, when taken holds it, the first of slug-2, slug-3 … that is free."""
@@ -636,7 +496,6 @@ class Newsroom:
 _CONFLICT = re.compile(r"(<{7}|>{7}|={7})(?: |$)")
 _CONFLICT_ENDS = re.compile(r"^(<{7}|>{7})(?: |$)", re.M)
 CONFLICT_IN_BODY = N_("a git conflict marker in the body: resolve the merge")  # shown with _()
-LEADS_OUT = N_("leads out of the newsroom (a symbolic link); newscli writes only inside it")
 
 
 def conflict_lines(parts: frontmatter.Split) -> list[int]:

@@ -23,16 +23,9 @@ from typing import TYPE_CHECKING, Any
 from newscli import frontmatter
 from newscli.article import Image, Summary
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.files import inside, write_atomic
 from newscli.i18n import _
-from newscli.newsroom import (
-    Newsroom,
-    article_of,
-    decode,
-    inside,
-    one_line,
-    parse_article_parts,
-    write_atomic,
-)
+from newscli.newsroom import Newsroom, decode, one_line, parse_article
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PillowImage
@@ -151,7 +144,7 @@ def shown_size(image: PillowImage) -> tuple[int, int]:
 def read_photo(path: Path, shown_as: str | None = None) -> PhotoFile:
     """The photo file at path, read once and checked (see inspect_photo); PhotoError naming
     it (as shown_as, the way the user typed it) when it cannot be read or is no photo."""
-    from newscli.newsroom import FileRefused, read_plain_file
+    from newscli.files import FileRefused, read_plain_file
 
     name = shown_as if shown_as is not None else str(path)
     too_large = _("is larger than {mb} MB, more than a photo needs; not taken")
@@ -380,22 +373,12 @@ def change_photo(
     rel = newsroom.relative(file)
     data = newsroom.read_bytes(file)
     text = decode(data, rel)
-    article, meta, parts = parse_article_parts(text, newsroom.site, rel)
+    article = parse_article(text, newsroom.site, rel)
     image, placed = edit(article)
     try:
         if image == article.image:
             return PhotoChange(rel, article.image, image, placed)
-        new_text = with_image(text, rel, image)
-        table = image_table(image)
-        after = {k: v for k, v in meta.items() if k != "image"}
-        if table is not None:
-            after["image"] = table
-        article_of(after, parts, newsroom.site, rel)  # never write what would not read back
-        newsroom.refuse_writing_outside(file)
-        try:
-            write_atomic(file.resolve() if file.is_symlink() else file, new_text.encode("utf-8"))
-        except WriteError as exc:
-            raise WriteError(exc.message, rel) from None
+        newsroom.rewrite(file, with_image(text, rel, image), before=data)
     except BaseException:
         if placed is not None:
             forget(placed)

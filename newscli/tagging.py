@@ -21,16 +21,10 @@ from newscli import frontmatter, personal
 from newscli.article import Article, ArticleEdit, Rewrite
 from newscli.catalog import Answer, Catalog
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
+from newscli.files import ChangedOnDisk, fsync_folder
 from newscli.i18n import _
 from newscli.lock import NewsroomLock
-from newscli.newsroom import (
-    Newsroom,
-    article_of,
-    decode,
-    fsync_folder,
-    parse_article_parts,
-    write_atomic,
-)
+from newscli.newsroom import Newsroom, article_of, decode, parse_article_parts
 from newscli.query import Filters
 from newscli.topics import Topics, clean_topic, topic_key
 
@@ -193,24 +187,14 @@ def rewrite_topics(
 
 
 class _Folders:
-    """The folders one run writes in: each checked once to lie inside the newsroom, and each
-    fsynced once, when the run ends (see run)."""
+    """The folders one run writes in, each fsynced once, when the run ends (see run)."""
 
-    def __init__(self, newsroom: Newsroom):
-        self.newsroom = newsroom
-        self.inside: set[Path] = set()
+    def __init__(self) -> None:
         self.written: dict[Path, None] = {}
 
     def target(self, path: Path) -> Path:
-        """The file to replace for path: a symlink's target (read() has made sure it stays in
-        articles/); WriteError when it leads out of the newsroom."""
-        if path.is_symlink():
-            self.newsroom.refuse_writing_outside(path)
-            return path.resolve()
-        if path.parent not in self.inside:
-            self.newsroom.refuse_writing_outside(path)
-            self.inside.add(path.parent)
-        return path
+        """The file Newsroom.rewrite replaces for path: a symlink's target."""
+        return path.resolve() if path.is_symlink() else path
 
     def sync(self) -> None:
         for folder in self.written:
@@ -243,15 +227,14 @@ def _change_file(
             personal.refuse_publishing(new_text, edited.extra, rel)
         if dry_run:
             return Change(rel, wanted.before, wanted.after)
-        # Compare before replace: someone (an editor, not newscli) may have saved meanwhile.
-        if path.read_bytes() != data:
+        target = folders.target(path)
+        try:  # someone (an editor, not newscli) may have saved meanwhile: then again
+            status, _article = newsroom.rewrite(
+                path, new_text, before=data, reads_as=edited, sync_folder=False
+            )
+        except ChangedOnDisk:
             time.sleep(0.01)
             continue
-        target = folders.target(path)
-        try:
-            status = write_atomic(target, new_text.encode("utf-8"), sync_folder=False)
-        except WriteError as exc:  # named like every other file of the run
-            raise WriteError(exc.message, rel) from None
         folders.written[target.parent] = None
         return Change(rel, wanted.before, wanted.after, Written(path, status, edited))
     raise WriteError(_("the file keeps changing on disk; not changed"), rel)
@@ -279,7 +262,7 @@ def run_edit(
     them (those files are old and whole: run the command again) but never tear a file; and
     the caller hears that the run is over only after it.
     """
-    folders = _Folders(newsroom)
+    folders = _Folders()
     try:
         for path in paths:
             rel = newsroom.relative(path)

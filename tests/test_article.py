@@ -30,13 +30,24 @@ def test_the_lead_is_the_first_paragraph_as_plain_text() -> None:
         id="x", title="t", slug="t", date=dt.datetime(2022, 1, 1, tzinfo=dt.UTC), body=body
     )
     assert article.lead == PLAIN_LEAD
-    assert article.lead_markdown == " ".join(MARKDOWN_LEAD.split())
+    assert article.lead_markdown == MARKDOWN_LEAD
     assert (
         Article(
             id="x", title="t", slug="t", date=article.date, teaser="En  ingress\nsom radbryts."
         ).lead
         == "En ingress som radbryts."
     )
+
+
+def test_a_hard_line_break_in_the_lead_paragraph_shows_no_backslash() -> None:
+    from newscli.markdown import render_markdown
+
+    body = "Två vägar delade sig,\\\noch jag tog den ena.\n\nMer."
+    article = Article(
+        id="x", title="t", slug="t", date=dt.datetime(2022, 1, 1, tzinfo=dt.UTC), body=body
+    )
+    assert article.lead == "Två vägar delade sig, och jag tog den ena."
+    assert "\\" not in render_markdown(article.lead_markdown or "")
 
 
 def test_a_missing_teaser_is_the_first_paragraph(newsroom: Newsroom) -> None:

@@ -131,6 +131,27 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(newsroom_path: Path) -> No
     assert run.stderr is not None and run.stderr.read() == ""
 
 
+@pytest.mark.parametrize("option", ["--root", "-C"])
+def test_root_and_C_before_the_command_choose_the_newsroom(
+    option: str, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    before = runner.invoke(cli.app, [option, str(newsroom_path), "list", "--format", "paths"])
+    assert before.exit_code == 0, before.stderr
+    assert len(before.stdout.splitlines()) == 5
+    after = runner.invoke(cli.app, ["list", "--format", "paths", "--root", str(newsroom_path)])
+    assert before.stdout == after.stdout
+
+
+def test_withdraw_is_answered_with_the_command_that_withdraws(invoke: Invoke) -> None:
+    result = invoke("withdraw", "x")
+    assert result.exit_code == 2
+    assert "unpublish --reason" in result.stderr
+
+
 def test_errors_and_the_version_go_to_the_runs_own_streams(invoke: Invoke) -> None:
     """The Environment's stderr and stdout, not the process's: an error, an interruption
     and --version are where the run was told to write (as a test or an embedding caller

@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from newscli import cli
 from newscli.newsroom import Newsroom
-from tests.conftest import PINNED, REPO
+from tests.conftest import NOW, PINNED, REPO
 from tests.support.newsrooms import sample_newsroom
 from tests.support.serve import local_server
 
@@ -293,3 +293,92 @@ def test_a_wordpress_export_imports_its_posts_and_never_a_private_one(tmp_path: 
     assert "Kontakt" not in titles  # a page: only with --include page
     again = newscli(root, "import", "wordpress", str(WXR))
     assert "0 created" in again.stderr and again.exit_code == 0
+
+
+# -- issue 23 and 24: feeds as real sites write them, pages without dates, one fetcher --------------
+
+
+def test_an_empty_feed_file_is_one_clear_sentence(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    (tmp_path / "tom.xml").write_bytes(b"")
+    result = CliRunner().invoke(
+        cli.app,
+        ["import", "feed", "tom.xml", "--root", str(root)],
+        obj={**PINNED, "cwd": tmp_path},
+    )
+    assert result.exit_code == 1
+    assert result.stderr == "newscli: error: tom.xml: is empty: there is no feed in it\n"
+
+
+def photo_feed(photo_url: str, link: str = "https://nyheter.example.se/a") -> str:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Nyheter</title>'
+        f"<item><title>Ny skola</title><link>{link}</link><guid>a</guid>"
+        "<pubDate>Wed, 09 Feb 2022 09:00:00 +0100</pubDate>"
+        "<description>Ingress.</description>"
+        f'<enclosure url="{photo_url}" type="image/jpeg" length="1"/></item></channel></rss>'
+    )
+
+
+def test_a_feed_file_naming_a_photo_on_loopback_never_makes_newscli_request_it(
+    tmp_path: Path,
+) -> None:
+    from tests.support.newsrooms import PHOTO
+    from tests.test_importing_fetch import noting
+
+    asked: list[str] = []
+    photo = noting(asked, PHOTO.read_bytes())
+    root = empty_newsroom(tmp_path / "new")
+    feed = tmp_path / "feed.xml"
+    with local_server({"/admin/bild.jpg": photo}) as base:
+        feed.write_text(photo_feed(f"{base}/admin/bild.jpg"))
+        result = newscli(root, "import", "feed", str(feed))
+    assert result.exit_code == 0, result.output
+    assert asked == []
+    assert "local or private address (127.0.0.1)" in result.stderr
+    assert not (root / "images").exists()
+
+
+def test_a_feed_url_typed_on_the_command_line_may_bring_its_own_servers_photos(
+    tmp_path: Path,
+) -> None:
+    from tests.support.newsrooms import PHOTO
+
+    root = empty_newsroom(tmp_path / "new")
+    routes: dict[str, bytes] = {"/bild.jpg": PHOTO.read_bytes()}
+    with local_server(routes) as base:  # type: ignore[arg-type]
+        routes["/rss.xml"] = photo_feed("/bild.jpg", link=f"{base}/a").encode()
+        result = newscli(root, "import", "feed", f"{base}/rss.xml")
+    assert result.exit_code == 0, result.output
+    assert (root / "images/2022/02/ny-skola.jpg").read_bytes() == PHOTO.read_bytes()
+
+
+def test_the_rss_and_the_atom_of_one_site_import_each_story_once(
+    exported: dict[str, Path], tmp_path: Path
+) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    first = newscli(root, "import", "feed", str(exported["rss"]))
+    assert first.exit_code == 0, first.output
+    count = len(files(root))
+    second = newscli(root, "import", "feed", str(exported["atom"]))
+    assert second.exit_code == 0, second.output
+    assert len(files(root)) == count
+    assert (
+        f"0 created, 0 updated, {count} skipped ({count} imported through another feed)"
+        in second.stderr
+    )
+
+
+def test_a_copied_page_without_a_date_becomes_a_draft_dated_today(tmp_path: Path) -> None:
+    root = empty_newsroom(tmp_path / "new")
+    page = str(COPIED / "002_d63b6bedf3edc624.txt")
+    result = newscli(root, "import", "text", page)
+    assert result.exit_code == 0, result.output
+    (article,) = Newsroom(root).scan().articles
+    assert article.status == "draft"
+    assert article.date == NOW.replace(second=0, microsecond=0)
+    assert f"{article.path}: no date on the page: set `date` before publishing" in result.stderr
+    skipped = newscli(
+        empty_newsroom(tmp_path / "other"), "import", "text", page, "--date-missing", "skip"
+    )
+    assert "0 created" in skipped.stderr and "1 without a date" in skipped.stderr

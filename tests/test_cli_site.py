@@ -31,9 +31,9 @@ def test_export_html_command_writes_public_and_summarises(
     assert (newsroom_path / "public/index.html").is_file()
     lines = result.stderr.splitlines()
     assert len([line for line in lines if "warning" in line and "image" in line]) == 4
-    assert lines[-1].startswith("Exported 5 stories, 5 topics, 18 pages to public/ in ")
+    assert lines[-1].startswith("Exported 5 stories, 5 topics, 19 pages to public/ in ")
     assert lines[-1].endswith(
-        " s (30 files written, 0 unchanged)"
+        " s (47 files written, 0 unchanged)"
     )  # robots, 404, feed.json, statement
     assert result.stdout == ""
     again = invoke(

@@ -236,6 +236,13 @@ def test_topics_excel_opens_in_a_swedish_spreadsheet_and_runs_no_formula(
     assert invoke("topics", "--excel", "--format", "json").exit_code == 2
 
 
+def test_topics_into_a_pipe_are_tab_separated_lines_like_list(invoke: Invoke) -> None:
+    piped = invoke("topics").stdout
+    lines = piped.splitlines()
+    assert lines and all(line.count("\t") == 3 for line in lines)
+    assert "Familjefrågor\t" in piped and "─" not in piped and "Topic" not in piped
+
+
 # -- one selection, one topic vocabulary --------------------------------------------------
 
 

@@ -72,3 +72,16 @@ def test_typer_still_makes_an_autocompletion_into_the_completion_newscli_finds()
     assert [item.value for item in own(ctx, option, "")] == ["Anhörigstöd", "anhörigstöd"]
     assert seen == ["anh", ""]
     assert CliRunner().invoke(app, ["--topic", "x"]).exit_code == 0
+
+
+def test_typers_completion_classes_and_scripts_are_where_newscli_replaces_them() -> None:
+    """completion.install swaps Typer's bash, zsh and fish classes and scripts by name."""
+    from typer import _completion_classes, _completion_shared
+
+    from newscli.cli import completion
+
+    completion.install()
+    assert _completion_classes.BashComplete is completion.BashCompletion
+    assert _completion_classes.FishComplete is completion.FishCompletion
+    assert _completion_shared._completion_scripts["zsh"] == completion.ZSH_SCRIPT
+    assert "completion_init" in dir(_completion_classes)

@@ -189,6 +189,25 @@ def test_ctrl_c_at_a_question_of_new_exits_130_and_writes_nothing(newsroom_path:
     assert not [f for f in files_under(newsroom_path) if f.endswith(".tmp")]
 
 
+def test_ctrl_c_in_the_editor_of_new_leaves_nothing_behind(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    """An editor ended by Ctrl+C (SIGINT, as the terminal sends it to both)."""
+    interrupted = write_editor(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGINT)")
+    result = invoke(
+        "new", "Avbruten nyhet", "--edit", "--no-input", variables={"EDITOR": interrupted}
+    )
+    assert result.exit_code == 130
+    assert not list((newsroom_path / "articles").rglob("avbruten-nyhet*"))
+
+
+def test_the_next_steps_of_a_draft_include_publishing_it(invoke: Invoke) -> None:
+    draft = invoke("new", "Ett utkast", "--no-input", stderr_isatty=True)
+    assert "newscli publish ett-utkast" in draft.stderr
+    published = invoke("new", "Redan ute", "--publish", "--no-input", stderr_isatty=True)
+    assert "newscli publish" not in published.stderr and "newscli export html" in published.stderr
+
+
 def test_the_alt_question_of_new_is_asked_on_the_terminal_while_stdout_holds_only_the_path(
     newsroom_path: Path,
 ) -> None:

@@ -178,3 +178,46 @@ def test_edit_never_opens_a_symlink_out_of_articles(
     )
     assert secret.read_bytes() == before
     assert (newsroom_path / "articles/2022/01/hemlig.md").is_symlink()
+
+
+# -- saved as every rewrite is: through links, under the lock ------------------------------------
+
+
+def test_edit_of_a_symlinked_article_writes_through_the_link(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The link stays a link and its target gets the text (`tag add` writes through it too)."""
+    story = newsroom_path / STORY_PATH
+    shared = newsroom_path / "articles/2022/01/delad.md"
+    story.rename(shared)
+    story.symlink_to(shared)
+    monkeypatch.setenv(
+        "EDITOR",
+        write_editor(tmp_path, "p.write_text(p.read_text().replace('Förbättrad', 'Bättre'))"),
+    )
+    result = invoke("edit", STORY)
+    assert result.exit_code == 0, result.stderr
+    assert story.is_symlink() and story.resolve() == shared.resolve()
+    assert "Bättre ekonomisk prognos" in shared.read_text()
+
+
+def test_edit_saves_under_the_newsroom_lock(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock is taken for the save (not while the editor is open), so that no other run
+    of newscli writes the file at the same moment."""
+    from newscli.lock import NewsroomLock
+
+    story = newsroom_path / STORY_PATH
+    seen: list[bool] = []
+    real_enter = NewsroomLock.__enter__
+
+    def enter(lock: NewsroomLock) -> NewsroomLock:
+        seen.append(story.read_text().endswith("JAG\n"))
+        return real_enter(lock)
+
+    monkeypatch.setattr(NewsroomLock, "__enter__", enter)
+    monkeypatch.setenv("EDITOR", write_editor(tmp_path, "p.write_text(p.read_text() + 'JAG\\n')"))
+    result = invoke("edit", STORY)
+    assert result.exit_code == 0, result.stderr
+    assert seen == [False] and story.read_text().endswith("JAG\n")

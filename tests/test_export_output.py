@@ -28,7 +28,7 @@ from newscli.export.output import MANIFEST
 from newscli.export.site import export_site
 from newscli.newsroom import Newsroom
 from tests.conftest import NOW, REPO, STORY, STORY_PATH, Invoke, newscli_process
-from tests.support.checkers import read
+from tests.support.checkers import read, searchable, without_unstable_search_files
 from tests.support.faults import leftovers, plant_leftovers
 from tests.support.fuzz import FUZZ_CLI
 from tests.support.harness import run, scratch_newsroom
@@ -214,7 +214,13 @@ def test_reexport_rewrites_only_what_changed_and_removes_what_is_gone(tmp_path: 
     assert (out / "2021/egen-fil.txt").is_file() and (
         out / "CNAME"
     ).is_file()  # … not others' files
-    assert third.removed == 2  # the story's page and its month's page; its topics have others
+    # The story's page and its month's page (its topics have others); and the search index's
+    # files that held it.
+    gone = {rel for rel in set(before) - set(after) if not rel.startswith("pagefind/")}
+    assert gone == {f"2021/11/{STORY}/index.html", "2021/11/index.html"}
+    assert third.removed == 2 + len(
+        [r for r in set(before) - set(after) if r.startswith("pagefind/")]
+    )
     changed = {rel for rel in after if after[rel] != before.get(rel)}
     assert (
         "2022/01/socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation/index.html"
@@ -277,23 +283,76 @@ def test_the_export_never_writes_through_a_symlink_in_the_output_folder(
     assert target.read_text() == "mine"  # the link was replaced, not written through
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="newscli/export/output.py writes (and removes) through a symlinked folder inside "
-    "the output folder; see docs/security.md, open findings",
-)
+@pytest.mark.parametrize("folder", ["topics", "2021"])
 def test_the_export_never_writes_through_a_symlinked_folder_in_the_output(
-    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path, folder: str
 ) -> None:
+    """Nor removes through it: the export stops with an error naming the link."""
     public = newsroom_path / "public"
     assert invoke("export", "html").exit_code == 0
     outside = tmp_path / "outside"
     outside.mkdir()
-    shutil.rmtree(public / "topics")
-    (public / "topics").symlink_to(outside, target_is_directory=True)
+    shutil.rmtree(public / folder)
+    (public / folder).symlink_to(outside, target_is_directory=True)
     invoke("tag", "add", "Nytt", "--all")
-    invoke("export", "html")
+    result = invoke("export", "html")
     assert list(outside.iterdir()) == []
+    assert result.exit_code == 1
+    assert f"public/{folder}: is a symbolic link inside the output folder" in result.stderr
+
+
+def test_a_feed_into_public_never_writes_through_a_symlinked_folder(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (newsroom_path / "public").mkdir()
+    (newsroom_path / "public" / "topics").symlink_to(outside, target_is_directory=True)
+    result = invoke("export", "rss", "--topic", "Ekonomi")
+    assert result.exit_code == 1
+    assert "is a symbolic link inside the output folder" in result.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_no_record_entry_removes_an_article_or_anything_outside_the_output(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    """A hand-edited record names files behind folders of the output that are links (into
+    articles/, and out of the newsroom), and paths out of the output: all stay."""
+    public = newsroom_path / "public"
+    assert invoke("export", "html").exit_code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "kvar.html").write_text("kvar\n")
+    (public / "ut").symlink_to(outside, target_is_directory=True)
+    (public / "gammalt").symlink_to(newsroom_path / "articles/2021/11", target_is_directory=True)
+    manifest = json.loads((public / MANIFEST).read_text())
+    manifest["files"] += [f"gammalt/{STORY}.md", "gammalt", "ut/kvar.html", "../newscli.toml"]
+    (public / MANIFEST).write_text(json.dumps(manifest))
+    story = newsroom_path / STORY_PATH
+    before = story.read_bytes()
+    assert invoke("export", "html").exit_code == 0
+    assert story.read_bytes() == before
+    assert (outside / "kvar.html").read_text() == "kvar\n"
+    assert (newsroom_path / "newscli.toml").is_file()
+    assert (public / "gammalt").is_symlink() and (public / "ut").is_symlink()
+
+
+def test_the_site_is_never_built_around_the_articles_folder_linked_into_it(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    """articles/ as a link into the output folder would make every story a file the export
+    may replace or remove: such an output folder is refused."""
+    public = newsroom_path / "public"
+    public.mkdir()
+    (newsroom_path / "articles").rename(public / "berattelser")
+    (newsroom_path / "articles").symlink_to(public / "berattelser", target_is_directory=True)
+    before = {p: p.read_bytes() for p in (public / "berattelser").rglob("*.md")}
+    result = invoke("export", "html")
+    assert result.exit_code == 2
+    assert "holds the newsroom's articles/ folder" in result.stderr
+    assert {p: p.read_bytes() for p in (public / "berattelser").rglob("*.md")} == before
+    assert sorted(p.name for p in public.iterdir()) == ["berattelser"]
 
 
 def test_the_site_export_keeps_the_mode_of_files_it_rewrites(
@@ -353,11 +412,13 @@ def run_newscli(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
 
 def site(folder: Path) -> dict[str, bytes]:
     """The site's files as a reader gets them (the record and killed writes' temporaries aside)."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name != MANIFEST and not p.name.endswith(".tmp")
-    }
+    return without_unstable_search_files(
+        {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*")
+            if p.is_file() and p.name != MANIFEST and not p.name.endswith(".tmp")
+        }
+    )
 
 
 def assert_clean_after_retraction(root: Path, public: Path, reference: Path) -> None:
@@ -365,6 +426,7 @@ def assert_clean_after_retraction(root: Path, public: Path, reference: Path) -> 
     after = site(public)
     for trace in RETRACTED_TRACES:
         assert trace not in after, f"{trace} of the retracted story is still published"
+    assert not [url for url in searchable(public) if RETRACTED in url], "still findable"
     assert after.pop(USER_FILE) == b"nyheter.example.se"  # not newscli's: never touched
     assert after == site(reference)
 
@@ -548,8 +610,31 @@ def test_the_record_names_every_file_before_the_first_page_is_written(
 
     monkeypatch.setattr(output, "write_atomic", write_atomic)
     export_site(Newsroom(root), public, now=NOW)
-    written = set(site(public))
+    # The search index's files are named by what the pages hold, so they are known only after
+    # the pages: the record names them before they are written (the next test).
+    written = {rel for rel in site(public) if not rel.startswith("pagefind/")}
     assert seen and written <= seen[0], sorted(written - seen[0])
+
+
+def test_the_record_names_the_search_index_before_it_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = sample(tmp_path / "newsroom")
+    public = tmp_path / "public"
+    real = output.write_atomic
+    unnamed: list[str] = []
+
+    def write_atomic(path: Path, data: bytes, **options: Any) -> None:
+        rel = path.relative_to(public).as_posix()
+        if rel.startswith("pagefind/"):
+            record = json.loads((public / MANIFEST).read_text(encoding="utf-8"))
+            if rel not in record["files"]:
+                unnamed.append(rel)
+        real(path, data, **options)
+
+    monkeypatch.setattr(output, "write_atomic", write_atomic)
+    export_site(Newsroom(root), public, now=NOW)
+    assert (public / "pagefind/pagefind.js").is_file() and unnamed == []
 
 
 def test_an_export_removes_the_temporary_file_a_killed_export_left_beside_a_page(

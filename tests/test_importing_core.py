@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from newscli.importing.core import Action, ImportOptions, ImportReport, import_stories
-from newscli.importing.fetch import FetchError
+from newscli.importing.fetch import Fetcher, FetchError
 from newscli.importing.incoming import Incoming, IncomingPhoto, Read, Unreadable
 from newscli.newsroom import Newsroom
 from tests.conftest import NOW, REPO
 from tests.support.newsrooms import PHOTO
+from tests.support.serve import local_server
 
 CET = dt.timezone(dt.timedelta(hours=1))
 
@@ -273,13 +274,93 @@ def test_a_broken_newsroom_file_is_reported_not_fatal(empty: Path) -> None:
     assert [str(e.path) for e in report.broken] == ["articles/2020/01/trasig.md"]
 
 
-def test_a_photo_is_fetched_from_its_url_by_default(empty: Path) -> None:
-    from tests.support.serve import local_server
-
+def test_a_photo_is_fetched_from_the_server_the_person_typed(empty: Path) -> None:
     with local_server({"/bild.jpg": PHOTO.read_bytes()}) as base:
         photo = IncomingPhoto(url=f"{base}/bild.jpg", alt="Två barn")
         report = import_stories(
-            Newsroom(empty), [entry("a", photo=photo)], ImportOptions(), now=NOW
+            Newsroom(empty),
+            [entry("a", photo=photo)],
+            ImportOptions(),
+            now=NOW,
+            download=Fetcher(f"{base}/feed.xml").photo,
         )
     assert (empty / "images/2022/02/nyhet-a.jpg").read_bytes() == PHOTO.read_bytes()
     assert report.outcomes[0].warnings == ()
+
+
+def test_a_photo_a_source_names_on_loopback_is_never_fetched(empty: Path) -> None:
+    from tests.test_importing_fetch import noting
+
+    asked: list[str] = []
+    photo_route = noting(asked, PHOTO.read_bytes())
+
+    with local_server({"/bild.jpg": photo_route}) as base:
+        photo = IncomingPhoto(url=f"{base}/bild.jpg", alt="Två barn", credit="Foto: A")
+        report = import_stories(
+            Newsroom(empty), [entry("a", photo=photo)], ImportOptions(), now=NOW
+        )
+    assert asked == [] and not (empty / "images").exists()
+    (outcome,) = report.outcomes
+    assert "local or private address (127.0.0.1)" in outcome.warnings[0]
+    text = (empty / "articles/2022/02/nyhet-a.md").read_text(encoding="utf-8")
+    assert f'photo_url = "{base}/bild.jpg"' in text and 'photo_credit = "Foto: A"' in text
+
+
+def test_a_story_met_again_through_another_feed_of_the_site_is_not_created_twice(
+    empty: Path,
+) -> None:
+    rss = entry("a", source_url="http://press.example.com/nyheter/a/")
+    atom = entry(
+        "tag:press.example.com,2022:a",
+        title="Nyhet a",
+        source_url="https://press.example.com/nyheter/a",
+        key={"feed": "https://press.example.com/atom", "guid": "tag:press.example.com,2022:a"},
+    )
+    assert run(empty, [rss]).count(Action.CREATE) == 1
+    report = run(empty, [atom])
+    (outcome,) = report.outcomes
+    assert outcome.action is Action.ELSEWHERE and "another feed of the same site" in outcome.reason
+    assert str(outcome.path) == "articles/2022/02/nyhet-a.md"
+    assert len(files(empty)) == 1
+
+
+def test_entries_that_share_one_address_are_still_different_stories(empty: Path) -> None:
+    home = "https://press.example.com/"
+    run(empty, [entry("a", source_url=home)])
+    other = entry("b", source_url=home, key={"feed": "https://press.example.com/atom", "guid": "b"})
+    also = entry("c", source_url=home, key={"feed": "https://press.example.com/atom", "guid": "c"})
+    assert run(empty, [other, also]).count(Action.CREATE) == 2
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-1))),
+    ],
+)
+def test_a_placeholder_date_at_the_calendars_ends_is_refused_in_the_dry_run_too(
+    empty: Path, date: dt.datetime
+) -> None:
+    for dry_run in (True, False):
+        (outcome,) = run(empty, [entry("a", date=date)], dry_run=dry_run).outcomes
+        assert outcome.action is Action.REFUSED and "placeholder" in outcome.reason
+    assert files(empty) == []
+
+
+def test_a_dry_run_refuses_what_the_real_run_would(empty: Path) -> None:
+    # A lone surrogate (a JSON Feed's "\ud800"): no UTF-8 file can hold it.
+    bad = entry("a", title="Rubrik \ud800")
+    dry = run(empty, [bad], dry_run=True).outcomes[0]
+    real = run(empty, [bad]).outcomes[0]
+    assert (dry.action, real.action) == (Action.REFUSED, Action.REFUSED)
+
+
+def test_a_story_without_a_date_can_be_a_draft_dated_today(empty: Path) -> None:
+    report = run(empty, [entry("a", date=None)], date_missing="draft")
+    (outcome,) = report.outcomes
+    assert outcome.action is Action.CREATE
+    assert outcome.warnings == ("no date on the page: set `date` before publishing",)
+    text = (empty / outcome.path).read_text(encoding="utf-8")  # type: ignore[operator]
+    assert 'status = "draft"' in text and "date = 2022-" not in text

@@ -27,7 +27,7 @@ def only(name: str) -> Incoming:
     return entry
 
 
-def test_a_hugo_feed_gives_title_date_with_offset_and_the_summary_as_body() -> None:
+def test_a_hugo_feed_gives_title_date_with_offset_and_its_summaries_as_drafts() -> None:
     first, second = stories("hugo.xml")
     assert isinstance(first, Incoming) and isinstance(second, Incoming)
     assert first.title == "Öppet hus på familjecentralen"
@@ -45,7 +45,14 @@ def test_a_hugo_feed_gives_title_date_with_offset_and_the_summary_as_body() -> N
         "Nyheter on Socialtjänsten",
         "https://hugo.example.se/nyheter/oppet-hus/",
     )
-    assert second.body == "Från den 1 mars gäller en [ny taxa](https://hugo.example.se/taxor/)."
+    # Hugo's description is the summary: one with structure stays the body, a one-paragraph
+    # one is the lead; both are drafts, their full text at the link.
+    assert first.status == "draft" and first.source_url in first.source_note
+    assert (second.lead, second.body, second.status) == (
+        "Från den 1 mars gäller en ny taxa.",
+        "",
+        "draft",
+    )
 
 
 def test_a_wordpress_feed_gives_author_categories_lead_and_clean_content() -> None:
@@ -84,7 +91,7 @@ def test_feeds_in_declared_legacy_encodings_are_read(name: str, body: str) -> No
     assert story.title == "Särskilt boende öppnar på Åsgården"
     assert story.topics == ("Äldreomsorg",)
     assert story.source_name == "Äldreomsorgen i Östersund"
-    assert story.body == body
+    assert story.lead == body
 
 
 ENTITY_BOMB = b"""<?xml version="1.0"?>
@@ -174,3 +181,198 @@ def test_json_that_is_no_json_feed_is_refused() -> None:
 
 def test_fixtures_are_where_the_tests_expect_them() -> None:
     assert {p.name for p in Path(FEEDS).iterdir()} >= {"hugo.xml", "wordpress.xml", "pressroom.xml"}
+
+
+# -- the shapes real feeds broke in (issue 23, issue 24) ------------------------------------------
+
+
+def rss(
+    items: str, channel: str = "<title>Nyheter</title><link>https://nyheter.example.se/</link>"
+) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:media="http://search.yahoo.com/mrss/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel>{channel}{items}</channel></rss>"
+    ).encode()
+
+
+DATE = "<pubDate>Wed, 09 Feb 2022 09:00:00 +0100</pubDate>"
+
+
+def the_entry(items: str) -> Incoming:
+    """The one entry of an RSS feed of items, as a story."""
+    (story,) = read_feed(Fetched(rss(items), "f.xml"))
+    assert isinstance(story, Incoming)
+    return story
+
+
+def test_a_photos_description_and_credit_are_its_caption_and_credit_never_the_body() -> None:
+    feed = rss(
+        f"<item><title>Ny skola</title><guid>1</guid>{DATE}"
+        '<media:content url="https://bilder.example.se/skola.jpg" medium="image">'
+        "<media:description>Skolan från söder.</media:description>"
+        "<media:credit>Anna Fotograf</media:credit></media:content></item>"
+    )
+    (story,) = read_feed(Fetched(feed, "f.xml"))
+    assert isinstance(story, Incoming)
+    assert story.photo == IncomingPhoto(
+        url="https://bilder.example.se/skola.jpg",
+        caption="Skolan från söder.",
+        credit="Anna Fotograf",
+    )
+    assert "Skolan" not in story.body and "Skolan" not in story.lead
+
+
+def test_a_thumbnail_is_the_photo_when_there_is_no_other() -> None:
+    feed = rss(
+        f"<item><title>A</title><guid>1</guid>{DATE}"
+        '<media:thumbnail url="/bilder/a.jpg"/><content:encoded>&lt;p&gt;Text&lt;/p&gt;'
+        "</content:encoded></item>"
+    )
+    (story,) = read_feed(Fetched(feed, "f.xml"))
+    assert isinstance(story, Incoming) and story.photo is not None
+    assert story.photo.url == "https://nyheter.example.se/bilder/a.jpg"
+
+
+def test_the_summary_is_the_lead_and_the_full_content_the_body() -> None:
+    story = the_entry(
+        f"<item><title>A</title><guid>1</guid>{DATE}<description>Kort ingress.</description>"
+        "<content:encoded>&lt;p&gt;Hela texten.&lt;/p&gt;</content:encoded></item>"
+    )
+    assert (story.lead, story.body, story.status) == ("Kort ingress.", "Hela texten.", "")
+
+
+def test_an_entry_with_only_a_summary_is_a_draft_pointing_at_the_full_text() -> None:
+    story = the_entry(
+        f"<item><title>A</title><link>/nyheter/a</link>{DATE}"
+        "<description>Kommunen bygger en ny skola.</description></item>"
+    )
+    assert (story.lead, story.body, story.status) == ("Kommunen bygger en ny skola.", "", "draft")
+    assert story.source_note == (
+        "the feed gave only a summary; the full text is at https://nyheter.example.se/nyheter/a"
+    )
+
+
+def test_relative_links_are_made_absolute_against_the_entry_or_the_feed() -> None:
+    feed = rss(
+        f"<item><title>A</title><link>/nyheter/2022/a/</link>{DATE}"
+        '<enclosure url="bild.jpg" type="image/jpeg" length="1"/>'
+        "<content:encoded>&lt;p&gt;&lt;a href=&quot;../b/&quot;&gt;B&lt;/a&gt; "
+        "&lt;img src=&quot;/img/c.png&quot; alt=&quot;C&quot;&gt; "
+        "&lt;a href=&quot;javascript:x()&quot;&gt;D&lt;/a&gt;&lt;/p&gt;</content:encoded></item>"
+    )
+    (story,) = read_feed(Fetched(feed, "f.xml"))
+    assert isinstance(story, Incoming) and story.photo is not None
+    assert story.source_url == "https://nyheter.example.se/nyheter/2022/a/"
+    assert story.photo.url == "https://nyheter.example.se/nyheter/2022/a/bild.jpg"
+    assert story.body == (
+        "[B](https://nyheter.example.se/nyheter/2022/b/) "
+        "![C](https://nyheter.example.se/img/c.png) D"
+    )
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b" \n\t\r\n", b"\xef\xbb\xbf\n"], ids=["empty", "blank", "bom"]
+)
+def test_an_empty_file_is_one_clear_sentence(data: bytes) -> None:
+    with pytest.raises(FeedError) as caught:
+        read_feed(Fetched(data, "tom.xml"))
+    assert str(caught.value) == "tom.xml: is empty: there is no feed in it"
+
+
+@pytest.mark.parametrize("data", [b"Hej hopp", b"<html><body>Hej</body></html>", b"[1, 2]"])
+def test_a_file_that_is_no_feed_at_all_is_one_clear_sentence(data: bytes) -> None:
+    with pytest.raises(FeedError) as caught:
+        read_feed(Fetched(data, "x.txt"))
+    assert (
+        str(caught.value)
+        == "x.txt: is not a feed newscli can read: no RSS, Atom or JSON feed in it"
+    )
+
+
+def test_a_title_is_taken_as_its_text() -> None:
+    feed = rss(
+        f"<item><title>&lt;b&gt;Fet&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;</title>"
+        f"<guid>1</guid>{DATE}</item>"
+    )
+    (story,) = read_feed(Fetched(feed, "f.xml"))
+    assert isinstance(story, Incoming) and story.title == "Fet"
+
+
+def test_feed_text_that_reads_as_html_stays_text_in_the_markdown() -> None:
+    text = (
+        "&lt;p&gt;Hej &amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; "
+        "&amp;lt;img src=x onerror=alert(1)&amp;gt; &amp;lt;https://evil.example/&amp;gt;&lt;/p&gt;"
+    )
+    feed = rss(
+        f"<item><title>A</title><guid>1</guid>{DATE}<content:encoded>{text}</content:encoded></item>"
+    )
+    (story,) = read_feed(Fetched(feed, "f.xml"))
+    assert isinstance(story, Incoming)
+    assert story.body == (
+        "Hej \\<script>alert(1)\\</script> \\<img src=x onerror=alert(1)> \\<https://evil.example/>"
+    )
+    plain = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [{"id": "1", "title": "A", "content_text": "Se [klicka](javascript:x()) <b>"}],
+        }
+    )
+    (item,) = read_feed(Fetched(plain.encode(), "f.json"))
+    assert isinstance(item, Incoming) and item.body == "Se \\[klicka\\](javascript:x()) \\<b>"
+
+
+def test_a_json_feed_nested_5000_deep_is_refused_clearly() -> None:
+    deep = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": '
+        + b"[" * 5000
+        + b"]" * 5000
+        + b"}"
+    )
+    with pytest.raises(FeedError) as caught:
+        read_feed(Fetched(deep, "djup.json"))
+    assert str(caught.value) == "djup.json: is JSON nested deeper than any feed is; not read"
+
+
+@pytest.mark.parametrize(
+    ("written", "year"),
+    [
+        ("Mon, 01 Jan 0001 00:00:00 GMT", 1),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", 9999),
+        ("Wed, 09 Feb 22 09:00:00 +0100", 2022),
+        ("Wed, 09 Feb 1998 09:00:00 +0100", 1998),
+    ],
+)
+def test_a_year_is_read_as_written(written: str, year: int) -> None:
+    feed = rss(f"<item><title>A</title><guid>1</guid><pubDate>{written}</pubDate></item>")
+    (story,) = read_feed(Fetched(feed, "f.xml"))
+    assert isinstance(story, Incoming) and story.date is not None and story.date.year == year
+
+
+def test_a_feed_file_resolves_relative_links_against_its_own_address() -> None:
+    """Atom as Sam Ruby's blog writes it: relative links, the feed's address in rel="self"."""
+    feed = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link rel="self" href="http://blogg.example.se/blog/index.atom"/>
+  <id>http://blogg.example.se/blog/index.atom</id><title>Blogg</title>
+  <link href="/blog/"/>
+  <entry><id>tag:blogg.example.se,2004:1</id><link href="/blog/2013/01/30/a"/>
+    <title>A</title><updated>2013-01-30T10:00:00-08:00</updated>
+    <content type="html">&lt;p&gt;Se &lt;a href="b"&gt;b&lt;/a&gt;&lt;/p&gt;</content></entry>
+</feed>"""
+    (story,) = read_feed(Fetched(feed, "index.atom"))
+    assert isinstance(story, Incoming)
+    assert story.source_url == "http://blogg.example.se/blog/2013/01/30/a"
+    assert story.body == "Se [b](http://blogg.example.se/blog/2013/01/30/b)"
+
+
+def test_a_summarys_link_back_to_the_story_is_not_part_of_the_lead() -> None:
+    """The Guardian's shape: the summary ends with "Continue reading..." to the story."""
+    story = the_entry(
+        f"<item><title>A</title><link>https://nyheter.example.se/a?x=1&amp;y=2</link>{DATE}"
+        "<description>&lt;p&gt;Allt om budgeten.&lt;/p&gt; &lt;a "
+        'href="https://nyheter.example.se/a?x=1&amp;amp;y=2"&gt;Continue reading...&lt;/a&gt;'
+        "</description></item>"
+    )
+    assert story.lead == "Allt om budgeten."

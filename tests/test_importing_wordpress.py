@@ -20,7 +20,7 @@ EXPORT = REPO / "tests" / "fixtures" / "import" / "wordpress" / "export.xml"
 UTC = dt.UTC
 
 
-def as_html(content: str) -> str:
+def as_html(content: str, base_url: str = "") -> str:
     """The converter of these tests: none, so each test sees what the reader hands on."""
     return content
 
@@ -34,22 +34,31 @@ def story(title: str, kinds: tuple[str, ...] = ("post",)) -> Incoming:
     return found
 
 
-def wxr(items: str, encoding: str = "UTF-8", prolog: str = "") -> str:
+def wxr(
+    items: str,
+    encoding: str = "UTF-8",
+    prolog: str = "",
+    namespace: str = "http://wordpress.org/export/1.2/",
+) -> str:
     """A minimal export around items, as WordPress writes its head."""
     return f"""<?xml version="1.0" encoding="{encoding}" ?>{prolog}
-<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+<rss version="2.0" xmlns:excerpt="{namespace}excerpt/"
  xmlns:content="http://purl.org/rss/1.0/modules/content/"
- xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="{namespace}">
 <channel><title>Exempelby</title><link>https://example.se</link>
 <wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>
 """
 
 
-def item(title: str, content: str = "<p>Text.</p>", status: str = "publish") -> str:
+def item(
+    title: str, content: str = "<p>Text.</p>", status: str = "publish", post_id: str = "1"
+) -> str:
     return f"""<item><title>{title}</title><link>https://example.se/?p=1</link>
 <guid isPermaLink="false">https://example.se/?p=1</guid>
 <content:encoded><![CDATA[{content}]]></content:encoded>
-<wp:post_id>1</wp:post_id><wp:post_date_gmt>2024-01-02 03:04:05</wp:post_date_gmt>
+<excerpt:encoded><![CDATA[Ingressen.]]></excerpt:encoded>
+<dc:creator>eva</dc:creator>
+<wp:post_id>{post_id}</wp:post_id><wp:post_date_gmt>2024-01-02 03:04:05</wp:post_date_gmt>
 <wp:status>{status}</wp:status><wp:post_type>post</wp:post_type></item>"""
 
 
@@ -138,9 +147,10 @@ def test_the_excerpt_is_the_lead_as_plain_text_and_titles_lose_their_markup() ->
     assert story("Träffpunkten & dagverksamheten flyttar").lead == ""  # no excerpt: the body's
 
 
-def test_each_post_remembers_its_site_guid_and_address() -> None:
+def test_each_post_remembers_its_site_post_id_and_address() -> None:
     post = story("Familjecentralen får nya öppettider")
-    assert post.key == {
+    assert post.key == {"wordpress": "https://socialtjanst.example.se", "post_id": "101"}
+    assert post.former_key == {
         "wordpress": "https://socialtjanst.example.se",
         "guid": "https://socialtjanst.example.se/?p=101",
     }
@@ -154,7 +164,7 @@ def test_each_post_remembers_its_site_guid_and_address() -> None:
 def test_the_body_is_the_cleaned_content_through_the_converter() -> None:
     calls: list[str] = []
 
-    def convert(content: str) -> str:
+    def convert(content: str, base_url: str) -> str:
         calls.append(content)
         return "MARKDOWN"
 
@@ -186,6 +196,57 @@ def test_an_item_without_a_title_or_with_an_unknown_status_is_named(tmp_path: Pa
     ]
 
 
+CLASSIC = REPO / "tests" / "fixtures" / "import" / "wordpress" / "classic-https.xml"
+
+
+@pytest.mark.parametrize(
+    "namespace",
+    [
+        "http://wordpress.org/export/1.0/",
+        "http://wordpress.org/export/1.1/",
+        "http://wordpress.org/export/1.2/",
+        "https://wordpress.org/export/1.1/",
+        "https://wordpress.org/export/1.2/",
+    ],
+)
+def test_every_wxr_namespace_version_is_read_from_the_files_own_declarations(
+    tmp_path: Path, namespace: str
+) -> None:
+    [post] = read_export(
+        written(tmp_path, wxr(item("Öppet hus"), namespace=namespace)), to_markdown=as_html
+    )
+    assert isinstance(post, Incoming)
+    assert (post.title, post.lead, post.author, post.status) == (
+        "Öppet hus",
+        "Ingressen.",
+        "eva",
+        "published",
+    )
+    assert post.date == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_a_current_export_with_https_namespaces_is_not_refused() -> None:
+    posts = read_export(CLASSIC, to_markdown=as_html)
+    assert [p.title for p in posts if isinstance(p, Incoming)] == [
+        "Vårens kurser",
+        "Sommarens läger",
+    ]
+
+
+def test_posts_sharing_a_guid_are_told_apart_by_their_post_id() -> None:
+    first, second = read_export(CLASSIC, to_markdown=as_html)
+    assert isinstance(first, Incoming) and isinstance(second, Incoming)
+    assert first.key == {"wordpress": "https://kultur.example.se", "post_id": "7"}
+    assert second.key == {"wordpress": "https://kultur.example.se", "post_id": "8"}
+
+
+def test_a_post_without_an_id_is_keyed_by_its_guid(tmp_path: Path) -> None:
+    without = item("Utan id").replace("<wp:post_id>1</wp:post_id>", "")
+    [post] = read_export(written(tmp_path, wxr(without)), to_markdown=as_html)
+    assert isinstance(post, Incoming)
+    assert post.key == {"wordpress": "https://example.se", "guid": "https://example.se/?p=1"}
+
+
 # -- WordPress's stored HTML -------------------------------------------------------------------
 
 
@@ -210,8 +271,8 @@ def test_a_caption_shortcode_becomes_a_figure_with_its_caption() -> None:
 def test_galleries_and_forms_are_dropped_and_embeds_become_links() -> None:
     content = 'Före.\n\n[gallery ids="1,2"]\n\n[contact-form-7 id="9" title="Kontakt"]\n\n[embed]https://www.youtube.com/watch?v=x[/embed]\n\n[video mp4="https://e.se/film.mp4"][/video]\n\n[embed]javascript:alert(1)[/embed]'
     assert clean_content(content) == (
-        "<p>Före.</p>\n\n"
-        '<p><a href="https://www.youtube.com/watch?v=x">https://www.youtube.com/watch?v=x</a></p>\n\n'
+        "<p>Före.</p>\n"
+        '<p><a href="https://www.youtube.com/watch?v=x">https://www.youtube.com/watch?v=x</a></p>\n'
         '<p><a href="https://e.se/film.mp4">https://e.se/film.mp4</a></p>'
     )
 
@@ -224,9 +285,22 @@ def test_page_builder_wrappers_go_and_brackets_in_text_stay() -> None:
 def test_classic_editor_text_gets_paragraphs_and_line_breaks_as_wordpress_shows_it() -> None:
     content = "Första stycket\nmed en radbrytning.\n\n\nAndra stycket.\n\n<h3>Rubrik</h3>\n\n<pre>kod\n\nmed tom rad</pre>"
     assert clean_content(content) == (
-        "<p>Första stycket<br />\nmed en radbrytning.</p>\n\n<p>Andra stycket.</p>\n\n"
-        "<h3>Rubrik</h3>\n\n<pre>kod\n\nmed tom rad</pre>"
+        "<p>Första stycket<br />\nmed en radbrytning.</p>\n<p>Andra stycket.</p>\n"
+        "<h3>Rubrik</h3>\n<pre>kod\n\nmed tom rad</pre>"
     )
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["a" + " " * 100_000 + "b", "<div" * 25_000 + " x", "<figcaption>" + " " * 100_000 + "x"],
+    ids=["spaces", "unclosed-tags", "figcaption"],
+)
+def test_long_runs_of_white_space_or_unclosed_tags_take_no_quadratic_time(hostile: str) -> None:
+    import time
+
+    started = time.monotonic()
+    clean_content(hostile)
+    assert time.monotonic() - started < 3.0  # linear: ~0.1 s; quadratic: minutes
 
 
 def test_plain_text_decodes_entities_and_drops_tags_and_scripts() -> None:
@@ -320,6 +394,9 @@ CONTENT_PARTS = st.sampled_from(
         "\n\n",
         "\n",
         "\x00",
+        "\x01",
+        "<br>",
+        "<ul><li>",
         "&amp;",
         "<script>",
         "<img src=x>",
@@ -335,3 +412,101 @@ def test_any_stored_content_is_cleaned_without_a_crash(parts: list[str]) -> None
     assert "\x00" not in cleaned
     assert "<!-- wp:x -->" not in cleaned
     assert "\n" not in plain_text(content)
+
+
+# -- classic-editor posts through the real converter ---------------------------------------------
+
+
+def rendered_classic() -> str:
+    from newscli.importing.wordpress import read_wordpress
+    from newscli.markdown import render_markdown
+
+    post = read_wordpress(CLASSIC)[0]
+    assert isinstance(post, Incoming)
+    return render_markdown(post.body)
+
+
+def test_classic_editor_lists_nested_and_mixed_render_back_to_their_structure() -> None:
+    html = rendered_classic().replace("\n", "")
+    assert (
+        "<ul><li>Piano<ul><li>nybörjare</li><li>fortsättning<ol><li>grupp A</li>"
+        "<li>grupp B</li></ol></li></ul></li><li>Teater</li></ul>"
+    ) in html
+
+
+def test_classic_editor_paragraphs_headings_tables_quotes_and_pre_render_back() -> None:
+    html = rendered_classic()
+    assert "<p>Anmälan öppnar den 12 februari.<br />\nVälkommen med din anmälan!</p>" in html
+    assert "<h2>Kurser för barn</h2>" in html and "<h3>Avgifter</h3>" in html
+    assert "<th>Kurs</th>" in html and "<td>Piano (30 min)</td>" in html
+    assert "<td>450 kr | termin</td>" in html
+    assert "<blockquote>\n<p>Musik är att lyssna.<br />\nOch att spela.</p>\n</blockquote>" in html
+    assert "<pre><code>for lektion in vecka:\n\n    spela()\n</code></pre>" in html
+    assert "<pre><code>Rosor röda,\nvioler blå.\n</code></pre>" in html
+    assert html.rstrip().endswith("<p>Frågor? Ring 08-123 45 67.</p>")
+
+
+def test_classic_editor_posts_show_no_stray_backslash_anywhere() -> None:
+    assert [line for line in rendered_classic().splitlines() if "\\" in line] == []
+
+
+def test_relative_images_in_a_post_are_read_against_the_site() -> None:
+    from newscli.importing.wordpress import read_wordpress
+
+    post = read_wordpress(CLASSIC)[0]
+    assert isinstance(post, Incoming)
+    assert (
+        "![Ett piano \\[flygel\\]](https://kultur.example.se/wp-content/uploads/2024/02/piano-300x200.jpg)"
+        in post.body
+    )
+
+
+def test_block_editor_content_is_not_given_classic_paragraphs() -> None:
+    content = "<!-- wp:paragraph -->\n<p>Ett\nstycke.</p>\n<!-- /wp:paragraph -->"
+    assert clean_content(content) == "<p>Ett\nstycke.</p>"
+
+
+def test_a_post_imported_under_its_guid_by_an_older_newscli_is_found_again_once(
+    newsroom_path: Path,
+) -> None:
+    import dataclasses
+
+    from newscli.importing.core import Action, ImportOptions, import_stories
+    from newscli.importing.wordpress import read_wordpress
+    from newscli.newsroom import Newsroom
+    from tests.conftest import NOW
+
+    posts = [p for p in read_wordpress(CLASSIC) if isinstance(p, Incoming)]
+    as_before = [dataclasses.replace(posts[0], key=posts[0].former_key, former_key={})]
+    newsroom = Newsroom(newsroom_path)
+    import_stories(newsroom, list(as_before), ImportOptions(), now=NOW, download=lambda url: b"")
+    report = import_stories(
+        newsroom, list(posts), ImportOptions(dry_run=True), now=NOW, download=lambda url: b""
+    )
+    # The second post shares the first one's guid: it is a story of its own, never the old one.
+    assert [o.action for o in report.outcomes] == [Action.UNCHANGED, Action.CREATE]
+
+
+def test_a_gallery_shortcode_brings_its_photos_with_their_alt_and_caption() -> None:
+    from newscli.importing.wordpress import read_wordpress
+
+    camp = read_wordpress(CLASSIC)[1]
+    assert isinstance(camp, Incoming)
+    assert camp.body == (
+        "Lägret är i juni.\n\n"
+        "![Barn som badar](https://kultur.example.se/wp-content/uploads/2024/05/bad.jpg)\n\n"
+        "Badet vid lägret.\n\nVälkommen!"
+    )  # the pdf is no photo, and id 99 is not in the export
+
+
+def test_a_gallery_without_ids_shows_the_photos_attached_to_the_post(tmp_path: Path) -> None:
+    from newscli.importing.wordpress import read_wordpress
+
+    attachment = """<item><title>bild</title><wp:post_id>5</wp:post_id>
+<wp:post_parent>1</wp:post_parent><wp:status>inherit</wp:status>
+<wp:post_type>attachment</wp:post_type>
+<wp:attachment_url>https://example.se/bild.png</wp:attachment_url></item>"""
+    path = written(tmp_path, wxr(item("Galleri", "Bilder:\n\n[gallery]") + attachment))
+    [post] = read_wordpress(path)
+    assert isinstance(post, Incoming)
+    assert post.body == "Bilder:\n\n![](https://example.se/bild.png)"

@@ -16,6 +16,7 @@ from newscli.export.site import export_site
 from newscli.lifecycle import State, next_change, state_of
 from newscli.newsroom import Newsroom
 from tests.conftest import NOW, STORY, STORY_PATH, Invoke
+from tests.support.checkers import readable, without_unstable_search_files
 from tests.support.newsrooms import story, write_article
 from tests.support.site_tools import missing_tool, vnu_jar
 
@@ -97,18 +98,20 @@ def test_list_review_and_check_warn_when_a_review_date_has_passed(
 def site_of(root: Path, now: dt.datetime, out: Path) -> dict[str, bytes]:
     newsroom = Newsroom(root)
     export_site(newsroom, out, now=now)
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
-    }
+    return without_unstable_search_files(
+        {
+            str(p.relative_to(out)): readable(p)
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")
+        }
+    )
 
 
 def test_only_public_stories_reach_the_site_every_feed_and_the_sitemap(
     newsroom_path: Path, life: dict[str, Path], tmp_path: Path
 ) -> None:
     files = site_of(newsroom_path, NOW, tmp_path / "public")
-    everything = b"\n".join(files.values()).decode("utf-8")
+    everything = b"\n".join(files.values()).decode("utf-8", "replace")
     for slug in ("ute-nu", "kampanjvecka"):
         assert f"2022/04/{slug}/index.html" in files
         assert slug in files["rss.xml"].decode() and slug in files["sitemap.xml"].decode()
@@ -171,6 +174,7 @@ def test_an_export_at_0959_and_1001_differs_by_exactly_the_embargoed_story(
             "efter-motet" in page
             or "Efter motet" in page
             or name.endswith(("archive/index.html", "topics/index.html"))
+            or name.startswith("pagefind/index/")  # the search index's word lists, made again
         ), name
 
 

@@ -134,3 +134,24 @@ def test_a_read_only_lock_folder_is_a_write_error(tmp_path: Path) -> None:
         assert "cannot take the newsroom lock" in exc.value.message
     finally:
         folder.chmod(0o700)
+
+
+def test_the_lock_taken_again_in_the_same_thread_nests_and_other_threads_still_wait(
+    tmp_path: Path,
+) -> None:
+    """A rewrite takes the lock inside a bulk run that holds it: no deadlock, and the lock
+    is let go only when the outer holder ends."""
+    entered = threading.Event()
+
+    def other() -> None:
+        with NewsroomLock(tmp_path):
+            entered.set()
+
+    with NewsroomLock(tmp_path):
+        with NewsroomLock(tmp_path):
+            pass
+        thread = threading.Thread(target=other)
+        thread.start()
+        assert not entered.wait(0.3)  # still held by the outer lock
+    assert entered.wait(20)
+    thread.join(20)

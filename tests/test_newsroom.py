@@ -1,13 +1,18 @@
 """The articles/ tree: the sample stories, REFs, reading any file (fuzzed), symlinks,
-write_atomic under every failure, and `new` never writing over or outside what it should."""
+rewrite (through links, under the lock, losing no editor's save), and `new` never writing
+over or outside what it should."""
 
 from __future__ import annotations
 
 import errno
+import gzip
 import json
 import os
 import re
 import stat
+import subprocess
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +25,12 @@ from newscli import newsroom as newsroom_module
 from newscli.article import to_meta
 from newscli.catalog import Catalog
 from newscli.errors import ArticleError, RefError, WriteError
-from newscli.newsroom import MAX_ARTICLE_BYTES, Newsroom, decode, parse_article, write_atomic
+from newscli.files import ChangedOnDisk
+from newscli.lock import NewsroomLock
+from newscli.newsroom import MAX_ARTICLE_BYTES, Newsroom, decode, parse_article
 from tests.conftest import STORY, STORY_PATH, Invoke, newscli_process
 from tests.support.checkers import check_xml_feed
-from tests.support.faults import ERRNOS, STEPS, inject, leftovers, plant_leftovers
+from tests.support.faults import inject, leftovers, plant_leftovers
 from tests.support.fuzz import FUZZ, FUZZ_CLI
 from tests.support.harness import file_line_message, run, scratch_newsroom
 from tests.support.hostile import (
@@ -264,6 +271,11 @@ def test_an_unreadable_article_is_reported_and_the_rest_is_listed(
 # -- symlinks in articles/ ------------------------------------------------------------------------
 
 
+def unzipped(data: bytes) -> bytes:
+    """data, or what it holds when it is gzipped (Pagefind's index files)."""
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
 def test_a_symlink_out_of_articles_is_never_read_written_or_published(
     invoke: Invoke, newsroom_path: Path, tmp_path: Path
 ) -> None:
@@ -290,7 +302,11 @@ def test_a_symlink_out_of_articles_is_never_read_written_or_published(
     # Published without it, and failing: the newsroom holds a file the export could not read.
     assert invoke("export", "html").exit_code == 1
     assert invoke("export", "rss").exit_code == 1
-    published = "".join(p.read_text() for p in (newsroom_path / "public").rglob("*") if p.is_file())
+    published = "".join(  # the search index's files are gzipped: read inside them too
+        unzipped(p.read_bytes()).decode("utf-8", "replace")
+        for p in (newsroom_path / "public").rglob("*")
+        if p.is_file()
+    )
     assert "HEMLIG" not in published and "Får inte publiceras" not in published
     assert secret.read_bytes() == before
     assert link.is_symlink() and link.resolve() == secret.resolve()
@@ -304,68 +320,6 @@ def test_a_symlinked_folder_in_articles_is_not_followed(
     assert "hemlig" not in invoke("list", "--format", "paths", "--no-index").stdout
     assert invoke("tag", "add", "X", "--all").exit_code == 0
     assert "X" not in secret.read_text()
-
-
-# -- write_atomic: the old file or the new one, never a torn one --------------------------------
-
-
-def test_atomic_write_keeps_mode_and_leaves_no_temp_file(tmp_path: Path) -> None:
-    target = tmp_path / "a.md"
-    target.write_text("old")
-    os.chmod(target, 0o640)
-    write_atomic(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
-
-
-@pytest.mark.parametrize("code", ERRNOS, ids=errno.errorcode.get)
-@pytest.mark.parametrize("step", STEPS)
-def test_a_failing_step_leaves_the_original_and_no_temporary_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, code: int
-) -> None:
-    target = tmp_path / "story.md"
-    exclusive = step == "link"
-    if not exclusive:
-        target.write_bytes(b"original\n")
-        target.chmod(0o640)
-    inject(monkeypatch, step, code, "story.md")
-    with pytest.raises(WriteError) as failure:
-        write_atomic(target, b"new text\n", exclusive=exclusive)
-    assert failure.value.path == target
-    assert str(target) in str(failure.value)
-    assert os.strerror(code) in str(failure.value)
-    if exclusive:
-        assert not target.exists()
-    else:
-        assert target.read_bytes() == b"original\n"
-        assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert leftovers(tmp_path) == []
-
-
-def test_an_interrupted_write_leaves_no_temporary_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "story.md"
-    target.write_bytes(b"original\n")
-
-    def interrupted(fd: int) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(newsroom_module.os, "fsync", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        write_atomic(target, b"new\n")
-    assert target.read_bytes() == b"original\n"
-    assert leftovers(tmp_path) == []
-
-
-def test_exclusive_write_never_overwrites(tmp_path: Path) -> None:
-    target = tmp_path / "a.md"
-    target.write_text("first")
-    with pytest.raises(FileExistsError):
-        write_atomic(target, b"second", exclusive=True)
-    assert target.read_text() == "first"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
 
 # -- new: a new file each time, inside articles/, that reads back -------------------------------
@@ -677,3 +631,186 @@ def test_check_finds_git_conflict_markers_in_a_body_and_in_front_matter(
         )
     assert "(a git conflict marker: resolve the merge)" in checked.stdout
     assert body_start < body_lines
+
+
+def test_new_whose_slug_is_taken_by_a_folder_or_any_non_article_picks_the_next_free_slug(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    month = newsroom_path / "articles" / "2026" / "12"
+    month.mkdir(parents=True)
+    (month / "tva.md").mkdir()  # a folder named like an article
+    os.mkfifo(month / "tre.md")
+    for title, slug in (("Två", "tva"), ("Tre", "tre")):
+        created = invoke("new", title, "--date", "2026-12-08", "--no-input")
+        assert created.exit_code == 0, created.stderr
+        assert created.stdout.strip() == f"articles/2026/12/{slug}-2.md"
+    assert (month / "tva.md").is_dir() and stat.S_ISFIFO((month / "tre.md").stat().st_mode)
+
+
+# -- rewrite: the one way an article file is replaced --------------------------------------------
+
+
+def test_rewrite_writes_through_a_symlinked_article_to_its_target(newsroom_path: Path) -> None:
+    newsroom = Newsroom(newsroom_path)
+    story = newsroom_path / STORY_PATH
+    link = newsroom_path / "articles/2021/11/lank.md"
+    link.symlink_to(story)
+    before = link.read_bytes()
+    text = before.decode().replace("Förbättrad", "Bättre")
+    newsroom.rewrite(link, text, before=before)
+    assert link.is_symlink() and link.resolve() == story.resolve()
+    assert story.read_text() == text
+
+
+def test_rewrite_never_writes_through_a_link_out_of_the_newsroom(
+    newsroom_path: Path, tmp_path: Path
+) -> None:
+    secret = secret_article(tmp_path)
+    before = secret.read_bytes()
+    link = newsroom_path / "articles/2021/11/hemlig.md"
+    link.symlink_to(secret)
+    with pytest.raises(WriteError, match="leads out of the newsroom"):
+        Newsroom(newsroom_path).rewrite(link, before.decode() + "mer\n", before=before)
+    assert secret.read_bytes() == before
+
+
+def test_rewrite_refuses_text_that_would_not_read_back_and_leaves_the_file(
+    newsroom_path: Path,
+) -> None:
+    story = newsroom_path / STORY_PATH
+    before = story.read_bytes()
+    broken = before.decode().replace('status = "published"', 'status = "publicerad"')
+    with pytest.raises(ArticleError, match="status"):
+        Newsroom(newsroom_path).rewrite(story, broken, before=before)
+    assert story.read_bytes() == before
+
+
+def test_rewrite_keeps_a_save_made_since_the_caller_read_the_file(newsroom_path: Path) -> None:
+    story = newsroom_path / STORY_PATH
+    before = story.read_bytes()
+    story.write_bytes(before + b"\nSparat i editorn.\n")
+    with pytest.raises(ChangedOnDisk):
+        Newsroom(newsroom_path).rewrite(story, before.decode() + "\nVårt.\n", before=before)
+    assert story.read_bytes().endswith(b"\nSparat i editorn.\n")
+
+
+def test_rewrite_waits_for_the_newsroom_lock(newsroom_path: Path) -> None:
+    story = newsroom_path / STORY_PATH
+    before = story.read_bytes()
+    taken, release = threading.Event(), threading.Event()
+
+    def other_run() -> None:
+        with NewsroomLock(newsroom_path):
+            taken.set()
+            release.wait(20)
+
+    holder = threading.Thread(target=other_run)
+    holder.start()
+    assert taken.wait(20)
+    waited: list[bytes] = []
+
+    def wait() -> None:  # the file is untouched while the other run holds the lock
+        waited.append(story.read_bytes())
+        release.set()
+
+    Newsroom(newsroom_path).rewrite(story, before.decode() + "\nSist.\n", before=before, wait=wait)
+    holder.join(20)
+    assert waited == [before]
+    assert story.read_bytes().endswith(b"\nSist.\n")
+
+
+# An editor that saves the story over and over, as fast as it can, mostly by renaming a file
+# over it (most editors), every fourth time by writing it in place (nano); before each save it
+# makes sure its last save is still there (or comes back within 2 s: a rewrite may hold it
+# aside for a moment, longer on a busy machine). It prints how many of its saves were lost.
+EDITOR = """
+import os, re, sys, time
+path, saves, template = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+swap = os.path.join(os.path.dirname(path), ".sparas.md.swp")
+
+def saved() -> int:
+    with open(path, "rb") as handle:
+        found = re.search(rb"Sparning (\\d+)", handle.read())
+    return int(found.group(1)) if found else -1
+
+def still_there(last: int) -> bool:
+    for _ in range(2000):
+        if saved() >= last:
+            return True
+        time.sleep(0.001)
+    return False
+
+lost = 0
+for save in range(1, saves + 1):
+    if save > 1 and not still_there(save - 1):
+        lost += 1
+    data = template.replace("Sparning 0", f"Sparning {save}").encode()
+    if save % 4:
+        with open(swap, "wb") as handle:
+            handle.write(data)
+        os.replace(swap, path)
+    else:
+        with open(path, "wb") as handle:
+            handle.write(data)
+lost += not still_there(saves)
+print(lost, flush=True)
+"""
+RACE_SAVES = int(os.environ.get("NEWSCLI_RACE_SAVES", "300"))
+
+
+def test_tag_rename_loses_no_save_of_an_editor_saving_all_the_while(newsroom_path: Path) -> None:
+    """NEWSCLI_RACE_SAVES=15000 is the issue's measure; 400 saves lost 11 when the file was
+    compared and then renamed over (main before issue 22)."""
+    from newscli import tagging
+
+    story = newsroom_path / "articles/2024/05/sparas.md"
+    story.parent.mkdir(parents=True)
+    template = (
+        '+++\nid = "5a5a5a5a-0000-4000-8000-000000000001"\ntitle = "Sparas om och om igen"\n'
+        'slug = "sparas"\ndate = 2024-05-01T10:00:00+02:00\nstatus = "published"\n'
+        'topics = ["Budget"]\n+++\n\nSparning 0\n'
+    )
+    story.write_text(template, encoding="utf-8")
+    newsroom = Newsroom(newsroom_path)
+    editor = subprocess.Popen(
+        [sys.executable, "-c", EDITOR, str(story), str(RACE_SAVES), template],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    renamed = tried = 0  # files renamed; and with those refused as changed meanwhile
+    try:
+        with NewsroomLock(newsroom_path):
+            while editor.poll() is None:
+                for _rel, outcome in tagging.run(
+                    newsroom, [story], tagging.renaming("Budget", "Ekonomi")
+                ):
+                    renamed += isinstance(outcome, tagging.Change)
+                    tried += isinstance(outcome, (tagging.Change, WriteError))
+        out, _err = editor.communicate(timeout=600)
+    finally:
+        if editor.poll() is None:
+            editor.kill()
+            editor.wait()
+    assert editor.returncode == 0
+    assert tried > 0, "tag never tried to write beside the editor"
+    assert out.strip() == "0", f"{out.strip()} of {RACE_SAVES} saves lost ({renamed} renames)"
+    assert f"Sparning {RACE_SAVES}\n" in story.read_text()
+    assert leftovers(story.parent) == []
+
+
+def test_no_module_but_newsroom_replaces_a_file_that_is_there_by_its_own_means() -> None:
+    """Newsroom.rewrite is the one way an article is replaced: the exchange that keeps a save
+    made meanwhile (replace_unchanged) is called from newsroom.py alone, and no module but
+    files.py renames a file over another."""
+    import ast
+
+    from tests.conftest import REPO
+
+    callers: dict[str, set[str]] = {}
+    for path in sorted((REPO / "newscli").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func)
+                if name in ("replace_unchanged", "files.replace_unchanged", "os.replace"):
+                    callers.setdefault(name.rsplit(".", 1)[-1], set()).add(path.name)
+    assert callers == {"replace_unchanged": {"newsroom.py"}, "replace": {"files.py"}}

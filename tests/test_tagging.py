@@ -161,22 +161,23 @@ def test_each_folder_is_fsynced_once_after_the_renames_in_it(
 ) -> None:
     """A power loss may undo a rename whose folder was not fsynced yet (the file is then
     old and whole); the run is over only once every folder it wrote in is fsynced."""
-    from newscli import newsroom as newsroom_module
+    from newscli import files
 
     events: list[tuple[str, str]] = []
-    real_fsync, real_replace = os.fsync, os.replace
+    real_fsync, real_exchange = os.fsync, files._exchange
 
     def fsync(fd: int) -> None:
         target = os.readlink(f"/proc/self/fd/{fd}")
         events.append(("folder" if os.path.isdir(target) else "file", target))
         real_fsync(fd)
 
-    def replace(source: Any, target: Any) -> None:
-        real_replace(source, target)
+    def exchange(source: Path, target: Path) -> bool:
+        swapped = real_exchange(source, target)
         events.append(("renamed", str(target)))
+        return swapped
 
-    monkeypatch.setattr(newsroom_module.os, "fsync", fsync)
-    monkeypatch.setattr(newsroom_module.os, "replace", replace)
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    monkeypatch.setattr(files, "_exchange", exchange)
     paths = newsroom.article_files()
     steps = tagging.run(newsroom, paths, tagging.adding(["Synkad"]))
     for _ in paths[:-1]:

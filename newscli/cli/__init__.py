@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import typer
 
 from newscli import __version__, i18n
 from newscli.cli import clicktext, feeds, importer, init, lifecycle, photo, site, stories, tag
-from newscli.cli.common import NewsGroup, environment
-from newscli.cli.typer_inside import Context
+from newscli.cli.common import NewsGroup, RootOption, environment, use_root
+from newscli.cli.completion import install as install_completion
+from newscli.cli.typer_inside import Context, exceptions
+from newscli.i18n import _
 
 __all__ = ["app", "main"]
 
 clicktext.install()
+install_completion()
 
 
 class Newscli(NewsGroup):
@@ -23,6 +26,23 @@ class Newscli(NewsGroup):
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         i18n.use(environment(cast(typer.Context, ctx)).language)
         return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: Context, args: list[str]) -> Any:
+        """A command by its name; a word people reach for that names another command's
+        work (withdraw) is answered with that command."""
+        try:
+            return super().resolve_command(ctx, args)
+        except exceptions.UsageError as error:
+            command = OTHER_WORDS.get(args[0]) if args else None
+            if command is not None:
+                error.message = _("There is no command {name!r}. Did you mean `{command}`?").format(
+                    name=args[0], command=command
+                )
+            raise
+
+
+# Commands newscli does not have, and the one that does their work.
+OTHER_WORDS = {"withdraw": 'newscli unpublish --reason "…" REF'}
 
 
 # Plain help (rich_markup_mode=None): Typer's Rich help would import Rich's Markdown stack
@@ -55,9 +75,12 @@ def main_options(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
     ] = False,
+    root: RootOption = None,
 ) -> None:
     """A command-line newsroom: write, find, tag and publish news stories kept as Markdown files."""
-    environment(ctx)  # built once for the whole run, before any command
+    env = environment(ctx)  # built once for the whole run, before any command
+    if root is not None:
+        use_root(ctx, env, root)
 
 
 app.command()(init.init)

@@ -37,6 +37,23 @@ def environment(ctx: typer.Context) -> Environment:
     return root.obj
 
 
+def use_root(ctx: typer.Context, env: Environment, root: Path) -> None:
+    """--root (or -C) given before the command: the newsroom of every command in the run
+    that names none itself, as NEWSCLI_ROOT would be (checked here, so a typo says --root);
+    for init, the folder it works in."""
+    from dataclasses import replace
+
+    from newscli.config import find_root
+
+    folder = env.cwd / root
+    if ctx.invoked_subcommand == "init":  # the folder to make one in, as git -C would
+        ctx.find_root().obj = replace(env, cwd=folder)
+        return
+    find_root(folder, env.cwd, "")
+    variables = {**env.variables, "NEWSCLI_ROOT": str(folder)}
+    ctx.find_root().obj = replace(env, variables=variables)
+
+
 def _debug(ctx: typer.Context) -> bool:
     return bool(ctx.find_root().params.get("debug"))
 
@@ -210,6 +227,7 @@ RootOption = Annotated[
     Path | None,
     typer.Option(
         "--root",
+        "-C",
         help="Newsroom folder (default: $NEWSCLI_ROOT, else the nearest folder up with newscli.toml).",
         file_okay=False,
     ),

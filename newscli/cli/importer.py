@@ -27,6 +27,7 @@ from newscli.text import terminal_safe
 if TYPE_CHECKING:
     from newscli.environment import Environment
     from newscli.importing.core import ImportReport, Outcome
+    from newscli.importing.fetch import Fetcher
     from newscli.importing.incoming import Read
     from newscli.newsroom import Newsroom
 
@@ -48,6 +49,7 @@ class ImportStatus(enum.StrEnum):
 class DateMissing(enum.StrEnum):
     skip = "skip"
     now = "now"
+    draft = "draft"
 
 
 DryRunOption = Annotated[
@@ -79,7 +81,20 @@ DateMissingOption = Annotated[
     DateMissing,
     typer.Option(
         "--date-missing",
-        help=N_("Stories without a date: skip them (default) or date them now."),
+        help=N_(
+            "Stories without a date: skip them (default), date them now, or make them drafts "
+            "dated today, to be dated before publishing (draft)."
+        ),
+    ),
+]
+TextDateMissingOption = Annotated[
+    DateMissing,
+    typer.Option(
+        "--date-missing",
+        help=N_(
+            "Pages without a date: drafts dated today, to be dated before publishing "
+            "(default), dated now (now), or skipped (skip)."
+        ),
     ),
 ]
 
@@ -115,7 +130,7 @@ def summary(report: ImportReport) -> str:
     unchanged, edited = report.count(Action.UNCHANGED), report.count(Action.EDITED)
     changed, no_date = report.count(Action.CHANGED), report.count(Action.NO_DATE)
     twice, skipped = report.count(Action.DUPLICATE), report.count(*SKIPPED)
-    private = report.count(Action.PRIVATE)
+    private, elsewhere = report.count(Action.PRIVATE), report.count(Action.ELSEWHERE)
     notes = [
         counted(ngettext("{n} unchanged", "{n} unchanged", unchanged), unchanged),
         counted(ngettext("{n} edited since import", "{n} edited since import", edited), edited),
@@ -130,6 +145,14 @@ def summary(report: ImportReport) -> str:
         counted(ngettext("{n} without a date", "{n} without a date", no_date), no_date),
         counted(ngettext("{n} twice in the source", "{n} twice in the source", twice), twice),
         counted(
+            ngettext(
+                "{n} imported through another feed",
+                "{n} imported through another feed",
+                elsewhere,
+            ),
+            elsewhere,
+        ),
+        counted(
             ngettext("{n} not public at the source", "{n} not public at the source", private),
             private,
         ),
@@ -137,7 +160,7 @@ def summary(report: ImportReport) -> str:
     shown = [
         note
         for note, n in zip(
-            notes, (unchanged, edited, changed, no_date, twice, private), strict=True
+            notes, (unchanged, edited, changed, no_date, twice, elsewhere, private), strict=True
         )
         if n
     ]
@@ -199,18 +222,21 @@ def _report(env: Environment, report: ImportReport) -> None:
 def _run(
     ctx: typer.Context,
     root: Path | None,
-    read: Callable[[Environment, Newsroom], Read],
+    read: Callable[[Environment, Newsroom, Fetcher], Read],
     *,
+    typed: str | None = None,
     dry_run: bool,
     status: ImportStatus | None,
     update: bool,
     date_missing: DateMissing,
 ) -> None:
     from newscli.importing.core import ImportOptions, import_stories
+    from newscli.importing.fetch import Fetcher
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
-    stories = read(env, newsroom)
+    fetcher = Fetcher(typed)  # every download of this import: the typed URL's server may be local
+    stories = read(env, newsroom, fetcher)
     options = ImportOptions(
         status=str(status or ImportStatus.published),
         update=update,
@@ -223,6 +249,7 @@ def _run(
             stories,
             options,
             now=env.now(newsroom.site.tz),
+            download=fetcher.photo,
             wait=lambda: warn(
                 env, _("waiting for another newscli run on this newsroom to finish…")
             ),
@@ -245,13 +272,22 @@ def import_feed(
     """Import the stories of an RSS, Atom or JSON feed: one article per entry, found again by
     its guid on every later run."""
 
-    def read(env: Environment, newsroom: Newsroom) -> Read:
+    def read(env: Environment, newsroom: Newsroom, fetcher: Fetcher) -> Read:
         from newscli.importing.feed import read_feed
         from newscli.importing.fetch import read_source
 
-        return read_feed(read_source(source, env.cwd))
+        return read_feed(read_source(source, env.cwd, fetcher=fetcher))
 
-    _run(ctx, root, read, dry_run=dry_run, status=status, update=update, date_missing=date_missing)
+    _run(
+        ctx,
+        root,
+        read,
+        typed=source,
+        dry_run=dry_run,
+        status=status,
+        update=update,
+        date_missing=date_missing,
+    )
 
 
 def import_text(
@@ -262,13 +298,13 @@ def import_text(
     dry_run: DryRunOption = False,
     status: StatusOption = ImportStatus.published,
     update: UpdateOption = False,
-    date_missing: DateMissingOption = DateMissing.skip,
+    date_missing: TextDateMissingOption = DateMissing.draft,
     root: RootOption = None,
 ) -> None:
     """Import pages copied from a browser: a story page becomes one article, a topic listing
-    one draft per teaser."""
+    one draft per teaser; a page without a date becomes a draft dated today."""
 
-    def read(env: Environment, newsroom: Newsroom) -> Read:
+    def read(env: Environment, newsroom: Newsroom, fetcher: Fetcher) -> Read:
         from newscli.importing.copied import read_text
 
         return read_text([path if path.is_absolute() else env.cwd / path for path in files])
@@ -299,7 +335,7 @@ def import_wordpress(
     if any(not kind.replace("_", "").replace("-", "").isalnum() for kind in kinds):
         raise UsageError(_("--include takes kinds such as page,attachment"))
 
-    def read(env: Environment, newsroom: Newsroom) -> Read:
+    def read(env: Environment, newsroom: Newsroom, fetcher: Fetcher) -> Read:
         from newscli.importing.wordpress import read_wordpress
 
         path = export if export.is_absolute() else env.cwd / export

@@ -25,12 +25,11 @@ if TYPE_CHECKING:
 
 
 def moment(env: Environment, newsroom: Newsroom, text: str) -> dt.datetime:
-    """WHEN as staff type it ('now', 2026-12-01, '2026-12-01 10:00', ISO 8601), to the second."""
-    from newscli.when import parse_date
+    """WHEN as staff type it (newscli.when: now, 2026-12-01 10:00, imorgon 9:00, 7d), to
+    the second; a bare 7d is a week from now."""
+    from newscli import when
 
-    tz = newsroom.site.tz
-    when = env.now(tz) if text.strip().lower() == "now" else parse_date(text, newsroom.site)
-    return when.replace(microsecond=0)
+    return when.moment(text, newsroom.site, env.now(newsroom.site.tz), ahead=True)
 
 
 @selecting(bulk=True)
@@ -41,8 +40,8 @@ def publish(
         str | None,
         typer.Option(
             "--at",
-            help="Publish from this moment (sets the date: an embargo until then); 'now', "
-            "2026-12-01 10:00 or ISO 8601. Default: keep the story's date.",
+            help="Publish from this moment (sets the date: an embargo until then); now, "
+            "2026-12-01 10:00, 'imorgon 9:00', ISO 8601… Default: keep the story's date.",
         ),
     ] = None,
     *,
@@ -109,8 +108,8 @@ def expire(
         str,
         typer.Option(
             "--at",
-            help="From this moment the story is off the site and every feed ('now', "
-            "2026-12-01 10:00 or ISO 8601).",
+            help="From this moment the story is off the site and every feed (now, "
+            "2026-12-01 10:00, '1 december 2026', 7d: in a week).",
         ),
     ] = "",
     *,

@@ -98,6 +98,16 @@ def build(
     note = report_export(env, report, held=bool(report.unknown))
     if quiet:
         return report
+    if report.search is not None:
+        indexed, took = report.search
+        say(
+            env,
+            ngettext(
+                "Search index: {n} story in {seconds} s",
+                "Search index: {n} stories in {seconds} s",
+                indexed,
+            ).format(n=number(indexed), seconds=decimal(took)),
+        )
     say(env, _summary(report, shown, seconds) + note)
     return report
 

@@ -128,7 +128,20 @@ def new(
         ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option(help="2021-11-23, '2021-11-23 14:00' or ISO 8601 (default: now).")
+        str | None,
+        typer.Option(help="2021-11-23 14:00, '3 mars 2024', igår, ISO 8601… (default: now)."),
+    ] = None,
+    expires: Annotated[
+        str | None,
+        typer.Option(
+            "--expires",
+            metavar="DATE",
+            help="Off every public output from then on (7d: in a week).",
+        ),
+    ] = None,
+    review_by: Annotated[
+        str | None,
+        typer.Option("--review-by", metavar="DATE", help="When the story is due for a review."),
     ] = None,
     status: Annotated[Status | None, typer.Option(help="draft (default) or published.")] = None,
     publish: Annotated[bool, typer.Option("--publish", help="Same as --status published.")] = False,
@@ -158,10 +171,10 @@ def new(
     """Create an article and print the path of its new file."""
     from dataclasses import replace
 
+    from newscli import when as dates
     from newscli.catalog import Catalog
     from newscli.newsroom import new_draft, one_line
     from newscli.photos import forget, image_for, place_for_new
-    from newscli.when import parse_date
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
@@ -195,7 +208,11 @@ def new(
         photo = None if image is None or web else read_photo_argument(env, newsroom, image)
         if image is not None:
             alt = ask_alt(env, alt, not interactive)
-        when = parse_date(date, site) if date else None
+        now = env.now(site.tz)
+        when = dates.moment(date, site, now) if date else None
+        # Moments ahead: a bare 7d is a week from now.
+        ends = dates.moment(expires, site, now, ahead=True) if expires else None
+        review = dates.moment(review_by, site, now, ahead=True) if review_by else None
         draft = new_draft(
             site,
             title,
@@ -211,6 +228,7 @@ def new(
             credit=credit if web else "",
             known=known,
         )
+        draft = replace(draft, expires=ends, review_by=review)
         placed = None
         if photo is not None:
             placed = place_for_new(newsroom, photo, draft.date, draft.slug)
@@ -232,9 +250,15 @@ def new(
         say(env, photo_note(placed))
         warn_about(env, newsroom, article, article.image)
     if edit:
-        _edit(env, newsroom, newsroom.file_of(article), announce=False)
+        try:
+            _edit(env, newsroom, newsroom.file_of(article), announce=False)
+        except KeyboardInterrupt:  # Ctrl+C in the editor: as if new had never run
+            newsroom.file_of(article).unlink(missing_ok=True)
+            if placed is not None:
+                forget(placed)
+            raise
     if interactive or env.stderr_isatty:
-        _next_steps(env, article.slug)
+        _next_steps(env, article.slug, draft=not article.published)
 
 
 def _ask_new(
@@ -269,15 +293,16 @@ def _ask_new(
     return title, teaser, topics, edit
 
 
-def _next_steps(env: Environment, slug: str) -> None:
-    """The commands a writer needs next, on stderr (stdout holds only the new path)."""
+def _next_steps(env: Environment, slug: str, *, draft: bool) -> None:
+    """The commands a writer needs next, on stderr (stdout holds only the new path); a
+    draft is published before the site shows it."""
     say(env, _("Next:"))
-    for command, what in (
-        (f"newscli show {slug}", _("read it")),
-        (f"newscli edit {slug}", _("change it")),
-        ("newscli export html", _("publish the site")),
-    ):
-        say(env, f"  {command:<{len(slug) + 14}}  {what}")
+    steps = [(f"newscli show {slug}", _("read it")), (f"newscli edit {slug}", _("change it"))]
+    if draft:
+        steps.append((f"newscli publish {slug}", _("publish it (it is a draft)")))
+    steps.append(("newscli export html", _("publish the site")))
+    for command, what in steps:
+        say(env, f"  {command:<{len(slug) + 17}}  {what}")
 
 
 # -- list, show -------------------------------------------------------------------
@@ -507,6 +532,7 @@ def _edit(env: Environment, newsroom: Newsroom, path: Path, *, announce: bool = 
         variables=env.variables,
         now=lambda: env.now(newsroom.site.tz),
         again=again,
+        wait=lambda: warn(env, _("waiting for another newscli run on this newsroom to finish…")),
     )
     if saved is None:
         say(env, _("No changes."))

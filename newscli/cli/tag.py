@@ -191,6 +191,9 @@ def topics(
     if format is Format.table:
         from newscli.render import terminal
 
+        if not env.stdout_isatty:  # a pipe: list's tab-separated lines, not a box
+            terminal.write_topics_tab_separated(counts, env.stdout)
+            return
         terminal.print_topics(counts, newsroom.site, terminal.console(env))
         return
     from newscli.render.machine import write_csv, write_json

@@ -14,17 +14,25 @@ from typing import Any
 
 import typer.core
 from typer import _click as click
+from typer import _completion_classes, _completion_shared
 from typer._click import exceptions, types
 from typer._click._compat import get_text_stderr
 from typer._click.core import Context
 from typer._click.formatting import HelpFormatter
+from typer._click.shell_completion import CompletionItem, ShellComplete
 from typer._click.utils import echo
+from typer._completion_classes import BashComplete, FishComplete, ZshComplete
 from typer._types import TyperChoice
 
 __all__ = [
+    "BashComplete",
+    "CompletionItem",
     "Context",
+    "FishComplete",
     "HelpFormatter",
+    "ShellComplete",
     "TyperChoice",
+    "ZshComplete",
     "click",
     "echo",
     "exceptions",
@@ -32,6 +40,7 @@ __all__ = [
     "own_completion",
     "set_gettext",
     "types",
+    "use_completion",
 ]
 
 # The Typer versions whose insides this module was checked against (major.minor).
@@ -48,3 +57,13 @@ def own_completion(param: click.Parameter) -> Callable[..., Any] | None:
     keeps only candidates that begin with the typed text itself."""
     found = getattr(param, "_custom_shell_complete", None)
     return found if callable(found) else None
+
+
+def use_completion(classes: dict[str, type[ShellComplete]], scripts: dict[str, str]) -> None:
+    """Each shell's completion class and script (--show-completion, --install-completion)
+    newscli's from now on. Typer registers its classes again each time it builds the app
+    (completion_init), by these module names, so they are replaced there."""
+    names = {"bash": "BashComplete", "zsh": "ZshComplete", "fish": "FishComplete"}
+    for shell, completion in classes.items():
+        setattr(_completion_classes, names[shell], completion)
+    _completion_shared._completion_scripts.update(scripts)

@@ -21,7 +21,7 @@ from newscli import parallel
 from newscli.article import Summary
 from newscli.config import Site
 from newscli.errors import ArticleError
-from newscli.export import feeds, urls
+from newscli.export import feeds, search, urls
 from newscli.export.assets import ASSET_SUFFIXES, Found, SiteAssets
 from newscli.export.output import ExportReport, OutputFolder, PageLookup, Worker
 from newscli.export.pages import (
@@ -39,7 +39,14 @@ from newscli.export.pages import (
 )
 from newscli.export.render_cache import RenderCache, Renders
 from newscli.export.site_state import Spec, shape_of
-from newscli.export.templating import ROOT_STAND_IN, Words, build_key, digest, template_environment
+from newscli.export.templating import (
+    PACKAGE,
+    ROOT_STAND_IN,
+    Words,
+    build_key,
+    digest,
+    template_environment,
+)
 from newscli.i18n import _
 from newscli.lifecycle import State, state_of
 from newscli.markdown import absolute_url, is_relative_url, render_markdown
@@ -85,6 +92,8 @@ class SiteReport(ExportReport):
     held: list[str] = field(default_factory=list)
     # The next moment the output changes by itself (an embargo or expiry), if any.
     next_change: dt.datetime | None = None
+    # The search index: how many story pages it holds and the seconds it took (None: none made).
+    search: tuple[int, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,8 @@ class SiteBuilder:
         self.renders = RenderCache(newsroom.root, self.site.allow_html)
         # The accessibility statement every page's footer links to (None: no [accessibility]).
         self.statement = statement_of(self.site, newsroom.root)
+        # The search page every page's header links to (None: search = false).
+        self.search = search.SEARCH_PAGE if self.site.search else None
 
     # stories --------------------------------------------------------------------------
 
@@ -310,6 +321,7 @@ class SiteBuilder:
             feeds=feeds,
             preview=self.preview,
             statement=STATEMENT_PATH if self.statement is not None else None,
+            search=self.search,
             absolute=lambda target: absolute_url(self.site.base_url, target),
             **context,
         )
@@ -374,7 +386,13 @@ class SiteBuilder:
         if shown is not None and (self.site.base_url or not is_relative_url(shown)):
             og_image = urls.public_url(self.site.base_url, shown)
         html = self.render(
-            "story.html", story.path, story=story, lead=lead, body=body, og_image=og_image
+            "story.html",
+            story.path,
+            story=story,
+            lead=lead,
+            body=body,
+            og_image=og_image,
+            searched=self.search is not None and not story.preview,
         )
         missing = tuple(dict.fromkeys(found.missing))
         assets = tuple(dict.fromkeys(found.assets))
@@ -477,6 +495,9 @@ class SiteBuilder:
                 accessibility=self.statement,
             )
             yield STATEMENT_PATH, page
+        if self.search is not None:
+            page = partial(self.page, "search.html", self.search, digest("search"))
+            yield self.search, page
         months = [(m.path, len(m.stories)) for m in site_map.months]
         yield (
             ARCHIVE_PATH,
@@ -503,6 +524,8 @@ class SiteBuilder:
     def other_files(self, site_map: SiteMap) -> list[str]:
         """Every file the export writes besides pages and copied files."""
         files = [f"{STATIC_PATH}{STYLESHEET}", NOT_FOUND]
+        if self.search is not None:
+            files.append(f"{STATIC_PATH}{search.SCRIPT}")
         if self.feeds:
             files += [feeds.feed_path(kind) for kind, _ in SITE_FEEDS]
             files += [feeds.feed_path("rss", page.topic) for page in site_map.topics]
@@ -565,6 +588,18 @@ class SiteBuilder:
         ]
         xml = self.templates.get_template(SITEMAP).render(urls=locations)
         self.out.write(SITEMAP, xml.encode("utf-8"))
+
+    def write_search(self, stories: Iterable[str]) -> None:
+        """The search page's script and the index of the story pages in these folders."""
+        if self.search is None:
+            return
+        script = (PACKAGE / "static" / search.SCRIPT).read_bytes()
+        self.out.write(f"{STATIC_PATH}{search.SCRIPT}", script)
+        try:
+            self.report.search = search.write_index(self.out, stories, language=self.site.language)
+        except search.SearchError as exc:
+            # The site is published all the same; its search page says search is unavailable.
+            self.report.warnings.append(str(exc))
 
     def write_robots(self) -> None:
         """robots.txt: a public build names its sitemap; a preview turns every crawler away.

@@ -12,7 +12,7 @@ from newscli.checks import holding_numbers
 from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
-from newscli.export.output import ExportReport, guard_output, write_if_changed
+from newscli.export.output import ExportReport, file_in_output, guard_output, write_if_changed
 from newscli.i18n import _
 from newscli.lifecycle import PUBLIC_STATES, State
 from newscli.newsroom import PUBLIC, Newsroom
@@ -133,8 +133,9 @@ def export_feed(
         report.text = text
         return report
     if target is None:
-        report.shown = f"{PUBLIC}/{feeds.feed_path(kind, chosen_topic)}"
-        target = newsroom.root / report.shown
+        rel = feeds.feed_path(kind, chosen_topic)
+        report.shown = f"{PUBLIC}/{rel}"
+        target = file_in_output(newsroom.root, newsroom.root / PUBLIC, rel)
     report.written = write_if_changed(target, text.encode("utf-8"))
     return report
 

@@ -12,6 +12,7 @@ change is not even rendered again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -19,14 +20,15 @@ from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from newscli.article import is_safe_relative
 from newscli.config import CONFIG_NAME
 from newscli.errors import ArticleError, UsageError, WriteError
-from newscli.i18n import _
-from newscli.newsroom import ARTICLES, STATE, TEMPLATES, remove_leftovers, write_atomic
+from newscli.files import remove_leftovers, write_atomic
+from newscli.i18n import N_, _
+from newscli.newsroom import ARTICLES, STATE, TEMPLATES
 
 MANIFEST = ".newscli-manifest.json"
 MANIFEST_FORMAT = 3  # 3: files only (page records moved to the site state)
@@ -172,6 +174,7 @@ class OutputFolder:
         self._previous: Record | None = None  # read when first needed: a re-publish may not
         self.recorded: set[str] = set()  # what the record on disk names besides previous
         self._folders: set[Path] = set()  # where this export wrote (or tried to)
+        self._real: set[str] = set()  # folders found (or made) real, not links (see place)
         self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="newscli-write")
         self._pending: deque[Future[bool]] = deque()
         self._deferred: list[tuple[Any, ...]] | None = None
@@ -301,12 +304,14 @@ class OutputFolder:
         self.counts.unchanged += worker.counts.unchanged
         self.plan(worker.files)
         for call in worker.writes:
-            self._submit(*call)
+            self._submit(*call, rel=call[1].relative_to(self.root).as_posix())
 
     def _submit(self, *call: Any, rel: str | None = None) -> None:
         if self._deferred is not None:
             self._deferred.append(call)
             return
+        if rel is not None:
+            place(self.root, rel, self._real)  # before the file is so much as planned
         if rel is not None and rel not in self.recorded and rel not in self.previous_files:
             self.plan((rel,))  # not planned: recorded on its own before it is written
         if rel in self.recorded or rel in self.previous_files:
@@ -323,6 +328,11 @@ class OutputFolder:
             self.counts.written += 1
         else:
             self.counts.unchanged += 1
+
+    def settle(self) -> None:
+        """Wait for the writes under way, so that a later step can read what they wrote."""
+        while self._pending:
+            self._count(self._pending.popleft())
 
     def abandon(self) -> None:
         """After an error elsewhere: let the writes under way end; the record already names
@@ -354,23 +364,99 @@ class OutputFolder:
             remove_leftovers(folder)
         return self.store.stamp()
 
+    def remove_unwritten(self, folder: str) -> None:
+        """Remove the files in folder that the last export wrote and this one did not: a
+        re-publish that made that folder whole again (the search index)."""
+        stale = {rel for rel in self.previous_files - self.files if rel.startswith(folder)}
+        self._remove(stale)
+        # The record stops naming them, as a whole build's would.
+        self.previous_files.difference_update(stale)
+        self.recorded -= stale
+        self.store.write(
+            Record(self.previous_files | self.recorded, self.previous.build or self.build)
+        )
+
     def _remove_stale(self) -> None:
-        for rel in sorted(self.previous_files - self.files):
+        self._remove(self.previous_files - self.files)
+        self.store.write(Record(self.files, self.build))
+
+    def _remove(self, stale: Iterable[str]) -> None:
+        for rel in sorted(stale):
             target = self.root / rel
-            if target.is_symlink() or not target.is_file():
-                continue
+            if not _reached_plainly(self.root, rel) or not target.is_file():
+                continue  # through a link (to an article, say) or not a file: never removed
             target.unlink()
             self.counts.removed += 1
             folder = target.parent
             while folder != self.root and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent
-        self.store.write(Record(self.files, self.build))
 
 
 # What an export may never write to or into: what the newsroom publishes from.
 PROTECTED_FOLDERS = (ARTICLES, TEMPLATES, STATE, ".git")
 PROTECTED_FILES = (CONFIG_NAME,)
+
+
+def place(root: Path, rel: str, real: set[str]) -> Path:
+    """root/rel, for an export to write: every folder on the way from root a real folder
+    (made when missing), never a symbolic link, so that no write lands outside the output
+    folder the guard let through, whatever a page path or the record says. WriteError
+    naming the link otherwise. real holds the folders (as 'a/b/') already found real."""
+    parts = PurePosixPath(rel).parts
+    if not is_safe_relative(rel) or not parts:
+        raise WriteError(_("is not a path inside the output folder; not written"), rel)
+    folder, current = "", root
+    for part in parts[:-1]:
+        folder += f"{part}/"
+        current = current / part
+        if folder in real:
+            continue
+        try:
+            os.mkdir(current)
+        except FileExistsError:
+            mode = os.lstat(current).st_mode
+            if stat.S_ISLNK(mode):
+                raise WriteError(_(THROUGH_A_LINK), current) from None
+            if not stat.S_ISDIR(mode):
+                raise WriteError(_("is a file where the export needs a folder"), current) from None
+        except OSError as exc:
+            raise WriteError(cannot_create_folder(exc), current) from None
+        real.add(folder)
+    return root / rel
+
+
+def file_in_output(newsroom_root: Path, output: Path, rel: str) -> Path:
+    """output/rel for an export that writes one file into an output folder (a feed into
+    public/): the folder guarded as the site's is, made when missing, and rel reached
+    without a symbolic link (see place)."""
+    guard_output(newsroom_root, output, folder=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(cannot_create_folder(exc), output) from None
+    return place(output, rel, set())
+
+
+THROUGH_A_LINK = N_(
+    "is a symbolic link inside the output folder; an export never writes through one: "
+    "replace it with a folder"
+)
+
+
+def _reached_plainly(root: Path, rel: str) -> bool:
+    """True when root/rel is reached without a symbolic link (the file itself included)."""
+    if not is_safe_relative(rel):
+        return False
+    current = root
+    for part in PurePosixPath(rel).parts:
+        current = current / part
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def guard_output(root: Path, output: Path, *, folder: bool) -> None:
@@ -408,6 +494,15 @@ def guard_output(root: Path, output: Path, *, folder: bool) -> None:
             raise UsageError(
                 _("{option} would write the site over the newsroom itself").format(option=shown)
             )
+        for name in PROTECTED_FOLDERS:  # a link (articles/ → public/x) makes it the site's
+            with contextlib.suppress(OSError, RuntimeError):
+                if (home / name).resolve().is_relative_to(target):
+                    raise UsageError(
+                        _(
+                            "{option} holds the newsroom's {folder}/ folder (it is a symbolic "
+                            "link into it): an export never writes where newscli publishes from"
+                        ).format(option=shown, folder=name)
+                    )
         if exists and not stat.S_ISDIR(kind):
             raise UsageError(_("{option} is a file, not a folder").format(option=shown))
     elif exists and not stat.S_ISREG(kind):

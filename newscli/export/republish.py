@@ -13,6 +13,7 @@ from newscli.article import Article, Summary
 from newscli.catalog import Catalog
 from newscli.checks import holding_numbers
 from newscli.errors import ArticleError
+from newscli.export import search
 from newscli.export.builder import SiteBuilder
 from newscli.export.pages import Listing, Month, TopicPage
 from newscli.export.site_state import SiteState, StoryRow, file_stamp
@@ -176,6 +177,10 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             builder.listing("front.html", listing, None)
         else:
             builder.topic(TopicPage(topic, (), ()), listing)
+    if renewed:
+        # The index is one whole: made again from every story page, as the build did.
+        builder.write_search(state.story_sites())
+        builder.out.remove_unwritten(search.BUNDLE)
     # Every linked file is as the last export copied it (their stamps were compared).
     manifest = builder.out.finish(whole=False)
     builder.renders.save(whole=False)

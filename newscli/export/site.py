@@ -176,6 +176,7 @@ def build(
     if isinstance(builder.out.records, PageRecords):
         builder.out.records.load_all()
     render_steps(builder, [step for _, step in plan], progress)
+    builder.write_search(story.path for story in site_map.stories)
     if builder.feeds:
         builder.write_feeds(site_map, topics)
         if not builder.preview:  # a preview announces nothing to crawlers

@@ -195,6 +195,11 @@ class SiteState:
                 found[path] = StoryRow(*row)
         return found
 
+    def story_sites(self) -> list[str]:
+        """Where every story on the site is (its folder), as the last whole build placed them."""
+        rows = self.db.execute("SELECT site FROM story WHERE site != '' ORDER BY site")
+        return [site for (site,) in rows]
+
     def sites(self, sites: Iterable[str]) -> dict[str, str]:
         """The files of the stories at these addresses on the site."""
         found = {}

@@ -86,7 +86,7 @@ def read_text(paths: Sequence[Path]) -> Read:
 
 def read_page(path: Path) -> Read:
     """The stories in one copied page, or why it holds none."""
-    from newscli.newsroom import FileRefused, read_plain_file
+    from newscli.files import FileRefused, read_plain_file
 
     where = str(path)
     try:

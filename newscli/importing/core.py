@@ -3,7 +3,7 @@ way for every source, and a second run finds each of them again.
 
 A run plans first (what to create, update or skip, and what to refuse), then writes, under
 the newsroom lock, one story at a time: a story that cannot be written is refused with its
-reason and the others go on; every file is written atomically (Newsroom.create, write_atomic).
+reason and the others go on; every file is written atomically (Newsroom.create, Newsroom.rewrite).
 
 What each imported article remembers, in its `[source]` table (docs/import.md):
 - the source's key (feed + guid for a feed), by which a second run finds the article;
@@ -13,6 +13,11 @@ What each imported article remembers, in its `[source]` table (docs/import.md):
   photo). When the file no longer gives that hash, staff edited it since the import, and
   `--update` leaves it alone: a newsroom's own edit is never overwritten by its old source;
 - `photo_url`: the address of the story's photo (kept also when it could not be downloaded).
+
+A story the newsroom already imported from another feed of the same site (its RSS and its
+Atom, say) is known by its address (`[source] url`) and not created twice. Photos a body shows
+from another site are downloaded like the story's photo, or kept as addresses with a warning.
+Every download goes through the import's one fetcher (newscli.importing.fetch).
 """
 
 from __future__ import annotations
@@ -29,11 +34,13 @@ from typing import Any
 from newscli import personal
 from newscli.article import Article, Image, Source, Summary, lead_of, to_meta
 from newscli.catalog import Catalog
-from newscli.errors import ArticleError, NewsError, WriteError
+from newscli.errors import ArticleError, NewsError, UsageError
 from newscli.frontmatter import dump
 from newscli.i18n import _
+from newscli.importing.body_photos import bring_in_body_photos
+from newscli.importing.fetch import fetch_photo
 from newscli.importing.incoming import Incoming, IncomingPhoto, Read, Unreadable
-from newscli.newsroom import Newsroom, new_draft, parse_article, write_atomic
+from newscli.newsroom import Newsroom, new_draft, parse_article
 from newscli.slugs import make_slug, unique_slug
 from newscli.topics import Topics, clean_topic, topic_key
 
@@ -42,8 +49,9 @@ CONTENT_HASH = "content_hash"
 ARTICLE_HASH = "article_hash"
 PHOTO_URL = "photo_url"
 NOTE = "note"
-# Seconds to wait for a photo's server.
-PHOTO_TIMEOUT = 30.0
+# The years a story may be dated in: the calendar's ends are placeholders (0001-01-01 is an
+# empty date in .NET, 9999-12-31 "never"), not when a story was published.
+EARLIEST_YEAR, LATEST_YEAR = 1000, 8999
 
 Download = Callable[[str], bytes]
 
@@ -56,8 +64,9 @@ class Action(enum.StrEnum):
     UNCHANGED = "unchanged"  # imported before, the same at the source: skipped
     CHANGED = "changed"  # changed at the source, and no --update: skipped
     EDITED = "edited"  # edited by staff since the import: skipped, even with --update
-    NO_DATE = "no-date"  # the source gives no date, and no --date-missing now: skipped
+    NO_DATE = "no-date"  # the source gives no date, and --date-missing skip: skipped
     DUPLICATE = "duplicate"  # the same key twice in one source: the second skipped
+    ELSEWHERE = "elsewhere"  # imported through another feed of the site (the same address)
     PRIVATE = "private"  # not public at the source (private, trashed): left out on purpose
     REFUSED = "refused"  # could not be made an article or written; the reason says why
 
@@ -69,6 +78,7 @@ SKIPPED = frozenset(
         Action.EDITED,
         Action.NO_DATE,
         Action.DUPLICATE,
+        Action.ELSEWHERE,
         Action.PRIVATE,
     }
 )
@@ -77,7 +87,8 @@ SKIPPED = frozenset(
 @dataclass(frozen=True)
 class ImportOptions:
     """The run's choices: status of new stories, whether to rewrite changed ones, what to do
-    with a story without a date (skip | now), and whether to write at all."""
+    with a story without a date (skip | now | draft: a draft dated now, to be dated by
+    hand), and whether to write at all."""
 
     status: str = "published"
     update: bool = False
@@ -206,11 +217,25 @@ def _source_values(source: Source | None) -> dict[str, str]:
     return values
 
 
+def address(url: str) -> str:
+    """A story's address as a key: scheme, host and a trailing slash or fragment do not make
+    another story (a site's RSS may say http:// where its Atom says https://)."""
+    bare = url.strip().split("#", 1)[0]
+    scheme, colon, rest = bare.partition("://")
+    if not colon or scheme.lower() not in ("http", "https"):
+        return ""
+    host, slash, path = rest.partition("/")
+    host = host.lower().removesuffix(":80").removesuffix(":443")
+    return f"{host}{slash}{path}".rstrip("/")
+
+
 class _Imported:
-    """The newsroom's imported articles, found by the keys of the sources being read."""
+    """The newsroom's imported articles, found by the keys of the sources being read, and
+    by their address (`[source] url`)."""
 
     def __init__(self, summaries: Iterable[Summary], key_names: set[tuple[str, ...]]):
         self._found: dict[tuple[tuple[str, str], ...], Summary] = {}
+        self._at: dict[str, Summary] = {}
         for summary in summaries:
             values = _source_values(summary.source)
             if CONTENT_HASH not in values:
@@ -219,9 +244,22 @@ class _Imported:
                 if all(name in values for name in names):
                     identity = _identity({name: values[name] for name in names})
                     self._found.setdefault(identity, summary)
+            where = address(values.get("url", ""))
+            if where:
+                self._at.setdefault(where, summary)
 
     def get(self, key: dict[str, str]) -> Summary | None:
         return self._found.get(_identity(key))
+
+    def claim(self, key: dict[str, str]) -> Summary | None:
+        """The article imported under a key an older newscli gave (Incoming.former_key),
+        given to one story only."""
+        return self._found.pop(_identity(key), None) if key else None
+
+    def at(self, url: str) -> Summary | None:
+        """The story imported from url, through whichever source."""
+        where = address(url)
+        return self._at.get(where) if where else None
 
 
 # -- planning ----------------------------------------------------------------------------------
@@ -322,7 +360,13 @@ def _plan(
     public = catalog.public(now)
     # A broken file's story is still the one its source key names: it is never made twice.
     summaries = [*public.current, *public.last_good]
-    key_names = {tuple(sorted(i.key)) for i in read if isinstance(i, Incoming) and i.key}
+    key_names = {
+        tuple(sorted(key))
+        for i in read
+        if isinstance(i, Incoming)
+        for key in (i.key, i.former_key)
+        if key
+    }
     imported = _Imported(summaries, key_names)
     namer = _Namer(public.topics)
     tree = newsroom.tree(ordered=False)
@@ -330,6 +374,13 @@ def _plan(
         rel.rsplit("/", 1)[-1].removesuffix(".md") for rel, _ in tree.files
     }
     seen: set[tuple[tuple[str, str], ...]] = set()
+    # An address several entries of this source share (a feed linking every entry to its
+    # front page) names no one story: not used to find stories imported through other feeds.
+    counted: dict[str, int] = {}
+    for item in read:
+        if isinstance(item, Incoming) and address(item.source_url):
+            counted[address(item.source_url)] = counted.get(address(item.source_url), 0) + 1
+    shared = {where for where, n in counted.items() if n > 1}
     steps = []
     for item in read:
         if isinstance(item, Unreadable):
@@ -337,7 +388,9 @@ def _plan(
             steps.append(_Step(Outcome(item.where, action, reason=item.problem)))
             continue
         try:
-            steps.append(_plan_one(newsroom, item, options, now, imported, namer, taken, seen))
+            steps.append(
+                _plan_one(newsroom, item, options, now, imported, namer, taken, seen, shared)
+            )
         except NewsError as exc:
             steps.append(_Step(Outcome(item.where, Action.REFUSED, item.title, reason=str(exc))))
     return steps, list(public.broken), taken
@@ -352,6 +405,7 @@ def _plan_one(
     namer: _Namer,
     taken: set[str],
     seen: set[tuple[tuple[str, str], ...]],
+    shared: set[str],
 ) -> _Step:
     where, title = incoming.where, incoming.title
     if not incoming.key:
@@ -362,21 +416,60 @@ def _plan_one(
         reason = _("appears twice in the source; the first one is imported")
         return _Step(Outcome(where, Action.DUPLICATE, title, reason=reason))
     seen.add(identity)
-    found = imported.get(incoming.key)
+    found = imported.get(incoming.key) or imported.claim(incoming.former_key)
     if found is not None:
         return _plan_existing(newsroom, incoming, found, options, now, namer)
+    elsewhere = None if address(incoming.source_url) in shared else imported.at(incoming.source_url)
+    if elsewhere is not None:
+        reason = _(
+            "already imported from another feed of the same site (the same address {url}); "
+            "not created twice"
+        ).format(url=incoming.source_url)
+        return _Step(Outcome(where, Action.ELSEWHERE, elsewhere.title, elsewhere.path, reason))
     date = incoming.date
+    warnings: tuple[str, ...] = ()
     if date is None:
-        if options.date_missing != "now":
+        if options.date_missing == "skip":
             reason = _("has no date; skipped (--date-missing now imports it dated now)")
             return _Step(Outcome(where, Action.NO_DATE, title, reason=reason))
         date = now.replace(second=0, microsecond=0)
+        if options.date_missing == "draft":
+            incoming = dataclasses.replace(incoming, status="draft")
+            warnings = (_("no date on the page: set `date` before publishing"),)
+    _refuse_placeholder(date)
     draft = _draft(newsroom, incoming, date, options, namer, now)
     slug = unique_slug(draft.slug or make_slug(title), taken)
     taken.add(slug)
     draft = dataclasses.replace(draft, slug=slug)
     path = PurePosixPath("articles", f"{date.year:04d}", f"{date.month:02d}", f"{slug}.md")
-    return _Step(Outcome(where, Action.CREATE, draft.title, path), incoming, draft)
+    _refuse_invalid(newsroom, draft, path)
+    outcome = Outcome(where, Action.CREATE, draft.title, path, warnings=warnings)
+    return _Step(outcome, incoming, draft)
+
+
+def _refuse_placeholder(date: dt.datetime) -> None:
+    """UsageError for a date at the calendar's ends: a placeholder, not a publication."""
+    if not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+        raise UsageError(
+            _(
+                "its date {date} is a placeholder, not when it was published (newscli takes "
+                "years {first}–{last}); not imported"
+            ).format(date=date.isoformat(), first=EARLIEST_YEAR, last=LATEST_YEAR)
+        )
+
+
+def _refuse_invalid(newsroom: Newsroom, draft: Article, path: PurePosixPath) -> None:
+    """ArticleError (UsageError for text no file can hold) when the article would not read
+    back from its file: found while planning, so that a dry run refuses what the real run
+    would."""
+    text = dump(to_meta(_sealed(draft)), draft.body)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON's \ud800 escapes can give
+        raise UsageError(
+            _("holds characters that are not text (a lone UTF-16 surrogate); not imported")
+        ) from None
+    parse_article(text, newsroom.site, path)
 
 
 def _plan_existing(
@@ -399,19 +492,14 @@ def _plan_existing(
         reason = _("edited since it was imported; not overwritten (its source changed too)")
         return _Step(Outcome(where, Action.EDITED, existing.title, path, reason))
     date = incoming.date or existing.date
+    _refuse_placeholder(date)
     draft = _draft(newsroom, incoming, date, options, namer, now)
+    at = existing.path or PurePosixPath(found.slug)
+    _refuse_invalid(newsroom, dataclasses.replace(draft, slug=existing.slug), at)
     return _Step(Outcome(where, Action.UPDATE, draft.title, path), incoming, draft, existing)
 
 
 # -- writing -----------------------------------------------------------------------------------
-
-
-def fetch_photo(url: str) -> bytes:
-    """A photo's bytes from its http(s) address, within the time and size limits."""
-    from newscli.importing.fetch import fetch_url
-    from newscli.photos import MAX_PHOTO_BYTES
-
-    return fetch_url(url, limit=MAX_PHOTO_BYTES, timeout=PHOTO_TIMEOUT, accept="image/*").data
 
 
 def _photo(
@@ -491,6 +579,8 @@ def _apply(newsroom: Newsroom, step: _Step, download: Download) -> Outcome:
     draft = step.draft
     assert draft is not None
     article, warnings = _with_photo(newsroom, step, draft, download)
+    article, in_text = bring_in_body_photos(newsroom, article, download)
+    warnings = [*outcome.warnings, *warnings, *in_text]
     article = _sealed(article)
     if step.existing is None:
         article, held = personal.published_as_draft(article)
@@ -516,14 +606,9 @@ def _apply(newsroom: Newsroom, step: _Step, download: Download) -> Outcome:
         path=existing.path,
     )
     updated = _sealed(updated)
-    text = dump(to_meta(updated), updated.body)
-    parse_article(text, newsroom.site, existing.path)  # never write what would not read back
     file = newsroom.file_of(existing)
-    newsroom.refuse_writing_outside(file)
-    try:
-        write_atomic(file.resolve() if file.is_symlink() else file, text.encode("utf-8"))
-    except WriteError as exc:
-        raise WriteError(exc.message, existing.path) from None
+    before = newsroom.read_bytes(file)
+    newsroom.rewrite(file, dump(to_meta(updated), updated.body), before=before)
     return dataclasses.replace(
         outcome, warnings=tuple(w.replace("{path}", str(existing.path)) for w in warnings)
     )

@@ -41,6 +41,7 @@ class Incoming:
     source_url: str = ""
     source_note: str = ""
     key: dict[str, str] = field(default_factory=dict)
+    former_key: dict[str, str] = field(default_factory=dict)  # the key older versions gave
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,17 @@ from newscli.i18n import _
 from newscli.importing.incoming import Incoming, IncomingPhoto, Read, Unreadable
 from newscli.text import clean_line
 
-Converter = Callable[[str], str]
+# HTML and the address its relative links are read against → Markdown.
+Converter = Callable[[str, str], str]
+# A [gallery]'s attributes → the HTML of its photos.
+Gallery = Callable[[dict[str, str]], str]
 
-_CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
-_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
-# WXR 1.0, 1.1 and 1.2 differ only in these namespaces' version numbers.
-_WP = re.compile(r"\{http://wordpress\.org/export/(?P<version>[\d.]+)/\}")
+# WXR 1.0, 1.1 and 1.2 differ only in these namespaces' version numbers; WordPress has
+# written them with http:// and, lately, https:// (and the other namespaces may follow).
+_WP = re.compile(r"\{https?://wordpress\.org/export/(?P<version>[\d.]+)/\}")
+_CONTENT = re.compile(r"\{https?://purl\.org/rss/1\.0/modules/content/\}encoded")
+_EXCERPT = re.compile(r"\{https?://wordpress\.org/export/[\d.]+/excerpt/\}encoded")
+_CREATOR = re.compile(r"\{https?://purl\.org/dc/elements/1\.1/\}creator")
 _TOPIC_DOMAINS = ("category", "post_tag")
 # WordPress's default category ("Uncategorized", "Okategoriserade"): not a topic anyone chose.
 _DEFAULT_CATEGORY = "uncategorized"
@@ -57,11 +62,12 @@ def read_wordpress(path: Path, kinds: Collection[str] = ("post",)) -> Read:
     return read_export(path, kinds)
 
 
-def html_to_markdown(content: str) -> str:
-    """HTML as Markdown, by the converter every import source shares (importing/html.py)."""
+def html_to_markdown(content: str, base_url: str) -> str:
+    """HTML as Markdown, by the converter every import source shares (importing/html.py),
+    its relative links and images read against the site's address."""
     from newscli.importing.html import html_to_markdown as convert
 
-    return convert(content)
+    return convert(content, base_url=base_url)
 
 
 def read_export(
@@ -140,6 +146,14 @@ def _text(element: Element, tag: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
+def _child_text(element: Element, tag: re.Pattern[str]) -> str:
+    """The text of element's first child whose tag (namespace included) matches."""
+    for child in element:
+        if tag.fullmatch(child.tag):
+            return (child.text or "").strip()
+    return ""
+
+
 class _Reader:
     """One export's items as stories: what every item needs from the channel."""
 
@@ -181,7 +195,7 @@ class _Reader:
             date = _rfc822(_text(item, "pubDate"))
         elif date is None:
             date = modified  # a draft never scheduled has no date: the last time it was saved
-        login = _text(item, _CREATOR)
+        login = _child_text(item, _CREATOR)
         return Incoming(
             where=where,
             title=title,
@@ -190,13 +204,47 @@ class _Reader:
             author=clean_line(self.authors.get(login) or login).strip(),
             topics=_topics(item),
             lead=plain_text(_excerpt(item)),
-            body=self.to_markdown(clean_content(_text(item, _CONTENT))).strip(),
+            body=self.to_markdown(
+                clean_content(
+                    _child_text(item, _CONTENT),
+                    lambda attributes: self.gallery(attributes, post_id),
+                ),
+                self.site,
+            ).strip(),
             status=status,
             photo=self.photo(item),
             source_name=self.site_title,
             source_url=_web_url(_text(item, "link")),
-            key={"wordpress": self.site, "guid": _text(item, "guid") or post_id},
+            key=_key(self.site, post_id, _text(item, "guid")),
+            former_key={"wordpress": self.site, "guid": _text(item, "guid") or post_id},
         )
+
+    def gallery(self, attributes: dict[str, str], post_id: str) -> str:
+        """A [gallery] as figures: the photos its ids name, else those attached to the post
+        (in their menu order), each with its alt text and caption, as WordPress shows it."""
+        from newscli.importing.html import IMAGE_FILE
+
+        wp = self.wp
+        ids = (attributes.get("ids") or attributes.get("include") or "").split(",")
+        if any(i.strip() for i in ids):
+            found = [self.attachments[i.strip()] for i in ids if i.strip() in self.attachments]
+        else:
+            attached = [
+                a for a in self.attachments.values() if _text(a, f"{wp}post_parent") == post_id
+            ]
+            found = sorted(attached, key=lambda a: _number(_text(a, f"{wp}menu_order")))
+        figures = []
+        for attachment in found:
+            url = _web_url(_text(attachment, f"{wp}attachment_url"))
+            if not url or not IMAGE_FILE.search(urlsplit(url).path):
+                continue
+            alt = html.escape(plain_text(_meta(attachment, wp, "_wp_attachment_image_alt")))
+            caption = html.escape(plain_text(_excerpt(attachment)))
+            figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
+            figures.append(
+                f'<figure><img src="{html.escape(url)}" alt="{alt}" />{figcaption}</figure>'
+            )
+        return "".join(f"\n\n{figure}\n\n" for figure in figures)
 
     def photo(self, item: Element) -> IncomingPhoto | None:
         """The featured image: the attachment the post's _thumbnail_id names."""
@@ -211,6 +259,18 @@ class _Reader:
             alt=plain_text(_meta(attachment, self.wp, "_wp_attachment_image_alt")),
             caption=plain_text(_excerpt(attachment)),
         )
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
+def _key(site: str, post_id: str, guid: str) -> dict[str, str]:
+    """What finds a post again: its site and its post id, unique within a site (a guid is
+    not: posts copied by plugins or imported twice share theirs); the guid only without one."""
+    if post_id:
+        return {"wordpress": site, "post_id": post_id}
+    return {"wordpress": site, "guid": guid}
 
 
 def _skipped(status: str, password: bool) -> str:
@@ -230,10 +290,7 @@ def _skipped(status: str, password: bool) -> str:
 
 
 def _excerpt(item: Element) -> str:
-    for child in item:
-        if child.tag.endswith("/excerpt/}encoded"):
-            return (child.text or "").strip()
-    return ""
+    return _child_text(item, _EXCERPT)
 
 
 def _meta(item: Element, wp: str, key: str) -> str:
@@ -295,7 +352,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # Core shortcodes and the page builders' wrappers; a bracket in text ("[1]", "[sic]") is
 # left alone, as WordPress leaves a shortcode nobody registered.
-_DROPPED = ("gallery", "playlist", "contact-form-7", "contact-form", "wpforms", "ninja_form")
+_DROPPED = ("playlist", "contact-form-7", "contact-form", "wpforms", "ninja_form")
 _SHORTCODE = re.compile(
     r"\[(?P<name>caption|wp_caption|embed|audio|video|gallery|playlist|contact-form-7|"
     r"contact-form|wpforms|ninja_form|(?:vc|et_pb|fusion)_\w+)\b(?P<attributes>[^\]]*)\]"
@@ -305,23 +362,30 @@ _SHORTCODE = re.compile(
 _CAPTION_IMAGE = re.compile(
     r"^\s*(?P<image>(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(?P<text>.*)$", re.DOTALL
 )
-_BLOCK_TAGS = (
-    "address|article|aside|blockquote|details|div|dl|dd|dt|fieldset|figcaption|figure|footer|"
-    "form|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul|"
-    "script|style|iframe|video|audio|object"
+# wpautop's block elements (wp-includes/formatting.php): never wrapped in <p>.
+_ALL_BLOCKS = (
+    r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|"
+    r"map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|"
+    r"aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)"
 )
-_STARTS_AS_BLOCK = re.compile(rf"^</?(?:{_BLOCK_TAGS})\b", re.IGNORECASE)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")
+_KEPT_LINES = re.compile(r"<(script|style|svg|math)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:")
 
 
-def clean_content(content: str) -> str:
+def clean_content(content: str, gallery: Gallery = lambda attributes: "") -> str:
     """A post's stored content as plain HTML: block comments removed, shortcodes turned into
-    HTML (a caption becomes a figure, an embed a link) or removed (galleries, forms), and the
-    classic editor's blank-line paragraphs made <p> as WordPress does when it shows them."""
+    HTML (a caption becomes a figure, an embed a link, a gallery what gallery makes of its
+    attributes) or removed (forms), and the classic editor's blank-line paragraphs made <p>
+    as WordPress does when it shows them."""
     content = content.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    content = content.replace("\x01", "").replace("\x02", "")
+    blocks = bool(_BLOCK_COMMENT.search(content))
     content = _COMMENT.sub("", content)
-    content = _SHORTCODE.sub(_shortcode, content)
-    return _paragraphs(content)
+    content = _SHORTCODE.sub(lambda match: _shortcode(match, gallery), content)
+    # The block editor writes its own <p>; WordPress runs wpautop only on classic content.
+    return content.strip() if blocks else wpautop(content).strip()
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -331,7 +395,7 @@ def _attributes(text: str) -> dict[str, str]:
     }
 
 
-def _shortcode(match: re.Match[str]) -> str:
+def _shortcode(match: re.Match[str], gallery: Gallery) -> str:
     name = match["name"]
     attributes = _attributes(match["attributes"] or "")
     content = match["content"] or ""
@@ -349,29 +413,56 @@ def _shortcode(match: re.Match[str]) -> str:
             return ""
         shown = html.escape(url)
         return f'\n\n<p><a href="{shown}">{shown}</a></p>\n\n'
+    if name == "gallery":
+        return gallery(attributes)
     if name in _DROPPED:
         return ""
-    return _SHORTCODE.sub(_shortcode, content)  # a page builder's wrapper: its content stays
+    # a page builder's wrapper: its content stays
+    return _SHORTCODE.sub(lambda inner: _shortcode(inner, gallery), content)
 
 
-def _paragraphs(content: str) -> str:
-    """wpautop, in short: text between blank lines that is not already a block is a <p>,
-    its single line breaks <br>; <pre> keeps its lines."""
-    kept: list[str] = []
+def wpautop(text: str) -> str:
+    """WordPress's own paragraph rules for text the classic editor stored (wpautop, as
+    wp-includes/formatting.php has it): two <br>s or a blank line end a paragraph, a single
+    newline is a <br />, block tags are never wrapped in <p>, and <pre> keeps its lines."""
+    if not text.strip():
+        return ""
+    kept: dict[str, str] = {}
 
     def keep(match: re.Match[str]) -> str:
-        kept.append(match.group())
-        return f"\x00{len(kept) - 1}\x00"
+        name = f"<pre wp-pre-tag-{len(kept)}></pre>"
+        kept[name] = match.group()
+        return name
 
-    content = _PRE.sub(keep, content)
-    chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", content)]
-    paragraphs = []
-    for chunk in chunks:
-        if not chunk:
-            continue
-        if _STARTS_AS_BLOCK.match(chunk) or re.fullmatch(r"\x00\d+\x00", chunk):
-            paragraphs.append(chunk)
-        else:
-            paragraphs.append("<p>" + re.sub(r"\s*\n\s*", "<br />\n", chunk) + "</p>")
-    result = "\n\n".join(paragraphs)
-    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], result)
+    text = _PRE.sub(keep, text + "\n")
+    text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text, flags=re.IGNORECASE)
+    text = re.sub(rf"(<{_ALL_BLOCKS}[\s/>])", r"\n\n\1", text, flags=re.IGNORECASE)
+    text = re.sub(rf"(</{_ALL_BLOCKS}>)", r"\1\n\n", text, flags=re.IGNORECASE)
+    text = re.sub(r"(<hr\s*?/?>)", r"\1\n\n", text, flags=re.IGNORECASE)
+    # A newline inside a tag (between its attributes) is no line break.
+    text = _TAG.sub(lambda m: m.group().replace("\n", " \x01 "), text)
+    if "<figcaption" in text:
+        text = re.sub(r"(?<!\s)\s*(<figcaption[^<>]*>)", r"\1", text)
+        text = re.sub(r"</figcaption>\s*", "</figcaption>", text)
+    text = re.sub(r"\n\n+", "\n\n", text)
+    paragraphs = [part for part in re.split(r"\n\s*\n", text) if part]
+    text = "".join(f"<p>{part.strip(chr(10))}</p>\n" for part in paragraphs)
+    text = re.sub(r"<p>\s*</p>", "", text)
+    text = re.sub(r"<p>([^<]+)</(div|address|form)>", r"<p>\1</p></\2>", text)
+    text = re.sub(rf"<p>\s*(</?{_ALL_BLOCKS}[^<>]*>)\s*</p>", r"\1", text)
+    text = re.sub(r"<p>(<li.+?)</p>", r"\1", text)
+    text = re.sub(r"<p><blockquote([^<>]*)>", r"<blockquote\1><p>", text, flags=re.IGNORECASE)
+    text = text.replace("</blockquote></p>", "</p></blockquote>")
+    text = re.sub(rf"<p>\s*(</?{_ALL_BLOCKS}[^<>]*>)", r"\1", text)
+    text = re.sub(rf"(</?{_ALL_BLOCKS}[^<>]*>)\s*</p>", r"\1", text)
+    text = _KEPT_LINES.sub(lambda m: m.group().replace("\n", "\x02"), text)
+    text = re.sub(r"<br\s*/?>", "<br />", text, flags=re.IGNORECASE)
+    # (matched from the start of a run of white space only: linear on long runs)
+    text = re.sub(r"(?<!\s)(?<!<br />)\s*\n", "<br />\n", text)
+    text = text.replace("\x02", "\n")
+    text = re.sub(rf"(</?{_ALL_BLOCKS}[^<>]*>)\s*<br />", r"\1", text)
+    text = re.sub(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^<>]*>)", r"\1", text)
+    text = re.sub(r"\n</p>$", "</p>", text)
+    for name, pre in kept.items():
+        text = text.replace(name, pre)
+    return text.replace(" \x01 ", "\n").replace("\x01", "\n")

@@ -366,6 +366,15 @@ def print_topics(counts: Sequence[Topic], site: Site, out: Console) -> None:
     out.print(table)
 
 
+def write_topics_tab_separated(counts: Sequence[Topic], out: IO[str]) -> None:
+    """The topics for a pipe, as list's lines: topic, articles, published and the other
+    spellings (comma-separated) between tabs, no header, plain digits."""
+    for topic in counts:
+        cells = [topic.name, str(topic.articles), str(topic.published)]
+        out.write("\t".join(_one_cell(cell) for cell in [*cells, ", ".join(topic.spellings[1:])]))
+        out.write("\n")
+
+
 def print_history(entries: Sequence[Entry], site: Site, out: Console, *, files: bool) -> None:
     """Git's history of a story or the newsroom: when (in the newsroom's timezone), who,
     what; with files, which stories each change touched."""
@@ -383,6 +392,6 @@ def print_history(entries: Sequence[Entry], site: Site, out: Console, *, files: 
             Text(_shown(entry.subject)),
         ]
         if files:
-            row.append(Text(_shown("\n".join(entry.files))))
+            row.append(Text("\n".join(_shown(name) for name in entry.files)))  # one a line
         table.add_row(*row, entry.commit[:8])
     out.print(table)

@@ -7,8 +7,10 @@ tests/test_support_checkers.py shows that they catch what they must.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -136,3 +138,41 @@ def assert_golden(path: Path, text: str) -> None:
         return
     assert path.is_file(), f"{path} is missing; run the test with UPDATE_GOLDEN=1"
     assert text == path.read_text(encoding="utf-8")
+
+
+# -- the search index (Pagefind) ---------------------------------------------------------------
+
+# Pagefind writes its filter files (and the meta and entry files naming them) in the order of
+# its hash maps, which differs from run to run; the rest of the bundle is byte-identical.
+SEARCH_UNSTABLE = re.compile(
+    r"pagefind/(newscli\.json|filter/|pagefind\.[^/]*\.pf_meta|pagefind-entry\.json)"
+)
+
+
+def without_unstable_search_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A site's files by path, without those Pagefind orders differently each time (and
+    without their names in the record of written files)."""
+    named = re.compile(rb'^"' + SEARCH_UNSTABLE.pattern.encode() + rb'[^"]*",?\n', re.M)
+    return {
+        rel: named.sub(b"", data) if rel.endswith("newscli-manifest.json") else data
+        for rel, data in files.items()
+        if not SEARCH_UNSTABLE.match(rel)
+    }
+
+
+def searchable(folder: Path) -> dict[str, str]:
+    """What the site's search index holds: each page's address and its indexed text, read
+    from Pagefind's fragments as the search page's script reads them."""
+    found = {}
+    for fragment in (folder / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        page = json.loads(data)
+        found[page["url"]] = page["content"]
+    return found
+
+
+def readable(path: Path) -> bytes:
+    """A site file's bytes as a search for leaked text needs them: the search index's
+    gzipped files unpacked."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data

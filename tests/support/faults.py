@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from newscli import newsroom as newsroom_module
+from newscli import files as files_module
 from tests.conftest import newscli_process
 
 ERRNOS = [errno.ENOSPC, errno.EIO, errno.EACCES]
@@ -66,7 +66,7 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, code: int, target: str = 
     def hits(*args: Any) -> bool:
         return any(target in str(a) for a in args if isinstance(a, (str, Path)))
 
-    os_module = newsroom_module.os
+    os_module = files_module.os
     if step == "mkstemp":
         real_mkstemp = tempfile.mkstemp
 
@@ -75,7 +75,7 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, code: int, target: str = 
                 raise OSError(code, os.strerror(code))
             return real_mkstemp(*args, **kwargs)
 
-        monkeypatch.setattr(newsroom_module.tempfile, "mkstemp", mkstemp)
+        monkeypatch.setattr(files_module.tempfile, "mkstemp", mkstemp)
     elif step == "write":
         real_fdopen = os.fdopen
 
@@ -90,8 +90,12 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, code: int, target: str = 
         )
     elif step == "chmod":
         monkeypatch.setattr(os_module, "chmod", failing(code, hits, real=os.chmod))
-    elif step == "replace":
+    elif step == "replace":  # the step that puts the new file in place: a rename, an exchange
         monkeypatch.setattr(os_module, "replace", failing(code, lambda s, d: hits(d), os.replace))
+        exchange = files_module._exchange
+        monkeypatch.setattr(
+            files_module, "_exchange", failing(code, lambda s, d: hits(d), exchange)
+        )
     elif step == "link":
         monkeypatch.setattr(os_module, "link", failing(code, lambda s, d: hits(d), os.link))
 

@@ -72,10 +72,12 @@ def terminal(
     size: tuple[int, int] = (24, 80),
     env: dict[str, str] | None = None,
     stdout: int | None = None,
+    program: list[str] | None = None,
 ) -> Iterator[Terminal]:
-    """newscli args run in cwd with a pty of size (rows, columns) as its controlling terminal
-    and every stream; env: variables to set besides the process's (a value None unsets);
-    stdout: another standard output (subprocess.PIPE: as `p=$(newscli …)` runs it)."""
+    """newscli args (or another program: a shell) run in cwd with a pty of size (rows,
+    columns) as its controlling terminal and every stream; env: variables to set besides
+    the process's (a value None unsets); stdout: another standard output
+    (subprocess.PIPE: as `p=$(newscli …)` runs it)."""
     import struct
 
     master, slave = os.openpty()
@@ -86,7 +88,7 @@ def terminal(
         variables.pop(name, None)
     variables |= env or {}
     process = subprocess.Popen(
-        [sys.executable, "-m", "newscli", *args],
+        program or [sys.executable, "-m", "newscli", *args],
         stdin=slave,
         stdout=slave if stdout is None else stdout,
         stderr=slave,
