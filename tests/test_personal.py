@@ -280,9 +280,10 @@ def test_import_of_a_published_entry_with_one_makes_it_a_draft_and_says_so(
 ) -> None:
     feed = tmp_path / "f.xml"
     feed.write_text(
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
-        "<item><title>Bra</title><guid>a</guid><description>Han har 640823&#8211;3234."
-        "</description><pubDate>Wed, 09 Feb 2022 09:00:00 +0100</pubDate></item>"
+        '<?xml version="1.0"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+        "<item><title>Bra</title><guid>a</guid><description>Ett möte.</description>"
+        "<content:encoded>Han har 640823&#8211;3234.</content:encoded><pubDate>Wed, 09 Feb 2022 09:00:00 +0100</pubDate></item>"
         "</channel></rss>",
         encoding="utf-8",
     )
