@@ -326,7 +326,7 @@ def lix_limit(case: StoryCase) -> Iterator[Notice]:
     story = case.story
     measured = plain.readability(story.title, story.teaser, story.body)
     limit = case.settings.lix_limit
-    if measured.lix > limit:
+    if measured.words >= plain.LIX_MIN_WORDS and measured.lix > limit:
         yield Notice(
             _(
                 "LIX {lix} is above the newsroom's limit of {limit}: shorter "
@@ -344,8 +344,8 @@ def identity_numbers(case: StoryCase) -> Iterator[Notice]:
     if personal.acknowledged(story.extra) or case.parts is None:
         return
     parts = case.parts
-    for found in personal.find_numbers(
-        _without_id(parts.head + parts.toml + parts.tail + story.body)
+    for found in personal.numbers_in_file(
+        personal.without_id(parts.head + parts.toml + parts.tail + story.body)
     ):
         message = personal.refusal(found)
         if not story.published:
@@ -551,10 +551,11 @@ def photo_notices(newsroom: Newsroom, story: Summary, settings: CheckSettings) -
 _SUMMARY_FIELDS = tuple(name for name in Summary.__dataclass_fields__ if name != "lead")
 
 
-def refused_numbers(newsroom: Newsroom, stories: Iterable[Summary]) -> list[ArticleError]:
-    """The identity numbers in the stories an export is about to publish, each as an error
-    naming its file and line; [] when there are none (or each story acknowledges its own)."""
-    refused: list[ArticleError] = []
+def holding_numbers(newsroom: Newsroom, stories: Iterable[Summary]) -> dict[str, ArticleError]:
+    """The stories an export holds back because each holds an identity number: by file, one
+    error each, at its first number's line (with how many more); {} when none does (or each
+    says why it holds its own)."""
+    held: dict[str, ArticleError] = {}
     for story in stories:
         if story.path is None or personal.acknowledged(story.extra):
             continue
@@ -563,32 +564,20 @@ def refused_numbers(newsroom: Newsroom, stories: Iterable[Summary]) -> list[Arti
             text = decode(newsroom.read_bytes(newsroom.root / str(rel)), rel)
         except NewsError:
             continue  # the export reports the broken file itself
-        refused.extend(
-            ArticleError(personal.refusal(number), rel, number.line)
-            for number in personal.find_numbers(_without_id(text))
-        )
-    return refused
+        found = personal.held(text, {})
+        if found:
+            message = _("held back from the site: {refusal}").format(
+                refusal=personal.refusals(found)
+            )
+            held[str(rel)] = ArticleError(message, rel, found[0].line)
+    return held
 
 
-def _without_id(text: str) -> str:
-    """The file text with its id line's value blanked (a UUID is no identity number, and
-    blanking it keeps the line numbers)."""
-    return re.sub(r'(?m)^(\s*id\s*=\s*)"[^"\n]*"', r'\1""', text, count=1)
-
-
-def refuse_identity_numbers(newsroom: Newsroom, stories: Iterable[Summary]) -> None:
-    """Raise PersonalDataError naming every file and line of an identity number in the
-    stories an export is about to publish; called before anything is written."""
-    refused = refused_numbers(newsroom, stories)
-    if refused:
-        raise PersonalDataError(refused)
-
-
-class PersonalDataError(NewsError):
-    """An export that would publish a personal identity number: nothing was written."""
-
-    def __init__(self, refused: list[ArticleError]):
-        where = "; ".join(str(error) for error in refused)
-        super().__init__(_("nothing was published: {where}").format(where=where))
-
-        self.refused = refused
+def page_is_clean(page: Path) -> bool:
+    """True when a page an earlier export wrote is there and holds no identity number: a
+    held-back story's page may stay as it was."""
+    try:
+        text = page.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return False
+    return not any(personal.find_numbers(text))

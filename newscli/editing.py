@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
+from newscli import personal
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
 from newscli.files import ChangedOnDisk, write_atomic
 from newscli.i18n import _
@@ -134,7 +135,9 @@ def edit_file(
                 return None
             try:
                 text = decode(data, rel)
-                parse_article(text, newsroom.site, rel)
+                saved = parse_article(text, newsroom.site, rel)
+                if saved.published:  # saving a published story makes this text public
+                    personal.refuse_publishing(text, saved.extra, rel)
             except ArticleError as exc:
                 if again(exc):
                     continue

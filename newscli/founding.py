@@ -127,8 +127,59 @@ def config_text(founding: Founding) -> str:
         "[defaults]",
         f"author = {_toml(author)}" if author else '# author = "Piteå kommun"',
         "",
+        STATEMENT_TEMPLATE[founding.language if founding.language in STATEMENT_TEMPLATE else "sv"],
     ]
     return "\n".join(lines)
+
+
+# The accessibility statement's section, commented out, in the newsroom's language: a
+# Swedish public body's site must have one (docs/checks.md); staff fill it in and remove the
+# '# ' of its lines.
+STATEMENT_TEMPLATE = {
+    "sv": """\
+# Tillgänglighetsredogörelsen (lag (2018:1937) om tillgänglighet till digital offentlig
+# service). Fyll i och ta bort '# ' framför raderna; se docs/checks.md.
+# [accessibility]
+# organisation = "Piteå kommun"
+# compliance = "partial"            # full (inga kända brister) | partial | none
+# # Vart man vänder sig: e-post, telefon och webbformulär blir länkar.
+# contact = ["kommun@example.se", "0911-69 60 00", "https://www.example.se/kontakt"]
+# response_time = "inom fem arbetsdagar"   # svar på en anmälan om brister
+# request_time = "inom fem arbetsdagar"    # svar på en begäran om tillgängligt format (15 §)
+# assessed = 2026-01-15             # när webbplatsen granskades senast
+# updated = 2026-01-15              # när redogörelsen uppdaterades senast (minst en gång om året)
+# method = "Egen granskning med automatiska verktyg, skärmläsare och tangentbord."
+#
+# # Varje känd brist, varför (reason) och det tillgängliga alternativet, om det finns:
+# # not-compliant (inte förenligt med kraven), disproportionate-burden (oskäligt
+# # betungande, 12 §) eller outside-law (omfattas inte av lagen, 9 §).
+# [[accessibility.known_issues]]
+# what = "Äldre pdf-filer är inte tillgängliga."
+# reason = "disproportionate-burden"
+# alternative = "Kontakta oss så får du innehållet i ett annat format."
+""",
+    "en": """\
+# The accessibility statement (the Swedish law (2018:1937) on accessibility of digital
+# public services). Fill it in and remove the '# ' before its lines; see docs/checks.md.
+# [accessibility]
+# organisation = "Piteå kommun"
+# compliance = "partial"            # full (no known issues) | partial | none
+# # Where to turn: e-mail, phone and web form become links.
+# contact = ["kommun@example.se", "0911-69 60 00", "https://www.example.se/contact"]
+# response_time = "within five working days"   # the answer to a report of a problem
+# request_time = "within five working days"    # the answer to a request for an accessible form (15 §)
+# assessed = 2026-01-15             # when the site was last assessed
+# updated = 2026-01-15              # when this statement was last updated (at least yearly)
+# method = "Our own review with automated tools, a screen reader and the keyboard."
+#
+# # Each known issue, why (reason) and its accessible alternative, if there is one:
+# # not-compliant, disproportionate-burden (12 §) or outside-law (9 §).
+# [[accessibility.known_issues]]
+# what = "Older PDF files are not accessible."
+# reason = "disproportionate-burden"
+# alternative = "Contact us and we will send the content in another format."
+""",
+}
 
 
 def _gitignore(folder: Path) -> bytes | None:

@@ -5,7 +5,10 @@ than six letters, computed on what a reader sees: the title, the teaser and the 
 without its Markdown syntax (each heading, paragraph, list item and table cell ends a
 sentence, as the title does). A sentence also ends at '.', '!' or '?' followed by a space
 and a capital letter, a digit or a quotation mark, except after an abbreviation that does
-not end sentences ("bl.a.", "t.ex.", "ca."), so "22,5", "1.5" and "23.11.2021" end nothing.
+not end sentences ("bl.a.", "t.ex.", "ca."), so "22,5", "1.5" and "23.11.2021" end nothing;
+after one that may ("dec.") only before a capital letter. A dash quote ("– Det är bra.")
+starts a sentence after '.', '!', '?' or ':'. A web or e-mail address, a number range
+("08.00–16.30"), a number in groups ("12 000") and a phone number are one word each.
 """
 
 from __future__ import annotations
@@ -64,10 +67,14 @@ _NEVER_LAST = {
     "nr.",
     "kl.",
     "tel.",
-    "st.",
     "ev.",
     "dr.",
     "prof.",
+}
+# Abbreviations that end a sentence when the next word starts with a capital letter
+# ("Vi ses i dec. Välkommen!"), and none before a number ("den 3 dec. 2024").
+_LAST_BEFORE_A_CAPITAL = {
+    "st.",
     "jan.",
     "feb.",
     "mar.",
@@ -79,6 +86,8 @@ _NEVER_LAST = {
     "nov.",
     "dec.",
 }
+# Fewer words than this are too few for LIX to say anything: `check` does not judge them.
+LIX_MIN_WORDS = 50
 
 
 def _pattern(abbreviation: str) -> str:
@@ -96,17 +105,46 @@ _ABBREVIATION = re.compile(
     re.IGNORECASE,
 )
 _NOT_ENDING = {a.rstrip(".") for a in _NEVER_LAST}
+_ENDING_BEFORE_A_CAPITAL = {a.rstrip(".") for a in _LAST_BEFORE_A_CAPITAL}
 _WRITTEN_OUT = {a.rstrip("."): form for a, form in ABBREVIATIONS.items()}
-_WORD = re.compile(r"[^\W_]+(?:[-.,:'’][^\W_]+)*", re.UNICODE)
-# A candidate end of sentence: terminal marks, then a space and what starts a sentence.
-_END = re.compile(r"[.!?]+[\"”»)]*(?=\s+[\"“”»–—(\-]?[A-ZÅÄÖÉÜ0-9])")
+# A web or e-mail address, read as one word (its last '.' or ')' ends the sentence).
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}",
+    re.IGNORECASE,
+)
+# A word: letters and digits, with inner hyphens, dashes (a range: 08.00–16.30), dots,
+# commas and apostrophes; a number in groups of three ("12 000") and a phone number
+# ("0911-69 60 00") are one.
+_WORD = re.compile(
+    r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3}(?![\d.]))+(?:,\d+)?"  # 12 000, 1 500,50
+    r"|(?<!\d)0\d{1,3}-\d{2,3}(?:[ \u00a0]\d{2,3}(?!\d))+"  # 0911-69 60 00
+    r"|[^\W_]+(?:[-–—.,:'’][^\W_]+)*",
+    re.UNICODE,
+)
+# A candidate end of sentence: terminal marks, then a space and what starts a sentence; or
+# a dash quote ("– Ja, säger hon. – Det är bra.") wherever it begins a new line of speech.
+_END = re.compile(
+    r"[.!?]+[\"”»)]*(?=\s+[\"“”»–—(\-]?[A-ZÅÄÖÉÜ0-9])"
+    r"|[.!?:]+[\"”»]*(?=\s+[–—]\s+[A-ZÅÄÖÉÜ0-9])"
+)
 _LAST_WORD = re.compile(r"(\S+)$")
+_NEXT_CAPITAL = re.compile(r"\s+[\"“”»–—(\-]?\s*[A-ZÅÄÖÉÜ]")
 
 
 def words(text: str) -> list[str]:
-    """The words of a text: letters and digits, with inner hyphens, dots and commas kept in
-    ("e-post", "t.ex", "22,5")."""
-    return _WORD.findall(text)
+    """The words of a text as a reader reads them: letters and digits, with inner hyphens,
+    dashes, dots and commas kept in ("e-post", "t.ex", "22,5", "08.00–16.30"); a web or
+    e-mail address is one word."""
+    if "@" not in text and "www." not in text and "://" not in text:
+        return _WORD.findall(text)
+    found: list[str] = []
+    position = 0
+    for address in _ADDRESS.finditer(text):
+        found += _WORD.findall(text, position, address.start())
+        found.append(address.group(0))
+        position = address.end()
+    return found + _WORD.findall(text, position)
 
 
 def _is_long(word: str) -> bool:
@@ -134,9 +172,14 @@ def split_sentences(text: str) -> list[str]:
 def _spans(text: str) -> Iterator[tuple[int, str]]:
     start = 0
     for end in _END.finditer(text):
+        if end.start() < start or _inside_address(text, end.start()):
+            continue
         before = text[start : end.start() + 1]
         last = _LAST_WORD.search(before)
-        if last is not None and last.group(1).casefold().rstrip(".") in _NOT_ENDING:
+        word = last.group(1).casefold().rstrip(".") if last is not None else ""
+        if word in _NOT_ENDING:
+            continue
+        if word in _ENDING_BEFORE_A_CAPITAL and not _NEXT_CAPITAL.match(text, end.end()):
             continue
         piece = text[start : end.end()]
         if words(piece):
@@ -145,6 +188,13 @@ def _spans(text: str) -> Iterator[tuple[int, str]]:
     rest = text[start:]
     if words(rest):
         yield start, rest.strip()
+
+
+def _inside_address(text: str, offset: int) -> bool:
+    """True when offset is inside a web or e-mail address (its dots end nothing)."""
+    if "@" not in text and "www." not in text and "://" not in text:
+        return False
+    return any(found.start() <= offset < found.end() - 1 for found in _ADDRESS.finditer(text))
 
 
 def block_sentences(block: TextBlock) -> list[Sentence]:

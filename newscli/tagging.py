@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newscli import frontmatter
+from newscli import frontmatter, personal
 from newscli.article import Article, ArticleEdit, Rewrite
 from newscli.catalog import Answer, Catalog
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
@@ -223,6 +223,8 @@ def _change_file(
             edited = article_of({**meta, **wanted.values}, parts, newsroom.site, rel)
         except ArticleError as exc:
             raise ArticleError(not_changed(exc.message), rel, exc.line) from None
+        if edited.published and not article.published:  # a door that makes it public
+            personal.refuse_publishing(new_text, edited.extra, rel)
         if dry_run:
             return Change(rel, wanted.before, wanted.after)
         target = folders.target(path)

@@ -149,3 +149,37 @@ def test_ctrl_c_at_a_question_of_init_exits_130_and_makes_nothing(
         assert screen.wait() == 130
     assert "newscli: interrupted" in screen.screen
     assert list(tmp_path.iterdir()) == []
+
+
+def _uncommented(text: str) -> str:
+    """newscli.toml with its [accessibility] template's lines taken out of comments."""
+    head, _marker, template = text.partition("# [accessibility]\n")
+    lines = []
+    for line in template.split("\n"):
+        if line.startswith("# "):  # '# # why' stays a comment
+            lines.append(line[2:])
+        elif line != "#":
+            lines.append(line)
+    return head + "[accessibility]\n" + "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("language", "word"), [("sv", "Tillgänglighetsredogörelsen"), ("en", "statement")]
+)
+def test_init_writes_a_commented_statement_template_in_the_newsrooms_language(
+    tmp_path: Path, language: str, word: str
+) -> None:
+    assert init(tmp_path, "n", "--language", language, "--no-git", "--no-input").exit_code == 0
+    config = tmp_path / "n" / "newscli.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "# [accessibility]" in text and word in text
+    assert load_site(tmp_path / "n").accessibility is None  # commented out until filled in
+    config.write_text(_uncommented(text), encoding="utf-8")
+    from newscli.statement import statement_of
+
+    statement = statement_of(load_site(tmp_path / "n"), tmp_path / "n")
+    assert statement is not None and statement.compliance == "partial"
+    assert [c.href for c in statement.contacts][:2] == [
+        "mailto:kommun@example.se",
+        "tel:+46911696000",
+    ]

@@ -35,6 +35,7 @@ from newscli.cli.selection import (
 from newscli.cli.story_photo import ask_alt, photo_note, read_photo_argument, warn_about
 from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.i18n import N_, _, ngettext, number
+from newscli.personal import refuse_new
 from newscli.text import terminal_safe
 
 if TYPE_CHECKING:
@@ -237,6 +238,8 @@ def new(
         if draft.image is not None and alt is not None:
             draft = replace(draft, image=replace(draft.image, alt=one_line(alt)))
         try:
+            if draft.published:
+                refuse_new(draft)
             article = catalog.create(draft)
         except BaseException:
             if placed is not None:
@@ -573,6 +576,7 @@ def check(
     from newscli.catalog import Catalog
     from newscli.checks import check_stories, load_settings
     from newscli.lifecycle import check_life
+    from newscli.statement import statement_findings
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
@@ -582,6 +586,7 @@ def check(
         stories = catalog.summaries().items
     findings += check_stories(newsroom, stories, settings)
     findings += check_life(newsroom, stories, env.now(newsroom.site.tz))
+    findings += statement_findings(newsroom, env.now(newsroom.site.tz).date())
     for finding in findings:
         show_line(env, str(finding))
     total = len(newsroom.article_files())

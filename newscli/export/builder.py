@@ -11,7 +11,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
@@ -24,7 +24,6 @@ from newscli.export.assets import ASSET_SUFFIXES, Found, SiteAssets
 from newscli.export.output import ExportReport, OutputFolder, PageLookup
 from newscli.export.pages import (
     ARCHIVE_PATH,
-    PATH_SAFE,
     STATIC_PATH,
     TOPICS_PATH,
     Listing,
@@ -387,7 +386,7 @@ class SiteBuilder:
         shown = story.image.largest.path if story.image and story.image.largest else None
         shown = shown or (story.image.src if story.image else None)
         if shown is not None and (self.site.base_url or not is_relative_url(shown)):
-            og_image = absolute_url(self.site.base_url, shown)
+            og_image = urls.public_url(self.site.base_url, shown)
         html = self.render(
             "story.html",
             story.path,
@@ -593,10 +592,14 @@ class SiteBuilder:
         for story in site_map.stories:
             if not story.preview:
                 add(story.path, [story])
+        if self.statement is not None:  # a page every visitor may need to find
+            updated = self.statement.updated
+            day = dt.datetime(updated.year, updated.month, updated.day, tzinfo=self.site.tz)
+            entries.append((STATEMENT_PATH, day))
         # Every path here is a folder of the site: joined to base_url as it is (urljoin is slow).
-        base = absolute_url(self.site.base_url, "")
+        base = urls.public_url(self.site.base_url, "")
         locations = [
-            (base + quote(path, safe=PATH_SAFE), self.words.iso(lastmod) if lastmod else None)
+            (base + urls.path_url(path), self.words.iso(lastmod) if lastmod else None)
             for path, lastmod in entries
         ]
         xml = self.templates.get_template(SITEMAP).render(urls=locations)

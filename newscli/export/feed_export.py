@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newscli.article import Summary
 from newscli.catalog import Catalog
-from newscli.checks import refuse_identity_numbers
+from newscli.checks import holding_numbers
 from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
@@ -84,9 +84,12 @@ def export_feed(
             chosen.append(newsroom.with_body(summary))
         except ArticleError as exc:  # changed since the index saw it
             unreadable.append(exc)
-    # Before anything is written; a kept story's file is broken and cannot be read.
-    refuse_identity_numbers(newsroom, [s for s in chosen if s.path not in kept_paths])
-    report = FeedReport(len(chosen), shown, broken=_unique(public.broken + unreadable))
+    # A story holding an identity number is held back as a broken file is; a kept story's
+    # file is broken and cannot be read.
+    numbered = holding_numbers(newsroom, [s for s in chosen if s.path not in kept_paths])
+    chosen = [s for s in chosen if str(s.path) not in numbered]
+    broken = _unique(public.broken + unreadable) + list(numbered.values())
+    report = FeedReport(len(chosen), shown, broken=broken)
     for summary in chosen:
         if summary.path in kept_paths:
             report.kept.append(str(summary.path))

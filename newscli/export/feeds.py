@@ -22,10 +22,10 @@ from xml.sax.saxutils import escape as xml_escape
 from newscli.article import Article, Summary
 from newscli.config import Site
 from newscli.errors import ConfigError, NewsError
-from newscli.export.urls import article_path
+from newscli.export.urls import article_path, public_url, valid_url
 from newscli.i18n import _, ngettext, number
 from newscli.labels import label, moment
-from newscli.markdown import absolute_url, is_relative_url, render_markdown
+from newscli.markdown import absolute_url, render_markdown
 from newscli.topics import Topic, Topics
 
 if TYPE_CHECKING:
@@ -87,7 +87,8 @@ def require_base_url(site: Site) -> str:
                 '(for example base_url = "https://www.example.se/aktuellt/"), or pass --base-url'
             )
         )
-    return site.base_url if site.base_url.endswith("/") else site.base_url + "/"
+    base = valid_url(site.base_url)
+    return base if base.endswith("/") else base + "/"
 
 
 def feed_path(kind: str, topic: Topic | None = None) -> str:
@@ -159,7 +160,7 @@ def _photo(article: Summary, base: str, photo_of: PhotoOf) -> _Photo | None:
     found = photo_of(article)
     if found is None:
         return None
-    url = absolute_url(base, found.url) if is_relative_url(found.url) else found.url
+    url = public_url(base, found.url)
     kind = found.type or _IMAGE_TYPES.get(Path(urlsplit(found.url).path).suffix.lower())
     return _Photo(url, kind, found.length)
 

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from newscli.derive import Derived, PhotoCache, cannot_read, derive_all, not_made
 from newscli.errors import NewsError
+from newscli.export.urls import valid_url
 from newscli.i18n import _
 from newscli.markdown import is_safe_url
 
@@ -91,7 +92,7 @@ class SitePhotos:
         end of a warning). resolve finds the newsroom file of a src: None when there is
         none, NewsError when it is never published."""
         if src.startswith(("https://", "http://")) and is_safe_url(src):
-            return Photo(src)
+            return Photo(valid_url(src))
         if PurePosixPath(src).suffix.lower() not in PHOTO_SUFFIXES:
             return _("is not a photo ({suffixes})").format(
                 suffixes=", ".join(sorted(PHOTO_SUFFIXES))

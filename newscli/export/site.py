@@ -17,9 +17,9 @@ import sqlite3
 from pathlib import Path
 
 from newscli.catalog import Catalog
-from newscli.checks import refuse_identity_numbers
+from newscli.checks import holding_numbers, page_is_clean
 from newscli.errors import NewsError, WriteError
-from newscli.export import feeds
+from newscli.export import feeds, urls
 from newscli.export.builder import (
     NOT_FOUND,
     STYLESHEET,
@@ -158,7 +158,12 @@ def build(
     # Before anything is written: one id twice would be one guid twice in the feeds.
     feeds.check_unique_ids((s.id, str(s.path)) for s in public.stories())
     articles = public.stories(drafts=drafts, future=future)
-    refuse_identity_numbers(newsroom, articles)
+    # A story holding an identity number is held back as a broken file is; the rest go out.
+    kept_paths = {summary.path for summary in kept}
+    numbered = holding_numbers(newsroom, [a for a in articles if a.path not in kept_paths])
+    held_back = [a for a in articles if str(a.path) in numbered]
+    articles = [a for a in articles if str(a.path) not in numbered]
+    report.broken = [*report.broken, *numbered.values()]
     builder.files.prepare_photos(articles)
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
@@ -197,9 +202,16 @@ def build(
         )
     if builder.statement is None:
         report.warnings.append(_(MISSING_WARNING))
+    elif (stale := builder.statement.stale(now.astimezone(newsroom.site.tz).date())) is not None:
+        report.warnings.append(stale)
     builder.write_robots()
     builder.not_found()
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (PACKAGE / "static" / STYLESHEET).read_bytes())
+    for story in held_back:  # its page as an earlier export wrote it, if that was clean
+        page = f"{urls.article_path(story)}index.html"
+        fresh = page not in builder.out.files
+        if fresh and page_is_clean(builder.out.root / page) and builder.keep_page(page):
+            report.kept.append(str(story.path))
     if report.unknown:
         builder.hold_story_pages()
     builder.out.plan(builder.files.assets)
@@ -218,7 +230,7 @@ def build(
     snapshot = Snapshot(
         build=builder.out.build,
         manifest=manifest,
-        followable=not (public.broken or kept),
+        followable=not (public.broken or kept or numbered),
         pages=builder.out.pages,
         specs=builder.specs,
         assets=builder.files.asset_stamps(),

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from newscli import __version__, labels, markdown, parallel
 from newscli.errors import NewsError
+from newscli.export import urls
 from newscli.export.pages import link
 from newscli.labels import label, long_date, moment, month_name
 from newscli.markdown import is_safe_url
@@ -68,6 +69,8 @@ def template_environment(newsroom_root: Path) -> jinja2.Environment:
         bytecode_cache=_compiled_templates(newsroom_root),
     )
     environment.globals["url"] = _url
+    environment.globals["file_url"] = _file_url
+    environment.globals["valid_url"] = urls.valid_url
     environment.globals["safe_url"] = is_safe_url
     return environment
 
@@ -90,6 +93,13 @@ def _url(context: jinja2.runtime.Context, target: str) -> str | Markup:
     if linked.startswith(ROOT_STAND_IN):  # a card rendered once for every page (story_card)
         return Markup(ROOT_STAND_IN) + linked[len(ROOT_STAND_IN) :]
     return linked
+
+
+@jinja2.pass_context
+def _file_url(context: jinja2.runtime.Context, target: str) -> str | Markup:
+    """A file of the site (a photo: '#', '?' and spaces are part of its name) as a link from
+    the page being rendered; an address of its own as it is."""
+    return _url(context, urls.path_url(target) if markdown.is_relative_url(target) else target)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from newscli import personal
 from newscli.article import Article, Image, Source, Summary, lead_of, to_meta
 from newscli.catalog import Catalog
 from newscli.errors import ArticleError, NewsError, UsageError
@@ -582,7 +583,9 @@ def _apply(newsroom: Newsroom, step: _Step, download: Download) -> Outcome:
     warnings = [*outcome.warnings, *warnings, *in_text]
     article = _sealed(article)
     if step.existing is None:
+        article, held = personal.published_as_draft(article)
         created = newsroom.create(article, set())
+        warnings = [*warnings, *held]
         return dataclasses.replace(
             outcome,
             path=created.path,
