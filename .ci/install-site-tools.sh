@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the static-site tests need, only when it is missing, without questions:
-# headless Chromium (browser tests), a Java runtime, the Nu Html Checker (vnu-jar, from npm)
+# headless Chromium (browser tests), zsh and fish (completion tests), a Java runtime, the Nu Html Checker (vnu-jar, from npm)
 # and axe-core (from npm; the accessibility tests run it in Chromium).
 # CI runs this, then sets NEWSCLI_REQUIRE_SITE_TOOLS=1 so those tests fail instead of skipping.
 set -euo pipefail
@@ -11,6 +11,9 @@ packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# The completion tests run newscli's scripts in the real shells (tests/test_cli_completion.py).
+command -v zsh >/dev/null 2>&1 || packages+=(zsh)
+command -v fish >/dev/null 2>&1 || packages+=(fish)
 if [ "${#packages[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
