@@ -367,6 +367,7 @@ class OutputFolder:
     def remove_unwritten(self, folder: str) -> None:
         """Remove the files in folder that the last export wrote and this one did not: a
         re-publish that made that folder whole again (the search index)."""
+        self.settle()  # a folder emptied of stale files may be one a write under way needs
         stale = {rel for rel in self.previous_files - self.files if rel.startswith(folder)}
         self._remove(stale)
         # The record stops naming them, as a whole build's would.
