@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the static-site tests need, only when it is missing, without questions:
 # headless Chromium (browser tests), a Java runtime, the Nu Html Checker (vnu-jar, from npm)
-# and axe-core (from npm; the accessibility tests run it in Chromium).
+# and axe-core (from npm; the accessibility tests run it in Chromium); rclone (the deploy tests
+# start `rclone serve sftp` on 127.0.0.1).
 # CI runs this, then sets NEWSCLI_REQUIRE_SITE_TOOLS=1 so those tests fail instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+command -v rclone >/dev/null 2>&1 || packages+=(rclone)
 if [ "${#packages[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -139,6 +139,9 @@ def log(
     ctx: typer.Context,
     ref: OptionalRefArgument = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many changes.")] = None,
+    deploys: Annotated[
+        bool, typer.Option("--deploys", help="Every deploy of the site instead, newest first.")
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """A story's history (or the newsroom's) from git: who changed what, when."""
@@ -148,6 +151,9 @@ def log(
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
+    if deploys:
+        _show_deploys(env, newsroom, limit)
+        return
     path = None
     if ref is not None:
         with Catalog(newsroom) as catalog:
@@ -157,3 +163,31 @@ def log(
         say(env, _("No history yet: nothing about it is committed to git."))
         return
     terminal.print_history(entries, newsroom.site, terminal.console(env), files=path is None)
+
+
+def _show_deploys(env: Environment, newsroom: Newsroom, limit: int | None) -> None:
+    """One line per deploy from .newscli/deploys.jsonl: when, who, where, what moved, commit."""
+    from newscli.cli.common import show_line
+    from newscli.export.deploy import deploys
+
+    entries = list(reversed(deploys(newsroom.root)))[:limit]
+    if not entries:
+        say(env, _("No deploy recorded yet."))
+        return
+    for entry in entries:
+        counts = [
+            len(v) if isinstance(v, list) else 0
+            for v in (entry.get(k) for k in ("added", "changed", "removed"))
+        ]
+        line = _(
+            "{when}  {who}  {target}  {added} added, {changed} changed, {removed} removed"
+        ).format(
+            when=entry.get("when", "?"),
+            who=entry.get("who") or "?",
+            target=entry.get("target", "?"),
+            added=number(counts[0]),
+            changed=number(counts[1]),
+            removed=number(counts[2]),
+        )
+        commit = entry.get("commit")
+        show_line(env, line + (f"  {str(commit)[:12]}" if commit else ""))
