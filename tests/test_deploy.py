@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from newscli.export import deploy as deploying
 from newscli.export.output import MANIFEST
@@ -207,40 +208,35 @@ def obscured(password: str) -> str:
     ).stdout.strip()
 
 
+def sftp_deploy(
+    invoke: Invoke, root: Path, port: int, password: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Result, Result]:
+    """Export, then deploy twice to the SFTP server at port with password (rclone's own
+    environment variables, nothing in newscli.toml)."""
+    invoke("export", "html")
+    set_target(root, sftp_target(port))
+    monkeypatch.setenv("RCLONE_CONFIG", str(root / "no-rclone.conf"))
+    monkeypatch.setenv("RCLONE_SFTP_PASS", obscured(password))
+    return invoke("deploy"), invoke("deploy")
+
+
 @needs_rclone
 def test_sftp_first_deploy_then_nothing_to_send(
-    invoke: Invoke,
-    newsroom_path: Path,
-    sftp: tuple[int, Path],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    invoke: Invoke, newsroom_path: Path, sftp: tuple[int, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port, folder = sftp
-    assert invoke("export", "html").exit_code == 0
-    set_target(newsroom_path, sftp_target(port))
-    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "client.conf"))
-    monkeypatch.setenv("RCLONE_SFTP_PASS", obscured("hemligt"))
-    result = invoke("deploy")
-    assert result.exit_code == 0, result.stderr
+    first, again = sftp_deploy(invoke, newsroom_path, port, "hemligt", monkeypatch)
+    assert first.exit_code == 0, first.stderr
     assert (folder / "site" / PAGE).read_bytes() == (newsroom_path / "public" / PAGE).read_bytes()
-    again = invoke("deploy")
     assert again.stderr.splitlines()[-1].startswith("0 files sent, 0 removed,"), again.stderr
 
 
 @needs_rclone
 def test_sftp_wrong_password_is_a_clear_error(
-    invoke: Invoke,
-    newsroom_path: Path,
-    sftp: tuple[int, Path],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    invoke: Invoke, newsroom_path: Path, sftp: tuple[int, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port, folder = sftp
-    invoke("export", "html")
-    set_target(newsroom_path, sftp_target(port))
-    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "client.conf"))
-    monkeypatch.setenv("RCLONE_SFTP_PASS", obscured("fel"))
-    result = invoke("deploy")
+    result, _again = sftp_deploy(invoke, newsroom_path, port, "fel", monkeypatch)
     assert result.exit_code == 1
     assert "cannot deploy to" in result.stderr and "Traceback" not in result.stderr
     assert not (folder / "site").exists()
@@ -248,12 +244,20 @@ def test_sftp_wrong_password_is_a_clear_error(
 
 @needs_rclone
 def test_unreachable_target_is_a_clear_error(
-    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    invoke("export", "html")
-    set_target(newsroom_path, sftp_target(free_port()))
-    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "client.conf"))
-    monkeypatch.setenv("RCLONE_SFTP_PASS", obscured("hemligt"))
-    result = invoke("deploy")
+    result, _again = sftp_deploy(invoke, newsroom_path, free_port(), "hemligt", monkeypatch)
     assert result.exit_code == 1
     assert "cannot deploy to" in result.stderr and "connect" in result.stderr.lower()
+
+
+def test_refuses_an_export_that_met_a_broken_story_unless_forced(
+    invoke: Invoke, site: Path, newsroom_path: Path
+) -> None:
+    story = newsroom_path / STORY_PATH
+    story.write_text("+++\ntitle = \n+++\nTrasig.\n", encoding="utf-8")
+    assert invoke("export", "html").exit_code == 1
+    refused = invoke("deploy")
+    assert refused.exit_code == 1 and "broken stories" in refused.stderr
+    assert not site.exists()
+    assert invoke("deploy", "--force").exit_code == 0

@@ -101,6 +101,26 @@ def site_files(output: Path) -> dict[str, str]:
     return {rel: _md5(output / rel) for rel in rels}
 
 
+def held_back(root: Path, output: Path) -> bool:
+    """True when the export that wrote output met broken stories (published without them, or
+    at their last good version), as its site state remembers; False when it cannot tell."""
+    import sqlite3
+
+    from newscli.export.output import RecordStore
+    from newscli.export.site_state import SiteState
+
+    state = SiteState(root, output)
+    if not state.path.is_file():
+        return False
+    try:
+        meta = state.meta()
+    except (sqlite3.Error, OSError):
+        return False
+    finally:
+        state.close()
+    return meta.get("followable") == "0" and meta.get("manifest") == RecordStore(output).stamp()
+
+
 def _md5(path: Path) -> str:
     digest = hashlib.md5(usedforsecurity=False)
     with path.open("rb") as file:
@@ -267,6 +287,13 @@ def plan(
 ) -> tuple[Plan, Engine, dict[str, str]]:
     """What deploying output to target sends and removes (nothing is sent yet)."""
     local = site_files(output)
+    if not force and held_back(root, output):
+        raise DeployError(
+            _(
+                "the last export of {folder} met broken stories (kept or left out): repair "
+                "them and export again, or deploy it as it is with --force"
+            ).format(folder=output)
+        )
     check_target(root, target, local, force=force)
     engine = Engine(root, target)
     there, theirs = engine.listing()
