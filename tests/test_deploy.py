@@ -97,6 +97,20 @@ def test_withdrawal_replaces_the_page_by_the_notice(
     }
 
 
+def test_a_deleted_story_leaves_no_page_and_no_empty_folder(
+    invoke: Invoke, site: Path, newsroom_path: Path
+) -> None:
+    invoke("deploy")
+    (newsroom_path / STORY_PATH).unlink()
+    invoke("export", "html")
+    result = invoke("deploy")
+    assert result.exit_code == 0, result.stderr
+    assert not (site / PAGE).parent.exists()
+    assert snapshot(site) == {
+        rel: (newsroom_path / "public" / rel).read_bytes() for rel in snapshot(site)
+    }
+
+
 def test_a_deploy_killed_half_way_is_finished_by_running_it_again(
     invoke: Invoke, site: Path, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

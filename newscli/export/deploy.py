@@ -9,6 +9,7 @@ half-way is finished by running it again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import hashlib
@@ -18,7 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -144,7 +145,10 @@ def check_target(root: Path, target: str, site: dict[str, str], *, force: bool) 
         )
     if force or not folder.is_dir() or (folder / MANIFEST).is_file():
         return
-    if any(p.is_file() and p.relative_to(folder).as_posix() not in site for p in folder.rglob("*")):
+    if any(
+        p.is_file() and not _unfinished(p) and p.relative_to(folder).as_posix() not in site
+        for p in folder.rglob("*")
+    ):
         raise DeployError(
             _(
                 "{target} holds files newscli did not write: empty it, or use --force "
@@ -175,7 +179,7 @@ class Engine:
             files = {
                 p.relative_to(self.folder).as_posix(): _md5(p)
                 for p in self.folder.rglob("*")
-                if p.is_file() and not p.name.startswith(".newscli-tmp-")
+                if p.is_file() and not _unfinished(p)
             }
             try:
                 record = (self.folder / MANIFEST).read_text(encoding="utf-8")
@@ -212,7 +216,14 @@ class Engine:
             return
         with _list_file(rels) as listing:
             self._rclone(
-                "copy", "--no-traverse", "--files-from-raw", listing, str(output), self.target
+                # --ignore-times: the plan already chose by checksum; send every one of them
+                "copy",
+                "--ignore-times",
+                "--no-traverse",
+                "--files-from-raw",
+                listing,
+                str(output),
+                self.target,
             )
 
     def remove(self, rels: list[str]) -> None:
@@ -221,6 +232,10 @@ class Engine:
         if self.folder is not None:
             for rel in rels:
                 (self.folder / rel).unlink(missing_ok=True)
+                for parent in (self.folder / rel).parents:  # a removed story's empty folder
+                    if parent == self.folder or any(parent.iterdir()):
+                        break
+                    parent.rmdir()
             return
         with _list_file(rels) as listing:
             self._rclone("delete", "--files-from-raw", listing, self.target)
@@ -256,20 +271,21 @@ class Engine:
         )
 
 
-class _list_file:
+@contextlib.contextmanager
+def _list_file(rels: list[str]) -> Iterator[str]:
     """A temporary file listing rels one a line, for rclone's --files-from-raw."""
-
-    def __init__(self, rels: list[str]):
-        self.rels = rels
-
-    def __enter__(self) -> str:
-        handle, self.path = tempfile.mkstemp(prefix="newscli-deploy-", suffix=".txt")
+    handle, path = tempfile.mkstemp(prefix="newscli-deploy-", suffix=".txt")
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write("".join(rel + "\n" for rel in self.rels))
-        return self.path
+            file.write("".join(rel + "\n" for rel in rels))
+        yield path
+    finally:
+        os.unlink(path)
 
-    def __exit__(self, *exc: object) -> None:
-        os.unlink(self.path)
+
+def _unfinished(path: Path) -> bool:
+    """A temporary file write_atomic left when a deploy was killed (`.name.xyz.tmp`)."""
+    return path.name.startswith(".") and path.suffix == ".tmp"
 
 
 def _record_files(text: str) -> set[str]:
