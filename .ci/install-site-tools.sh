@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the static-site tests need, only when it is missing, without questions:
-# headless Chromium (browser tests), zsh and fish (completion tests), a Java runtime, the Nu Html Checker (vnu-jar, from npm)
-# and axe-core (from npm; the accessibility tests run it in Chromium).
+# headless Chromium (browser tests), zsh and fish (completion tests), a Java runtime, the Nu
+# Html Checker (vnu-jar, from npm) and axe-core (from npm; the accessibility tests run it in
+# Chromium); rclone (the deploy tests start `rclone serve sftp` on 127.0.0.1).
 # CI runs this, then sets NEWSCLI_REQUIRE_SITE_TOOLS=1 so those tests fail instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 # The completion tests run newscli's scripts in the real shells (tests/test_cli_completion.py).
 command -v zsh >/dev/null 2>&1 || packages+=(zsh)
 command -v fish >/dev/null 2>&1 || packages+=(fish)
+command -v rclone >/dev/null 2>&1 || packages+=(rclone)
 if [ "${#packages[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -288,3 +288,13 @@ def load_builds(root: Path) -> Builds:
             )
         )
     return Builds(**values, feeds=tuple(feeds))
+
+
+def load_deploy_target(root: Path) -> str | None:
+    """[deploy] target of newscli.toml (None: none set): where `newscli deploy` sends the site."""
+    path = root / CONFIG_NAME
+    table = (read_config(path.parent) or {}).get("deploy", {})
+    if not isinstance(table, dict):
+        raise ConfigError(_("{table} must be a table").format(table="[deploy]"), path)
+    target = _expect(table, "target", str, path)
+    return target.strip() or None if target is not None else None

@@ -110,6 +110,7 @@ app.command()(lifecycle.publish)
 app.command()(lifecycle.unpublish)
 app.command()(lifecycle.expire)
 app.command("build")(site.build_all)
+app.command()(site.deploy)
 app.command()(lifecycle.log)
 
 

@@ -124,6 +124,7 @@ COMMANDS: dict[str, Help] = {
         "newscli expire --topic Kampanj --at 2027-01-01",
     ),
     "build": Help(N_("Run every export newscli.toml sets up"), "newscli build --quiet"),
+    "deploy": Help(N_("Send the built site to the web"), "newscli deploy --dry-run"),
     "log": Help(
         N_("A story's history, from git"), "newscli log framtidens-socialtjanst --limit 10"
     ),

@@ -141,6 +141,9 @@ def log(
     full: Annotated[
         bool, typer.Option("--full", help="Every change's whole message, not only its subject.")
     ] = False,
+    deploys: Annotated[
+        bool, typer.Option("--deploys", help="Every deploy of the site instead, newest first.")
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """A story's history (or the newsroom's) from git: who changed what, when."""
@@ -150,6 +153,9 @@ def log(
 
     env = environment(ctx)
     newsroom = open_newsroom(env, root)
+    if deploys:
+        _show_deploys(env, newsroom, limit)
+        return
     path = None
     if ref is not None:
         with Catalog(newsroom) as catalog:
@@ -160,3 +166,31 @@ def log(
         return
     out = terminal.console(env)
     terminal.print_history(entries, newsroom.site, out, files=path is None, full=full)
+
+
+def _show_deploys(env: Environment, newsroom: Newsroom, limit: int | None) -> None:
+    """One line per deploy from .newscli/deploys.jsonl: when, who, where, what moved, commit."""
+    from newscli.cli.common import show_line
+    from newscli.export.deploy import deploys
+
+    entries = list(reversed(deploys(newsroom.root)))[:limit]
+    if not entries:
+        say(env, _("No deploy recorded yet."))
+        return
+    for entry in entries:
+        counts = [
+            len(v) if isinstance(v, list) else 0
+            for v in (entry.get(k) for k in ("added", "changed", "removed"))
+        ]
+        line = _(
+            "{when}  {who}  {target}  {added} added, {changed} changed, {removed} removed"
+        ).format(
+            when=entry.get("when", "?"),
+            who=entry.get("who") or "?",
+            target=entry.get("target", "?"),
+            added=number(counts[0]),
+            changed=number(counts[1]),
+            removed=number(counts[2]),
+        )
+        commit = entry.get("commit")
+        show_line(env, line + (f"  {str(commit)[:12]}" if commit else ""))

@@ -183,6 +183,10 @@ def build_all(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Say only warnings and errors (for cron).")
     ] = False,
+    deploy_after: Annotated[
+        bool,
+        typer.Option("--deploy", help="Then send the site to [deploy] target (newscli deploy)."),
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """Run every export newscli.toml configures ([build]: the site, extra feeds) and print
@@ -234,6 +238,70 @@ def build_all(
         print(_("Next change: {when}").format(when=shown), file=env.stdout, flush=True)
     if not complete:
         raise typer.Exit(ExitStatus.FAILURE)
+    if deploy_after:
+        send_site(env, newsroom, dry_run=False, force=False)
+
+
+def deploy(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list what would be sent and removed.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Deploy into a folder that holds files newscli did not write."
+        ),
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Send the exported site to [deploy] target in newscli.toml: only the files that
+    changed, pages before the listings that link to them, removals last."""
+    env = environment(ctx)
+    newsroom = open_newsroom(env, root)
+    send_site(env, newsroom, dry_run=dry_run, force=force)
+
+
+def send_site(env: Environment, newsroom: Newsroom, *, dry_run: bool, force: bool) -> None:
+    """Deploy the site folder [build] names to [deploy] target, with the summary line."""
+    from newscli.cli.common import show_line
+    from newscli.config import load_builds, load_deploy_target
+    from newscli.export.build import site_folder
+    from newscli.export.deploy import deploy as send
+
+    target = load_deploy_target(newsroom.root)
+    if target is None:
+        raise NewsError(_('no deploy target: set [deploy] target = "…" in newscli.toml'))
+    folder = site_folder(newsroom, load_builds(newsroom.root))
+    started = time.perf_counter()
+    with progress(env, _("Deploying")) as update_bar:
+        plan = send(
+            newsroom.root,
+            folder,
+            target,
+            force=force,
+            dry_run=dry_run,
+            progress=update_bar,
+            now=env.now(newsroom.site.tz),
+        )
+    seconds = time.perf_counter() - started
+    if dry_run:
+        for rel in plan.sent:
+            show_line(env, _("send {file}").format(file=rel))
+        for rel in plan.removed:
+            show_line(env, _("remove {file}").format(file=rel))
+    sent, removed = len(plan.sent), len(plan.removed)
+    line = _("{sent}, {removed}, {size} MB in {seconds} s").format(
+        sent=(
+            ngettext("{n} file would be sent", "{n} files would be sent", sent)
+            if dry_run
+            else ngettext("{n} file sent", "{n} files sent", sent)
+        ).format(n=number(sent)),
+        removed=ngettext("{n} removed", "{n} removed", removed).format(n=number(removed)),
+        size=decimal(plan.size / 1_000_000),
+        seconds=decimal(seconds),
+    )
+    say(env, line)
 
 
 def make_server(

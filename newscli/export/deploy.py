@@ -1,0 +1,410 @@
+"""Put the exported site on the web: only what changed (by checksum), in an order that never
+leaves a live link pointing at a page not yet there, and a record of every deploy.
+
+A target is a local folder, or an rclone remote and path (`remote:path`, `:sftp,host=…:path`):
+rclone's own config and environment variables hold the credentials, never newscli.toml. The
+plan is computed here every time (what to add, change and remove), so a deploy that failed
+half-way is finished by running it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from newscli.config import STATE
+from newscli.errors import NewsError
+from newscli.export.output import MANIFEST
+from newscli.export.urls import is_article_page
+from newscli.files import write_atomic
+from newscli.i18n import _
+
+DEPLOYS = "deploys.jsonl"  # under .newscli/
+PHASES = ("files", "pages", "listings")  # then the record, then deletions
+_REMOTE = re.compile(r"^(:|[A-Za-z0-9_. -]+:)")  # rclone's `name:` or `:backend,…:`
+
+
+class DeployError(NewsError):
+    """A deploy that could not start or finish; the message says what to do."""
+
+
+@dataclass
+class Plan:
+    """What a deploy sends and removes, by phase, with the bytes it sends."""
+
+    target: str
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    size: int = 0
+
+    @property
+    def sent(self) -> list[str]:
+        """Every file to send, in the order it is sent."""
+        return sorted(self.added + self.changed, key=_order)
+
+
+def phase(rel: str) -> int:
+    """0 for photos, styles, scripts and the search index; 1 for story pages; 2 for
+    listings, feeds and the sitemap (they link to the pages); 3 for newscli's record."""
+    if rel == MANIFEST:
+        return 3
+    if is_article_page(rel):
+        return 1
+    path = PurePosixPath(rel)
+    if path.suffix == ".html" or path.name in ("sitemap.xml", "robots.txt"):
+        return 2
+    if path.suffix in (".xml", ".json") and (len(path.parts) == 1 or path.parts[0] == "topics"):
+        return 2
+    return 0
+
+
+def _order(rel: str) -> tuple[int, str]:
+    return phase(rel), rel
+
+
+def is_remote(target: str) -> bool:
+    """True for an rclone target (`remote:path`, `:sftp,host=…:path`), not a local folder."""
+    return _REMOTE.match(target) is not None and not Path(target).is_absolute()
+
+
+def site_files(output: Path) -> dict[str, str]:
+    """The exported site as rel → md5: the files its record lists, and the record itself;
+    an error for a folder no export wrote, or a preview build."""
+    try:
+        record = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise DeployError(
+            _("{folder} holds no export of the site: run newscli export html first").format(
+                folder=output
+            )
+        ) from None
+    build = record.get("build") if isinstance(record, dict) else None
+    if isinstance(build, str) and build.endswith("-preview"):
+        raise DeployError(
+            _("{folder} is a preview (--drafts or --future): export it again without them").format(
+                folder=output
+            )
+        )
+    files = record.get("files", []) if isinstance(record, dict) else []
+    rels = [f for f in files if isinstance(f, str) and (output / f).is_file()] + [MANIFEST]
+    return {rel: _md5(output / rel) for rel in rels}
+
+
+def held_back(root: Path, output: Path) -> bool:
+    """True when the export that wrote output met broken stories (published without them, or
+    at their last good version), as its site state remembers; False when it cannot tell."""
+    import sqlite3
+
+    from newscli.export.output import RecordStore
+    from newscli.export.site_state import SiteState
+
+    state = SiteState(root, output)
+    if not state.path.is_file():
+        return False
+    try:
+        meta = state.meta()
+    except (sqlite3.Error, OSError):
+        return False
+    finally:
+        state.close()
+    return meta.get("followable") == "0" and meta.get("manifest") == RecordStore(output).stamp()
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_target(root: Path, target: str, site: dict[str, str], *, force: bool) -> None:
+    """Refuse a local target that is the newsroom or inside it, or a folder holding files
+    newscli did not put there (unless force): neither its record nor files of the site (what
+    a deploy cut short leaves)."""
+    if is_remote(target):
+        return
+    folder = (root / Path(target).expanduser()).resolve()
+    if folder == root.resolve() or folder.is_relative_to(root.resolve()):
+        raise DeployError(
+            _("deploy target {target} is inside the newsroom: name a folder outside it").format(
+                target=target
+            )
+        )
+    if force or not folder.is_dir() or (folder / MANIFEST).is_file():
+        return
+    if any(
+        p.is_file() and not _unfinished(p) and p.relative_to(folder).as_posix() not in site
+        for p in folder.rglob("*")
+    ):
+        raise DeployError(
+            _(
+                "{target} holds files newscli did not write: empty it, or use --force "
+                "(only files newscli sent are ever removed)"
+            ).format(target=target)
+        )
+
+
+class Engine:
+    """How a target is listed, written and cleaned: a local folder, or rclone."""
+
+    def __init__(self, root: Path, target: str):
+        self.target = target
+        self.remote = is_remote(target)
+        self.folder = None if self.remote else (root / Path(target).expanduser()).resolve()
+        self.rclone = shutil.which("rclone") if self.remote else None
+        if self.remote and self.rclone is None:
+            raise DeployError(
+                _(
+                    "rclone is not installed: it sends the site to {target} (apt-get install rclone)"
+                ).format(target=target)
+            )
+
+    def listing(self) -> tuple[dict[str, str], set[str]]:
+        """The target's files as rel → md5 ('' when the target has no hash), and the files
+        its newscli record lists (the only ones a deploy ever removes)."""
+        if self.folder is not None:
+            files = {
+                p.relative_to(self.folder).as_posix(): _md5(p)
+                for p in self.folder.rglob("*")
+                if p.is_file() and not _unfinished(p)
+            }
+            try:
+                record = (self.folder / MANIFEST).read_text(encoding="utf-8")
+            except OSError:
+                record = ""
+            return files, _record_files(record)
+        done = self._rclone(
+            "lsjson",
+            "-R",
+            "--files-only",
+            "--hash",
+            "--hash-type",
+            "md5",
+            self.target,
+            missing_ok=True,
+        )
+        entries = json.loads(done or "[]")
+        files = {e["Path"]: (e.get("Hashes") or {}).get("md5", "") for e in entries}
+        record = (
+            self._rclone("cat", self._remote_path(MANIFEST), missing_ok=True)
+            if MANIFEST in files
+            else ""
+        )
+        return files, _record_files(record)
+
+    def send(self, output: Path, rels: list[str]) -> None:
+        """Copy rels from output, each one whole (a reader never sees half a page)."""
+        if not rels:
+            return
+        if self.folder is not None:
+            for rel in rels:
+                (self.folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(self.folder / rel, (output / rel).read_bytes())
+            return
+        with _list_file(rels) as listing:
+            self._rclone(
+                # --ignore-times: the plan already chose by checksum; send every one of them
+                "copy",
+                "--ignore-times",
+                "--no-traverse",
+                "--files-from-raw",
+                listing,
+                str(output),
+                self.target,
+            )
+
+    def remove(self, rels: list[str]) -> None:
+        if not rels:
+            return
+        if self.folder is not None:
+            for rel in rels:
+                (self.folder / rel).unlink(missing_ok=True)
+                for parent in (self.folder / rel).parents:  # a removed story's empty folder
+                    if parent == self.folder or any(parent.iterdir()):
+                        break
+                    parent.rmdir()
+            return
+        with _list_file(rels) as listing:
+            self._rclone("delete", "--files-from-raw", listing, self.target)
+
+    def _remote_path(self, rel: str) -> str:
+        return self.target + ("" if self.target.endswith((":", "/")) else "/") + rel
+
+    def _rclone(self, *args: str, missing_ok: bool = False) -> str:
+        assert self.rclone is not None
+        command = [
+            self.rclone,
+            "--retries",
+            "1",
+            "--low-level-retries",
+            "2",
+            "--contimeout",
+            "10s",
+            *args,
+        ]
+        done = subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False
+        )
+        if done.returncode == 0:
+            return done.stdout
+        if missing_ok and done.returncode == 3:  # directory not found: an empty target
+            return ""
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        reason = lines[-1] if lines else f"rclone exit {done.returncode}"
+        raise DeployError(
+            _(
+                "cannot deploy to {target}: {reason} (credentials come from rclone's config or RCLONE_* environment variables)"
+            ).format(target=self.target, reason=reason)
+        )
+
+
+@contextlib.contextmanager
+def _list_file(rels: list[str]) -> Iterator[str]:
+    """A temporary file listing rels one a line, for rclone's --files-from-raw."""
+    handle, path = tempfile.mkstemp(prefix="newscli-deploy-", suffix=".txt")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write("".join(rel + "\n" for rel in rels))
+        yield path
+    finally:
+        os.unlink(path)
+
+
+def _unfinished(path: Path) -> bool:
+    """A temporary file write_atomic left when a deploy was killed (`.name.xyz.tmp`)."""
+    return path.name.startswith(".") and path.suffix == ".tmp"
+
+
+def _record_files(text: str) -> set[str]:
+    try:
+        files = json.loads(text).get("files", [])
+    except (ValueError, AttributeError):
+        return set()
+    return (
+        {f for f in files if isinstance(f, str)} | {MANIFEST} if isinstance(files, list) else set()
+    )
+
+
+def plan(
+    root: Path, output: Path, target: str, *, force: bool = False
+) -> tuple[Plan, Engine, dict[str, str]]:
+    """What deploying output to target sends and removes (nothing is sent yet)."""
+    local = site_files(output)
+    if not force and held_back(root, output):
+        raise DeployError(
+            _(
+                "the last export of {folder} met broken stories (kept or left out): repair "
+                "them and export again, or deploy it as it is with --force"
+            ).format(folder=output)
+        )
+    check_target(root, target, local, force=force)
+    engine = Engine(root, target)
+    there, theirs = engine.listing()
+    result = Plan(target)
+    for rel, digest in local.items():
+        if rel not in there:
+            result.added.append(rel)
+        elif not digest or there[rel] != digest:
+            result.changed.append(rel)
+    result.added.sort(key=_order)
+    result.changed.sort(key=_order)
+    result.removed = sorted(rel for rel in there if rel not in local and rel in theirs)
+    result.size = sum((output / rel).stat().st_size for rel in result.sent)
+    return result, engine, local
+
+
+def deploy(
+    root: Path,
+    output: Path,
+    target: str,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    now: dt.datetime,
+) -> Plan:
+    """Send output to target phase by phase (files, story pages, listings, the record),
+    then remove what the site no longer has, and record the deploy under .newscli/."""
+    result, engine, _local = plan(root, output, target, force=force)
+    if dry_run:
+        return result
+    sent = result.sent
+    steps = len(PHASES) + 2
+    for number in range(steps - 1):
+        engine.send(output, [rel for rel in sent if phase(rel) == number])
+        if progress is not None:
+            progress(number + 1, steps)
+    engine.remove(result.removed)
+    if progress is not None:
+        progress(steps, steps)
+    record(root, result, now)
+    return result
+
+
+def record(root: Path, result: Plan, when: dt.datetime) -> None:
+    """Append the deploy to .newscli/deploys.jsonl: what was on the site when, and who."""
+    entry = {
+        "when": when.isoformat(timespec="seconds"),
+        "who": _who(root),
+        "target": result.target,
+        "added": result.added,
+        "changed": result.changed,
+        "removed": result.removed,
+        "commit": _commit(root),
+    }
+    path = root / STATE / DEPLOYS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as file:
+        file.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def deploys(root: Path) -> list[dict[str, object]]:
+    """Every recorded deploy, oldest first (lines that cannot be read are left out)."""
+    try:
+        lines = (root / STATE / DEPLOYS).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            entries.append(entry)
+    return entries
+
+
+def _git(root: Path, *args: str) -> str:
+    git = shutil.which("git")
+    if git is None:
+        return ""
+    done = subprocess.run(
+        [git, "-C", str(root), *args], capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def _who(root: Path) -> str:
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = ""
+    return _git(root, "config", "user.name") or user
+
+
+def _commit(root: Path) -> str | None:
+    return _git(root, "rev-parse", "HEAD") or None
