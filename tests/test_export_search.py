@@ -254,7 +254,12 @@ def test_the_search_field_works_with_the_keyboard_alone(
     browser: Browser, served: tuple[Path, Path, str]
 ) -> None:
     _root, _public, base = served
-    search(browser, f"{base}search/")
+    browser.open(f"{base}search/")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # the filters show once the index has loaded
+        if browser.evaluate("!document.querySelector('.search-filters').hidden"):
+            break
+        time.sleep(0.05)
     browser.evaluate("document.getElementById('sok-text').focus()")
     browser.send("Input.insertText", session=browser.session, text="budget")
     for kind in ("keyDown", "keyUp"):
@@ -271,7 +276,7 @@ def test_the_search_field_works_with_the_keyboard_alone(
     status = ""
     while time.monotonic() < deadline:
         status = browser.evaluate("document.getElementById('sok-status').textContent")
-        if status.startswith(("1 ", "2 ", "Inga")):
+        if status.endswith("för ”budget”"):  # the answer, not "Söker …"
             break
         time.sleep(0.05)
     assert status.endswith("för ”budget”") and not status.startswith("Inga")
