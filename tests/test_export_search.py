@@ -11,7 +11,7 @@ import http.server
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pytest
 from newscli.export.site import export_site
 from newscli.newsroom import Newsroom
 from tests.conftest import NOW, STORY
-from tests.support.browser import Browser, axe_source, axe_violations
+from tests.support.browser import Browser, axe_source, axe_violations, axe_violations_shown
 from tests.support.checkers import read, searchable
 from tests.support.harness import run
 from tests.support.newsrooms import sample_newsroom, story, write_article
@@ -179,17 +179,25 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     started.close()
 
 
+STATUS = "document.getElementById('sok-status').textContent"
+
+
+def wait_for(browser: Browser, expression: str, done: Callable[[Any], bool]) -> Any:
+    """The value of expression in the page once done says it is what the test waits for,
+    or its last value after 20 s."""
+    deadline = time.monotonic() + 20
+    value = browser.evaluate(expression)
+    while not done(value) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = browser.evaluate(expression)
+    return value
+
+
 def search(browser: Browser, url: str) -> tuple[str, list[dict[str, str]]]:
     """Open the search page at url and wait (at most 20 s) for its answer: the status line
     a screen reader announces, and each result's link, title and text."""
     browser.open(url)
-    deadline = time.monotonic() + 20
-    status = ""
-    while time.monotonic() < deadline:
-        status = browser.evaluate("document.getElementById('sok-status').textContent")
-        if status and not status.startswith("Söker"):
-            break
-        time.sleep(0.05)
+    status = wait_for(browser, STATUS, lambda shown: bool(shown) and not shown.startswith("Söker"))
     results = browser.evaluate(
         "[...document.querySelectorAll('#sok-traffar li')].map(li => ({"
         "href: li.querySelector('a').getAttribute('href'), title: li.querySelector('a').textContent,"
@@ -242,11 +250,7 @@ def test_the_search_page_with_results_passes_axe_core(
     _root, _public, base = served
     _status, results = search(browser, f"{base}search/?q=prognos")
     assert results
-    run = (
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',"
-        " 'wcag21aa']}, resultTypes: ['violations']}).then(r => r.violations.map(v => v.id))"
-    )
-    assert browser.evaluate(run) == []
+    assert axe_violations_shown(browser) == []
     assert axe_violations(browser, f"{base}index.html") == []
 
 
@@ -255,11 +259,8 @@ def test_the_search_field_works_with_the_keyboard_alone(
 ) -> None:
     _root, _public, base = served
     browser.open(f"{base}search/")
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:  # the filters show once the index has loaded
-        if browser.evaluate("!document.querySelector('.search-filters').hidden"):
-            break
-        time.sleep(0.05)
+    # The filters show once the index has loaded.
+    wait_for(browser, "!document.querySelector('.search-filters').hidden", bool)
     browser.evaluate("document.getElementById('sok-text').focus()")
     browser.send("Input.insertText", session=browser.session, text="budget")
     for kind in ("keyDown", "keyUp"):
@@ -272,13 +273,7 @@ def test_the_search_field_works_with_the_keyboard_alone(
             windowsVirtualKeyCode=13,
             text="\r" if kind == "keyDown" else "",
         )
-    deadline = time.monotonic() + 20
-    status = ""
-    while time.monotonic() < deadline:
-        status = browser.evaluate("document.getElementById('sok-status').textContent")
-        if status.endswith("för ”budget”"):  # the answer, not "Söker …"
-            break
-        time.sleep(0.05)
+    status = wait_for(browser, STATUS, lambda shown: shown.endswith("för ”budget”"))
     assert status.endswith("för ”budget”") and not status.startswith("Inga")
     assert browser.evaluate("location.search") == "?q=budget"
 

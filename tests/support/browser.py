@@ -158,6 +158,12 @@ def axe_violations(browser: Browser, url: str) -> list[str]:
     """axe-core's WCAG 2.1 A and AA violations on the page at url, one line each:
     'rule-id (impact): help — the elements'. The browser must have axe-core preloaded."""
     browser.open(url)
+    return axe_violations_shown(browser)
+
+
+def axe_violations_shown(browser: Browser) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page as it is now (after a script
+    changed it: search results shown), one line each, as axe_violations gives them."""
     run = (
         f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG_AA)}}}, resultTypes: ['violations']}})"
         ".then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +"
