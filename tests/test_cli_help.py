@@ -163,3 +163,30 @@ def test_typers_own_options_speak_swedish_too(invoke: Invoke) -> None:
     assert "Visa versionen och avsluta." in shown
     assert "Installera komplettering för det aktuella skalet." in shown
     assert "current shell" not in shown and "Show this message" not in shown
+
+
+# -- newscli help TOPIC -------------------------------------------------------------------
+
+
+def test_no_message_or_help_points_to_a_docs_file_an_installed_newscli_lacks() -> None:
+    from pathlib import Path
+
+    template = Path(cli.__file__).parents[1] / "locale" / "newscli.pot"
+    msgids = re.findall(r'^msgid "(.*(?:\n".*")*)', template.read_text("utf-8"), re.M)
+    assert [m for m in msgids if "docs/" in m] == []
+
+
+def test_help_lists_its_topics_and_each_is_made_from_the_code(invoke: Invoke) -> None:
+    from newscli.checks import RULES
+
+    listed = invoke("help")
+    assert listed.exit_code == 0
+    assert all(f"  {topic} " in listed.stdout for topic in ("checks", "dates", "settings"))
+    checks = invoke("help", "checks").stdout
+    assert all(rule.name in checks for rule in RULES)
+    assert "[checks.off]" in checks
+    swedish = invoke("help", "accessibility", variables={"LANG": "sv_SE.UTF-8"}).stdout
+    assert "# [accessibility]" in swedish and "Tillgänglighetsredogörelsen" in swedish
+    assert "tag add [OPTIONS] TOPIC..." in invoke("help", "tag", "add").stdout
+    unknown = invoke("help", "nope")
+    assert unknown.exit_code == 2 and "checks, accessibility, dates, settings" in unknown.stderr

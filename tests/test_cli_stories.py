@@ -312,3 +312,27 @@ def test_a_file_renamed_by_hand_is_found_by_its_name(
     result = invoke("show", ref, "--raw")
     assert result.exit_code == 0, result.stderr
     assert f'slug = "{STORY}"' in result.stdout
+
+
+def test_check_fix_cleans_a_title_pasted_from_word_and_keeps_the_rest_byte_for_byte(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    path = newsroom_path / _break(newsroom_path)
+    original = path.read_bytes()
+    path.write_bytes(original + b"Kvar\x0b i texten.\n# okand\n")
+    before = path.read_bytes()
+    dry = invoke("check", "--fix", "--dry-run")
+    assert path.read_bytes() == before
+    assert "a vertical tab (from Word?) in the title on line 4, column 20: made a space" in (
+        dry.stdout
+    )
+    assert "1 file would be cleaned of invisible characters (dry run" in dry.stderr
+    result = invoke("check", "--fix")
+    after = path.read_bytes()
+    assert after == before.replace("Förbättrad\x0b".encode(), "Förbättrad ".encode(), 1)
+    assert "1 file cleaned of invisible characters" in result.stderr
+    assert invoke("show", STORY).exit_code == 0
+
+
+def test_check_dry_run_without_fix_is_a_usage_error(invoke: Invoke) -> None:
+    assert invoke("check", "--dry-run").exit_code == 2

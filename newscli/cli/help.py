@@ -45,7 +45,9 @@ COMMANDS: dict[str, Help] = {
         N_("A command-line newsroom"),
         "newscli list --topic Ekonomi --since 2022-01-01",
     ),
-    "init": Help(N_("Start a newsroom in a folder"), "newscli init nyheter"),
+    "init": Help(
+        N_("Start a newsroom in a folder"), 'newscli init nyheter --title "Aktuellt" --no-input'
+    ),
     "new": Help(
         N_("Write a new story"),
         'newscli new "Nytt äldreboende i Norrfjärden" --topic Äldreomsorg',
@@ -137,6 +139,7 @@ COMMANDS: dict[str, Help] = {
         "newscli import feed https://www.example.se/rss.xml",
     ),
     "import text": Help(N_("Import pages copied from a browser"), "newscli import text sida.txt"),
+    "help": Help(N_("Read about a topic, or a command"), "newscli help checks"),
     "import wordpress": Help(
         N_("Import a WordPress export"),
         "newscli import wordpress wordpress-export.xml",

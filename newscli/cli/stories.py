@@ -25,6 +25,7 @@ from newscli.cli.common import (
     warn,
 )
 from newscli.cli.selection import (
+    DryRunOption,
     Format,
     ListFormatOption,
     RefArgument,
@@ -568,18 +569,31 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only on errors.")
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="First clean out invisible characters pasted into front matter (from Word: "
+            "vertical tabs, page breaks, zero-width spaces), saying what changed in each file.",
+        ),
+    ] = False,
+    dry_run: DryRunOption = False,
     root: RootOption = None,
 ) -> None:
     """Validate every article: its file, its photo, accessibility, plain language and
-    personal identity numbers (docs/checks.md). One line per problem as path:line: message;
-    exit 1 on any error (with --strict, on any warning too)."""
+    personal identity numbers (newscli help checks). One line per problem as
+    path:line: message; exit 1 on any error (with --strict, on any warning too)."""
     from newscli.catalog import Catalog
     from newscli.checks import check_stories, load_settings
     from newscli.lifecycle import check_life
     from newscli.statement import statement_findings
 
     env = environment(ctx)
+    if dry_run and not fix:
+        raise UsageError(_("--dry-run goes with --fix: newscli check --fix --dry-run"))
     newsroom = open_newsroom(env, root)
+    if fix:
+        _fix(env, newsroom, dry_run)
     settings = load_settings(newsroom.root)
     findings = newsroom.check()
     with Catalog(newsroom, reread=True) as catalog:  # every file, as newsroom.check() does
@@ -628,3 +642,39 @@ def check(
         + noted
         + ".",
     )
+
+
+def _fix(env: Environment, newsroom: Newsroom, dry_run: bool) -> None:
+    """check --fix: each file cleaned of invisible characters, one line per file."""
+    from newscli.repair import repair_invisible
+
+    count = 0
+    for repair in repair_invisible(newsroom, dry_run=dry_run):
+        done = "; ".join(change.describe() for change in repair.changes)
+        if repair.problem is not None:
+            warn(env, f"{repair.path}: {repair.problem}")
+            continue
+        count += 1
+        show_line(env, f"{repair.path}: {done}")
+    if dry_run:
+        say(
+            env,
+            ngettext(
+                "{n} file would be cleaned of invisible characters",
+                "{n} files would be cleaned of invisible characters",
+                count,
+            ).format(n=number(count))
+            + " "
+            + _("(dry run: nothing was written)"),
+        )
+    elif count == 0:
+        say(env, _("No invisible characters to clean out."))
+    else:
+        say(
+            env,
+            ngettext(
+                "{n} file cleaned of invisible characters",
+                "{n} files cleaned of invisible characters",
+                count,
+            ).format(n=number(count)),
+        )
