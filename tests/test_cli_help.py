@@ -151,7 +151,7 @@ def test_every_help_text_has_swedish() -> None:
 def test_a_swedish_help_has_no_english_help_texts(invoke: Invoke) -> None:
     english = invoke("list", "--help", variables={"LANG": "C"}).stdout
     swedish = invoke("list", "--help", variables={"LANG": "sv_SE.UTF-8"}).stdout
-    for text in ("List articles, newest first", "At most this many stories.", "Output format."):
+    for text in ("List stories, newest first", "At most this many stories.", "Output format."):
         assert text in english and text not in swedish
     assert "Show this message and exit." in english
     assert "Visa den här hjälpen och avsluta." in swedish

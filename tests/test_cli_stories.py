@@ -188,7 +188,7 @@ def test_newsroom_without_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(tmp_path)
     (tmp_path / "newscli.toml").write_text('[site]\ntitle = "Ny"\n')
     result = CliRunner().invoke(cli.app, ["list"])
-    assert result.exit_code == 0 and "No articles yet." in result.stderr
+    assert result.exit_code == 0 and "No stories yet." in result.stderr
     assert Newsroom(tmp_path).scan().articles == []
 
 
@@ -232,7 +232,7 @@ def test_check_passes_on_the_sample_newsroom(invoke: Invoke) -> None:
     ]
     plain = [line for line in lines if "a sentence of" in line or "LIX" in line]
     assert len(photos) == 6 and len(plain) == len(lines) - 6 > 0
-    assert f"All 5 article files are valid ({len(lines)} warnings)." in result.stderr
+    assert f"All 5 story files are valid ({len(lines)} warnings)." in result.stderr
     strict = invoke("check", "--strict")
     assert strict.exit_code == 1 and strict.stdout == result.stdout
     assert "failing with --strict" in strict.stderr

@@ -87,7 +87,7 @@ def _read_body(env: Environment, body_file: str | None) -> str:
             raise UsageError(
                 _(
                     "{file}: the body is longer than {size} M characters; "
-                    "an article may be at most that long"
+                    "a story may be at most that long"
                 ).format(file=body_file, size=number(MAX_BODY // 2**20))
             )
         return text
@@ -130,7 +130,7 @@ def new(
     ] = None,
     date: Annotated[
         str | None,
-        typer.Option(help="2021-11-23 14:00, '3 mars 2024', igår, ISO 8601… (default: now)."),
+        typer.Option(help="2021-11-23 14:00, '3 mars 2024', yesterday, ISO 8601… (default: now)."),
     ] = None,
     expires: Annotated[
         str | None,
@@ -169,7 +169,7 @@ def new(
     ] = False,
     root: RootOption = None,
 ) -> None:
-    """Create an article and print the path of its new file."""
+    """Create a story and print the path of its new file."""
     from dataclasses import replace
 
     from newscli import when as dates
@@ -198,7 +198,7 @@ def new(
         if not title or not title.strip():
             raise UsageError(
                 _(
-                    'a title is required: newscli new "Rubrik" '
+                    'a title is required: newscli new "Headline" '
                     "(prompts only on a terminal without --no-input)"
                 )
             )
@@ -362,7 +362,7 @@ def list_articles(
     excel: ExcelOption = False,
     root: RootOption = None,
 ) -> None:
-    """List articles, newest first, each with its state (draft, scheduled, published,
+    """List stories, newest first, each with its state (draft, scheduled, published,
     expiring, expired, withdrawn)."""
     from newscli.catalog import Catalog
 
@@ -444,7 +444,7 @@ def _show_listed(
         return
     assert topics is not None
     if not listed.stories:
-        say(env, _("No articles match.") if filtered else _("No articles yet."))
+        say(env, _("No stories match.") if filtered else _("No stories yet."))
         return
     from newscli.render import terminal
 
@@ -477,7 +477,7 @@ def show(
     ] = False,
     root: RootOption = None,
 ) -> None:
-    """Preview one article: the full story, its teaser card, or the raw file."""
+    """Preview one story: in full, its teaser card, or the raw file."""
     from newscli.catalog import Catalog
 
     env = environment(ctx)
@@ -546,7 +546,7 @@ def edit(
     ref: RefArgument,
     root: RootOption = None,
 ) -> None:
-    """Open an article in $EDITOR and save it back only if it is still valid."""
+    """Open a story in $EDITOR and save it back only if it is still valid."""
     from newscli.catalog import Catalog
 
     env = environment(ctx)
@@ -580,7 +580,7 @@ def check(
     dry_run: DryRunOption = False,
     root: RootOption = None,
 ) -> None:
-    """Validate every article: its file, its photo, accessibility, plain language and
+    """Validate every story: its file, its photo, accessibility, plain language and
     personal identity numbers (newscli help checks). One line per problem as
     path:line: message; exit 1 on any error (with --strict, on any warning too)."""
     from newscli.catalog import Catalog
@@ -628,7 +628,7 @@ def check(
                     n=number(problems)
                 ),
                 files=ngettext(
-                    "{n} of {total} article file", "{n} of {total} article files", total
+                    "{n} of {total} story file", "{n} of {total} story files", total
                 ).format(n=number(files), total=number(total)),
             )
             + noted,
@@ -636,7 +636,7 @@ def check(
         raise typer.Exit(ExitStatus.FAILURE)
     say(
         env,
-        ngettext("{n} article file is valid", "All {n} article files are valid", total).format(
+        ngettext("{n} story file is valid", "All {n} story files are valid", total).format(
             n=number(total)
         )
         + noted
