@@ -77,13 +77,24 @@ def _dates() -> str:
 
     return "\n".join(
         [
-            _("Every date option (--date, --since, --until, --at, --expires, --review-by) and"),
-            _("every question for a date takes, in Swedish or English:"),
+            _wrapped(
+                _(
+                    "Every date option (--date, --since, --until, --at, --expires, "
+                    "--review-by) and every question for a date takes, in Swedish or English:"
+                )
+            ),
             "",
-            "  " + _(FORMS).format(durations=_(AGO)),
+            textwrap.fill(
+                _(FORMS).format(durations=_(AGO)),
+                width=78,
+                initial_indent="  ",
+                subsequent_indent="  ",
+            ),
             "",
-            _("Counted forward (--at, --expires, --review-by): {durations}.").format(
-                durations=_(AHEAD)
+            _wrapped(
+                _("Counted forward (--at, --expires, --review-by): {durations}.").format(
+                    durations=_(AHEAD)
+                )
             ),
             "",
         ]
