@@ -7,7 +7,9 @@ No Playwright or Selenium: Chromium's own --dump-dom gives the DOM after load, a
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import struct
 import subprocess
 import zlib
@@ -34,6 +36,29 @@ def vnu_jar() -> Path | None:
         str(REPO / ".ci/vendor/node_modules/vnu-jar/build/dist/vnu.jar"),
     ]
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
+
+def nu_html_errors(files: list[Path], *, css: bool = False) -> list[str]:
+    """The Nu Html Checker's errors in files (and their CSS, with css), one "url:line:
+    message" each. One run of the checker for all of them: its start is the cost. The JVM
+    compiles with C1 only (the checker's run is short; C2 would cost seconds of CPU for
+    nothing), and with the thread stack the checker's schema needs."""
+    jar, java = vnu_jar(), shutil.which("java")
+    if jar is None or java is None:
+        missing_tool("the Nu Html Checker (vnu.jar) or java")
+    assert jar is not None and java is not None
+    command = [java, "-Xss4m", "-XX:TieredStopAtLevel=1", "-jar", str(jar), "--errors-only"]
+    if css:
+        command.append("--also-check-css")
+    run = subprocess.run(
+        [*command, "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    return [f"{m.get('url', '')}:{m.get('lastLine', '')}: {m.get('message')}" for m in messages]
 
 
 CHROMIUM = "/usr/bin/chromium"
