@@ -34,6 +34,7 @@ from newscli.export.output import MANIFEST
 from newscli.export.site import SiteReport, export_site
 from newscli.newsroom import Newsroom
 from tests.conftest import NOW, REPO, STORY, STORY_PATH, Invoke, newscli_process
+from tests.support.browser import Browser
 from tests.support.checkers import (
     MARKDOWN_ELEMENTS,
     Shape,
@@ -79,8 +80,7 @@ from tests.support.newsrooms import (
 from tests.support.site_tools import (
     BAND,
     CHROMIUM,
-    browse,
-    dump,
+    Page,
     missing_tool,
     nu_html_errors,
     png_colours,
@@ -376,28 +376,30 @@ def test_site_opened_from_disk_follows_links_and_renders(chromium: str, tmp_path
     export_site(Newsroom(sample_newsroom(tmp_path / "newsroom")), site, now=NOW)
     front_url = (site / "index.html").as_uri()
 
-    front = dump(chromium, tmp_path / "profile1", front_url)
-    assert front.h1 == "Senaste nyheterna"
-    assert len(front.story_links) == 5
-    story_url = urljoin(front_url, front.story_links[0])
-    assert Path(unquote(urlsplit(story_url).path)).is_file()
+    browser = Browser(chromium, tmp_path / "profile")  # one Chromium for every look
+    try:
+        browser.open(front_url)
+        front = Page(browser.dom())
+        assert front.h1 == "Senaste nyheterna"
+        assert len(front.story_links) == 5
+        story_url = urljoin(front_url, front.story_links[0])
+        assert Path(unquote(urlsplit(story_url).path)).is_file()
 
-    story = dump(chromium, tmp_path / "profile2", story_url)
-    assert story.h1 == "Framtidens socialtjänst i fokus under årets kvalitetsmässa"
-    topic_url = urljoin(story_url, story.topic_links[0])
+        browser.open(story_url)
+        story = Page(browser.dom())
+        assert story.h1 == "Framtidens socialtjänst i fokus under årets kvalitetsmässa"
+        topic_url = urljoin(story_url, story.topic_links[0])
 
-    topic = dump(chromium, tmp_path / "profile3", topic_url)
-    assert topic.h1 == "Ämnen: Familjefrågor"
-    assert len(topic.story_links) == 4
+        browser.open(topic_url)
+        topic = Page(browser.dom())
+        assert topic.h1 == "Ämnen: Familjefrågor"
+        assert len(topic.story_links) == 4
 
-    shot = tmp_path / "front.png"
-    browse(
-        chromium,
-        tmp_path / "profile4",
-        f"--screenshot={shot}",
-        "--window-size=1000,1400",
-        front_url,
-    )
+        browser.open(front_url)
+        shot = tmp_path / "front.png"
+        browser.screenshot(shot, 1000, 1400)
+    finally:
+        browser.close()
     colours = png_colours(shot)
     assert len(colours) > 50, f"the page looks blank: {len(colours)} colours"
     assert BAND in colours, "the stylesheet did not load from file://"

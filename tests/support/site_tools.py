@@ -1,8 +1,7 @@
 """The tools the site tests take from outside Python: the Nu Html Checker (vnu.jar on java)
-and headless Chromium, which opens the exported site from disk (file://).
-
-No Playwright or Selenium: Chromium's own --dump-dom gives the DOM after load, and
---screenshot a PNG, decoded here with zlib to check that the page is not blank.
+and headless Chromium (driven by tests.support.browser), which opens the exported site from
+disk (file://); what a page shows is read here: its links and heading from the DOM, its
+colours from a screenshot's PNG (decoded with zlib: is the page blank?).
 """
 
 from __future__ import annotations
@@ -66,27 +65,6 @@ CHROMIUM = "/usr/bin/chromium"
 BAND = (0x0A, 0x3A, 0x66)
 
 
-def browse(chromium: str, profile: Path, *action: str) -> subprocess.CompletedProcess[str]:
-    profile.mkdir(parents=True, exist_ok=True)
-    command = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        *action,
-    ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=90)
-    assert run.returncode == 0, run.stderr[-2000:]
-    return run
-
-
 class Page(HTMLParser):
     """The links of a dumped DOM by where they are, and the text of its h1."""
 
@@ -117,10 +95,6 @@ class Page(HTMLParser):
     def handle_data(self, data: str) -> None:
         if any(t == "h1" for t, _ in self.open):
             self.h1 += data
-
-
-def dump(chromium: str, profile: Path, url: str) -> Page:
-    return Page(browse(chromium, profile, "--dump-dom", url).stdout)
 
 
 def png_colours(path: Path, rows: int = 500) -> set[tuple[int, ...]]:
