@@ -151,11 +151,17 @@ def _short(title: str, width: int = 40) -> str:
     return title if len(title) <= width else title[: width - 1].rstrip() + "…"
 
 
-def _ambiguous(ref: str, found: Sequence[Summary]) -> str:
-    listing = ", ".join(f"{a.path} ({a.id[:8]})" for a in found[:SUGGESTIONS])
-    if len(found) > SUGGESTIONS:
-        more = len(found) - SUGGESTIONS
+def _listing(names: Sequence[str]) -> str:
+    """The first SUGGESTIONS names, and how many more there are."""
+    listing = ", ".join(names[:SUGGESTIONS])
+    if len(names) > SUGGESTIONS:
+        more = len(names) - SUGGESTIONS
         listing += " " + ngettext("and {n} more", "and {n} more", more).format(n=number(more))
+    return listing
+
+
+def _ambiguous(ref: str, found: Sequence[Summary]) -> str:
+    listing = _listing([f"{a.path} ({a.id[:8]})" for a in found])
     return ngettext(
         "{ref!r} matches {n} article: {listing}",
         "{ref!r} matches {n} articles: {listing}",
@@ -444,7 +450,7 @@ class Catalog:
         if len(files) == 1:
             return Answer([self._load_named(files[0])], 1, broken)
         if files:
-            listing = ", ".join(str(newsroom.relative(f)) for f in files[:SUGGESTIONS])
+            listing = _listing([str(newsroom.relative(f)) for f in files])
             raise RefError(
                 ngettext(
                     "{ref!r} begins the name of {n} file: {listing}",
