@@ -193,7 +193,11 @@ def cleaned(toml: str, first_line: int = 1) -> tuple[str, list[Cleaned]]:
         elif state == "#":
             pass
         elif state in ('"', '"""') and char == "\\":
-            step = 2 if i + 1 < len(toml) and toml[i + 1] != "\n" else 1
+            step = (
+                2
+                if i + 1 < len(toml) and toml[i + 1] != "\n" and not is_invisible(toml[i + 1])
+                else 1
+            )
         elif toml.startswith(state, i):
             state, step = "", len(state)
         out.append(toml[i : i + step])

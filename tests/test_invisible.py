@@ -46,3 +46,17 @@ def test_a_title_with_word_s_characters_reads_back_cleaned(title: str, pasted: l
     assert meta["slug"] == "x"
     assert INVISIBLE.sub("", meta["title"].replace(" ", "")) == title.replace(" ", "")
     assert len(changes) == len(pasted)
+
+
+TOML_BITS = st.sampled_from(
+    [*"ab \"'\\#=\n\t[]", "\x0b", "\x0c", "\x00", "\u200b", "\r\n", "\r", '"""', "'''"]
+)
+
+
+@given(st.lists(TOML_BITS, max_size=40))
+def test_every_invisible_character_is_cleaned_and_said_wherever_it_is(bits: list) -> None:
+    """In a string, after an escape, in a comment or between keys: none is left."""
+    toml = "".join(bits)
+    fixed, changes = cleaned(toml)
+    assert INVISIBLE.search(fixed.replace("\r\n", "\n")) is None
+    assert len(changes) == len(INVISIBLE.findall(toml.replace("\r\n", "\n")))
