@@ -87,3 +87,9 @@ def test_a_photo_newscli_does_not_take_is_told_in_swedish_words() -> None:
     finally:
         i18n.use("en")
     assert "(JPEG, PNG, WebP eller AVIF)" in str(raised.value)
+
+
+def test_a_swedish_usage_line_has_no_english_words(invoke: Invoke) -> None:
+    shown = invoke("tag", "--help", variables=SWEDISH).stdout
+    assert shown.startswith("Användning: root tag [FLAGGOR] KOMMANDO [ARGUMENT]...")
+    assert "[OPTIONS]" not in invoke("show", "--help", variables=SWEDISH).stdout
