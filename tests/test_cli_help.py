@@ -165,7 +165,7 @@ def test_typers_own_options_speak_swedish_too(invoke: Invoke) -> None:
     assert "current shell" not in shown and "Show this message" not in shown
 
 
-# -- newscli help TOPIC -------------------------------------------------------------------
+# -- newscli help GUIDE -------------------------------------------------------------------
 
 
 def test_no_message_or_help_points_to_a_docs_file_an_installed_newscli_lacks() -> None:
@@ -176,12 +176,12 @@ def test_no_message_or_help_points_to_a_docs_file_an_installed_newscli_lacks() -
     assert [m for m in msgids if "docs/" in m] == []
 
 
-def test_help_lists_its_topics_and_each_is_made_from_the_code(invoke: Invoke) -> None:
+def test_help_lists_its_guides_and_each_is_made_from_the_code(invoke: Invoke) -> None:
     from newscli.checks import RULES
 
     listed = invoke("help")
     assert listed.exit_code == 0
-    assert all(f"  {topic} " in listed.stdout for topic in ("checks", "dates", "settings"))
+    assert all(f"  {guide} " in listed.stdout for guide in ("checks", "dates", "settings"))
     checks = invoke("help", "checks").stdout
     assert all(rule.name in checks for rule in RULES)
     assert "[checks.off]" in checks

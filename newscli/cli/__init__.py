@@ -123,7 +123,7 @@ app.command()(lifecycle.expire)
 app.command("build")(site.build_all)
 app.command()(site.deploy)
 app.command()(lifecycle.log)
-app.command("help")(guide.help_topic)
+app.command("help")(guide.help_guide)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""newscli help TOPIC: what an installed newscli's users need to know beyond a command's
+"""newscli help GUIDE: what an installed newscli's users need to know beyond a command's
 --help, made from the code that decides it (check's rules, the statement's template, the
 date forms, the settings init writes), in their language; a message or a comment points
 here, never to a docs/ file an installed newscli does not have. A command's name as TOPIC
@@ -114,8 +114,8 @@ def _settings() -> str:
     return f"{_wrapped(intro)}\n\n{config_text(Founding(DEFAULT_TITLE[chosen], language=chosen))}"
 
 
-# Each topic: what it is about (for the list) and what writes it.
-TOPICS: dict[str, tuple[str, Callable[[], str]]] = {
+# Each guide: what it is about (for the list) and what writes it.
+GUIDES: dict[str, tuple[str, Callable[[], str]]] = {
     "checks": (N_("what newscli check looks for, and [checks] in newscli.toml"), _checks),
     "accessibility": (N_("the accessibility statement, [accessibility]"), _accessibility),
     "dates": (N_("the dates every option and question takes"), _dates),
@@ -123,24 +123,24 @@ TOPICS: dict[str, tuple[str, Callable[[], str]]] = {
 }
 
 
-def help_topic(
+def help_guide(
     ctx: typer.Context,
-    topic: Annotated[
+    guide: Annotated[
         list[str] | None,
-        typer.Argument(help="A topic (checks, accessibility, dates, settings) or a command."),
+        typer.Argument(help="A guide (checks, accessibility, dates, settings) or a command."),
     ] = None,
 ) -> None:
-    """Read about a topic, or a command's help (newscli help tag add)."""
+    """Read a guide, or a command's help (newscli help tag add)."""
     env = environment(ctx)
-    words = topic or []
+    words = guide or []
     if not words:
-        width = max(len(name) for name in TOPICS)
-        lines = [_("Topics (newscli help TOPIC):"), ""]
-        lines += [f"  {name:<{width}}  {_(about)}" for name, (about, _write) in TOPICS.items()]
+        width = max(len(name) for name in GUIDES)
+        lines = [_("Guides (newscli help GUIDE):"), ""]
+        lines += [f"  {name:<{width}}  {_(about)}" for name, (about, _write) in GUIDES.items()]
         lines += ["", _("And every command: newscli help COMMAND, as newscli COMMAND --help."), ""]
         text = "\n".join(lines)
-    elif len(words) == 1 and words[0] in TOPICS:
-        text = TOPICS[words[0]][1]()
+    elif len(words) == 1 and words[0] in GUIDES:
+        text = GUIDES[words[0]][1]()
     else:
         text = _command_help(ctx, words)
     env.stdout.write(text)
@@ -155,8 +155,8 @@ def _command_help(ctx: typer.Context, words: list[str]) -> str:
         inner = command.get_command(context, word) if isinstance(command, TyperGroup) else None
         if inner is None:
             raise UsageError(
-                _("no help topic or command {name!r}; the topics: {topics}").format(
-                    name=" ".join(words), topics=", ".join(TOPICS)
+                _("no guide or command {name!r}; the guides: {guides}").format(
+                    name=" ".join(words), guides=", ".join(GUIDES)
                 )
             )
         command = inner

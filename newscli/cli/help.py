@@ -139,7 +139,7 @@ COMMANDS: dict[str, Help] = {
         "newscli import feed https://www.example.se/rss.xml",
     ),
     "import text": Help(N_("Import pages copied from a browser"), "newscli import text sida.txt"),
-    "help": Help(N_("Read about a topic, or a command"), "newscli help checks"),
+    "help": Help(N_("Read a guide, or a command's help"), "newscli help checks"),
     "import wordpress": Help(
         N_("Import a WordPress export"),
         "newscli import wordpress wordpress-export.xml",
