@@ -13,7 +13,9 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from newscli.cli import completion
 from newscli.cli.common import environment
+from newscli.cli.help import COMMANDS
 from newscli.cli.typer_inside import click
 from newscli.errors import UsageError
 from newscli.i18n import N_, _
@@ -127,7 +129,12 @@ def help_guide(
     ctx: typer.Context,
     guide: Annotated[
         list[str] | None,
-        typer.Argument(help="A guide (checks, accessibility, dates, settings) or a command."),
+        typer.Argument(
+            help="A guide (checks, accessibility, dates, settings) or a command.",
+            autocompletion=completion.words(
+                [*GUIDES, *sorted({path.split()[0] for path in COMMANDS if path})]
+            ),
+        ),
     ] = None,
 ) -> None:
     """Read a guide, or a command's help (newscli help tag add)."""
