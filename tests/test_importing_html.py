@@ -186,6 +186,28 @@ def test_two_lists_in_a_row_stay_two_lists() -> None:
     assert rendered.count("<ul>") == 2 and rendered.count("<ol>") == 2
 
 
+def test_bold_around_a_list_leaves_the_list_and_no_backslash() -> None:
+    # Found by the fuzz test below: `**- - 0\n\n    1\.**` showed "**- - 0" and a code block.
+    markdown = html_to_markdown("<strong><ul><li><ul><li>0<p>1. ")
+    rendered = render_markdown(markdown, allow_html=True)
+    assert rendered.count("<ul>") == 2 and "<pre>" not in rendered
+    assert "\\" not in BeautifulSoup(rendered, "html.parser").get_text()
+
+
+def test_list_items_outside_a_list_and_code_in_code_leave_no_backslash() -> None:
+    # Found by the fuzz test below: "ord- x" on one line, and `\\|` in a table cell.
+    stray = render_markdown(html_to_markdown("ord<li>x</li><li>y</li> z"))
+    assert "<p>ord</p>" in stray and stray.count("<li>") == 2
+    cell = render_markdown(html_to_markdown("<table><tr><td><code><code>a|b"))
+    assert "<code>a|b</code>" in cell
+    nested = render_markdown(html_to_markdown("<table><tr><td><table><tr><td>a|b<td>c"))
+    assert "<th>a|b c</th>" in nested  # was a paragraph of bars and a backslash
+    term = render_markdown(html_to_markdown("<dl><dt><table><tr><td>x</td></tr></table><dd>0"))
+    assert "<strong>x" in term and "|" not in term  # was bars in bold
+    around = render_markdown(html_to_markdown("<code>ord<p>x"))  # was "`ord" and "x`"
+    assert around == "<p>ord</p>\n<p>x</p>\n"
+
+
 HTML_PARTS = st.sampled_from(
     [
         "<p>", "</p>", "<br>", "<br><br>", "<ul><li>", "</li></ul>", "<ol><li>", "</li>",

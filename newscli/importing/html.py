@@ -70,7 +70,11 @@ _BLOCKS = frozenset(
     "figure footer h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary table "
     "tbody td tfoot th thead tr ul [document]".split()
 )
+# Inline marks that Markdown can only put around words: around a block they are let go.
+_EMPHASIS = ("b", "strong", "i", "em", "u", "s", "del", "strike", "mark", "small", "span", "code")
 _OTHER_MARKER = "data-newscli-other-marker"
+_ORPHANS = "data-newscli-orphan-items"
+_TAG_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*|\[document\]")
 # Deeper than this, elements are only their words (the converter recurses ~4 frames a level).
 _MAX_DEPTH = 60
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
@@ -141,7 +145,8 @@ def _converter(**options: Any) -> Any:
             as `|`, and a bare one would end the cell)."""
             code: str = _BASE.convert_code(self, el, text, parent_tags)
             in_cell = "table" in parent_tags and {"td", "th"} & set(parent_tags)
-            return code.replace("|", "\\|") if in_cell else code
+            outermost = "code" not in parent_tags  # code in code: escaped once, outside
+            return code.replace("|", "\\|") if in_cell and outermost else code
 
         def convert_dt(self, el: Any, text: str, parent_tags: Any) -> str:
             """A term of a definition list, in bold on a line of its own (CommonMark has no
@@ -292,6 +297,55 @@ def _flattened(soup: Any) -> None:
                 child.append(NavigableString(words))
 
 
+def _emphasis_around_words_only(soup: Any) -> None:
+    """Bold, italics or code around a list, a paragraph or a table (a browser draws it, old
+    editors write it) let go: `**- a**` is no list in Markdown, and what is left of the
+    marks shows as stray characters. The words inside keep their own marks."""
+    for mark in reversed(soup.find_all(_EMPHASIS)):  # the innermost first
+        if mark.find(_BLOCKS - {"[document]", "html", "body"}) is not None:
+            mark.unwrap()
+
+
+def _items_in_lists(soup: Any) -> None:
+    """A list item outside any list (pasted from a longer page) in a list of its own: the
+    converter would write its bullet in the middle of the line before it."""
+    for item in soup.find_all("li"):
+        if item.parent is not None and item.parent.name not in ("ul", "ol", "menu"):
+            before = item.find_previous_sibling(True)
+            if before is not None and before.name == "ul" and before.get(_ORPHANS) is not None:
+                before.append(item.extract())  # the orphan just before: the same list
+            else:
+                item.wrap(soup.new_tag("ul", attrs={_ORPHANS: ""}))
+    for made in soup.find_all(attrs={_ORPHANS: True}):
+        del made[_ORPHANS]
+
+
+def _tables_in_tables(soup: Any) -> None:
+    """A table (or a stray row or cell) inside a table's cell as its cells' words, side by
+    side: a Markdown table holds no table, and one written inside another breaks both into
+    lines of bars."""
+    from bs4.element import NavigableString
+
+    parts = ["table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th"]
+    for cell in soup.find_all(["td", "th"]):
+        for part in cell.find_all(parts):
+            part.insert(0, NavigableString(" "))
+            part.unwrap()
+
+
+def _lines_hold_words_only(soup: Any) -> None:
+    """A term or a heading that holds a list, a table or a paragraph as its words: both are
+    one line in Markdown, and a block written inside one breaks it into bars and marks."""
+    from bs4.element import NavigableString
+
+    inner = _BLOCKS - {"[document]", "html", "body"}
+    for line in reversed(soup.find_all(["dt", "h1", "h2", "h3", "h4", "h5", "h6"])):
+        if line.find(inner) is not None:
+            words = " ".join(line.get_text(" ").split())
+            line.clear()
+            line.append(NavigableString(words))
+
+
 def _convert(html: str, base_url: str) -> str:
     from bs4 import BeautifulSoup
 
@@ -314,6 +368,12 @@ def _convert(html: str, base_url: str) -> str:
     for code in soup.find_all("code"):
         if code.find("br") is not None and code.find_parent("pre") is None:
             _lines_of_code(code)
+    for odd in soup.find_all(lambda tag: not _TAG_NAME.fullmatch(tag.name)):
+        odd.unwrap()  # "<A<br>": a tag typed by hand, broken; its words stay
+    _items_in_lists(soup)
+    _tables_in_tables(soup)
+    _lines_hold_words_only(soup)
+    _emphasis_around_words_only(soup)
     _line_breaks(soup)
     _lists_apart(soup)
     converter = _converter(
