@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 from newscli import cli
 from newscli.export import deploy as deploying
 from newscli.export.output import MANIFEST
-from tests.conftest import PINNED, REPO, STORY, STORY_PATH, Invoke
+from tests.conftest import PINNED, REPO, STORY, STORY_PATH, Invoke, newscli_process
+from tests.support.faults import finish, kill_when, needs_sigkill
 from tests.support.site_tools import missing_tool
 
 PAGE = f"2021/11/{STORY}/index.html"
@@ -362,6 +363,29 @@ def test_a_deploy_killed_half_way_is_finished_by_running_it_again(
     assert contents(target.files) == site(newsroom_path)
     after = writes(target.files)
     assert {rel: after[rel] for rel in cut} == cut  # what got there is not sent twice
+
+
+@needs_sigkill
+def test_a_deploy_process_killed_never_leaves_a_listing_before_its_pages(
+    folder: Path, newsroom_path: Path
+) -> None:
+    """A real kill (SIGKILL, mid-write) of a first deploy to a folder: whatever got there, a
+    listing only once every story page is there; the next deploy finishes the job."""
+    expected = site(newsroom_path)
+    pages = {rel for rel in expected if deploying.is_article_page(rel)}
+
+    def there() -> int:
+        return len(writes(folder)) if folder.is_dir() else 0
+
+    run = newscli_process(newsroom_path, "deploy")
+    kill_when(run, there, len(expected) // 2)
+    cut = set(writes(folder)) if folder.is_dir() else set()
+    if any(deploying.phase(rel) == 2 for rel in cut):  # a listing is there
+        assert pages <= cut
+    done = finish("deploy", root=newsroom_path)
+    assert done.returncode == 0, done.stderr
+    # a write the kill cut short leaves a hidden temporary file (removed a minute later)
+    assert {rel: data for rel, data in contents(folder).items() if ".tmp" not in rel} == expected
 
 
 def test_wrong_credentials_are_a_clear_error(

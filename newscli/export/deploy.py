@@ -29,7 +29,7 @@ from newscli.config import STATE
 from newscli.errors import NewsError
 from newscli.export.output import MANIFEST
 from newscli.export.urls import is_article_page
-from newscli.files import write_atomic
+from newscli.files import remove_leftovers, write_atomic
 from newscli.i18n import _
 
 DEPLOYS = "deploys.jsonl"  # under .newscli/
@@ -266,6 +266,8 @@ class Engine:
                 for rel in rels:
                     (self.folder / rel).parent.mkdir(parents=True, exist_ok=True)
                     write_atomic(self.folder / rel, (output / rel).read_bytes())
+            for parent in {(self.folder / rel).parent for rel in rels}:
+                remove_leftovers(parent)  # what a deploy killed over a minute ago left
             return
         with _list_file(rels) as listing:
             self._rclone(
