@@ -35,7 +35,8 @@ from newscli.i18n import _
 DEPLOYS = "deploys.jsonl"  # under .newscli/
 PHASES = ("files", "pages", "listings")  # then the record, then deletions
 _REMOTE = re.compile(r"^(:|[A-Za-z0-9_. -]+:)")  # rclone's `name:` or `:backend,…:`
-_SSH = re.compile(r"^(?P<user>[^@/:\s]+)@(?P<host>[A-Za-z0-9.-]+):(?P<path>.*)$")  # user@host:path
+# scp's and rsync's user@host:path; a plain user name (nothing that could add rclone options)
+_SSH = re.compile(r"^(?P<user>[A-Za-z0-9._-]+)@(?P<host>[A-Za-z0-9.-]+):(?P<path>.*)$")
 # rclone's limits unless the environment sets its own (RCLONE_TIMEOUT=…): a server that does
 # not answer ends the deploy with an error within a minute, never hangs a cron job; a failed
 # deploy is finished by running it again, so rclone itself hardly retries.
