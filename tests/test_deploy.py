@@ -534,6 +534,15 @@ def test_build_deploy_builds_then_deploys(invoke: Invoke, folder: Path) -> None:
     assert PAGE in contents(folder)
 
 
+def test_build_deploy_quiet_says_only_warnings(invoke: Invoke, folder: Path) -> None:
+    """The cron line: a deploy's summary would mail someone every quarter of an hour."""
+    result = invoke("build", "--deploy", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""  # the sample's missing photos are warned about, nothing else
+    assert all(line.startswith("newscli: warning:") for line in result.stderr.splitlines())
+    assert PAGE in contents(folder)
+
+
 def test_refuses_an_export_that_met_a_broken_story_unless_forced(
     invoke: Invoke, folder: Path, newsroom_path: Path
 ) -> None:
