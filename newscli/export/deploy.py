@@ -46,9 +46,10 @@ RCLONE_DEFAULTS = {
     "RCLONE_RETRIES": "1",
     "RCLONE_LOW_LEVEL_RETRIES": "2",
 }
-# How rclone says a login was refused, and a server could not be reached.
+# How rclone says a login was refused (not a write: "permission denied" is the folder's), and
+# a server could not be reached.
 _REFUSED = re.compile(
-    r"unable to authenticate|permission denied|SignatureDoesNotMatch|InvalidAccessKeyId|"
+    r"unable to authenticate|SignatureDoesNotMatch|InvalidAccessKeyId|"
     r"AccessDenied|Unauthorized|StatusCode: 40[13]",
     re.IGNORECASE,
 )
