@@ -451,6 +451,26 @@ def test_ssh_destination_user_at_host_goes_over_sftp(
     assert contents(sftp_server.folder / "ssh-site") == site(newsroom_path)
 
 
+def test_a_target_without_checksums_gets_only_what_changed_after_the_first_deploy(
+    invoke: Invoke,
+    newsroom_path: Path,
+    sftp_server: Server,
+    obscured: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An SFTP account with no shell gives no md5sum: newscli's memory of its last complete
+    deploy stands in, instead of sending the whole site every time."""
+    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "no-rclone.conf"))
+    monkeypatch.setenv("RCLONE_SFTP_PASS", obscured[PASSWORD])
+    monkeypatch.setenv("RCLONE_SFTP_DISABLE_HASHCHECK", "true")  # no md5sum over SSH
+    set_target(newsroom_path, sftp_spec(sftp_server.port, "no-shell"))
+    assert invoke("deploy").exit_code == 0
+    again = invoke("deploy")
+    assert summary(again.stderr).startswith("0 files sent, 0 removed,"), again.stderr
+    assert contents(sftp_server.folder / "no-shell") == site(newsroom_path)
+
+
 def test_a_remote_defined_nowhere_is_named_with_how_to_define_it(
     invoke: Invoke,
     newsroom_path: Path,

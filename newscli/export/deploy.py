@@ -415,6 +415,9 @@ def plan(
     check_target(root, target, local, force=force)
     engine = Engine(root, target, variables)
     there = engine.listing()
+    if not all(there.values()):  # a target without checksums (an SFTP account with no shell)
+        known = remembered(root, target)
+        there = {rel: digest or known.get(rel, "") for rel, digest in there.items()}
     # the record is read only when there is something it could allow to remove
     theirs = engine.sent_before() if MANIFEST in there and set(there) - set(local) else set()
     result = Plan(target)
@@ -443,7 +446,7 @@ def deploy(
 ) -> Plan:
     """Send output to target phase by phase (files, story pages, listings, the record),
     then remove what the site no longer has, and record the deploy under .newscli/."""
-    result, engine, _local = plan(root, output, target, variables=variables, force=force)
+    result, engine, local = plan(root, output, target, variables=variables, force=force)
     if dry_run:
         return result
     sent = result.sent
@@ -456,6 +459,7 @@ def deploy(
     if progress is not None:
         progress(steps, steps)
     record(root, result, now)
+    remember(root, target, local)
     return result
 
 
@@ -474,6 +478,31 @@ def record(root: Path, result: Plan, when: dt.datetime) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as file:
         file.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def _remembered_path(root: Path, target: str) -> Path:
+    digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:16]
+    return root / STATE / f"deployed-{digest}.json"
+
+
+def remembered(root: Path, target: str) -> dict[str, str]:
+    """The files (rel → md5) the last complete deploy left on target: what a target without
+    checksums holds, unless someone other than newscli changed it since."""
+    try:
+        known = json.loads(_remembered_path(root, target).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(known, dict):
+        return {}
+    return {rel: md5 for rel, md5 in known.items() if isinstance(md5, str)}
+
+
+def remember(root: Path, target: str, site: dict[str, str]) -> None:
+    """Keep what a complete deploy left on target, for the next plan to a target that
+    gives no checksums (a deploy cut short leaves the last complete one's)."""
+    path = _remembered_path(root, target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(site, sort_keys=True).encode("utf-8"))
 
 
 def deploys(root: Path) -> list[dict[str, object]]:
