@@ -126,11 +126,12 @@ def serve(rclone: str, folder: Path, *args: str) -> Iterator[int]:
     )
     try:
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        while True:
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", port)) == 0:
                     break
             assert server.poll() is None, f"rclone serve {args[0]} ended"
+            assert time.monotonic() < deadline, f"rclone serve {args[0]} never listened"
             time.sleep(0.05)
         yield port
     finally:
