@@ -81,6 +81,16 @@ def site(root: Path) -> dict[str, bytes]:
     return {rel: (public / rel).read_bytes() for rel in deploying.site_files(public)}
 
 
+@pytest.fixture(autouse=True)
+def rclone_as_tested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rclone never reads the user's config here, and sends one file at a time: its SFTP
+    client opens a new connection at most every 0.1 s, which made most of these tests' time
+    (how many transfers run at once is rclone's business, not newscli's)."""
+    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "no-rclone.conf"))
+    monkeypatch.setenv("RCLONE_TRANSFERS", "1")
+    monkeypatch.setenv("RCLONE_CHECKERS", "1")
+
+
 # -- the servers, started once for the module ----------------------------------------------------
 
 
@@ -246,7 +256,6 @@ def target(
 ) -> Target:
     """The exported newsroom's [deploy] target, one of each kind, its credentials set."""
     made = make_target(request, request.param, tmp_path)
-    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "no-rclone.conf"))  # not the user's
     for name, value in made.credentials.items():
         monkeypatch.setenv(name, value)
     set_target(newsroom_path, made.spec)
@@ -416,7 +425,7 @@ def test_an_unreachable_target_is_a_clear_error_and_does_not_hang(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A server that takes the connection and never answers, or a share not mounted."""
-    for name, value in ("CONTIMEOUT", "500ms"), ("TIMEOUT", "500ms"), ("LOW_LEVEL_RETRIES", "1"):
+    for name, value in ("CONTIMEOUT", "250ms"), ("TIMEOUT", "250ms"), ("LOW_LEVEL_RETRIES", "1"):
         monkeypatch.setenv(f"RCLONE_{name}", value)  # newscli's are longer; these are rclone's
     if target.kind == "folder":
         set_target(newsroom_path, str(target.files.parent / "not-mounted" / "www"))
@@ -443,7 +452,6 @@ def test_ssh_destination_user_at_host_goes_over_sftp(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "no-rclone.conf"))
     monkeypatch.setenv("RCLONE_SFTP_PORT", str(sftp_server.port))
     monkeypatch.setenv("RCLONE_SFTP_PASS", obscured[PASSWORD])
     set_target(newsroom_path, f"{USER}@127.0.0.1:ssh-site")
@@ -462,7 +470,6 @@ def test_a_target_without_checksums_gets_only_what_changed_after_the_first_deplo
 ) -> None:
     """An SFTP account with no shell gives no md5sum: newscli's memory of its last complete
     deploy stands in, instead of sending the whole site every time."""
-    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "no-rclone.conf"))
     monkeypatch.setenv("RCLONE_SFTP_PASS", obscured[PASSWORD])
     monkeypatch.setenv("RCLONE_SFTP_DISABLE_HASHCHECK", "true")  # no md5sum over SSH
     set_target(newsroom_path, sftp_spec(sftp_server.port, "no-shell"))
@@ -479,7 +486,6 @@ def test_a_remote_defined_nowhere_is_named_with_how_to_define_it(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("RCLONE_CONFIG", str(tmp_path / "no-rclone.conf"))
     set_target(newsroom_path, "webb:nyheter/site")
     result = invoke("deploy")
     assert result.exit_code == 1
