@@ -444,47 +444,40 @@ def test_an_unreachable_target_is_a_clear_error_and_does_not_hang(
 # -- what does not depend on the kind of target ---------------------------------------------------
 
 
-def test_ssh_destination_user_at_host_goes_over_sftp(
-    invoke: Invoke,
-    newsroom_path: Path,
-    sftp_server: Server,
-    obscured: dict[str, str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("RCLONE_SFTP_PORT", str(sftp_server.port))
+@pytest.fixture
+def sftp_login(
+    sftp_server: Server, obscured: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Server:
+    """The SFTP server, its password where rclone reads it (RCLONE_SFTP_PASS)."""
     monkeypatch.setenv("RCLONE_SFTP_PASS", obscured[PASSWORD])
+    return sftp_server
+
+
+def test_ssh_destination_user_at_host_goes_over_sftp(
+    invoke: Invoke, newsroom_path: Path, sftp_login: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RCLONE_SFTP_PORT", str(sftp_login.port))
     set_target(newsroom_path, f"{USER}@127.0.0.1:ssh-site")
     result = invoke("deploy")
     assert result.exit_code == 0, result.stderr
-    assert contents(sftp_server.folder / "ssh-site") == site(newsroom_path)
+    assert contents(sftp_login.folder / "ssh-site") == site(newsroom_path)
 
 
 def test_a_target_without_checksums_gets_only_what_changed_after_the_first_deploy(
-    invoke: Invoke,
-    newsroom_path: Path,
-    sftp_server: Server,
-    obscured: dict[str, str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    invoke: Invoke, newsroom_path: Path, sftp_login: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An SFTP account with no shell gives no md5sum: newscli's memory of its last complete
     deploy stands in, instead of sending the whole site every time."""
-    monkeypatch.setenv("RCLONE_SFTP_PASS", obscured[PASSWORD])
     monkeypatch.setenv("RCLONE_SFTP_DISABLE_HASHCHECK", "true")  # no md5sum over SSH
-    set_target(newsroom_path, sftp_spec(sftp_server.port, "no-shell"))
+    set_target(newsroom_path, sftp_spec(sftp_login.port, "no-shell"))
     assert invoke("deploy").exit_code == 0
     again = invoke("deploy")
     assert summary(again.stderr).startswith("0 files sent, 0 removed,"), again.stderr
-    assert contents(sftp_server.folder / "no-shell") == site(newsroom_path)
+    assert contents(sftp_login.folder / "no-shell") == site(newsroom_path)
 
 
 def test_a_remote_defined_nowhere_is_named_with_how_to_define_it(
-    invoke: Invoke,
-    newsroom_path: Path,
-    rclone: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    invoke: Invoke, newsroom_path: Path, rclone: str
 ) -> None:
     set_target(newsroom_path, "webb:nyheter/site")
     result = invoke("deploy")
