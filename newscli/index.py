@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from newscli import __version__
 from newscli.article import (
@@ -166,6 +167,26 @@ def _decode(obj: dict[str, Any]) -> Any:
     return obj
 
 
+def meta_json(article: Summary) -> str:
+    """A story's front matter as the index keeps it: JSON, its dates tagged (summary_from_row
+    reads it back); the site state keeps the last published version of a story the same way."""
+    return json.dumps(to_meta(article), default=_encode, ensure_ascii=False, separators=_TIGHT)
+
+
+def summary_from_row(meta: str, lead: str | None, path: str, tz: ZoneInfo) -> Summary:
+    """The Summary a row holds (meta_json, and its lead or None when the lead is the teaser's
+    words): built as stored, or validated again if the row is not what newscli wrote (an
+    older or tampered row)."""
+    front = json.loads(meta, object_hook=_decode)
+    if lead is None:  # the lead is the teaser's words: kept once, in the front matter
+        teaser = front.get("teaser")
+        lead = lead_of(teaser, "") if isinstance(teaser, str) else ""
+    try:
+        return summary_from_index(front, lead, PurePosixPath(path))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return summary_from_meta(front, lead, tz, PurePosixPath(path))
+
+
 class Index:
     """The newsroom's index at .newscli/index.sqlite."""
 
@@ -287,8 +308,8 @@ class Index:
             stat.st_size,
             None,
             None,
-            json.dumps(to_meta(article), default=_encode, ensure_ascii=False, separators=_TIGHT),
-            None if article.teaser is not None else article.lead,  # see _summary
+            meta_json(article),
+            None if article.teaser is not None else article.lead,  # see summary_from_row
             article.slug,
             article.date.timestamp(),
             article.status,
@@ -414,17 +435,8 @@ class Index:
         row = self.open().execute(f"SELECT count(*) FROM article WHERE {where}", params).fetchone()
         return int(row[0])
 
-    def _summary(self, meta_json: str, lead: str | None, path: str) -> Summary:
-        """The Summary a row holds: built as stored, or validated again if the row is not
-        what newscli wrote (an older or tampered index)."""
-        meta = json.loads(meta_json, object_hook=_decode)
-        if lead is None:  # the lead is the teaser's words: kept once, in the front matter
-            teaser = meta.get("teaser")
-            lead = lead_of(teaser, "") if isinstance(teaser, str) else ""
-        try:
-            return summary_from_index(meta, lead, PurePosixPath(path))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return summary_from_meta(meta, lead, self.newsroom.site.tz, PurePosixPath(path))
+    def _summary(self, meta: str, lead: str | None, path: str) -> Summary:
+        return summary_from_row(meta, lead, path, self.newsroom.site.tz)
 
     def stored(self, paths: Sequence[str]) -> dict[str, tuple[Stamp, Summary]]:
         """What the index holds of these files (not broken ones), with the stamp it read each
