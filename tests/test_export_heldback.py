@@ -153,3 +153,19 @@ def test_a_story_never_published_clean_stays_off_the_site(
     assert not (public / "2022/05/mote").exists()
     text = everything(public)
     assert "Möte i aulan" not in text and "Möte om ärendet" not in text and "3234" not in text
+
+
+def test_a_feed_export_never_shows_a_broken_file_s_last_read_version_that_holds_a_number(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    path = write_story(newsroom_path, "Möte i aulan", "Alla är välkomna.")
+    assert invoke("list").exit_code == 0
+    write_story(newsroom_path, "Möte om ärendet", f"Han har {NUMBER}.")
+    assert invoke("list").exit_code == 0  # the index has read the version that holds one
+    break_with_conflict_markers(path)
+    for kind in ("rss", "atom", "json"):
+        feed = invoke("export", kind, "-o", "-")
+        assert feed.exit_code == 1, kind
+        assert "articles/2022/05/mote.md" in feed.stderr, kind
+        assert "Möte om ärendet" not in feed.stdout and "3234" not in feed.stdout, kind
+        assert "Förbättrad ekonomisk prognos" in feed.stdout, kind  # the rest go out

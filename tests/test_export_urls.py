@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import feedparser
 import pytest
@@ -66,7 +67,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for number, name in enumerate(NAMES):
         shutil.copy(PHOTO, root / "images" / name)
         image = Image(src=f"images/{name}", alt="Besökare på mässan", credit="Foto: Anna")
-        write_article(root, story(f"massa-{number}", image=image, date=when))
+        # In the body too, linked as people write it: åäö and spaces as they are, '#' as %23.
+        linked = f"<images/{name.replace('#', '%23')}>"
+        body = f"\n![Mässans besökare]({linked})\n"
+        write_article(root, story(f"massa-{number}", image=image, date=when, body=body))
     remote = Image(src=REMOTE, alt="Besökare på mässan", credit="Foto: Anna")
     write_article(root, story("fjarrbild", image=remote, date=when))
     out = root / "public"
@@ -119,6 +123,17 @@ def test_the_photos_are_announced_encoded_in_every_feed(site: Path) -> None:
     assert "https://bilder.example.se/v%C3%A5r%20bild%20#1.jpg" in photos
     page = (site / "2026/11/massa-0/index.html").read_text(encoding="utf-8")
     assert f'content="{BASE}photos/images/m%C3%A4ssa-480.jpg"' in page
+
+
+def test_a_file_whose_name_holds_aao_spaces_or_hash_linked_from_a_body_is_published(
+    site: Path,
+) -> None:
+    for number, name in enumerate(NAMES):
+        page = site / f"2026/11/massa-{number}/index.html"
+        shown = re.findall(r'<img src="([^"]*)" alt="Mässans besökare"', page.read_text())
+        assert len(shown) == 1 and URL.fullmatch(shown[0]), shown
+        assert (page.parent / unquote(shown[0])).resolve() == (site / "images" / name).resolve()
+        assert (site / "images" / name).is_file()
 
 
 def test_feedparser_reads_the_feeds_without_complaint(site: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newscli.article import Summary
 from newscli.catalog import Catalog
-from newscli.checks import holding_numbers
+from newscli.checks import clean_versions, holding_numbers
 from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
@@ -87,7 +87,9 @@ def export_feed(
     # A story holding an identity number is held back as a broken file is; a kept story's
     # file is broken and cannot be read.
     numbered = holding_numbers(newsroom, [s for s in chosen if s.path not in kept_paths])
-    chosen = [s for s in chosen if str(s.path) not in numbered]
+    # A kept version that holds one (the index read it before the file broke) stays out.
+    unclean = kept_paths - {s.path for s in clean_versions(public.kept)}
+    chosen = [s for s in chosen if str(s.path) not in numbered and s.path not in unclean]
     broken = _unique(public.broken + unreadable) + list(numbered.values())
     report = FeedReport(len(chosen), shown, broken=broken)
     for summary in chosen:

@@ -176,6 +176,7 @@ def build(
     report.kept = [str(summary.path) for summary in kept]
     if last is not None:
         held_back = []  # their pages stay through their kept versions, or go
+        report.unknown = [path for path in report.unknown if path not in last]
     builder.files.prepare_photos(articles)
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
