@@ -2,7 +2,7 @@
 # Install what the static-site tests need, only when it is missing, without questions:
 # headless Chromium (browser tests), zsh and fish (completion tests), a Java runtime, the Nu
 # Html Checker (vnu-jar, from npm) and axe-core (from npm; the accessibility tests run it in
-# Chromium); rclone (the deploy tests start `rclone serve sftp` on 127.0.0.1).
+# Chromium); the W3C feed validator (from GitHub); rclone (the deploy tests start `rclone serve sftp` on 127.0.0.1).
 # CI runs this, then sets NEWSCLI_REQUIRE_SITE_TOOLS=1 so those tests fail instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,5 +33,16 @@ if [ -z "${AXE_CORE_JS:-}" ] && [ ! -f "$axe" ]; then
   npm install --silent --no-audit --no-fund --prefix .ci/vendor axe-core@4.14.1
 fi
 
+# The W3C feed validator (Python 3; the one behind validator.w3.org/feed), at a known commit,
+# with the libraries it needs in a venv of its own.
+feeds=".ci/vendor/feedvalidator"
+if [ -z "${FEEDVALIDATOR:-}" ] && [ ! -d "$feeds/src/feedvalidator" ]; then
+  git clone --quiet https://github.com/w3c/feedvalidator "$feeds"
+  git -C "$feeds" checkout --quiet 43dabeb217bd8d8b0a3f12f3a6e7c39a8619d9a8
+  python3 -m venv "$feeds/venv"
+  "$feeds/venv/bin/pip" install --quiet lxml html5lib rdflib
+fi
+
 echo "site tools: chromium=$(command -v chromium || echo missing)" \
-  "java=$(command -v java || echo missing) vnu=${VNU_JAR:-$jar} axe=${AXE_CORE_JS:-$axe}"
+  "java=$(command -v java || echo missing) vnu=${VNU_JAR:-$jar} axe=${AXE_CORE_JS:-$axe}" \
+  "feedvalidator=${FEEDVALIDATOR:-$feeds}"

@@ -43,8 +43,9 @@ from newscli.topics import Topic, Topics, TopicUse, topic_key
 INDEX_NAME = "index.sqlite"
 # 4: search text without soft hyphens and zero-width characters; 5: id_key; 6: the search
 # text as distinct words, no lead when it is the teaser's, bigger pages; 7: expires_ts and
-# review_ts, for the life-cycle states; 8: ctime_ns and inode in a file's stamp
-SCHEMA = 8
+# review_ts, for the life-cycle states; 8: ctime_ns and inode in a file's stamp; 9: the lead
+# is the first paragraph with words (not a photo alone)
+SCHEMA = 9
 # The most rows a REF's candidates may be (an ambiguous REF names a few of them).
 REF_ROWS = 1000
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself

@@ -36,6 +36,17 @@ def vnu_jar() -> Path | None:
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
+def feed_validator() -> tuple[Path, Path] | None:
+    """The W3C feed validator: (a Python with lxml, html5lib and rdflib, its checkout of
+    w3c/feedvalidator), from FEEDVALIDATOR_PYTHON and FEEDVALIDATOR or .ci/vendor."""
+    vendor = REPO / ".ci/vendor/feedvalidator"
+    checkout = Path(os.environ.get("FEEDVALIDATOR") or vendor)
+    python = Path(os.environ.get("FEEDVALIDATOR_PYTHON") or checkout / "venv/bin/python")
+    if not (checkout / "src/feedvalidator").is_dir() or not python.is_file():
+        return None
+    return python, checkout
+
+
 CHROMIUM = "/usr/bin/chromium"
 # The site's header band (--band in style.css): seen only when the stylesheet loaded.
 BAND = (0x0A, 0x3A, 0x66)
