@@ -268,8 +268,8 @@ def _last_published(
     state: SiteState | None, paths: list[str], newsroom: Newsroom
 ) -> dict[str, Summary] | None:
     """The versions of these story files the site last showed (None: no record of it)."""
-    if state is None or not paths:
-        return None if state is None else {}
+    if state is None:
+        return None
     try:
         return state.last_published(paths, newsroom.site.tz)
     except (sqlite3.Error, ValueError):
