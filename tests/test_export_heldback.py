@@ -55,58 +55,73 @@ def assert_listed_as(public: Path, title: str, teaser: str, *, not_as: str) -> N
     assert "Möten" in read(public, "topics/index.html")
 
 
+def write_clean(root: Path) -> Path:
+    return write_story(root, "Möte i aulan", "Alla är välkomna.")
+
+
+def write_holding(root: Path) -> Path:
+    return write_story(root, "Möte om ärendet", f"Han har {NUMBER}.")
+
+
+def assert_fixed_everywhere(invoke: Invoke, root: Path) -> None:
+    """Once the story is fixed, the next export publishes its new version everywhere."""
+    write_story(root, "Mötet flyttas", "Nu i matsalen.")
+    assert invoke("export", "html").exit_code == 0
+    assert_listed_as(root / "public", "Mötet flyttas", "Nu i matsalen.", not_as="Möte i aulan")
+    assert "Mötet flyttas" in read(root / "public", PAGE)
+
+
+def assert_kept_as_first_published(public: Path) -> None:
+    """The story is everywhere as its first, clean version; its number is nowhere."""
+    assert_listed_as(public, "Möte i aulan", "Alla är välkomna.", not_as="Möte om ärendet")
+    assert "3234" not in everything(public)
+
+
 def test_a_story_that_comes_to_hold_a_personal_number_stays_everywhere_as_last_published(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
     public = newsroom_path / "public"
-    write_story(newsroom_path, "Möte i aulan", "Alla är välkomna.")
+    write_clean(newsroom_path)
     assert invoke("export", "html").exit_code == 0
     page = read(public, PAGE)
 
-    write_story(newsroom_path, "Möte om ärendet", f"Han har {NUMBER}.")
+    write_holding(newsroom_path)
     result = invoke("export", "html")
     assert result.exit_code == 1
     held = [line for line in result.stderr.splitlines() if "held back" in line]
     assert len(held) == 1 and "articles/2022/05/mote.md" in held[0], result.stderr
     assert read(public, PAGE) == page
-    assert_listed_as(public, "Möte i aulan", "Alla är välkomna.", not_as="Möte om ärendet")
-    assert "3234" not in everything(public)
+    assert_kept_as_first_published(public)
 
-    write_story(newsroom_path, "Mötet flyttas", "Nu i matsalen.")  # fixed
-    assert invoke("export", "html").exit_code == 0
-    assert_listed_as(public, "Mötet flyttas", "Nu i matsalen.", not_as="Möte i aulan")
-    assert "Mötet flyttas" in read(public, PAGE)
+    assert_fixed_everywhere(invoke, newsroom_path)
 
 
 def test_a_story_whose_file_breaks_stays_everywhere_as_last_published_not_as_last_read(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
     public = newsroom_path / "public"
-    write_story(newsroom_path, "Möte i aulan", "Alla är välkomna.")
+    write_clean(newsroom_path)
     assert invoke("export", "html").exit_code == 0
     page = read(public, PAGE)
 
     # A version never published: the index reads it (list), then the file breaks.
-    path = write_story(newsroom_path, "Möte om ärendet", f"Han har {NUMBER}.")
+    path = write_holding(newsroom_path)
     assert invoke("list").exit_code == 0
     break_with_conflict_markers(path)
     result = invoke("export", "html")
     assert result.exit_code == 1
     assert "articles/2022/05/mote.md" in result.stderr
     assert read(public, PAGE) == page
-    assert_listed_as(public, "Möte i aulan", "Alla är välkomna.", not_as="Möte om ärendet")
-    assert "3234" not in everything(public)
+    assert_kept_as_first_published(public)
 
-    write_story(newsroom_path, "Mötet flyttas", "Nu i matsalen.")
-    assert invoke("export", "html").exit_code == 0
-    assert_listed_as(public, "Mötet flyttas", "Nu i matsalen.", not_as="Möte i aulan")
+    assert_fixed_everywhere(invoke, newsroom_path)
 
 
 def test_the_version_kept_is_the_last_one_a_re_publish_put_out(
     invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     public = newsroom_path / "public"
-    write_story(newsroom_path, "Möte i aulan", "Alla är välkomna.")
+    write_clean(newsroom_path)
     assert invoke("export", "html").exit_code == 0
     followed: list[bool] = []
 
@@ -118,7 +133,7 @@ def test_the_version_kept_is_the_last_one_a_re_publish_put_out(
     write_story(newsroom_path, "Möte i matsalen", "Alla är välkomna dit.")
     assert invoke("export", "html").exit_code == 0
     assert followed == [True]  # only its text changed: a re-publish
-    write_story(newsroom_path, "Möte om ärendet", f"Han har {NUMBER}.")
+    write_holding(newsroom_path)
     assert invoke("export", "html").exit_code == 1
     assert_listed_as(public, "Möte i matsalen", "Alla är välkomna dit.", not_as="Möte i aulan")
     assert "3234" not in everything(public)
@@ -128,24 +143,23 @@ def test_build_and_a_full_export_keep_the_last_published_version_too(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
     public = newsroom_path / "public"
-    write_story(newsroom_path, "Möte i aulan", "Alla är välkomna.")
+    write_clean(newsroom_path)
     assert invoke("build", "--quiet").exit_code == 0
-    write_story(newsroom_path, "Möte om ärendet", f"Han har {NUMBER}.")
+    write_holding(newsroom_path)
     assert invoke("build", "--quiet").exit_code == 1
-    assert_listed_as(public, "Möte i aulan", "Alla är välkomna.", not_as="Möte om ärendet")
+    assert_kept_as_first_published(public)
     assert invoke("export", "html", "--full").exit_code == 1
-    assert_listed_as(public, "Möte i aulan", "Alla är välkomna.", not_as="Möte om ärendet")
-    assert "3234" not in everything(public)
+    assert_kept_as_first_published(public)
 
 
 def test_a_story_never_published_clean_stays_off_the_site(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
     public = newsroom_path / "public"
-    path = write_story(newsroom_path, "Möte i aulan", "Alla är välkomna.")
+    path = write_clean(newsroom_path)
     path.write_text(path.read_text(encoding="utf-8").replace("published", "draft"))
     assert invoke("export", "html").exit_code == 0  # a draft: not on the site
-    write_story(newsroom_path, "Möte om ärendet", f"Han har {NUMBER}.")
+    write_holding(newsroom_path)
     assert invoke("list").exit_code == 0  # the index has read it published
     assert invoke("export", "html").exit_code == 1
     break_with_conflict_markers(path)
@@ -158,9 +172,9 @@ def test_a_story_never_published_clean_stays_off_the_site(
 def test_a_feed_export_never_shows_a_broken_file_s_last_read_version_that_holds_a_number(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    path = write_story(newsroom_path, "Möte i aulan", "Alla är välkomna.")
+    path = write_clean(newsroom_path)
     assert invoke("list").exit_code == 0
-    write_story(newsroom_path, "Möte om ärendet", f"Han har {NUMBER}.")
+    write_holding(newsroom_path)
     assert invoke("list").exit_code == 0  # the index has read the version that holds one
     break_with_conflict_markers(path)
     for kind in ("rss", "atom", "json"):
