@@ -150,6 +150,7 @@ def test_build_and_a_full_export_keep_the_last_published_version_too(
     assert_kept_as_first_published(public)
     assert invoke("export", "html", "--full").exit_code == 1
     assert_kept_as_first_published(public)
+    assert "Möte i aulan" in read(public, PAGE)
 
 
 def test_a_story_never_published_clean_stays_off_the_site(
