@@ -184,3 +184,21 @@ def test_a_feed_export_never_shows_a_broken_file_s_last_read_version_that_holds_
         assert "articles/2022/05/mote.md" in feed.stderr, kind
         assert "Möte om ärendet" not in feed.stdout and "3234" not in feed.stdout, kind
         assert "Förbättrad ekonomisk prognos" in feed.stdout, kind  # the rest go out
+
+
+def test_a_feed_beside_the_site_keeps_the_held_back_story_as_the_site_shows_it(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    public = newsroom_path / "public"
+    config = newsroom_path / "newscli.toml"
+    job = '\n[[build.feeds]]\nkind = "atom"\noutput = "public/moten.xml"\ntopic = "Möten"\n'
+    config.write_text(config.read_text(encoding="utf-8") + job, encoding="utf-8")
+    write_clean(newsroom_path)
+    assert invoke("build", "--quiet").exit_code == 0
+    write_holding(newsroom_path)
+    assert invoke("build", "--quiet").exit_code == 1
+    assert invoke("export", "rss").exit_code == 1  # into public/, beside the site
+    for feed in ("moten.xml", "rss.xml"):
+        text = read(public, feed)
+        assert "Möte i aulan" in text and "Alla är välkomna." in text, feed
+        assert "Möte om ärendet" not in text and "3234" not in text, feed

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from newscli.article import Summary
 from newscli.catalog import Public
 from newscli.checks import clean_versions
+from newscli.errors import NewsError
 from newscli.export.output import PageRecord
 from newscli.index import meta_json, stamp_of, summary_from_row
 from newscli.newsroom import state_folder
@@ -147,6 +148,23 @@ def in_place_of_held(
     kept = clean_versions(versions)
     shown = [s for s in public.stories(drafts=drafts, future=future) if str(s.path) not in held]
     return newest_first([*shown, *kept]), kept
+
+
+def last_published_in(
+    newsroom_root: Path, output: Path, paths: Iterable[str], tz: ZoneInfo
+) -> dict[str, Summary] | None:
+    """SiteState.last_published of the site an earlier export left in output, for an
+    export beside it (a feed of `newscli build`); None when there is no readable record."""
+    try:
+        state = SiteState(newsroom_root, output)
+        if not state.path.is_file():
+            return None
+        try:
+            return state.last_published(paths, tz)
+        finally:
+            state.close()
+    except (sqlite3.Error, OSError, NewsError, ValueError):
+        return None
 
 
 def file_stamp(stat: os.stat_result) -> str:
