@@ -13,11 +13,11 @@ from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
 from newscli.export.output import ExportReport, file_in_output, guard_output, write_if_changed
-from newscli.export.site_state import last_published_in
+from newscli.export.site_state import in_place_of_held, last_published_in
 from newscli.i18n import _
 from newscli.lifecycle import PUBLIC_STATES, State
 from newscli.newsroom import PUBLIC, Newsroom
-from newscli.query import Filters, chosen_topics, matches, newest_first, publishable
+from newscli.query import Filters, chosen_topics, publishable
 from newscli.topics import Topic
 
 STDOUT = "-"
@@ -100,11 +100,9 @@ def export_feed(
     last = None
     if site_output is not None and held:
         last = last_published_in(newsroom.root, site_output, held, site.tz)
-    if last is not None:  # as the site shows them (see site_state.in_place_of_held)
-        versions = publishable(clean_versions(last.values()), now)
-        versions = [s for s in versions if matches(s, public.filters)]
-        chosen = [s for s in chosen if str(s.path) not in held]
-        chosen = newest_first([*chosen, *versions])[:limit]
+    if last is not None:  # as the site shows them
+        chosen, versions = in_place_of_held(public, chosen, numbered, last)
+        chosen = chosen[:limit]
         kept_paths = {s.path for s in versions}
     broken = _unique(public.broken + unreadable) + list(numbered.values())
     report = FeedReport(len(chosen), shown, broken=broken)

@@ -172,7 +172,7 @@ def build(
     report.broken = [*report.broken, *numbered.values()]
     # Each held-back story stays as the site last showed it (see site_state.in_place_of_held).
     last = _last_published(state, [*numbered, *(held.path for held in public.held)], newsroom)
-    articles, kept = in_place_of_held(public, numbered, last, drafts=drafts, future=future)
+    articles, kept = in_place_of_held(public, articles, numbered, last)
     report.kept = [str(summary.path) for summary in kept]
     if last is not None:
         held_back = []  # their pages stay through their kept versions, or go

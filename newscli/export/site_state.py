@@ -42,7 +42,7 @@ from newscli.errors import NewsError
 from newscli.export.output import PageRecord
 from newscli.index import meta_json, stamp_of, summary_from_row
 from newscli.newsroom import state_folder
-from newscli.query import newest_first, publishable
+from newscli.query import matches, newest_first, publishable
 from newscli.topics import Topic, Topics
 
 # 2: the published table
@@ -127,26 +127,27 @@ class Snapshot:
 
 def in_place_of_held(
     public: Public,
+    stories: list[Summary],
     held: Collection[str],
     last: Mapping[str, Summary] | None,
-    *,
-    drafts: bool = False,
-    future: bool = False,
 ) -> tuple[list[Summary], list[Summary]]:
-    """What the site shows (newest first) when the stories in held (files holding an
-    identity number) and the broken files are held back, and which of those it shows in
-    their place: each at the version the site last showed of it (last, from the state),
-    if that version is still public and clean; one it never showed stays off the site.
-    Without a record (last None) a broken file's last good version as the index last read
-    it stands in, if clean."""
+    """What the site (or a feed beside it) shows of stories, newest first, when the
+    stories in held (files holding an identity number) and the broken files are held back,
+    and which versions it shows in their place: each at the version the site last showed
+    of it (last, from the state), if that version is still public, chosen by public's
+    filters and clean; one it never showed stays off. Without a record (last None) a
+    broken file's last good version as the index last read it stands in, if clean."""
     if last is None:
         versions = public.kept
         held = {*held, *(str(story.path) for story in public.kept)}
     else:
         versions = publishable(list(last.values()), public.now)
+        versions = [story for story in versions if matches(story, public.filters)]
         held = {*held, *(story.path for story in public.held)}
+    if not held:
+        return stories, []
     kept = clean_versions(versions)
-    shown = [s for s in public.stories(drafts=drafts, future=future) if str(s.path) not in held]
+    shown = [story for story in stories if str(story.path) not in held]
     return newest_first([*shown, *kept]), kept
 
 
