@@ -59,6 +59,13 @@ def write_clean(root: Path) -> Path:
     return write_story(root, "Möte i aulan", "Alla är välkomna.")
 
 
+def published_clean(invoke: Invoke, root: Path, *command: str) -> Path:
+    """The story's clean version published by command (export html); the site's folder."""
+    write_clean(root)
+    assert invoke(*(command or ("export", "html"))).exit_code == 0
+    return root / "public"
+
+
 def write_holding(root: Path) -> Path:
     return write_story(root, "Möte om ärendet", f"Han har {NUMBER}.")
 
@@ -80,9 +87,7 @@ def assert_kept_as_first_published(public: Path) -> None:
 def test_a_story_that_comes_to_hold_a_personal_number_stays_everywhere_as_last_published(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    public = newsroom_path / "public"
-    write_clean(newsroom_path)
-    assert invoke("export", "html").exit_code == 0
+    public = published_clean(invoke, newsroom_path)
     page = read(public, PAGE)
 
     write_holding(newsroom_path)
@@ -99,9 +104,7 @@ def test_a_story_that_comes_to_hold_a_personal_number_stays_everywhere_as_last_p
 def test_a_story_whose_file_breaks_stays_everywhere_as_last_published_not_as_last_read(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    public = newsroom_path / "public"
-    write_clean(newsroom_path)
-    assert invoke("export", "html").exit_code == 0
+    public = published_clean(invoke, newsroom_path)
     page = read(public, PAGE)
 
     # A version never published: the index reads it (list), then the file breaks.
@@ -120,9 +123,7 @@ def test_a_story_whose_file_breaks_stays_everywhere_as_last_published_not_as_las
 def test_the_version_kept_is_the_last_one_a_re_publish_put_out(
     invoke: Invoke, newsroom_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    public = newsroom_path / "public"
-    write_clean(newsroom_path)
-    assert invoke("export", "html").exit_code == 0
+    public = published_clean(invoke, newsroom_path)
     followed: list[bool] = []
 
     def noted(*args: Any) -> bool:
@@ -142,9 +143,7 @@ def test_the_version_kept_is_the_last_one_a_re_publish_put_out(
 def test_build_and_a_full_export_keep_the_last_published_version_too(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    public = newsroom_path / "public"
-    write_clean(newsroom_path)
-    assert invoke("build", "--quiet").exit_code == 0
+    public = published_clean(invoke, newsroom_path, "build", "--quiet")
     write_holding(newsroom_path)
     assert invoke("build", "--quiet").exit_code == 1
     assert_kept_as_first_published(public)
@@ -189,12 +188,10 @@ def test_a_feed_export_never_shows_a_broken_file_s_last_read_version_that_holds_
 def test_a_feed_beside_the_site_keeps_the_held_back_story_as_the_site_shows_it(
     invoke: Invoke, newsroom_path: Path
 ) -> None:
-    public = newsroom_path / "public"
     config = newsroom_path / "newscli.toml"
     job = '\n[[build.feeds]]\nkind = "atom"\noutput = "public/moten.xml"\ntopic = "Möten"\n'
     config.write_text(config.read_text(encoding="utf-8") + job, encoding="utf-8")
-    write_clean(newsroom_path)
-    assert invoke("build", "--quiet").exit_code == 0
+    public = published_clean(invoke, newsroom_path, "build", "--quiet")
     write_holding(newsroom_path)
     assert invoke("build", "--quiet").exit_code == 1
     assert invoke("export", "rss").exit_code == 1  # into public/, beside the site
