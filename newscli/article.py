@@ -138,10 +138,10 @@ class Article(Summary):
         if self.teaser is not None:
             return self.body
         blocks = self.body.strip("\n").split("\n\n")
-        for index, block in enumerate(blocks):
-            if block.strip() and not block.strip().startswith("#"):
-                return "\n\n".join(blocks[:index] + blocks[index + 1 :])
-        return self.body
+        index = _lead_block(blocks)
+        if index is None:
+            return self.body
+        return "\n\n".join(blocks[:index] + blocks[index + 1 :])
 
     def summary(self) -> Summary:
         """The article without its body."""
@@ -172,13 +172,26 @@ def lead_of(teaser: str | None, body: str) -> str:
 
 
 def first_paragraph(body: str) -> str:
-    """The first block of text in Markdown, skipping headings, each line's spaces tidied (its
-    line breaks kept: joined, a hard break `\\` would show as a backslash)."""
-    for block in body.strip("\n").split("\n\n"):
+    """The first block of text in Markdown, skipping headings and photos alone, each line's
+    spaces tidied (its line breaks kept: joined, a hard break `\\` would show as a backslash)."""
+    blocks = body.strip("\n").split("\n\n")
+    index = _lead_block(blocks)
+    if index is None:
+        return ""
+    return "\n".join(" ".join(line.split()) for line in blocks[index].strip().split("\n"))
+
+
+def _lead_block(blocks: list[str]) -> int | None:
+    """Which block of a body is its lead: the first a reader reads as text, not a heading
+    nor a photo alone (a story that opens with its photo has its lead below it)."""
+    for index, block in enumerate(blocks):
         block = block.strip()
-        if block and not block.startswith("#"):
-            return "\n".join(" ".join(line.split()) for line in block.split("\n"))
-    return ""
+        if not block or block.startswith("#"):
+            continue
+        if block.startswith(("![", "[![", "<")) and not plain_text(block):
+            continue  # only a photo (or markup) shows here: no words to lead with
+        return index
+    return None
 
 
 def _as_datetime(value: Any, tz: ZoneInfo) -> dt.datetime | None:

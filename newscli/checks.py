@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from newscli import frontmatter, personal, photos, plain
-from newscli.article import Article, Summary
+from newscli.article import Article, Summary, to_meta
 from newscli.config import CONFIG_NAME, config_table
 from newscli.errors import ArticleError, ConfigError, NewsError
 from newscli.i18n import N_, _, ngettext, number
@@ -571,6 +571,17 @@ def holding_numbers(newsroom: Newsroom, stories: Iterable[Summary]) -> dict[str,
             )
             held[str(rel)] = ArticleError(message, rel, found[0].line)
     return held
+
+
+def clean_versions(stories: Iterable[Summary]) -> list[Summary]:
+    """Of the versions an export would show in place of held-back stories, those that hold
+    no identity number in their front matter or lead (the version the index last read of
+    a file that broke since may hold one)."""
+    return [
+        story
+        for story in stories
+        if not personal.held(frontmatter.dump(to_meta(story), story.lead), story.extra)
+    ]
 
 
 def page_is_clean(page: Path) -> bool:

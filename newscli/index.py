@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from newscli import __version__
 from newscli.article import (
@@ -42,8 +43,9 @@ from newscli.topics import Topic, Topics, TopicUse, topic_key
 INDEX_NAME = "index.sqlite"
 # 4: search text without soft hyphens and zero-width characters; 5: id_key; 6: the search
 # text as distinct words, no lead when it is the teaser's, bigger pages; 7: expires_ts and
-# review_ts, for the life-cycle states; 8: ctime_ns and inode in a file's stamp
-SCHEMA = 8
+# review_ts, for the life-cycle states; 8: ctime_ns and inode in a file's stamp; 9: the lead
+# is the first paragraph with words (not a photo alone)
+SCHEMA = 9
 # The most rows a REF's candidates may be (an ambiguous REF names a few of them).
 REF_ROWS = 1000
 PARALLEL_FROM = 2000  # files to (re)read before a process pool pays for itself
@@ -164,6 +166,26 @@ def _decode(obj: dict[str, Any]) -> Any:
         if key == "$time":
             return dt.time.fromisoformat(value)
     return obj
+
+
+def meta_json(article: Summary) -> str:
+    """A story's front matter as the index keeps it: JSON, its dates tagged (summary_from_row
+    reads it back); the site state keeps the last published version of a story the same way."""
+    return json.dumps(to_meta(article), default=_encode, ensure_ascii=False, separators=_TIGHT)
+
+
+def summary_from_row(meta: str, lead: str | None, path: str, tz: ZoneInfo) -> Summary:
+    """The Summary a row holds (meta_json, and its lead or None when the lead is the teaser's
+    words): built as stored, or validated again if the row is not what newscli wrote (an
+    older or tampered row)."""
+    front = json.loads(meta, object_hook=_decode)
+    if lead is None:  # the lead is the teaser's words: kept once, in the front matter
+        teaser = front.get("teaser")
+        lead = lead_of(teaser, "") if isinstance(teaser, str) else ""
+    try:
+        return summary_from_index(front, lead, PurePosixPath(path))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return summary_from_meta(front, lead, tz, PurePosixPath(path))
 
 
 class Index:
@@ -287,8 +309,8 @@ class Index:
             stat.st_size,
             None,
             None,
-            json.dumps(to_meta(article), default=_encode, ensure_ascii=False, separators=_TIGHT),
-            None if article.teaser is not None else article.lead,  # see _summary
+            meta_json(article),
+            None if article.teaser is not None else article.lead,  # see summary_from_row
             article.slug,
             article.date.timestamp(),
             article.status,
@@ -414,17 +436,8 @@ class Index:
         row = self.open().execute(f"SELECT count(*) FROM article WHERE {where}", params).fetchone()
         return int(row[0])
 
-    def _summary(self, meta_json: str, lead: str | None, path: str) -> Summary:
-        """The Summary a row holds: built as stored, or validated again if the row is not
-        what newscli wrote (an older or tampered index)."""
-        meta = json.loads(meta_json, object_hook=_decode)
-        if lead is None:  # the lead is the teaser's words: kept once, in the front matter
-            teaser = meta.get("teaser")
-            lead = lead_of(teaser, "") if isinstance(teaser, str) else ""
-        try:
-            return summary_from_index(meta, lead, PurePosixPath(path))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return summary_from_meta(meta, lead, self.newsroom.site.tz, PurePosixPath(path))
+    def _summary(self, meta: str, lead: str | None, path: str) -> Summary:
+        return summary_from_row(meta, lead, path, self.newsroom.site.tz)
 
     def stored(self, paths: Sequence[str]) -> dict[str, tuple[Stamp, Summary]]:
         """What the index holds of these files (not broken ones), with the stamp it read each

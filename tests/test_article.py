@@ -50,6 +50,22 @@ def test_a_hard_line_break_in_the_lead_paragraph_shows_no_backslash() -> None:
     assert "\\" not in render_markdown(article.lead_markdown or "")
 
 
+@pytest.mark.parametrize(
+    "photo",
+    ["![Besökare på mässan](images/massa.jpg)", "[![Besökare](images/a.jpg)](https://x.se)"],
+)
+def test_a_story_that_opens_with_its_photo_leads_with_the_words_below_it(photo: str) -> None:
+    # Its card, its description and its feed entry had no words at all (the W3C feed
+    # validator: "Missing textual content" in the Atom feed).
+    body = f"\n{photo}\n\n{MARKDOWN_LEAD}\n\nAndra stycket.\n"
+    article = Article(
+        id="x", title="t", slug="t", date=dt.datetime(2022, 1, 1, tzinfo=dt.UTC), body=body
+    )
+    assert article.lead == PLAIN_LEAD
+    assert article.lead_markdown == MARKDOWN_LEAD
+    assert article.story == f"{photo}\n\nAndra stycket."  # the photo is still shown
+
+
 def test_a_missing_teaser_is_the_first_paragraph(newsroom: Newsroom) -> None:
     article = (
         Catalog(newsroom)

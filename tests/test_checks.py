@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from newscli import photos
-from newscli.checks import RULE_NAMES, RULES
+from newscli.checks import RULE_NAMES, RULES, clean_versions
 from tests.conftest import Invoke
-from tests.support.newsrooms import add_article
+from tests.support.newsrooms import add_article, story
 
 FRONT = 'title = "Nytt stöd"\ndate = 2022-05-02T09:00:00+02:00\nstatus = "published"'
 # The body starts on line 8 of the file (+++, id, slug, title, date, status, +++, blank).
@@ -147,3 +147,19 @@ def test_the_photo_rules_are_in_the_one_rule_set() -> None:
     } == registered
     assert not hasattr(photos, "PHOTO_RULES")
     assert len(set(RULE_NAMES)) == len(RULE_NAMES)
+
+
+def test_a_version_that_holds_a_personal_number_anywhere_is_not_clean() -> None:
+    """What a broken file's last good version may hold (the index read it before it broke)."""
+    clean = story("mote", teaser="Alla är välkomna.")
+    holding = [
+        story("titel", title="Möte om 640823–3234"),
+        story("ingress", teaser="Han har 640823‑3234."),
+        story("forst", body="\nHan har 640823-**3234**.\n\nMer.\n"),  # the lead
+        story("motet-640823-3234"),  # the slug, the page's address
+    ]
+    versions = [s.summary() for s in (clean, *holding)]
+    assert clean_versions(versions) == [clean.summary()]
+    reason = {"personal_number_ok": "Stiftelsens organisationsnummer"}
+    acknowledged = story("stiftelse", title="Stiftelsen 640823–3234", extra=reason).summary()
+    assert clean_versions([acknowledged]) == [acknowledged]

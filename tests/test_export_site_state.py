@@ -7,17 +7,20 @@ import random
 import re
 import shutil
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 
 import pytest
 
+from newscli.article import Image
 from newscli.errors import WriteError
 from newscli.export import output
 from newscli.export import site as site_module
 from newscli.export.site import export_site
+from newscli.export.site_state import SiteState, Snapshot
 from newscli.newsroom import STATE, Newsroom
-from tests.conftest import NOW
-from tests.support.newsrooms import generate_newsroom
+from tests.conftest import NOW, STOCKHOLM
+from tests.support.newsrooms import generate_newsroom, story
 from tests.test_export_site import rendered_pages, tree
 
 
@@ -274,3 +277,22 @@ def test_a_story_changed_at_the_last_re_publish_is_shown_as_it_is_beside_the_nex
     export_site(Newsroom(newsroom), out, now=NOW)
     assert builds == []
     assert_same_as_a_full_export(newsroom, out, tmp_path)
+
+
+def test_the_state_gives_back_each_story_as_the_site_showed_it_and_nothing_without_a_record(
+    tmp_path: Path,
+) -> None:
+    state = SiteState(tmp_path, tmp_path / "public")
+    teased = story("mote", teaser="Alla är välkomna.", image=Image(src="images/mässa.jpg"))
+    led = story("lunch", body="\nFörsta stycket, *betonat*.\n\nSedan mer.\n")
+    shown = {"articles/2022/04/mote.md": teased, "articles/2022/04/lunch.md": led}
+    assert state.last_published(shown, STOCKHOLM) is None  # no export yet
+    state.save(Snapshot("build", "manifest", published={p: s.summary() for p, s in shown.items()}))
+    found = state.last_published([*shown, "articles/2022/04/annan.md"], STOCKHOLM)
+    assert found == {
+        path: replace(story.summary(), path=PurePosixPath(path)) for path, story in shown.items()
+    }
+    assert found["articles/2022/04/lunch.md"].lead == "Första stycket, betonat."
+    state.db.execute("UPDATE meta SET value = '1' WHERE key = 'format'")  # an older newscli's
+    assert state.last_published(shown, STOCKHOLM) is None
+    state.close()

@@ -205,6 +205,7 @@ def build_all(
         return
     builds = load_builds(newsroom.root)
     complete = True
+    folder = None
     if builds.html:
         folder = site_folder(newsroom, builds)
         report = build(env, newsroom, folder, False, False, builds.output, now=now, quiet=quiet)
@@ -223,6 +224,7 @@ def build_all(
             limit=job.limit,
             topic=job.topic,
             full=job.full,
+            site_output=folder,  # a held-back story stays as that site shows it
         )
         note = report_export(env, feed)
         complete = complete and feed.complete

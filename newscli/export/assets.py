@@ -8,6 +8,7 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from newscli.article import Summary
 from newscli.errors import NewsError
@@ -185,7 +186,9 @@ class SiteAssets:
         return self.refused[src] if src in self.refused else not_in_newsroom()
 
     def linked(self, path: str, found: Found) -> None:
-        """A file a story links to: noted for copying, or as missing."""
+        """A file a story links to: noted for copying, or as missing. The link is a URL
+        (Markdown percent-encodes åäö and spaces): the file is what it names, decoded."""
+        path = unquote(path)
         if self.asset(path) is None:
             found.missing.append(path)
         else:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from newscli.article import Summary
 from newscli.catalog import Catalog
-from newscli.checks import holding_numbers
+from newscli.checks import clean_versions, holding_numbers
 from newscli.errors import ArticleError, NewsError
 from newscli.export import feeds
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
 from newscli.export.output import ExportReport, file_in_output, guard_output, write_if_changed
+from newscli.export.site_state import in_place_of_held, last_published_in
 from newscli.i18n import _
 from newscli.lifecycle import PUBLIC_STATES, State
 from newscli.newsroom import PUBLIC, Newsroom
@@ -43,9 +44,12 @@ def export_feed(
     drafts: bool = False,
     future: bool = False,
     full: bool = False,
+    site_output: Path | None = None,
 ) -> FeedReport:
     """The newest published stories (or one topic's) as a feed: to public/ as on the site,
-    to the file output names, or returned as text with output "-"."""
+    to the file output names, or returned as text with output "-". A held-back story stays
+    in it as the site in the folder site_output (default: public/, for a feed written
+    there) last published it."""
     site = newsroom.site
     feeds.require_base_url(site)  # before reading every article
     target = None
@@ -87,7 +91,19 @@ def export_feed(
     # A story holding an identity number is held back as a broken file is; a kept story's
     # file is broken and cannot be read.
     numbered = holding_numbers(newsroom, [s for s in chosen if s.path not in kept_paths])
-    chosen = [s for s in chosen if str(s.path) not in numbered]
+    # A kept version that holds one (the index read it before the file broke) stays out.
+    unclean = kept_paths - {s.path for s in clean_versions(public.kept)}
+    chosen = [s for s in chosen if str(s.path) not in numbered and s.path not in unclean]
+    if site_output is None and output is None:
+        site_output = newsroom.root / PUBLIC
+    held = {*numbered, *(h.path for h in public.held)}
+    last = None
+    if site_output is not None and held:
+        last = last_published_in(newsroom.root, site_output, held, site.tz)
+    if last is not None:  # as the site shows them
+        chosen, versions = in_place_of_held(public, chosen, numbered, last)
+        chosen = chosen[:limit]
+        kept_paths = {s.path for s in versions}
     broken = _unique(public.broken + unreadable) + list(numbered.values())
     report = FeedReport(len(chosen), shown, broken=broken)
     for summary in chosen:

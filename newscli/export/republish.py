@@ -204,5 +204,6 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
             builder.out.pages,
             builder.files.asset_stamps(),
             warnings,
+            {rel: articles[rel].summary() for rel in articles if known_rows[rel].site},
         )
     return True

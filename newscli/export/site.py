@@ -16,6 +16,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from newscli.article import Summary
 from newscli.catalog import Catalog
 from newscli.checks import holding_numbers, page_is_clean
 from newscli.errors import NewsError, WriteError
@@ -32,7 +33,14 @@ from newscli.export.output import cannot_create_folder, guard_output
 from newscli.export.pages import STATIC_PATH, build_site_map
 from newscli.export.rendering import render_steps
 from newscli.export.republish import attributed, republish
-from newscli.export.site_state import PageRecords, SiteState, Snapshot, StoryRow, file_stamp
+from newscli.export.site_state import (
+    PageRecords,
+    SiteState,
+    Snapshot,
+    StoryRow,
+    file_stamp,
+    in_place_of_held,
+)
 from newscli.export.templating import PACKAGE, build_key
 from newscli.i18n import _
 from newscli.newsroom import Newsroom
@@ -152,18 +160,23 @@ def build(
         public = catalog.public(now)
         stamps = catalog.stamps()
     report.broken = public.broken
-    kept, topics = public.kept, public.topics
-    report.kept = [str(summary.path) for summary in kept]
+    topics = public.topics
     report.unknown = public.unknown
     # Before anything is written: one id twice would be one guid twice in the feeds.
     feeds.check_unique_ids((s.id, str(s.path)) for s in public.stories())
     articles = public.stories(drafts=drafts, future=future)
     # A story holding an identity number is held back as a broken file is; the rest go out.
-    kept_paths = {summary.path for summary in kept}
+    kept_paths = {summary.path for summary in public.kept}  # broken: no file to read
     numbered = holding_numbers(newsroom, [a for a in articles if a.path not in kept_paths])
     held_back = [a for a in articles if str(a.path) in numbered]
-    articles = [a for a in articles if str(a.path) not in numbered]
     report.broken = [*report.broken, *numbered.values()]
+    # Each held-back story stays as the site last showed it (see site_state.in_place_of_held).
+    last = _last_published(state, [*numbered, *(held.path for held in public.held)], newsroom)
+    articles, kept = in_place_of_held(public, articles, numbered, last)
+    report.kept = [str(summary.path) for summary in kept]
+    if last is not None:
+        held_back = []  # their pages stay through their kept versions, or go
+        report.unknown = [path for path in report.unknown if path not in last]
     builder.files.prepare_photos(articles)
     stories = builder.stories(
         articles, now, topics, frozenset(summary.path for summary in kept if summary.path), stamps
@@ -207,7 +220,7 @@ def build(
     builder.write_robots()
     builder.not_found()
     builder.out.write(f"{STATIC_PATH}{STYLESHEET}", (PACKAGE / "static" / STYLESHEET).read_bytes())
-    for story in held_back:  # its page as an earlier export wrote it, if that was clean
+    for story in held_back:  # no record: its page as an earlier export wrote it, if clean
         page = f"{urls.article_path(story)}index.html"
         fresh = page not in builder.out.files
         if fresh and page_is_clean(builder.out.root / page) and builder.keep_page(page):
@@ -228,6 +241,7 @@ def build(
         return
     on_site = {str(story.article.path): story.path for story in site_map.stories}
     snapshot = Snapshot(
+        published={str(story.article.path): story.article for story in site_map.stories},
         build=builder.out.build,
         manifest=manifest,
         followable=not (public.broken or kept or numbered),
@@ -248,6 +262,18 @@ def build(
             continue
         snapshot.stories[rel] = StoryRow(on_site.get(rel, ""), stamp, builder.shape(summary, now))
     _saved(state, snapshot)
+
+
+def _last_published(
+    state: SiteState | None, paths: list[str], newsroom: Newsroom
+) -> dict[str, Summary] | None:
+    """The versions of these story files the site last showed (None: no record of it)."""
+    if state is None:
+        return None
+    try:
+        return state.last_published(paths, newsroom.site.tz)
+    except (sqlite3.Error, ValueError):
+        return None
 
 
 def _started(state: SiteState | None) -> SiteState | None:

@@ -10,7 +10,10 @@ or corrupt state costs one full build, never a wrong page. It holds
   and the stories it shows), and which stories each shows (`shows`, the dependency map);
 - per page: the key of everything it was rendered from, its size and the files it links to;
 - the files stories link to, with their stamps; the topics; the warnings of the last build;
-  the moment the site next changes by itself (an embargo ending).
+  the moment the site next changes by itself (an embargo ending);
+- per story on the site: the version of it the site shows (its front matter and lead, as
+  the index keeps them), so that a story held back later (its file broken, or holding an
+  identity number) stays on every listing, feed and the sitemap as the site last showed it.
 
 Any change the map cannot follow — a story added or removed, a changed shape, a broken
 file, a changed template or setting, a linked file changed, that moment passed — makes the
@@ -26,17 +29,24 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from newscli.article import Summary
+from newscli.catalog import Public
+from newscli.checks import clean_versions
+from newscli.errors import NewsError
 from newscli.export.output import PageRecord
-from newscli.index import stamp_of
+from newscli.index import meta_json, stamp_of, summary_from_row
 from newscli.newsroom import state_folder
+from newscli.query import matches, newest_first, publishable
 from newscli.topics import Topic, Topics
 
-STATE_FORMAT = 1
+# 2: the published table
+STATE_FORMAT = 2
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,6 +62,7 @@ CREATE TABLE IF NOT EXISTS page (
     assets TEXT NOT NULL, missing TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS asset (src TEXT PRIMARY KEY, stamp TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS published (path TEXT PRIMARY KEY, meta TEXT NOT NULL, lead TEXT);
 """
 
 
@@ -106,10 +117,55 @@ class Snapshot:
     assets: dict[str, str] = field(default_factory=dict)
     topics: list[Topic] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (story file or "", text)
+    # Every story the site shows, as it shows it, by file.
+    published: dict[str, Summary] = field(default_factory=dict)
     next_change: float | None = None
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # stories, topics, pages, files
     # False when the build met broken files: the next export is a full one again.
     followable: bool = True
+
+
+def in_place_of_held(
+    public: Public,
+    stories: list[Summary],
+    held: Collection[str],
+    last: Mapping[str, Summary] | None,
+) -> tuple[list[Summary], list[Summary]]:
+    """What the site (or a feed beside it) shows of stories, newest first, when the
+    stories in held (files holding an identity number) and the broken files are held back,
+    and which versions it shows in their place: each at the version the site last showed
+    of it (last, from the state), if that version is still public, chosen by public's
+    filters and clean; one it never showed stays off. Without a record (last None) a
+    broken file's last good version as the index last read it stands in, if clean."""
+    if last is None:
+        versions = public.kept
+        held = {*held, *(str(story.path) for story in public.kept)}
+    else:
+        versions = publishable(list(last.values()), public.now)
+        versions = [story for story in versions if matches(story, public.filters)]
+        held = {*held, *(story.path for story in public.held)}
+    if not held:
+        return stories, []
+    kept = clean_versions(versions)
+    shown = [story for story in stories if str(story.path) not in held]
+    return newest_first([*shown, *kept]), kept
+
+
+def last_published_in(
+    newsroom_root: Path, output: Path, paths: Iterable[str], tz: ZoneInfo
+) -> dict[str, Summary] | None:
+    """SiteState.last_published of the site an earlier export left in output, for an
+    export beside it (a feed of `newscli build`); None when there is no readable record."""
+    try:
+        state = SiteState(newsroom_root, output)
+        if not state.path.is_file():
+            return None
+        try:
+            return state.last_published(paths, tz)
+        finally:
+            state.close()
+    except (sqlite3.Error, OSError, NewsError, ValueError):
+        return None
 
 
 def file_stamp(stat: os.stat_result) -> str:
@@ -236,6 +292,21 @@ class SiteState:
     def warnings(self) -> list[tuple[str, str]]:
         return [(str(path), str(text)) for path, text in json.loads(self._value("warnings", "[]"))]
 
+    def last_published(self, paths: Iterable[str], tz: ZoneInfo) -> dict[str, Summary] | None:
+        """The version of each of these story files the site last showed, where it showed
+        one; None when the state holds no record of an export (a new folder, or one kept by
+        an older newscli): then no one knows what the site showed."""
+        if self.meta().get("format") != str(STATE_FORMAT):
+            return None
+        found = {}
+        for path in paths:
+            row = self.db.execute(
+                "SELECT meta, lead FROM published WHERE path = ?", (path,)
+            ).fetchone()
+            if row is not None:
+                found[path] = summary_from_row(row[0], row[1], path, tz)
+        return found
+
     # -- writing ------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -258,7 +329,7 @@ class SiteState:
     def save(self, snapshot: Snapshot) -> None:
         """Replace the whole state with what a full build found."""
         with self._transaction() as db:
-            for table in ("meta", "story", "spec", "shows", "page", "asset"):
+            for table in ("meta", "story", "spec", "shows", "page", "asset", "published"):
                 db.execute(f"DELETE FROM {table}")
             db.executemany(
                 "INSERT INTO story VALUES (?, ?, ?, ?)",
@@ -274,6 +345,7 @@ class SiteState:
             )
             self._put_pages(db, snapshot.pages)
             db.executemany("INSERT INTO asset VALUES (?, ?)", list(snapshot.assets.items()))
+            self._put_published(db, snapshot.published)
             topics = [
                 (t.key, t.name, list(t.spellings), t.articles, t.published) for t in snapshot.topics
             ]
@@ -295,8 +367,10 @@ class SiteState:
         pages: Mapping[str, PageRecord],
         assets: Mapping[str, str],
         warnings: list[tuple[str, str]],
+        published: Mapping[str, Summary],
     ) -> None:
-        """After an export that followed a few changes: their stamps, pages and warnings."""
+        """After an export that followed a few changes: their stamps, pages, warnings and
+        the versions of them the site shows now."""
         with self._transaction() as db:
             db.executemany(
                 "UPDATE story SET stamp = ?, shape = ? WHERE path = ?",
@@ -304,6 +378,7 @@ class SiteState:
             )
             self._put_pages(db, pages)
             db.executemany("INSERT OR REPLACE INTO asset VALUES (?, ?)", list(assets.items()))
+            self._put_published(db, published)
             self._finish(db, manifest, warnings)
 
     @staticmethod
@@ -314,6 +389,16 @@ class SiteState:
                 (rel, p.key, p.size, json.dumps(p.assets), json.dumps(p.missing))
                 for rel, p in pages.items()
             ],
+        )
+
+    @staticmethod
+    def _put_published(db: sqlite3.Connection, published: Mapping[str, Summary]) -> None:
+        db.executemany(  # one row at a time: 100 000 stories' front matter never at once
+            "INSERT OR REPLACE INTO published VALUES (?, ?, ?)",
+            (
+                (path, meta_json(story), None if story.teaser is not None else story.lead)
+                for path, story in published.items()
+            ),
         )
 
     @staticmethod

@@ -37,6 +37,17 @@ def vnu_jar() -> Path | None:
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
+def feed_validator() -> tuple[Path, Path] | None:
+    """The W3C feed validator: (a Python with lxml, html5lib and rdflib, its checkout of
+    w3c/feedvalidator), from FEEDVALIDATOR_PYTHON and FEEDVALIDATOR or .ci/vendor."""
+    vendor = REPO / ".ci/vendor/feedvalidator"
+    checkout = Path(os.environ.get("FEEDVALIDATOR") or vendor)
+    python = Path(os.environ.get("FEEDVALIDATOR_PYTHON") or checkout / "venv/bin/python")
+    if not (checkout / "src/feedvalidator").is_dir() or not python.is_file():
+        return None
+    return python, checkout
+
+
 def nu_html_errors(files: list[Path], *, css: bool = False) -> list[str]:
     """The Nu Html Checker's errors in files (and their CSS, with css), one "url:line:
     message" each. One run of the checker for all of them: its start is the cost. The JVM
