@@ -17,15 +17,15 @@ base64-encoded JSON objects ended by a comma, answers likewise, matched by messa
 from __future__ import annotations
 
 import base64
-import hashlib
+import gzip
 import json
 import os
 import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +39,19 @@ SEARCH_PAGE = "search/"
 SCRIPT = "search.js"
 # What a story page that may be found carries (story.html sets it on public stories only).
 FOUND_MARK = b"data-pagefind-body"
-# What the index was made from (a digest of every page it holds) and its files: an export
-# whose story pages are all as they were keeps the index as it is. (Pagefind writes its
-# filter files in a different byte order each time: made again, they would always change.)
+# The whole index's record: each page's version (its file's size and mtime) and fragment
+# id, and the index's files. An export whose story pages are all as they were keeps the
+# index as it is. (Pagefind writes its filter files in a different byte order each time:
+# made again, they would always change.)
 STAMP = BUNDLE + "newscli.json"
+# The index of the stories changed or added since the whole one was made, and its record,
+# which the search page reads too: where that index is, and the entries of the whole index
+# it holds newer versions of (with their filters, to count each story once).
+DELTA = BUNDLE + "delta/"
+DELTA_STAMP = BUNDLE + "newscli-delta.json"
+# The part changed since holds at most this many stories, or a twentieth of the whole
+# index, before the whole index is made again (its stories are searched twice).
+DELTA_FEW = 50
 # Pagefind's files that the search page does not use (its ready-made interfaces).
 _UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 # An answer never takes this long (the whole index of 100 000 stories takes ~2 minutes).
@@ -147,8 +156,10 @@ class _Service:
             self._process.wait()
 
 
-def search_bundle(pages: Iterable[SearchPage], *, language: str, work: Path) -> dict[str, bytes]:
-    """The Pagefind files for these pages, by their path in the site (under `pagefind/`).
+def search_bundle(
+    pages: Iterable[SearchPage], *, language: str, work: Path, folder: str = BUNDLE
+) -> dict[str, bytes]:
+    """The Pagefind files for these pages, by their path in the site (under folder).
 
     Every page is indexed in the site's language (a story page says the same in its
     `lang`); work is a folder Pagefind may use as its working folder (nothing is written
@@ -177,45 +188,189 @@ def search_bundle(pages: Iterable[SearchPage], *, language: str, work: Path) -> 
     finally:
         service.close()
     return {
-        BUNDLE + str(file["path"]).lstrip("/"): base64.b64decode(file["content"])
+        folder + str(file["path"]).lstrip("/"): base64.b64decode(file["content"])
         for file in files
         if not str(file["path"]).lstrip("/").startswith(("playground", *_UNUSED))
     }
 
 
-def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> tuple[int, float]:
-    """Index the story pages in these folders that ask to be found (story.html marks public
-    stories only: a preview's extra stories do not), read back as this export wrote them,
-    and write the index into out. How many pages it holds, and the seconds it took."""
-    out.settle()
-    pages = []
-    for path in sorted(stories):  # one order, whichever export asks: the same index
+def fragment(data: bytes) -> dict[str, Any]:
+    """What a Pagefind fragment file holds about its page: url, content, filters, meta."""
+    found: dict[str, Any] = json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))
+    return found
+
+
+def _fragments(files: dict[str, bytes], folder: str) -> dict[str, str]:
+    """Each page's fragment id (what a search result's `id` is), by the page's folder."""
+    found = {}
+    for rel, data in files.items():
+        if rel.startswith(folder + "fragment/"):
+            url = str(fragment(data)["url"]).strip("/") + "/"
+            found[url] = rel.rsplit("/", 1)[1].removesuffix(".pf_fragment")
+    return found
+
+
+@dataclass
+class _Part:
+    """One part of the index (the whole one, or the stories changed since) as its record in
+    the site describes it: each page's version and fragment id, and the part's files."""
+
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    superseded: dict[str, Any] = field(default_factory=dict)  # fragment id -> its filters
+
+    @classmethod
+    def read(cls, out: OutputFolder, rel: str, language: str, present: set[str]) -> _Part | None:
+        """The part as the last export wrote it; None when its record is missing, for
+        another language, or any of its files is gone."""
         try:
-            html = (out.root / path / "index.html").read_bytes()
+            record = json.loads((out.root / rel).read_bytes())
+            if record["language"] != language:
+                return None
+            part = cls(
+                {url: (str(v), str(f)) for url, (v, f) in record["pages"].items()},
+                [str(name) for name in record["files"]],
+                dict(record.get("superseded", {})),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return part if present.issuperset(part.files) else None
+
+    def record(self, language: str, *, delta: bool = False) -> bytes:
+        """The part's record; the part changed since also says where its bundle is and
+        which entries of the whole index it holds newer versions of (for the search page)."""
+        data: dict[str, Any] = {"language": language, "pages": self.pages, "files": self.files}
+        if delta:
+            bundle = DELTA.removeprefix(BUNDLE) if self.pages else None
+            data |= {"bundle": bundle, "superseded": self.superseded}
+        return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False).encode() + b"\n"
+
+
+def _present(out: OutputFolder, folder: str = BUNDLE) -> set[str]:
+    """Every plain file under the index's folder (one walk, not a look at each file; a
+    link is not one of its files)."""
+    found: set[str] = set()
+    try:
+        entries = list(os.scandir(out.root / folder))
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            found |= _present(out, f"{folder}{entry.name}/")
+        elif entry.is_file(follow_symlinks=False):
+            found.add(folder + entry.name)
+    return found
+
+
+def delta_limit(whole: int) -> int:
+    """How many stories the part changed since may hold before the whole index is made
+    again (and the part folded into it)."""
+    return max(DELTA_FEW, whole // 20)
+
+
+def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> tuple[int, float]:
+    """Bring the index up to date with the story pages in these folders that ask to be
+    found (story.html marks public stories only: a preview's extra stories do not), as this
+    export wrote them. How many pages it holds, and the seconds it took.
+
+    A page is read only when its file changed (its size or mtime: an export rewrites only
+    the pages that changed). Pages changed or added since the whole index was made go into
+    a small second index (pagefind/delta/) that the search page searches beside it, leaving
+    out their entries in the whole one (whose fragments, their text, are removed); a page
+    taken off the site, or more changes than delta_limit allows, make the whole index
+    again, so nothing withdrawn is ever left in it.
+    """
+    out.settle()
+    started = time.perf_counter()
+    versions = {}
+    for path in sorted(set(stories)):
+        try:
+            stat = (out.root / path / "index.html").stat()
         except OSError:
             continue  # a kept page that is missing: warned about already
-        if FOUND_MARK in html:
-            pages.append(SearchPage(path, html))
-    started = time.perf_counter()
-    key = hashlib.sha256(language.encode())
-    for page in pages:
-        key.update(b"\0%s\0%d\0" % (page.url.encode(), len(page.html)))
-        key.update(page.html)
-    digest = key.hexdigest()
-    try:
-        before = json.loads((out.root / STAMP).read_bytes())
-        kept = before["digest"] == digest and all(
-            out.keep(rel) is not None for rel in [*before["files"], STAMP]
-        )
-        if kept:
-            out.counts.unchanged += len(before["files"]) + 1
-    except (OSError, ValueError, KeyError, TypeError):
-        kept = False
-    if not kept:
-        files = search_bundle(pages, language=language, work=out.root)
-        stamp = {"digest": digest, "files": sorted(files)}
-        files[STAMP] = json.dumps(stamp, indent=0).encode() + b"\n"
-        out.plan(files)
-        for rel, data in sorted(files.items()):
-            out.write(rel, data)
+        versions[path] = f"{stat.st_size}.{stat.st_mtime_ns}"
+    present = _present(out)
+    whole = _Part.read(out, STAMP, language, present)
+    delta = _Part.read(out, DELTA_STAMP, language, present) if whole else None
+    indexed = {**whole.pages, **delta.pages} if whole and delta else {}
+
+    read: dict[str, bytes | None] = {}
+
+    def page(path: str) -> bytes | None:
+        """The page's HTML when it asks to be found."""
+        if path not in read:
+            try:
+                html = (out.root / path / "index.html").read_bytes()
+            except OSError:
+                html = b""
+            read[path] = html if FOUND_MARK in html else None
+        return read[path]
+
+    changed = [path for path, version in versions.items() if indexed.get(path, ("",))[0] != version]
+    fresh = [path for path in changed if page(path) is not None]
+    gone = (set(indexed) - versions.keys()) | (set(changed) - set(fresh))
+    if whole is None or delta is None or gone & whole.pages.keys():
+        return _make_whole(out, versions, page, language, started)
+    newer = sorted((delta.pages.keys() - gone) | set(fresh))
+    if len(newer) > delta_limit(len(whole.pages)):
+        return _make_whole(out, versions, page, language, started)
+    count = len(whole.pages.keys() | set(newer))
+    if not fresh and not (gone & delta.pages.keys()):
+        _keep(out, [*whole.files, STAMP, *delta.files, DELTA_STAMP])
+        return count, time.perf_counter() - started
+    # Only the part changed since is made again: the whole index is kept as it is, less the
+    # fragments (the text) of the pages the part holds newer versions of.
+    pages = []
+    for path in newer:
+        html = page(path)
+        if html is None:  # changed again meanwhile
+            return _make_whole(out, versions, page, language, started)
+        pages.append(SearchPage(path, html))
+    files = search_bundle(pages, language=language, work=out.root, folder=DELTA)
+    ids = _fragments(files, DELTA)
+    superseded = {}
+    for path in newer:
+        if path in whole.pages:
+            name = whole.pages[path][1]
+            try:
+                data = (out.root / f"{BUNDLE}fragment/{name}.pf_fragment").read_bytes()
+                superseded[name] = fragment(data).get("filters", {})
+            except (OSError, ValueError):  # its fragment went with an earlier part
+                superseded[name] = delta.superseded.get(name, {})
+    part = _Part({path: (versions[path], ids[path]) for path in newer}, sorted(files), superseded)
+    files[DELTA_STAMP] = part.record(language, delta=True)
+    gone_text = {f"{BUNDLE}fragment/{name}.pf_fragment" for name in superseded}
+    _keep(out, [rel for rel in [*whole.files, STAMP] if rel not in gone_text])
+    _write(out, files)
+    return count, time.perf_counter() - started
+
+
+def _make_whole(
+    out: OutputFolder,
+    versions: dict[str, str],
+    page: Callable[[str], bytes | None],
+    language: str,
+    started: float,
+) -> tuple[int, float]:
+    """Make the whole index again from every page that asks to be found (the part changed
+    since is folded into it: it is empty again)."""
+    pages = [SearchPage(path, html) for path in versions if (html := page(path)) is not None]
+    files = search_bundle(pages, language=language, work=out.root)
+    ids = _fragments(files, BUNDLE)
+    whole = _Part({p.url: (versions[p.url], ids[p.url]) for p in pages}, sorted(files))
+    files[STAMP] = whole.record(language)
+    files[DELTA_STAMP] = _Part().record(language, delta=True)
+    _write(out, files)
     return len(pages), time.perf_counter() - started
+
+
+def _keep(out: OutputFolder, files: list[str]) -> None:
+    """Files of the index kept as the last export wrote them (found there just now)."""
+    out.files.update(files)
+    out.counts.unchanged += len(files)
+
+
+def _write(out: OutputFolder, files: dict[str, bytes]) -> None:
+    out.plan(files)
+    for rel, data in sorted(files.items()):
+        out.write(rel, data)

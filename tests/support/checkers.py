@@ -145,7 +145,7 @@ def assert_golden(path: Path, text: str) -> None:
 # Pagefind writes its filter files (and the meta and entry files naming them) in the order of
 # its hash maps, which differs from run to run; the rest of the bundle is byte-identical.
 SEARCH_UNSTABLE = re.compile(
-    r"pagefind/(newscli\.json|filter/|pagefind\.[^/]*\.pf_meta|pagefind-entry\.json)"
+    r"pagefind/(newscli[-a-z]*\.json|filter/|pagefind\.[^/]*\.pf_meta|pagefind-entry\.json)"
 )
 
 
@@ -162,9 +162,10 @@ def without_unstable_search_files(files: dict[str, bytes]) -> dict[str, bytes]:
 
 def searchable(folder: Path) -> dict[str, str]:
     """What the site's search index holds: each page's address and its indexed text, read
-    from Pagefind's fragments as the search page's script reads them."""
+    from Pagefind's fragments as the search page's script reads them (the whole index's,
+    less those of pages the part changed since holds, and that part's)."""
     found = {}
-    for fragment in (folder / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (folder / "pagefind").glob("**/fragment/*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         page = json.loads(data)
         found[page["url"]] = page["content"]
