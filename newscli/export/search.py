@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,9 +49,11 @@ STAMP = BUNDLE + "newscli.json"
 # it holds newer versions of (with their filters, to count each story once).
 DELTA = BUNDLE + "delta/"
 DELTA_STAMP = BUNDLE + "newscli-delta.json"
-# The part changed since holds at most this many stories, or a twentieth of the whole
-# index, before the whole index is made again (its stories are searched twice).
+# The part changed since holds at most this many stories, or a 200th of the whole index,
+# before the whole index is made again: every re-publish indexes all of that part again, and
+# its goal (0.3 × parsing every story) grows with the stories as that bound does.
 DELTA_FEW = 50
+DELTA_SHARE = 200
 # Pagefind's files that the search page does not use (its ready-made interfaces).
 _UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 # An answer never takes this long (the whole index of 100 000 stories takes ~2 minutes).
@@ -106,12 +108,19 @@ class _Service:
 
     def _read(self) -> None:
         assert self._process.stdout is not None
-        pending = b""
-        while chunk := os.read(self._process.stdout.fileno(), 1 << 16):
-            pending += chunk
-            *whole, pending = pending.split(b",")
+        # An answer may be 100 MB (the whole index's files): its chunks are kept in a list
+        # and joined once it ends, never joined and searched again at each chunk.
+        pending: list[bytes] = []
+        while chunk := os.read(self._process.stdout.fileno(), 1 << 20):
+            *ended, rest = chunk.split(b",")
+            messages = []
+            for part in ended:
+                messages.append(b"".join([*pending, part]))
+                pending = []
+            if rest:
+                pending.append(rest)
             with self._arrived:
-                for message in whole:
+                for message in messages:
                     answer = json.loads(base64.b64decode(message))
                     self._answers[int(answer.get("message_id") or 0)] = answer["payload"]
                 self._arrived.notify_all()
@@ -194,6 +203,24 @@ def search_bundle(
     }
 
 
+def indexed_part(path: Path, language: str) -> bytes | None:
+    """What Pagefind is given of a story page that asks to be found (None when it does not):
+    the page's `data-pagefind-body` element alone, which is all Pagefind indexes of it
+    (title, image and text are taken from inside it), a fifth of the page to parse."""
+    try:
+        html = path.read_bytes()
+    except OSError:
+        return None
+    mark = html.find(FOUND_MARK)
+    if mark < 0:
+        return None
+    start, end = html.rfind(b"<article", 0, mark), html.rfind(b"</article>")
+    if start < 0 or end < mark:
+        return html  # not a story page as story.html writes it: all of it
+    head = f'<!DOCTYPE html><html lang="{language}"><head></head><body>'.encode()
+    return head + html[start : end + len(b"</article>")] + b"</body></html>"
+
+
 def fragment(data: bytes) -> dict[str, Any]:
     """What a Pagefind fragment file holds about its page: url, content, filters, meta."""
     found: dict[str, Any] = json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))
@@ -265,7 +292,7 @@ def _present(out: OutputFolder, folder: str = BUNDLE) -> set[str]:
 def delta_limit(whole: int) -> int:
     """How many stories the part changed since may hold before the whole index is made
     again (and the part folded into it)."""
-    return max(DELTA_FEW, whole // 20)
+    return max(DELTA_FEW, whole // DELTA_SHARE)
 
 
 def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> tuple[int, float]:
@@ -292,28 +319,32 @@ def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> 
     present = _present(out)
     whole = _Part.read(out, STAMP, language, present)
     delta = _Part.read(out, DELTA_STAMP, language, present) if whole else None
-    indexed = {**whole.pages, **delta.pages} if whole and delta else {}
 
     read: dict[str, bytes | None] = {}
 
     def page(path: str) -> bytes | None:
-        """The page's HTML when it asks to be found."""
+        """What Pagefind is given of the page, when it asks to be found (read once)."""
         if path not in read:
-            try:
-                html = (out.root / path / "index.html").read_bytes()
-            except OSError:
-                html = b""
-            read[path] = html if FOUND_MARK in html else None
+            read[path] = indexed_part(out.root / path / "index.html", language)
         return read[path]
 
+    def once(path: str) -> bytes | None:
+        """The same, not kept: the whole index is given every page, one at a time."""
+        return (
+            read[path] if path in read else indexed_part(out.root / path / "index.html", language)
+        )
+
+    if whole is None or delta is None:
+        return _make_whole(out, versions, once, language, started)
+    indexed = {**whole.pages, **delta.pages}
     changed = [path for path, version in versions.items() if indexed.get(path, ("",))[0] != version]
     fresh = [path for path in changed if page(path) is not None]
     gone = (set(indexed) - versions.keys()) | (set(changed) - set(fresh))
-    if whole is None or delta is None or gone & whole.pages.keys():
-        return _make_whole(out, versions, page, language, started)
+    if gone & whole.pages.keys():
+        return _make_whole(out, versions, once, language, started)
     newer = sorted((delta.pages.keys() - gone) | set(fresh))
     if len(newer) > delta_limit(len(whole.pages)):
-        return _make_whole(out, versions, page, language, started)
+        return _make_whole(out, versions, once, language, started)
     count = len(whole.pages.keys() | set(newer))
     if not fresh and not (gone & delta.pages.keys()):
         _keep(out, [*whole.files, STAMP, *delta.files, DELTA_STAMP])
@@ -324,7 +355,7 @@ def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> 
     for path in newer:
         html = page(path)
         if html is None:  # changed again meanwhile
-            return _make_whole(out, versions, page, language, started)
+            return _make_whole(out, versions, once, language, started)
         pages.append(SearchPage(path, html))
     files = search_bundle(pages, language=language, work=out.root, folder=DELTA)
     ids = _fragments(files, DELTA)
@@ -354,14 +385,21 @@ def _make_whole(
 ) -> tuple[int, float]:
     """Make the whole index again from every page that asks to be found (the part changed
     since is folded into it: it is empty again)."""
-    pages = [SearchPage(path, html) for path in versions if (html := page(path)) is not None]
-    files = search_bundle(pages, language=language, work=out.root)
+    found = []
+
+    def pages() -> Iterator[SearchPage]:  # read one by one, as Pagefind takes them
+        for path in versions:
+            if (html := page(path)) is not None:
+                found.append(path)
+                yield SearchPage(path, html)
+
+    files = search_bundle(pages(), language=language, work=out.root)
     ids = _fragments(files, BUNDLE)
-    whole = _Part({p.url: (versions[p.url], ids[p.url]) for p in pages}, sorted(files))
+    whole = _Part({path: (versions[path], ids[path]) for path in found}, sorted(files))
     files[STAMP] = whole.record(language)
     files[DELTA_STAMP] = _Part().record(language, delta=True)
     _write(out, files)
-    return len(pages), time.perf_counter() - started
+    return len(found), time.perf_counter() - started
 
 
 def _keep(out: OutputFolder, files: list[str]) -> None:
