@@ -805,6 +805,9 @@ def search_figures(root: Path, repeat: int) -> tuple[list[Figure], list[str]]:
             None,
         )
     )
+    # Its files were written behind the site state's back (Pagefind names its filter files
+    # anew each time): an export, unmeasured, leaves the folder as exports leave it.
+    subprocess.run(newscli("export", "html"), cwd=root, check=True, capture_output=True)
     story = newest_published(root)
     originals = Originals([story])
     title = tomllib.loads(story.read_text(encoding="utf-8").split("+++\n", 2)[1])["title"]

@@ -102,10 +102,10 @@ def test_an_edit_is_findable_after_the_next_export_and_the_old_words_are_not(
     assert "sprinklersystem" in text and "brandskydd" not in text
 
 
-def edit(root: Path, old: str, new: str) -> None:
-    """Replace a word in the sample newsroom's first story."""
-    path = root / "articles/2021/11" / f"{STORY}.md"
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+def edit(root: Path, old: str, new: str, path: str = f"2021/11/{STORY}.md") -> None:
+    """Replace a word in a story of the sample newsroom (its first, unless path says)."""
+    file = root / "articles" / path
+    file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
 def index_files(public: Path) -> dict[str, int]:
@@ -136,6 +136,17 @@ def test_a_re_publish_after_one_edit_indexes_only_that_story(tmp_path: Path) -> 
     assert set(found) == PUBLIC
     assert "cykelgarage" in found[f"/2021/11/{STORY}/"]
     assert not [url for url, text in found.items() if "carport" in text]
+    # A second re-publish adds the next edited story to that index; the whole one stays.
+    other = "2022/01/socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation"
+    edit(root, "anhörigkoordinator", "anhörigsamordnare", f"{other}.md")
+    export_site(Newsroom(root), public, now=NOW)
+    entry = json.loads((public / "pagefind/delta/pagefind-entry.json").read_bytes())
+    assert entry["languages"]["sv"]["page_count"] == 2
+    again = index_files(public)
+    assert all(before[rel] == again[rel] for rel in kept if rel in again)
+    assert len(kept) - sum(rel in again for rel in kept) == 1  # the second story's old text
+    found = searchable(public)
+    assert set(found) == PUBLIC and "anhörigsamordnare" in found[f"/{other}/"]
 
 
 def test_a_withdrawal_after_a_re_publish_leaves_no_trace_in_the_index(tmp_path: Path) -> None:

@@ -247,9 +247,9 @@ class _Part:
     superseded: dict[str, Any] = field(default_factory=dict)  # fragment id -> its filters
 
     @classmethod
-    def read(cls, out: OutputFolder, rel: str, language: str, present: set[str]) -> _Part | None:
-        """The part as the last export wrote it; None when its record is missing, for
-        another language, or any of its files is gone."""
+    def read(cls, out: OutputFolder, rel: str, language: str) -> _Part | None:
+        """The part as the last export wrote it; None when its record is missing or for
+        another language."""
         try:
             record = json.loads((out.root / rel).read_bytes())
             if record["language"] != language:
@@ -261,7 +261,11 @@ class _Part:
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return part if present.issuperset(part.files) else None
+        return part
+
+    def text(self) -> set[str]:
+        """The files of the whole index's entries this part holds newer versions of."""
+        return {f"{BUNDLE}fragment/{name}.pf_fragment" for name in self.superseded}
 
     def record(self, language: str, *, delta: bool = False) -> bytes:
         """The part's record; the part changed since also says where its bundle is and
@@ -316,9 +320,12 @@ def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> 
         except OSError:
             continue  # a kept page that is missing: warned about already
         versions[path] = f"{stat.st_size}.{stat.st_mtime_ns}"
-    present = _present(out)
-    whole = _Part.read(out, STAMP, language, present)
-    delta = _Part.read(out, DELTA_STAMP, language, present) if whole else None
+    whole = _Part.read(out, STAMP, language)
+    delta = _Part.read(out, DELTA_STAMP, language) if whole else None
+    if whole is not None and delta is not None:
+        present = _present(out)
+        if not present.issuperset({*whole.files, *delta.files} - delta.text()):
+            whole = None  # a file of the index is gone: it is made whole again
 
     read: dict[str, bytes | None] = {}
 
@@ -347,7 +354,8 @@ def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> 
         return _make_whole(out, versions, once, language, started)
     count = len(whole.pages.keys() | set(newer))
     if not fresh and not (gone & delta.pages.keys()):
-        _keep(out, [*whole.files, STAMP, *delta.files, DELTA_STAMP])
+        kept = set(whole.files) - delta.text()
+        _keep(out, [*kept, STAMP, *delta.files, DELTA_STAMP])
         return count, time.perf_counter() - started
     # Only the part changed since is made again: the whole index is kept as it is, less the
     # fragments (the text) of the pages the part holds newer versions of.
@@ -370,8 +378,7 @@ def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> 
                 superseded[name] = delta.superseded.get(name, {})
     part = _Part({path: (versions[path], ids[path]) for path in newer}, sorted(files), superseded)
     files[DELTA_STAMP] = part.record(language, delta=True)
-    gone_text = {f"{BUNDLE}fragment/{name}.pf_fragment" for name in superseded}
-    _keep(out, [rel for rel in [*whole.files, STAMP] if rel not in gone_text])
+    _keep(out, [*(set(whole.files) - part.text()), STAMP])
     _write(out, files)
     return count, time.perf_counter() - started
 
