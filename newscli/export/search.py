@@ -17,7 +17,9 @@ base64-encoded JSON objects ended by a comma, answers likewise, matched by messa
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
+import importlib
 import json
 import os
 import shutil
@@ -73,13 +75,15 @@ class SearchPage:
 
 
 def pagefind_binary() -> Path:
-    """The Pagefind binary that `pagefind[bin]` installs, else one on PATH."""
-    try:
-        from pagefind.service import get_executable  # type: ignore[import-untyped,unused-ignore]
-
-        found: Path | None = get_executable()
-    except ImportError:
-        found = None
+    """The Pagefind binary that `pagefind[bin]` installs, else one on PATH. (Found as the
+    pagefind package finds it, without importing that package's asyncio client.)"""
+    found: Path | None = None
+    if os.environ.get("PAGEFIND_BINARY_PATH"):
+        found = Path(os.environ["PAGEFIND_BINARY_PATH"])
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        if found is None:
+            with contextlib.suppress(ImportError, FileNotFoundError):
+                found = importlib.import_module(package).get_executable()
     if found is None:
         on_path = shutil.which("pagefind_extended") or shutil.which("pagefind")
         found = Path(on_path) if on_path else None
@@ -314,9 +318,10 @@ def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> 
     out.settle()
     started = time.perf_counter()
     versions = {}
+    root = os.fspath(out.root)
     for path in sorted(set(stories)):
         try:
-            stat = (out.root / path / "index.html").stat()
+            stat = os.stat(f"{root}/{path}index.html")  # 10 000 of them: no Path objects
         except OSError:
             continue  # a kept page that is missing: warned about already
         versions[path] = f"{stat.st_size}.{stat.st_mtime_ns}"
