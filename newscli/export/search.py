@@ -381,7 +381,9 @@ def write_index(out: OutputFolder, stories: Iterable[str], *, language: str) -> 
                 superseded[name] = fragment(data).get("filters", {})
             except (OSError, ValueError):  # its fragment went with an earlier part
                 superseded[name] = delta.superseded.get(name, {})
-    part = _Part({path: (versions[path], ids[path]) for path in newer}, sorted(files), superseded)
+    # (A page Pagefind made no entry of has none: "".)
+    entries = {path: (versions[path], ids.get(path, "")) for path in newer}
+    part = _Part(entries, sorted(files), superseded)
     files[DELTA_STAMP] = part.record(language, delta=True)
     _keep(out, [*(set(whole.files) - part.text()), STAMP])
     _write(out, files)
@@ -407,7 +409,7 @@ def _make_whole(
 
     files = search_bundle(pages(), language=language, work=out.root)
     ids = _fragments(files, BUNDLE)
-    whole = _Part({path: (versions[path], ids[path]) for path in found}, sorted(files))
+    whole = _Part({path: (versions[path], ids.get(path, "")) for path in found}, sorted(files))
     files[STAMP] = whole.record(language)
     files[DELTA_STAMP] = _Part().record(language, delta=True)
     _write(out, files)
