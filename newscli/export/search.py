@@ -78,8 +78,6 @@ def pagefind_binary() -> Path:
     """The Pagefind binary that `pagefind[bin]` installs, else one on PATH. (Found as the
     pagefind package finds it, without importing that package's asyncio client.)"""
     found: Path | None = None
-    if os.environ.get("PAGEFIND_BINARY_PATH"):
-        found = Path(os.environ["PAGEFIND_BINARY_PATH"])
     for package in ("pagefind_bin_extended", "pagefind_bin"):
         if found is None:
             with contextlib.suppress(ImportError, FileNotFoundError):
