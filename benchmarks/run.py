@@ -6,6 +6,7 @@
     python -m benchmarks.run --peers              # install Pelican for the comparison first
     python -m benchmarks.run --n 200 --repeat 1   # the smoke run the test suite does
     python -m benchmarks.run --only-photos        # issue 13's photo rows alone
+    python -m benchmarks.run --only-search        # issue 26's search index rows alone
 
 Floors are measured in the same run: the import floor (`python -c "import typer,
 rich.console"`), the parse floor (a bare loop that reads every article file and parses its
