@@ -33,6 +33,10 @@ peer not installed prints "not installed" in its rows. The index size row is the
 .newscli/index.sqlite after the builds against the articles' bytes; the next row, all of
 .newscli/ (with the site state, the rendered Markdown and the derived photos), for scale.
 
+The search rows (issue 26) run on the exported site: the stock `pagefind` command over every
+page of it is the floor for newscli's whole search index; the re-publish after one title
+changed is measured with search on and with `search = false` (a note gives the difference).
+
 `tag` is measured on two newsrooms with the same stories: the plain one, whose topics are
 arrays one item a line as newscli writes them (the fast path), and a second one, generated
 with --topic-comments 1, in which every story has its topics on one line with a trailing TOML
