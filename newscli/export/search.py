@@ -22,6 +22,7 @@ import gzip
 import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -55,6 +56,7 @@ DELTA_STAMP = BUNDLE + "newscli-delta.json"
 # before the whole index is made again: every re-publish indexes all of that part again, and
 # its goal (0.3 × parsing every story) grows with the stories as that bound does.
 DELTA_FEW = 50
+_FRAGMENT_ID = re.compile(r"[A-Za-z0-9_-]+")
 DELTA_SHARE = 200
 # Pagefind's files that the search page does not use (its ready-made interfaces).
 _UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
@@ -263,7 +265,9 @@ class _Part:
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return part
+        # Fragment ids name files that are read and removed: Pagefind's letters only.
+        ids = [*part.superseded, *(entry for _, entry in part.pages.values())]
+        return part if all(_FRAGMENT_ID.fullmatch(name) for name in ids if name) else None
 
     def text(self) -> set[str]:
         """The files of the whole index's entries this part holds newer versions of."""
