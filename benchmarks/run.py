@@ -6,6 +6,7 @@
     python -m benchmarks.run --peers              # install Pelican for the comparison first
     python -m benchmarks.run --n 200 --repeat 1   # the smoke run the test suite does
     python -m benchmarks.run --only-photos        # issue 13's photo rows alone
+    python -m benchmarks.run --only-search        # issue 26's search index rows alone
 
 Floors are measured in the same run: the import floor (`python -c "import typer,
 rich.console"`), the parse floor (a bare loop that reads every article file and parses its
@@ -31,6 +32,10 @@ venv of the benchmark's own, under ~/.cache/newscli-bench/), --no-peers leaves b
 peer not installed prints "not installed" in its rows. The index size row is the bytes of
 .newscli/index.sqlite after the builds against the articles' bytes; the next row, all of
 .newscli/ (with the site state, the rendered Markdown and the derived photos), for scale.
+
+The search rows (issue 26) run on the exported site: the stock `pagefind` command over every
+page of it is the floor for newscli's whole search index; the re-publish after one title
+changed is measured with search on and with `search = false` (a note gives the difference).
 
 `tag` is measured on two newsrooms with the same stories: the plain one, whose topics are
 arrays one item a line as newscli writes them (the fast path), and a second one, generated
@@ -641,6 +646,9 @@ def figures(
         )
     )
     results += republish(root, repeat, others)
+    more, more_notes = search_figures(root, repeat)
+    results += more
+    notes += more_notes
     return results, notes
 
 
@@ -738,6 +746,108 @@ def republish(root: Path, repeat: int, others: Peers) -> list[Figure]:
         )
     finally:
         originals.restore()
+
+
+# -- the site's search index (issue 26) -------------------------------------------------------
+
+# argv[1]: an exported site, argv[2]: its language. newscli's whole search index made again
+# over every story page there (its record removed beforehand), as an export makes it.
+INDEX_WHOLE = """
+import sys
+from pathlib import Path
+from newscli.export import search
+from newscli.export.output import OutputFolder
+site = Path(sys.argv[1])
+out = OutputFolder(site, "benchmark")
+stories = [p.parent.relative_to(site).as_posix() + "/" for p in site.glob("*/*/*/index.html")]
+search.write_index(out, stories, language=sys.argv[2])
+out.finish(whole=False)
+"""
+
+
+def search_figures(root: Path, repeat: int) -> tuple[list[Figure], list[str]]:
+    """The search index over the site at root/public (exported first, unmeasured, with
+    search on): the stock `pagefind` command over every page of the same site (the floor
+    for the whole index), newscli's whole index made again over the same site, and the
+    re-publish after one title changed with search on and with it off (the difference is
+    what search costs a re-publish). Runs `repeat` of each."""
+    from newscli.export import search
+
+    site = root / "public"
+    notes: list[str] = []
+    config = root / "newscli.toml"
+    original = config.read_text(encoding="utf-8")
+    subprocess.run(newscli("export", "html"), cwd=root, check=True, capture_output=True)
+    pages = sum(1 for _ in site.rglob("index.html"))
+    stock = root / "pagefind-stock"
+    floor_argv = [str(search.pagefind_binary()), "--site", "public", "--output-path", str(stock)]
+    seconds, rss, pss = measure(floor_argv, root, repeat, lambda: shutil.rmtree(stock, True))
+    shutil.rmtree(stock, ignore_errors=True)
+    results = [
+        Figure(
+            f"search floor: stock pagefind over the site ({number(pages)} pages)",
+            seconds,
+            rss,
+            pss,
+            "pagefind",
+            None,
+            is_floor=True,
+            tool="floor",
+        )
+    ]
+    language = re.search(r'<html lang="([^"]+)"', (site / "index.html").read_text("utf-8"))
+    assert language is not None
+    argv = [sys.executable, "-c", INDEX_WHOLE, str(site), language[1]]
+    seconds, rss, pss = measure(argv, root, repeat, lambda: (site / search.STAMP).unlink())
+    stories = len(json.loads((site / search.STAMP).read_bytes())["pages"])
+    results.append(
+        Figure(
+            f"search index made whole (newscli, {number(stories)} stories)",
+            seconds,
+            rss,
+            pss,
+            "pagefind",
+            None,
+        )
+    )
+    # Its files were written behind the site state's back (Pagefind names its filter files
+    # anew each time): an export, unmeasured, leaves the folder as exports leave it.
+    subprocess.run(newscli("export", "html"), cwd=root, check=True, capture_output=True)
+    story = newest_published(root)
+    originals = Originals([story])
+    title = tomllib.loads(story.read_text(encoding="utf-8").split("+++\n", 2)[1])["title"]
+    rounds = [0]
+
+    def retitle() -> None:
+        rounds[0] += 1
+        peers.retitle(story, f"{title} (sök {rounds[0]})")
+
+    try:
+        for searched in (True, False):
+            if not searched:  # a whole build first (the configuration changed), unmeasured
+                config.write_text(original.replace("[site]\n", "[site]\nsearch = false\n", 1))
+                subprocess.run(newscli("export", "html"), cwd=root, check=True, capture_output=True)
+            seconds, rss, pss = measure(newscli("export", "html"), root, repeat, retitle)
+            results.append(
+                Figure(
+                    f"export html, one title changed, search {'on' if searched else 'off'}",
+                    seconds,
+                    rss,
+                    pss,
+                    "parse",
+                    0.3,
+                )
+            )
+    finally:
+        config.write_text(original, encoding="utf-8")
+        originals.restore()
+        subprocess.run(newscli("export", "html"), cwd=root, check=True, capture_output=True)
+    on, off = results[-2].seconds or 0.0, results[-1].seconds or 0.0
+    notes.append(
+        f"search on a re-publish after one edit: {on - off:+.3f} s "
+        f"({on:.3f} s with search on, {off:.3f} s off)"
+    )
+    return results, notes
 
 
 class EncodedCount:
@@ -1074,6 +1184,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-photos", action="store_true", help="leave the photo rows out (as --photos 0)"
     )
     photo_options.add_argument(
+        "--only-search",
+        action="store_true",
+        help="measure the search index's rows only (with the parse floor they are judged by)",
+    )
+    photo_options.add_argument(
         "--only-photos",
         action="store_true",
         help="measure the photo rows only (the photo newsroom's size from --n, as N/10)",
@@ -1087,7 +1202,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     root = args.dir or default_root(args.n, args.seed, args.body_words)
-    stories = 0 if args.no_photos else args.photos if args.photos is not None else args.n // 10
+    stories = (
+        0
+        if args.no_photos or args.only_search
+        else args.photos
+        if args.photos is not None
+        else args.n // 10
+    )
     photos = photos_root(root, stories, args.photo_size)
     half: Path | None = photos_root(root, stories // 2, args.photo_size)
     if stories:
@@ -1105,7 +1226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         half = None
-    if not args.only_photos:
+    if not args.only_photos and not args.only_search:
         ensure_newsroom(root, args.n, args.seed, args.body_words)
         comments = comments_root(root)
         ensure_newsroom(comments, args.n, args.seed, args.body_words, topic_comments=1)
@@ -1114,6 +1235,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     package = str(Path(newscli.__file__).parent)
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=False)
+    if args.only_search:
+        ensure_newsroom(root, args.n, args.seed, args.body_words)
+        parse = [sys.executable, "-c", PARSE_FLOOR, str(root / "articles")]
+        seconds, rss, pss = measure(parse, root, args.repeat)
+        results = [Figure("parse floor", seconds, rss, pss, "parse", None, is_floor=True)]
+        more, notes = search_figures(root, args.repeat)
+        table, _ = report([*results, *more], args.n, notes, args.body_words)
+        print(table)
+        return 0
     results: list[Figure | Size] = []
     notes: list[str] = []
     if not args.only_photos:

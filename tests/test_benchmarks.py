@@ -47,6 +47,11 @@ def test_the_benchmark_runs_every_figure(
         "export html, one title changed",
         "Hugo: one title changed",
         "Pelican: one title changed",
+        "search floor: stock pagefind over the site",
+        "search index made whole (newscli, ",
+        "export html, one title changed, search on",
+        "export html, one title changed, search off",
+        "search on a re-publish after one edit",
         "process tree",
         "export html with photos, first (cold photo cache; 20 stories",
         "re-export after one text change (photos encoded: 0)",
@@ -63,8 +68,8 @@ def test_the_benchmark_runs_every_figure(
     peer_rows = [row for row in figures if row[0].split(":")[0].strip() in ("Hugo", "Pelican")]
     assert all(row[1].strip() == "not measured (--no-peers)" for row in peer_rows), peer_rows
     measured = [row for row in figures if row[1].strip() and row not in peer_rows]
-    # 20 rows of newscli's and the floors', 4 photo rows; the peers left out
-    assert len(measured) == 24
+    # 24 rows of newscli's and the floors' (4 of them search's), 4 photo rows; no peers
+    assert len(measured) == 28
     assert sum("× articles' bytes" in row[4] for row in figures) == 2
     assert all(float(row[1]) > 0 and float(row[2]) > 0 for row in measured if row[1].strip())
     # Every run put back what it changed: no new story left, the comments newsroom as generated,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import json
 import shutil
 import threading
 import time
@@ -21,7 +22,7 @@ from newscli.export.site import export_site
 from newscli.newsroom import Newsroom
 from tests.conftest import NOW, STORY
 from tests.support.browser import Browser, axe_source, axe_violations, axe_violations_shown
-from tests.support.checkers import read, searchable
+from tests.support.checkers import read, readable, searchable
 from tests.support.harness import run
 from tests.support.newsrooms import sample_newsroom, story, write_article
 from tests.support.site_tools import CHROMIUM, missing_tool
@@ -99,6 +100,71 @@ def test_an_edit_is_findable_after_the_next_export_and_the_old_words_are_not(
     export_site(Newsroom(root), public, now=NOW)  # a re-publish of one story
     text = searchable(public)[f"/2021/11/{STORY}/"]
     assert "sprinklersystem" in text and "brandskydd" not in text
+
+
+def edit(root: Path, old: str, new: str, path: str = f"2021/11/{STORY}.md") -> None:
+    """Replace a word in a story of the sample newsroom (its first, unless path says)."""
+    file = root / "articles" / path
+    file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def index_files(public: Path) -> dict[str, int]:
+    return {
+        p.relative_to(public).as_posix(): p.stat().st_mtime_ns
+        for p in (public / "pagefind").rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_re_publish_after_one_edit_indexes_only_that_story(tmp_path: Path) -> None:
+    root = sample_newsroom(tmp_path / "newsroom")
+    public = tmp_path / "public"
+    export_site(Newsroom(root), public, now=NOW)
+    before = index_files(public)
+    edit(root, "carport", "cykelgarage")
+    export_site(Newsroom(root), public, now=NOW)
+    after = index_files(public)
+    # Pagefind was given the edited story alone: the index of what changed holds one page.
+    entry = json.loads((public / "pagefind/delta/pagefind-entry.json").read_bytes())
+    assert entry["languages"]["sv"]["page_count"] == 1
+    # The whole index is as it was, less the edited story's old text (its fragment).
+    kept = {rel: mtime for rel, mtime in after.items() if not rel.startswith("pagefind/delta/")}
+    kept.pop("pagefind/newscli-delta.json")
+    assert len(before) - len(kept) == 2  # the old fragment, and the delta record rewritten
+    assert all(before[rel] == mtime for rel, mtime in kept.items())
+    found = searchable(public)
+    assert set(found) == PUBLIC
+    assert "cykelgarage" in found[f"/2021/11/{STORY}/"]
+    assert not [url for url, text in found.items() if "carport" in text]
+    # A second re-publish adds the next edited story to that index; the whole one stays.
+    other = "2022/01/socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation"
+    edit(root, "anhörigkoordinator", "anhörigsamordnare", f"{other}.md")
+    export_site(Newsroom(root), public, now=NOW)
+    entry = json.loads((public / "pagefind/delta/pagefind-entry.json").read_bytes())
+    assert entry["languages"]["sv"]["page_count"] == 2
+    again = index_files(public)
+    assert all(before[rel] == again[rel] for rel in kept if rel in again)
+    assert len(kept) - sum(rel in again for rel in kept) == 1  # the second story's old text
+    found = searchable(public)
+    assert set(found) == PUBLIC and "anhörigsamordnare" in found[f"/{other}/"]
+
+
+def test_a_withdrawal_after_a_re_publish_leaves_no_trace_in_the_index(tmp_path: Path) -> None:
+    root = sample_newsroom(tmp_path / "newsroom")
+    public = tmp_path / "public"
+    export_site(Newsroom(root), public, now=NOW)
+    edit(root, "carport", "cykelgarage")
+    export_site(Newsroom(root), public, now=NOW)  # the story is in the index of what changed
+    unpublished = run(root, "unpublish", STORY, "--reason", "Fel siffror")
+    assert unpublished.exit_code == 0, unpublished.stderr
+    export_site(Newsroom(root), public, now=NOW)
+    assert set(searchable(public)) == PUBLIC - {f"/2021/11/{STORY}/"}
+    # Not a word of it anywhere in the index's files, new or old.
+    for path in (public / "pagefind").rglob("*"):
+        if path.is_file() and path.name != "newscli.json":
+            text = readable(path)
+            assert b"cykelgarage" not in text and b"carport" not in text, path
+    assert not (public / "pagefind/delta").exists()
 
 
 def test_an_unchanged_site_keeps_its_index_as_it_is(tmp_path: Path) -> None:
@@ -276,6 +342,34 @@ def test_the_search_field_works_with_the_keyboard_alone(
     status = wait_for(browser, STATUS, lambda shown: shown.endswith("för ”budget”"))
     assert status.endswith("för ”budget”") and not status.startswith("Inga")
     assert browser.evaluate("location.search") == "?q=budget"
+
+
+def test_an_edited_story_is_found_by_its_new_words_once_and_in_its_place(
+    browser: Browser, served: tuple[Path, Path, str]
+) -> None:
+    root, public, base = served
+    edit(root, "carport", "cykelgarage")
+    export_site(Newsroom(root), public, now=NOW)  # a re-publish: the edit in its own index
+    assert (public / "pagefind/delta").is_dir()
+    browser.send("Network.clearBrowserCache", session=browser.session)
+    story_url = f"/kommun/nyheter/2021/11/{STORY}/"
+    status, results = search(browser, f"{base}search/?q=cykelgarage")
+    assert status == "1 träff för ”cykelgarage”"
+    assert [r["href"] for r in results] == [story_url]
+    assert "23 november 2021 · Ekonomi, Anhörigstöd" in results[0]["text"]
+    status, _results = search(browser, f"{base}search/?q=carport")
+    assert status == "Inga träffar för ”carport”."
+    # Counted once in the filters and in the results, and in its place among the newest.
+    _status, by_topic = search(browser, f"{base}search/?topic=Ekonomi")
+    assert len(by_topic) == 2
+    options = browser.evaluate(
+        "[...document.querySelectorAll('#sok-amne option')].map(o => o.textContent)"
+    )
+    assert "Ekonomi (2)" in options and "Anhörigstöd (2)" in options
+    _status, every = search(browser, f"{base}search/?q=socialtjänsten&order=newest")
+    dates = [r["href"].split("/")[3:5] for r in every]
+    assert story_url in [r["href"] for r in every] and dates == sorted(dates, reverse=True)
+    assert len({r["href"] for r in every}) == len(every)
 
 
 def test_a_withdrawn_story_is_no_longer_found_after_the_export(

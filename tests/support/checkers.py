@@ -142,29 +142,40 @@ def assert_golden(path: Path, text: str) -> None:
 
 # -- the search index (Pagefind) ---------------------------------------------------------------
 
-# Pagefind writes its filter files (and the meta and entry files naming them) in the order of
-# its hash maps, which differs from run to run; the rest of the bundle is byte-identical.
-SEARCH_UNSTABLE = re.compile(
-    r"pagefind/(newscli\.json|filter/|pagefind\.[^/]*\.pf_meta|pagefind-entry\.json)"
-)
+# The search index's files, as a site's files are compared: Pagefind writes its filter files
+# in the order of its hash maps (different from run to run), and after a re-publish the index
+# is in two parts (the whole one and the stories changed since) where a full export makes one.
+SEARCH_FILES = re.compile(r"pagefind/")
+FOUND = "pagefind/ (what it finds)"
 
 
 def without_unstable_search_files(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A site's files by path, without those Pagefind orders differently each time (and
-    without their names in the record of written files)."""
-    named = re.compile(rb'^"' + SEARCH_UNSTABLE.pattern.encode() + rb'[^"]*",?\n', re.M)
-    return {
+    """A site's files by path, the search index's files (and their names in the record of
+    written files) replaced by what the index finds: each page's fragment (address, text,
+    filters, meta) by its address, which is the same however the index was made."""
+    named = re.compile(rb'^"' + SEARCH_FILES.pattern.encode() + rb'[^"]*",?\n', re.M)
+    found = {}
+    for rel, data in files.items():
+        if SEARCH_FILES.match(rel) and rel.endswith(".pf_fragment"):
+            text = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+            page = json.loads(text.removeprefix(b"pagefind_dcd"))
+            found[page["url"]] = page
+    kept = {
         rel: named.sub(b"", data) if rel.endswith("newscli-manifest.json") else data
         for rel, data in files.items()
-        if not SEARCH_UNSTABLE.match(rel)
+        if not SEARCH_FILES.match(rel)
     }
+    if found:
+        kept[FOUND] = json.dumps(found, ensure_ascii=False, sort_keys=True).encode()
+    return kept
 
 
 def searchable(folder: Path) -> dict[str, str]:
     """What the site's search index holds: each page's address and its indexed text, read
-    from Pagefind's fragments as the search page's script reads them."""
+    from Pagefind's fragments as the search page's script reads them (the whole index's,
+    less those of pages the part changed since holds, and that part's)."""
     found = {}
-    for fragment in (folder / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (folder / "pagefind").glob("**/fragment/*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         page = json.loads(data)
         found[page["url"]] = page["content"]

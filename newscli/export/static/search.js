@@ -46,8 +46,67 @@ function result(data) {
   return item;
 }
 
-let pagefind = null;
+// The index is two: the whole one (../pagefind/) and, after a re-publish, the stories changed
+// since it was made (its own bundle, named in newscli-delta.json with the entries of the
+// whole index it holds newer versions of: those are left out, and counted once).
+let whole = null;
+let newer = null;
+let superseded = new Set();
 let asked = 0;
+
+async function bundle(folder) {
+  // Each bundle is its own module (its own pagefind.js): two independent indexes.
+  const index = await import(new URL(`${folder}pagefind.js`, import.meta.url).href);
+  await index.options({ baseUrl: new URL("../", import.meta.url).pathname });
+  await index.init();
+  return index;
+}
+
+function counted(wholeFilters, newerFilters, left) {
+  // The filters' counts of both indexes, less the entries left out of the whole one.
+  const counts = {};
+  const add = (name, value, count) => {
+    counts[name] ??= {};
+    counts[name][value] = (counts[name][value] || 0) + count;
+  };
+  for (const filters of [wholeFilters, newerFilters]) {
+    for (const [name, values] of Object.entries(filters)) {
+      for (const [value, count] of Object.entries(values)) add(name, value, count);
+    }
+  }
+  for (const filters of left) {
+    for (const [name, values] of Object.entries(filters)) {
+      for (const value of values) add(name, value, -1);
+    }
+  }
+  return counts;
+}
+
+async function found(query, options, newest) {
+  // The results of both indexes as one list: how many, and the first SHOWN's data.
+  const [old, changed] = await Promise.all([
+    whole.search(query, options),
+    newer ? newer.search(query, options) : { results: [] },
+  ]);
+  const kept = old.results.filter((hit) => !superseded.has(hit.id));
+  const count = kept.length + changed.results.length;
+  if (!changed.results.length) {
+    return [count, await Promise.all(kept.slice(0, SHOWN).map((hit) => hit.data()))];
+  }
+  if (!newest) {
+    // Best match first across both, by Pagefind's score (as its own mergeIndex does).
+    const best = [...kept.slice(0, SHOWN), ...changed.results].sort((a, b) => b.score - a.score);
+    return [count, await Promise.all(best.slice(0, SHOWN).map((hit) => hit.data()))];
+  }
+  // Newest first: each index gives its own in date order; the first SHOWN of both are
+  // among the first SHOWN of each, ordered by their publication time.
+  const data = await Promise.all(
+    [...kept.slice(0, SHOWN), ...changed.results.slice(0, SHOWN)].map((hit) => hit.data()),
+  );
+  const time = (page) => Date.parse(page.meta.published) || 0;
+  data.sort((a, b) => time(b) - time(a));
+  return [count, data.slice(0, SHOWN)];
+}
 
 async function run() {
   const query = field.value.trim();
@@ -67,18 +126,17 @@ async function run() {
   const filters = {};
   if (topic.value) filters.topic = topic.value;
   if (year.value) filters.year = year.value;
-  const search = await pagefind.search(query || null, {
+  const newest = order.value === "newest" || !query;
+  const [count, shown] = await found(query || null, {
     filters,
-    sort: order.value === "newest" || !query ? { date: "desc" } : undefined,
-  });
-  const found = await Promise.all(search.results.slice(0, SHOWN).map((hit) => hit.data()));
+    sort: newest ? { date: "desc" } : undefined,
+  }, newest);
   if (turn !== asked) return; // a newer search has begun
-  list.replaceChildren(...found.map(result));
-  const count = search.results.length;
-  const shown = query || "…";
+  list.replaceChildren(...shown.map(result));
+  const term = query || "…";
   let text = count === 0
-    ? say(words.none, { query: shown })
-    : say(count === 1 ? words.hitsOne : words.hitsMany, { count, query: shown });
+    ? say(words.none, { query: term })
+    : say(count === 1 ? words.hitsOne : words.hitsMany, { count, query: term });
   if (count > SHOWN) text += " " + say(words.hitsShown, { shown: SHOWN });
   status.textContent = text;
 }
@@ -87,15 +145,22 @@ async function start() {
   const params = new URLSearchParams(location.search);
   field.value = params.get("q") || "";
   try {
-    pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
-    await pagefind.options({ baseUrl: new URL("../", import.meta.url).pathname });
-    await pagefind.init();
-    const filters = await pagefind.filters();
+    const since = new URL("../pagefind/newscli-delta.json", import.meta.url);
+    const changes = await (await fetch(since, { cache: "no-cache" })).json();
+    whole = await bundle("../pagefind/");
+    if (changes.bundle) newer = await bundle(`../pagefind/${changes.bundle}`);
+    superseded = new Set(Object.keys(changes.superseded));
+    const filters = counted(
+      await whole.filters(),
+      newer ? await newer.filters() : {},
+      Object.values(changes.superseded),
+    );
     const byName = (a, b) => a.localeCompare(b, document.documentElement.lang);
-    for (const name of Object.keys(filters.topic || {}).sort(byName)) {
+    const any = (counts) => Object.keys(counts || {}).filter((name) => counts[name] > 0);
+    for (const name of any(filters.topic).sort(byName)) {
       option(topic, name, filters.topic[name]);
     }
-    for (const name of Object.keys(filters.year || {}).sort().reverse()) {
+    for (const name of any(filters.year).sort().reverse()) {
       option(year, name, filters.year[name]);
     }
   } catch (error) {
