@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newscli import frontmatter, personal
+from newscli import frontmatter, lock, personal
 from newscli.article import Article, ArticleEdit, Rewrite
 from newscli.catalog import Answer, Catalog
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
@@ -29,6 +31,8 @@ from newscli.query import Filters
 from newscli.topics import Topics, clean_topic, topic_key
 
 TopicEdit = Callable[[Sequence[str]], list[str]]
+# Files a run changes at a time (see run_edit).
+WRITERS = 8
 
 
 def topic_edit(edit: TopicEdit) -> ArticleEdit:
@@ -250,7 +254,8 @@ def run(
 def run_edit(
     newsroom: Newsroom, paths: Iterable[Path], edit: ArticleEdit, *, dry_run: bool = False
 ) -> Generator[tuple[PurePosixPath, Change | NewsError | None], None, None]:
-    """Apply edit to each file and yield what happened to it, one file at a time.
+    """Apply edit to each file and yield what happened to it, one file at a time, in the
+    order of paths.
 
     A file that is broken, refused or cannot be written is yielded with its error and left
     as it was; the run goes on with the next file.
@@ -261,17 +266,73 @@ def run_edit(
     decides whether the renames survive a power loss, so putting it off can undo some of
     them (those files are old and whole: run the command again) but never tear a file; and
     the caller hears that the run is over only after it.
+
+    WRITERS files are changed at a time, each in a thread of its own under the run's lock:
+    the fsyncs, which are most of a run, overlap (on the benchmark's disk eight at a time
+    took about a tenth of the time of one after another). Interrupted (Ctrl+C), the files
+    already being changed are finished and reported before the interruption goes on.
     """
     folders = _Folders()
+    if dry_run:
+        try:
+            for path in paths:
+                rel = newsroom.relative(path)
+                yield rel, _outcome(newsroom, path, rel, edit, dry_run, folders)
+        finally:
+            folders.sync()
+        return
+    pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="newscli-tag")
+    running: deque[tuple[PurePosixPath, Future[Change | NewsError | None]]] = deque()
+
+    def change(path: Path, rel: PurePosixPath) -> Change | NewsError | None:
+        with lock.shared(newsroom.root):
+            return _outcome(newsroom, path, rel, edit, dry_run, folders)
+
     try:
-        for path in paths:
-            rel = newsroom.relative(path)
+        # The run's lock (nested in a session's), which the writers share.
+        with NewsroomLock(newsroom.root):
             try:
-                yield rel, _change_file(newsroom, path, rel, edit, dry_run, folders)
-            except NewsError as exc:
-                yield rel, exc
+                for path in paths:
+                    rel = newsroom.relative(path)
+                    running.append((rel, pool.submit(change, path, rel)))
+                    if len(running) >= WRITERS:
+                        yield _first_done(running)
+                while running:
+                    yield _first_done(running)
+            except KeyboardInterrupt:
+                # What is being written is finished, and said, before the run stops.
+                for rel, done in running:
+                    if not done.cancel():
+                        yield rel, done.result()
+                raise
+            finally:  # no write outlives the run's lock
+                pool.shutdown(wait=True, cancel_futures=True)
     finally:
         folders.sync()
+
+
+def _first_done(
+    running: deque[tuple[PurePosixPath, Future[Change | NewsError | None]]],
+) -> tuple[PurePosixPath, Change | NewsError | None]:
+    """The first file's outcome, once it is there (it stays in running until then)."""
+    rel, done = running[0]
+    outcome = done.result()
+    running.popleft()
+    return rel, outcome
+
+
+def _outcome(
+    newsroom: Newsroom,
+    path: Path,
+    rel: PurePosixPath,
+    edit: ArticleEdit,
+    dry_run: bool,
+    folders: _Folders,
+) -> Change | NewsError | None:
+    try:
+        return _change_file(newsroom, path, rel, edit, dry_run, folders)
+    except NewsError as exc:
+        return exc
 
 
 @contextlib.contextmanager
