@@ -270,7 +270,8 @@ def run_edit(
     WRITERS files are changed at a time, each in a thread of its own under the run's lock:
     the fsyncs, which are most of a run, overlap (on the benchmark's disk eight at a time
     took about a tenth of the time of one after another). Interrupted (Ctrl+C), the files
-    already being changed are finished and reported before the interruption goes on.
+    already being changed are finished before the run stops, and yielded first when the
+    interruption comes while the run waits for them (where it spends its time).
     """
     folders = _Folders()
     if dry_run:
