@@ -183,8 +183,9 @@ def test_tree_pss_counts_forked_children() -> None:
         "    data = bytearray(60_000_000); time.sleep(0.6); os._exit(0)\n"
         "os.wait()\n"
     )
-    elapsed, one, whole, _ = run.run_once([sys.executable, "-c", script], Path.cwd())
+    elapsed, one, whole, _, cpu = run.run_once([sys.executable, "-c", script], Path.cwd())
     assert elapsed >= 0.5
+    assert cpu > 0
     assert whole >= 60  # the child's 60 MB
     assert one >= 60  # ru_maxrss: the largest single process
 
