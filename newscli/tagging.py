@@ -212,36 +212,40 @@ def _change_file(
     edit: ArticleEdit,
     dry_run: bool,
     folders: _Folders,
-) -> Change | None:
-    """Apply edit to one file; None when it is already as wanted."""
-    for _attempt in range(5):
-        data = newsroom.read_bytes(path)
-        text = decode(data, rel)
-        article, meta, parts = parse_article_parts(text, newsroom.site, rel)
-        wanted = edit(article)
-        if wanted is None:
-            return None
-        # set_key makes sure the new text parses to exactly this front matter.
-        new_text = rewrite(text, rel, wanted.values, (meta, parts))
-        try:  # never write a file that would not read back as an article (101 topics, say)
-            edited = article_of({**meta, **wanted.values}, parts, newsroom.site, rel)
-        except ArticleError as exc:
-            raise ArticleError(not_changed(exc.message), rel, exc.line) from None
-        if edited.published and not article.published:  # a door that makes it public
-            personal.refuse_publishing(new_text, edited.extra, rel)
-        if dry_run:
-            return Change(rel, wanted.before, wanted.after)
-        target = folders.target(path)
-        try:  # someone (an editor, not newscli) may have saved meanwhile: then again
-            status, _article = newsroom.rewrite(
-                path, new_text, before=data, reads_as=edited, sync_folder=False
-            )
-        except ChangedOnDisk:
-            time.sleep(0.01)
-            continue
-        folders.written[target.parent] = None
-        return Change(rel, wanted.before, wanted.after, Written(path, status, edited))
-    raise WriteError(_("the file keeps changing on disk; not changed"), rel)
+) -> Change | NewsError | None:
+    """Apply edit to one file; None when it is already as wanted, the error when the file
+    is left as it was."""
+    try:
+        for _attempt in range(5):
+            data = newsroom.read_bytes(path)
+            text = decode(data, rel)
+            article, meta, parts = parse_article_parts(text, newsroom.site, rel)
+            wanted = edit(article)
+            if wanted is None:
+                return None
+            # set_key makes sure the new text parses to exactly this front matter.
+            new_text = rewrite(text, rel, wanted.values, (meta, parts))
+            try:  # never write a file that would not read back as an article (101 topics, say)
+                edited = article_of({**meta, **wanted.values}, parts, newsroom.site, rel)
+            except ArticleError as exc:
+                raise ArticleError(not_changed(exc.message), rel, exc.line) from None
+            if edited.published and not article.published:  # a door that makes it public
+                personal.refuse_publishing(new_text, edited.extra, rel)
+            if dry_run:
+                return Change(rel, wanted.before, wanted.after)
+            target = folders.target(path)
+            try:  # someone (an editor, not newscli) may have saved meanwhile: then again
+                status, _article = newsroom.rewrite(
+                    path, new_text, before=data, reads_as=edited, sync_folder=False
+                )
+            except ChangedOnDisk:
+                time.sleep(0.01)
+                continue
+            folders.written[target.parent] = None
+            return Change(rel, wanted.before, wanted.after, Written(path, status, edited))
+        raise WriteError(_("the file keeps changing on disk; not changed"), rel)
+    except NewsError as exc:
+        return exc
 
 
 def run(
@@ -278,7 +282,7 @@ def run_edit(
         try:
             for path in paths:
                 rel = newsroom.relative(path)
-                yield rel, _outcome(newsroom, path, rel, edit, dry_run, folders)
+                yield rel, _change_file(newsroom, path, rel, edit, dry_run, folders)
         finally:
             folders.sync()
         return
@@ -287,7 +291,7 @@ def run_edit(
 
     def change(path: Path, rel: PurePosixPath) -> Change | NewsError | None:
         with lock.shared(newsroom.root):
-            return _outcome(newsroom, path, rel, edit, dry_run, folders)
+            return _change_file(newsroom, path, rel, edit, dry_run, folders)
 
     try:
         # The run's lock (nested in a session's), which the writers share.
@@ -320,20 +324,6 @@ def _first_done(
     outcome = done.result()
     running.popleft()
     return rel, outcome
-
-
-def _outcome(
-    newsroom: Newsroom,
-    path: Path,
-    rel: PurePosixPath,
-    edit: ArticleEdit,
-    dry_run: bool,
-    folders: _Folders,
-) -> Change | NewsError | None:
-    try:
-        return _change_file(newsroom, path, rel, edit, dry_run, folders)
-    except NewsError as exc:
-        return exc
 
 
 @contextlib.contextmanager
