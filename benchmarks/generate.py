@@ -76,6 +76,15 @@ PEOPLE = [
 ]
 TZ = ZoneInfo("Europe/Stockholm")
 PHOTOS = 40  # shared web photos, WEB_PHOTO pixels each
+
+
+def shared_photos(count: int) -> int:
+    """The shared web photos of a newsroom of count stories: PHOTOS from 200 stories on (every
+    benchmark corpus), fewer in a small one (the suite's smoke run), where making the photos'
+    sizes would otherwise be most of each export."""
+    return max(1, min(PHOTOS, count // 5))
+
+
 WEB_PHOTO = (800, 600)
 CAMERA_PHOTO = (3000, 2000)  # a story's own photo (--own-photos): 6 megapixels
 # What each story's topics line says when it carries a comment (chosen by index, not by rng,
@@ -258,7 +267,7 @@ def generate(
     )
     photos = []
     (root / "images").mkdir(exist_ok=True)
-    for number in range(PHOTOS if not own_photos else 0):
+    for number in range(shared_photos(count) if not own_photos else 0):
         photo = root / "images" / f"foto-{number:02d}.jpg"
         photo.write_bytes(web_photo(photo_rng))
         photos.append(f"images/{photo.name}")

@@ -4,7 +4,7 @@
     python -m benchmarks.run --n 100000
     python -m benchmarks.run --body-words 800     # longer stories (a newsroom of its own)
     python -m benchmarks.run --peers              # install Pelican for the comparison first
-    python -m benchmarks.run --n 200 --repeat 1   # the smoke run the test suite does
+    python -m benchmarks.run --n 50 --photos 10 --repeat 1   # about the suite's smoke run
     python -m benchmarks.run --only-photos        # issue 13's photo rows alone
     python -m benchmarks.run --only-search        # issue 26's search index rows alone
 
@@ -16,7 +16,9 @@ any tool that changes those files safely pays; it does not fsync the folder). Ea
 runs in its own process; wall time is the median of --repeat runs. Memory is reported twice:
 the peak PSS of the command's whole process tree (parent and forked workers, summed from
 /proc/PID/smaps_rollup every 25 ms while it runs: the figure the memory goal is for) and the
-largest resident set of any single process of it (ru_maxrss). Rows that change stories (`new`, `tag`) put them back
+largest resident set of any single process of it (ru_maxrss). Beside the wall time, each
+row shows the CPU seconds (user + system) of its whole process tree and their ratio to the
+floor's: on a loaded machine that ratio holds still where the wall-time one swings. Rows that change stories (`new`, `tag`) put them back
 between runs, unmeasured, and bring the index up to date again (a `list`), so every run of
 such a row starts from the same newsroom and a warm index.
 
@@ -149,6 +151,9 @@ class Figure:
     is_floor: bool = False  # this figure is the floor named by `floor`
     tool: str = "newscli"  # "newscli", "floor" or a peer's name
     missing: str = ""
+    # CPU seconds (user + system) of the whole process tree, median of the runs: a loaded
+    # machine disturbs them far less than the wall time.
+    cpu: float | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,7 @@ class Entry:
     times: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
     pss: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
 
     def figure(self) -> Figure:
         if self.argv is None:
@@ -203,6 +209,7 @@ class Entry:
             self.also,
             self.is_floor,
             self.tool,
+            cpu=statistics.median(self.cpus),
         )
 
 
@@ -212,9 +219,11 @@ def run_once(
     *,
     capture: bool = False,
     ok: Sequence[int] = (0,),
-) -> tuple[float, float, float, str]:
+) -> tuple[float, float, float, str, float]:
     """Wall seconds, the peak resident MB of its largest single process, the peak PSS MB of
-    its whole process tree (sampled), and its stdout if capture."""
+    its whole process tree (sampled), its stdout if capture, and the CPU seconds (user and
+    system) of the tree: the process's and those of every child it waited for (workers,
+    Pagefind)."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
     # As installed newscli runs: from bytecode caches (the floors' libraries have theirs).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -241,7 +250,8 @@ def run_once(
         if capture:
             out.seek(0)
             stdout = out.read().decode("utf-8", "replace")
-    return elapsed, usage.ru_maxrss / 1024, sampler.peak_mb, stdout
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, usage.ru_maxrss / 1024, sampler.peak_mb, stdout, cpu
 
 
 def measure(
@@ -251,19 +261,21 @@ def measure(
     before: Callable[[], None] = lambda: None,
     after: Callable[[str], None] | None = None,
     ok: Sequence[int] = (0,),
-) -> tuple[float, float, float]:
-    """Median seconds and largest peaks (RSS of one process, PSS of the tree) of repeat runs;
-    before and after (given the run's stdout) run around each one, unmeasured."""
-    times, rss, pss = [], [], []
+) -> tuple[float, float, float, float]:
+    """Median seconds, largest peaks (RSS of one process, PSS of the tree) and median CPU
+    seconds of the tree of repeat runs; before and after (given the run's stdout) run around
+    each one, unmeasured."""
+    times, rss, pss, cpus = [], [], [], []
     for _ in range(repeat):
         before()
-        seconds, one, whole, stdout = run_once(argv, cwd, capture=after is not None, ok=ok)
+        seconds, one, whole, stdout, cpu = run_once(argv, cwd, capture=after is not None, ok=ok)
         if after is not None:
             after(stdout)
         times.append(seconds)
         rss.append(one)
         pss.append(whole)
-    return statistics.median(times), max(rss), max(pss)
+        cpus.append(cpu)
+    return statistics.median(times), max(rss), max(pss), statistics.median(cpus)
 
 
 def alternate(entries: Sequence[Entry], repeat: int) -> list[Figure]:
@@ -274,10 +286,11 @@ def alternate(entries: Sequence[Entry], repeat: int) -> list[Figure]:
             if entry.argv is None:
                 continue
             entry.before()
-            seconds, one, whole, _ = run_once(entry.argv, entry.cwd)
+            seconds, one, whole, _, cpu = run_once(entry.argv, entry.cwd)
             entry.times.append(seconds)
             entry.rss.append(one)
             entry.pss.append(whole)
+            entry.cpus.append(cpu)
     return [entry.figure() for entry in entries]
 
 
@@ -452,9 +465,9 @@ def figures(
         where: Path | None = None,
         ok: Sequence[int] = (0,),
     ) -> None:
-        seconds, rss, pss = measure(argv, where or cwd, repeat, before, after, ok)
+        seconds, rss, pss, cpu = measure(argv, where or cwd, repeat, before, after, ok)
         tool = "floor" if is_floor else "newscli"
-        results.append(Figure(what, seconds, rss, pss, floor, goal, also, is_floor, tool))
+        results.append(Figure(what, seconds, rss, pss, floor, goal, also, is_floor, tool, cpu=cpu))
 
     def add_rewrite_floor(what: str, files: Sequence[Path], floor: str, where: Path) -> None:
         """A floor that rewrites exactly these files the plain way (temp file, fsync, rename)."""
@@ -922,13 +935,15 @@ def photo_figures(
             shutil.rmtree(where / "public", ignore_errors=True)
             counted.start()
 
-        seconds, rss, pss = measure(newscli("export", "html"), where, repeat, cold, counted.stop)
+        seconds, rss, pss, cpu = measure(
+            newscli("export", "html"), where, repeat, cold, counted.stop
+        )
         photos = len(photo_stories(where))
         what = (
             f"export html with photos, first (cold photo cache; {number(stories)} stories, "
             f"{number(photos)} photos to publish; {counted.text})"
         )
-        return Figure(what, seconds, rss, pss, first_floor, None, is_floor=where == root)
+        return Figure(what, seconds, rss, pss, first_floor, None, is_floor=where == root, cpu=cpu)
 
     first = first_export(root)
     results.append(first)
@@ -965,11 +980,11 @@ def photo_figures(
             ("photo", "re-export after one photo changed", 1),
         ):
             counted = EncodedCount(root)
-            seconds, rss, pss = measure(
+            seconds, rss, pss, cpu = measure(
                 newscli("export", "html"), root, repeat, change(what, counted), counted.stop
             )
             results.append(
-                Figure(f"{label} ({counted.text})", seconds, rss, pss, first_floor, None)
+                Figure(f"{label} ({counted.text})", seconds, rss, pss, first_floor, None, cpu=cpu)
             )
             if any(count != expected for count in counted.counts):
                 notes.append(f"{label}: {counted.text}, not {expected} in every run")
@@ -1004,6 +1019,7 @@ def report(
     """The table (a figure's further ratios on lines of their own below it) and whether
     every goal was met (a goal against a tool not measured is not judged)."""
     floors = {f.floor: f.seconds for f in results if isinstance(f, Figure) and f.is_floor}
+    floor_cpus = {f.floor: f.cpu for f in results if isinstance(f, Figure) and f.is_floor}
     width = max(42, *(len(f.what) for f in results))
     title = f"newscli benchmark, N = {number(n)} articles, {os.cpu_count()} cores"
     if body_words is not None:
@@ -1012,18 +1028,27 @@ def report(
         title,
         "",
         f"| {'what':<{width}} | {'seconds':>7} | {'tree MB':>7} | {'1-proc MB':>9} "
-        f"| {'ratio':>22} | {'goal':>6} | met |",
-        f"|{'-' * (width + 2)}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 24}|{'-' * 8}|-----|",
+        f"| {'ratio':>22} | {'goal':>6} | met | {'CPU s':>7} | {'CPU ratio':>9} |",
+        f"|{'-' * (width + 2)}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 24}|{'-' * 8}|-----"
+        f"|{'-' * 9}|{'-' * 11}|",
     ]
     all_met = True
 
     def row(
-        what: str, seconds: str, tree: str, one: str, ratio: str, goal: float | None, met: str
+        what: str,
+        seconds: str,
+        tree: str,
+        one: str,
+        ratio: str,
+        goal: float | None,
+        met: str,
+        cpu: str = "",
+        cpu_ratio: str = "",
     ) -> None:
         goal_text = f"≤ {goal:g}" if goal is not None else ""
         lines.append(
             f"| {what:<{width}} | {seconds:>7} | {tree:>7} | {one:>9} | {ratio:>22} "
-            f"| {goal_text:>6} | {met:^3} |"
+            f"| {goal_text:>6} | {met:^3} | {cpu:>7} | {cpu_ratio:>9} |"
         )
 
     for figure in results:
@@ -1044,6 +1069,8 @@ def report(
             else:
                 ratio_text, met = f"– ({floor} not measured)", ""
             all_met &= met != "NO"
+            cpu_base = floor_cpus.get(floor)
+            cpu_ratio = f"{figure.cpu / cpu_base:.2f} ×" if figure.cpu and cpu_base else ""
             if position == 0:
                 row(
                     figure.what,
@@ -1053,16 +1080,29 @@ def report(
                     ratio_text,
                     goal,
                     met,
+                    f"{figure.cpu:7.2f}" if figure.cpu is not None else "",
+                    cpu_ratio,
                 )
             else:  # the same run, as a ratio to another floor
                 against = floor if floor[0].isupper() else f"the {floor} floor"  # a peer: Hugo…
-                row(f"  ″ the same run, to {against}", "", "", "", ratio_text, goal, met)
+                row(
+                    f"  ″ the same run, to {against}",
+                    "",
+                    "",
+                    "",
+                    ratio_text,
+                    goal,
+                    met,
+                    cpu_ratio=cpu_ratio,
+                )
     ours = [f.pss_mb for f in results if isinstance(f, Figure) and f.tool == "newscli"]
     lines.append("")
     lines.append(
         "tree MB: the peak of the summed PSS of the command's whole process tree (parent and "
         f"forked workers), sampled every {INTERVAL * 1000:.0f} ms; 1-proc MB: the peak resident "
-        "set of its largest single process (ru_maxrss)"
+        "set of its largest single process (ru_maxrss); CPU s: user + system seconds of the "
+        "tree (median of the runs), and CPU ratio: that against the floor's (goals are judged on "
+        "wall time; on a loaded machine the CPU ratio is the steadier one)"
     )
     lines.append(
         f"peak memory (tree PSS) of any newscli command: {max(ours, default=0):.0f} MB "

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,3 +76,22 @@ class NewsroomLock:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+
+@contextlib.contextmanager
+def shared(root: Path) -> Iterator[None]:
+    """In a helper thread of a run that holds the newsroom lock (tag's writers, whose fsyncs
+    overlap): act under that lock, as a nested take in the holding thread would.
+    RuntimeError when no thread of this process holds it: a helper never writes unlocked."""
+    path = os.path.abspath(root / STATE / "lock")
+    if not any(held == path for held, _thread in _HELD):
+        raise RuntimeError("the newsroom lock is not held by this process")
+    key = (path, threading.get_ident())
+    if key in _HELD:  # the holding thread itself
+        yield
+        return
+    _HELD.add(key)
+    try:
+        yield
+    finally:
+        _HELD.discard(key)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newscli import frontmatter, personal
+from newscli import frontmatter, lock, personal
 from newscli.article import Article, ArticleEdit, Rewrite
 from newscli.catalog import Answer, Catalog
 from newscli.errors import ArticleError, NewsError, UsageError, WriteError
@@ -29,6 +31,8 @@ from newscli.query import Filters
 from newscli.topics import Topics, clean_topic, topic_key
 
 TopicEdit = Callable[[Sequence[str]], list[str]]
+# Files a run changes at a time (see run_edit).
+WRITERS = 8
 
 
 def topic_edit(edit: TopicEdit) -> ArticleEdit:
@@ -208,36 +212,40 @@ def _change_file(
     edit: ArticleEdit,
     dry_run: bool,
     folders: _Folders,
-) -> Change | None:
-    """Apply edit to one file; None when it is already as wanted."""
-    for _attempt in range(5):
-        data = newsroom.read_bytes(path)
-        text = decode(data, rel)
-        article, meta, parts = parse_article_parts(text, newsroom.site, rel)
-        wanted = edit(article)
-        if wanted is None:
-            return None
-        # set_key makes sure the new text parses to exactly this front matter.
-        new_text = rewrite(text, rel, wanted.values, (meta, parts))
-        try:  # never write a file that would not read back as an article (101 topics, say)
-            edited = article_of({**meta, **wanted.values}, parts, newsroom.site, rel)
-        except ArticleError as exc:
-            raise ArticleError(not_changed(exc.message), rel, exc.line) from None
-        if edited.published and not article.published:  # a door that makes it public
-            personal.refuse_publishing(new_text, edited.extra, rel)
-        if dry_run:
-            return Change(rel, wanted.before, wanted.after)
-        target = folders.target(path)
-        try:  # someone (an editor, not newscli) may have saved meanwhile: then again
-            status, _article = newsroom.rewrite(
-                path, new_text, before=data, reads_as=edited, sync_folder=False
-            )
-        except ChangedOnDisk:
-            time.sleep(0.01)
-            continue
-        folders.written[target.parent] = None
-        return Change(rel, wanted.before, wanted.after, Written(path, status, edited))
-    raise WriteError(_("the file keeps changing on disk; not changed"), rel)
+) -> Change | NewsError | None:
+    """Apply edit to one file; None when it is already as wanted, the error when the file
+    is left as it was."""
+    try:
+        for _attempt in range(5):
+            data = newsroom.read_bytes(path)
+            text = decode(data, rel)
+            article, meta, parts = parse_article_parts(text, newsroom.site, rel)
+            wanted = edit(article)
+            if wanted is None:
+                return None
+            # set_key makes sure the new text parses to exactly this front matter.
+            new_text = rewrite(text, rel, wanted.values, (meta, parts))
+            try:  # never write a file that would not read back as an article (101 topics, say)
+                edited = article_of({**meta, **wanted.values}, parts, newsroom.site, rel)
+            except ArticleError as exc:
+                raise ArticleError(not_changed(exc.message), rel, exc.line) from None
+            if edited.published and not article.published:  # a door that makes it public
+                personal.refuse_publishing(new_text, edited.extra, rel)
+            if dry_run:
+                return Change(rel, wanted.before, wanted.after)
+            target = folders.target(path)
+            try:  # someone (an editor, not newscli) may have saved meanwhile: then again
+                status, _article = newsroom.rewrite(
+                    path, new_text, before=data, reads_as=edited, sync_folder=False
+                )
+            except ChangedOnDisk:
+                time.sleep(0.01)
+                continue
+            folders.written[target.parent] = None
+            return Change(rel, wanted.before, wanted.after, Written(path, status, edited))
+        raise WriteError(_("the file keeps changing on disk; not changed"), rel)
+    except NewsError as exc:
+        return exc
 
 
 def run(
@@ -250,7 +258,8 @@ def run(
 def run_edit(
     newsroom: Newsroom, paths: Iterable[Path], edit: ArticleEdit, *, dry_run: bool = False
 ) -> Generator[tuple[PurePosixPath, Change | NewsError | None], None, None]:
-    """Apply edit to each file and yield what happened to it, one file at a time.
+    """Apply edit to each file and yield what happened to it, one file at a time, in the
+    order of paths.
 
     A file that is broken, refused or cannot be written is yielded with its error and left
     as it was; the run goes on with the next file.
@@ -261,17 +270,60 @@ def run_edit(
     decides whether the renames survive a power loss, so putting it off can undo some of
     them (those files are old and whole: run the command again) but never tear a file; and
     the caller hears that the run is over only after it.
+
+    WRITERS files are changed at a time, each in a thread of its own under the run's lock:
+    the fsyncs, which are most of a run, overlap (on the benchmark's disk eight at a time
+    took about a tenth of the time of one after another). Interrupted (Ctrl+C), the files
+    already being changed are finished before the run stops, and yielded first when the
+    interruption comes while the run waits for them (where it spends its time).
     """
     folders = _Folders()
-    try:
-        for path in paths:
-            rel = newsroom.relative(path)
-            try:
+    if dry_run:
+        try:
+            for path in paths:
+                rel = newsroom.relative(path)
                 yield rel, _change_file(newsroom, path, rel, edit, dry_run, folders)
-            except NewsError as exc:
-                yield rel, exc
+        finally:
+            folders.sync()
+        return
+    pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="newscli-tag")
+    running: deque[tuple[PurePosixPath, Future[Change | NewsError | None]]] = deque()
+
+    def change(path: Path, rel: PurePosixPath) -> Change | NewsError | None:
+        with lock.shared(newsroom.root):
+            return _change_file(newsroom, path, rel, edit, dry_run, folders)
+
+    try:
+        # The run's lock (nested in a session's), which the writers share.
+        with NewsroomLock(newsroom.root):
+            try:
+                for path in paths:
+                    rel = newsroom.relative(path)
+                    running.append((rel, pool.submit(change, path, rel)))
+                    if len(running) >= WRITERS:
+                        yield _first_done(running)
+                while running:
+                    yield _first_done(running)
+            except KeyboardInterrupt:
+                # What is being written is finished, and said, before the run stops.
+                for rel, done in running:
+                    if not done.cancel():
+                        yield rel, done.result()
+                raise
+            finally:  # no write outlives the run's lock
+                pool.shutdown(wait=True, cancel_futures=True)
     finally:
         folders.sync()
+
+
+def _first_done(
+    running: deque[tuple[PurePosixPath, Future[Change | NewsError | None]]],
+) -> tuple[PurePosixPath, Change | NewsError | None]:
+    """The first file's outcome, once it is there (it stays in running until then)."""
+    rel, done = running[0]
+    outcome = done.result()
+    running.popleft()
+    return rel, outcome
 
 
 @contextlib.contextmanager
