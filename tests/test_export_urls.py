@@ -20,7 +20,7 @@ from newscli.export.urls import article_path, path_url, public_url, valid_url
 from newscli.newsroom import Newsroom
 from tests.conftest import NOW
 from tests.support.newsrooms import PHOTO, sample_newsroom, story, write_article
-from tests.support.site_tools import feed_validator, missing_tool, nu_html_errors
+from tests.support.site_tools import feed_validator, nu_html_errors
 
 BASE = "https://www.example.se/aktuellt/"
 # RFC 3986: only these characters, and '%' only before two hex digits.
