@@ -140,10 +140,11 @@ PAGES = (
     "page/2/index.html",
     "2022/04/story-3/index.html",  # the long title, no photo
     "2022/01/story-0/index.html",  # a photo with caption and credit
-    "topics/index.html",
-    "topics/familjefragor/index.html",
-    "topics/familjefragor/page/2/index.html",
-    "archive/index.html",
+    "amnen/index.html",
+    "amnen/familjefragor/index.html",
+    "amnen/familjefragor/page/2/index.html",
+    "arkiv/index.html",
+    "topics/familjefragor/index.html",  # the old address, which sends readers on
     "2022/01/index.html",
     "tillganglighet/index.html",
     "404.html",

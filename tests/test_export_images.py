@@ -86,7 +86,7 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_every_photo_is_a_picture_with_sizes_that_all_exist(site: tuple[Path, Path]) -> None:
     _, out = site
-    for page in [out / "index.html", out / "topics/foto/index.html", out / "2022/05/index.html"]:
+    for page in [out / "index.html", out / "amnen/foto/index.html", out / "2022/05/index.html"]:
         found = images(page)
         imgs = [attrs for tag, attrs in found if tag == "img"]
         assert len(imgs) == 3, page
@@ -135,7 +135,7 @@ def test_every_feed_points_at_a_published_photo_with_its_length_and_type(
     site: tuple[Path, Path],
 ) -> None:
     _, out = site
-    for feed in ("rss.xml", "atom.xml", "topics/foto/rss.xml"):
+    for feed in ("rss.xml", "atom.xml", "amnen/foto/rss.xml"):
         entries = feedparser.parse((out / feed).read_bytes()).entries
         with_photo = [entry for entry in entries if entry.get("enclosures")]
         assert len(with_photo) == 3, feed

@@ -87,7 +87,7 @@ from tests.support.site_tools import (
     vnu_jar,
 )
 
-TOPIC_PAGE = "topics/familjefragor/index.html"
+TOPIC_PAGE = "amnen/familjefragor/index.html"
 
 
 def html_files(folder: Path) -> list[Path]:
@@ -123,13 +123,13 @@ def test_sample_site_has_every_page_feed_and_photo(
         "index.html",
         STORY_PAGE,
         TOPIC_PAGE,
-        "topics/index.html",
-        "archive/index.html",
+        "amnen/index.html",
+        "arkiv/index.html",
         "tillganglighet/index.html",  # the accessibility statement of [accessibility]
         "2021/11/index.html",
         "rss.xml",
         "atom.xml",
-        "topics/familjefragor/rss.xml",
+        "amnen/familjefragor/rss.xml",
         "sitemap.xml",
         "static/style.css",
         MANIFEST,
@@ -155,7 +155,7 @@ def test_story_page_reads_like_the_seed_story(sites: dict[str, tuple[Path, SiteR
         'forbattrad-ekonomisk-prognos-for-socialtjansten">Piteå kommun, Piteå</a>'
     ) in page
     assert (
-        '<a href="../../../topics/ekonomi/index.html" data-pagefind-filter="topic">Ekonomi</a>'
+        '<a href="../../../amnen/ekonomi/index.html" data-pagefind-filter="topic">Ekonomi</a>'
         in page
     )
     assert (
@@ -177,7 +177,7 @@ def test_topic_archive_and_month_pages_list_and_link_in_order(
     sites: dict[str, tuple[Path, SiteReport]],
 ) -> None:
     out, _ = sites["sample"]
-    topics = read(out, "topics/index.html")
+    topics = read(out, "amnen/index.html")
     order = [
         name
         for name in (
@@ -192,10 +192,10 @@ def test_topic_archive_and_month_pages_list_and_link_in_order(
         topics.index(f">{name}</a>") for name in order
     )
     assert (
-        '<a href="../topics/familjefragor/index.html">Familjefrågor</a> '
+        '<a href="../amnen/familjefragor/index.html">Familjefrågor</a> '
         '<span class="count">(4 nyheter)</span>' in topics
     )
-    archive = read(out, "archive/index.html")
+    archive = read(out, "arkiv/index.html")
     assert (
         '<a href="../2022/03/index.html">mars 2022</a> <span class="count">(2 nyheter)</span>'
         in archive
@@ -206,7 +206,7 @@ def test_topic_archive_and_month_pages_list_and_link_in_order(
     assert f'<a href="../../2021/11/{STORY}/index.html">' in month
     topic = read(out, TOPIC_PAGE)
     assert (
-        '<link rel="alternate" type="application/rss+xml" title="Ämnen: Familjefrågor – Piteå kommun – Aktuellt (RSS)" href="../../topics/familjefragor/rss.xml">'
+        '<link rel="alternate" type="application/rss+xml" title="Ämnen: Familjefrågor – Piteå kommun – Aktuellt (RSS)" href="../../amnen/familjefragor/rss.xml">'
         in topic
     )
 
@@ -482,7 +482,7 @@ def test_hostile_values_come_out_as_text(sites: dict[str, tuple[Path, SiteReport
     assert "<script>alert(5)</script>" in body and "<img src=x onerror=alert(6)>" in body
     assert "[Klicka här](javascript:alert(7))" in body
     topics, _ = sites["hostile"]
-    assert (topics / "topics/javascript-alert-10/index.html").is_file()
+    assert (topics / "amnen/javascript-alert-10/index.html").is_file()
 
 
 def config(**site: object) -> str:
@@ -746,8 +746,8 @@ def test_pages_whose_inputs_did_not_change_are_not_rendered_again(
         "",
         "2022/01/",
         "2022/01/socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation/",
-        "topics/anhorigstod/",
-        "topics/familjefragor/",
+        "amnen/anhorigstod/",
+        "amnen/familjefragor/",
     ]
     assert "startat" in read(out, "index.html")
 
@@ -842,13 +842,13 @@ def test_a_site_that_cannot_be_written_keeps_the_old_site_and_the_next_run_compl
     before = {p: p.read_bytes() for p in public.rglob("*") if p.is_file()}
     invoke("tag", "add", "Nytt", "--all")
     with monkeypatch.context() as patch:
-        inject(patch, "replace", errno.ENOSPC, "topics/")
+        inject(patch, "replace", errno.ENOSPC, "amnen/")
         result = invoke("export", "html")
     assert result.exit_code == 1
-    assert "No space left on device" in result.stderr and "topics/" in result.stderr
+    assert "No space left on device" in result.stderr and "amnen/" in result.stderr
     for path, data in before.items():  # every file is the old one or a whole new one
         assert path.exists()
-        if "topics/" in str(path.relative_to(public)):
+        if "amnen/" in str(path.relative_to(public)):
             assert path.read_bytes() == data
     assert leftovers(public) == []
     again = invoke("export", "html")
@@ -1083,12 +1083,12 @@ def test_a_broken_file_keeps_its_live_story_everywhere_on_the_site_as_it_last_wa
     )
     assert (public / KEPT_PAGE).read_bytes() == page  # exactly as the last export wrote it
     assert (public / KEPT_PHOTO).is_file()  # and what it shows
-    for listing in ("index.html", "2022/03/index.html", "topics/kvalitetsutveckling/index.html"):
+    for listing in ("index.html", "2022/03/index.html", "amnen/kvalitetsutveckling/index.html"):
         assert links_to(public, listing, KEPT_PAGE), listing
-    assert "(1 nyhet)" in (public / "topics/index.html").read_text(encoding="utf-8")
+    assert "(1 nyhet)" in (public / "amnen/index.html").read_text(encoding="utf-8")
     url = f"{BASE}2022/03/{KEPT}/"
     assert f"<loc>{url}</loc>" in (public / "sitemap.xml").read_text(encoding="utf-8")
-    for feed in ("rss.xml", "atom.xml", "topics/kvalitetsutveckling/rss.xml"):
+    for feed in ("rss.xml", "atom.xml", "amnen/kvalitetsutveckling/rss.xml"):
         parsed = feedparser.parse((public / feed).read_bytes())
         assert url in [entry.link for entry in parsed.entries], feed
 

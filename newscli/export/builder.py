@@ -23,9 +23,7 @@ from newscli.export import feeds, search, urls
 from newscli.export.assets import ASSET_SUFFIXES, Found, SiteAssets
 from newscli.export.output import ExportReport, OutputFolder, PageLookup
 from newscli.export.pages import (
-    ARCHIVE_PATH,
     STATIC_PATH,
-    TOPICS_PATH,
     Listing,
     Month,
     SiteMap,
@@ -104,6 +102,7 @@ class Feed:
     kind: str
     path: str
     title: str
+    name: str = ""  # the format's name, for the footer; "" for a topic's feed (not listed)
 
     @property
     def mime(self) -> str:
@@ -288,7 +287,7 @@ class SiteBuilder:
         if not self.feeds:
             return []
         return [
-            Feed(kind, feeds.feed_path(kind), f"{feeds.feed_title(self.site)} ({name})")
+            Feed(kind, feeds.feed_path(kind), f"{feeds.feed_title(self.site)} ({name})", name)
             for kind, name in SITE_FEEDS
         ]
 
@@ -323,6 +322,7 @@ class SiteBuilder:
             preview=self.preview,
             statement=STATEMENT_PATH if self.statement is not None else None,
             search=self.search,
+            sections=urls.sections(self.site.language),
             absolute=lambda target: absolute_url(self.site.base_url, target),
             **context,
         )
@@ -498,9 +498,12 @@ class SiteBuilder:
                 self.note_listing(listing, topic.key)
                 yield listing.path, partial(self.topic, topic, listing)
         topics = [(t.name, t.path, len(t.stories)) for t in site_map.topics]
+        folders = site_map.sections
         yield (
-            TOPICS_PATH,
-            partial(self.page, "topics.html", TOPICS_PATH, digest(topics), topics=site_map.topics),
+            folders.topics,
+            partial(
+                self.page, "topics.html", folders.topics, digest(topics), topics=site_map.topics
+            ),
         )
         if self.statement is not None:
             page = partial(
@@ -516,9 +519,13 @@ class SiteBuilder:
             yield self.search, page
         months = [(m.path, len(m.stories)) for m in site_map.months]
         yield (
-            ARCHIVE_PATH,
-            partial(self.page, "archive.html", ARCHIVE_PATH, digest(months), years=site_map.years),
+            folders.archive,
+            partial(
+                self.page, "archive.html", folders.archive, digest(months), years=site_map.years
+            ),
         )
+        for former, path in site_map.former_addresses():  # old addresses send readers on
+            yield former, partial(self.page, "moved.html", former, digest(path), target=path)
         for month in site_map.months:
             stories = tuple(story.path for story in month.stories)
             spec = Spec("month", month.path, stories, year=month.year, month=month.month)
@@ -545,6 +552,7 @@ class SiteBuilder:
         if self.feeds:
             files += [feeds.feed_path(kind) for kind, _ in SITE_FEEDS]
             files += [feeds.feed_path("rss", page.topic) for page in site_map.topics]
+            files += self.former_feeds(files)
         if self.feeds and not self.preview:
             files.append(SITEMAP)
         return [*files, ROBOTS]
@@ -573,6 +581,14 @@ class SiteBuilder:
         spec = feeds.feed_spec(self.site, kind, topic=topic)
         text = feeds.render_feed(chosen, self.site, spec, self.files.feed_photo, topics)
         self.out.write(path, text.encode("utf-8"))
+        for former in self.former_feeds([path]):
+            self.out.write(former, text.encode("utf-8"))
+
+    def former_feeds(self, paths: Iterable[str]) -> list[str]:
+        """The old addresses of these feeds, where a copy keeps subscribers (a feed reader
+        follows no page that sends it on): a topic's feed on a site whose sections moved."""
+        folders = urls.sections(self.site.language)
+        return [old for old in (urls.former_address(p, folders) for p in paths) if old]
 
     def write_sitemap(self, site_map: SiteMap) -> None:
         """sitemap.xml: every public page, with the last change of what it shows."""
@@ -583,8 +599,8 @@ class SiteBuilder:
             entries.append((path, max(public, default=None)))
 
         add("", site_map.stories)
-        add(TOPICS_PATH, site_map.stories)
-        add(ARCHIVE_PATH, site_map.stories)
+        add(site_map.sections.topics, site_map.stories)
+        add(site_map.sections.archive, site_map.stories)
         for topic in site_map.topics:
             add(topic.path, topic.stories)
         for month in site_map.months:

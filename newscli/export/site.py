@@ -152,7 +152,8 @@ def build(
         public = catalog.public(now)
         stamps = catalog.stamps()
     report.broken = public.broken
-    kept, topics = public.kept, public.topics
+    kept = public.kept
+    topics = public.topics.in_section(urls.sections(newsroom.site.language).topics)
     report.kept = [str(summary.path) for summary in kept]
     report.unknown = public.unknown
     # Before anything is written: one id twice would be one guid twice in the feeds.
