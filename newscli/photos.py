@@ -569,13 +569,20 @@ def photo_case(newsroom: Newsroom, story: Summary) -> PhotoCase | None:
 
 def _width(file: Path) -> int | None:
     """The shown width from the file's header (no pixels decoded); None if it is no photo."""
+    size = shown_size_of(file)
+    return None if size is None else size[0]
+
+
+def shown_size_of(file: Path) -> tuple[int, int] | None:
+    """(width, height) as shown, from the file's header (no pixels decoded); None for a file
+    that is no image Pillow reads (an SVG, a broken file)."""
     from PIL import Image
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file) as image:
-                return shown_size(image)[0]
+                return shown_size(image)
     except Exception:  # not an image, or unreadable: the export says so when it copies it
         return None
 

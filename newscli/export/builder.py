@@ -21,6 +21,7 @@ from newscli.config import Site
 from newscli.errors import ArticleError
 from newscli.export import feeds, search, urls
 from newscli.export.assets import ASSET_SUFFIXES, Found, SiteAssets
+from newscli.export.images import with_sizes
 from newscli.export.output import ExportReport, OutputFolder, PageLookup
 from newscli.export.pages import (
     STATIC_PATH,
@@ -382,6 +383,8 @@ class SiteBuilder:
         else:
             lead = self.markdown(story, article.lead_markdown, root, found).strip()
         body = self.markdown(story, article.story, root, found)
+        sizes = self.files.sizes(found, root)  # width and height on the images of the text
+        lead, body = with_sizes(lead, sizes), with_sizes(body, sizes)
         og_image = None
         shown = story.image.largest.path if story.image and story.image.largest else None
         shown = shown or (story.image.src if story.image else None)
