@@ -144,7 +144,6 @@ PAGES = (
     "amnen/familjefragor/index.html",
     "amnen/familjefragor/page/2/index.html",
     "arkiv/index.html",
-    "topics/familjefragor/index.html",  # the old address, which sends readers on
     "2022/01/index.html",
     "tillganglighet/index.html",
     "404.html",

@@ -28,7 +28,7 @@ def test_a_topic_feed_holds_that_topic_s_stories_and_goes_to_its_folder(
     result = invoke("export", "rss", "--topic", "anhörigstöd ")
     assert result.exit_code == 0, result.output
     assert summary(result.stderr) == "Exported 2 stories to public/amnen/anhorigstod/rss.xml\n"
-    text = (newsroom_path / "public" / "topics" / "anhorigstod" / "rss.xml").read_text()
+    text = (newsroom_path / "public" / "amnen" / "anhorigstod" / "rss.xml").read_text()
     parsed = read_feed(text)
     assert parsed.feed.title == "Ämnen: Anhörigstöd – Piteå kommun – Aktuellt"
     assert parsed.feed.link == f"{BASE}amnen/anhorigstod/"
@@ -42,7 +42,7 @@ def test_a_topic_feed_takes_the_topic_a_word_names_as_list_does(
     listed = invoke("list", "--topic", "vald", "--format", "paths")
     result = invoke("export", "rss", "--topic", "vald")
     assert result.exit_code == 0, result.output
-    feed = newsroom_path / "public" / "topics" / "vald-i-nara-relationer" / "rss.xml"
+    feed = newsroom_path / "public" / "amnen" / "vald-i-nara-relationer" / "rss.xml"
     parsed = read_feed(feed.read_text(encoding="utf-8"))
     assert parsed.feed.title == "Ämnen: Våld i nära relationer – Piteå kommun – Aktuellt"
     assert len(parsed.entries) == len(listed.stdout.splitlines()) == 1

@@ -307,7 +307,7 @@ def test_a_feed_into_public_never_writes_through_a_symlinked_folder(
     outside = tmp_path / "outside"
     outside.mkdir()
     (newsroom_path / "public").mkdir()
-    (newsroom_path / "public" / "topics").symlink_to(outside, target_is_directory=True)
+    (newsroom_path / "public" / "amnen").symlink_to(outside, target_is_directory=True)
     result = invoke("export", "rss", "--topic", "Ekonomi")
     assert result.exit_code == 1
     assert "is a symbolic link inside the output folder" in result.stderr

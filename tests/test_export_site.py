@@ -853,7 +853,7 @@ def test_a_site_that_cannot_be_written_keeps_the_old_site_and_the_next_run_compl
     assert leftovers(public) == []
     again = invoke("export", "html")
     assert again.exit_code == 0, again.stderr
-    assert "Nytt" in (public / "topics" / "nytt" / "index.html").read_text()
+    assert "Nytt" in (public / "amnen" / "nytt" / "index.html").read_text()
 
 
 @pytest.fixture(scope="module")

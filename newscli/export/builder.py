@@ -292,9 +292,12 @@ class SiteBuilder:
             for kind, name in SITE_FEEDS
         ]
 
-    def page(self, template: str, path: str, key: str, **context: Any) -> None:
-        """Render one page into path/index.html, unless it was rendered from the same key."""
-        self.report.pages += 1
+    def page(
+        self, template: str, path: str, key: str, *, counted: bool = True, **context: Any
+    ) -> None:
+        """Render one page into path/index.html, unless it was rendered from the same key
+        (counted: a page of the site, not one that only sends readers on)."""
+        self.report.pages += counted
         rel = f"{path}index.html"
         if self.out.unchanged_page(rel, digest(template, key)) is None:
             self.out.write_page(rel, self.render(template, path, **context), digest(template, key))
@@ -528,7 +531,10 @@ class SiteBuilder:
             ),
         )
         for former, path in site_map.former_addresses():  # old addresses send readers on
-            yield former, partial(self.page, "moved.html", former, digest(path), target=path)
+            page = partial(
+                self.page, "moved.html", former, digest(path), target=path, counted=False
+            )
+            yield former, page
         for month in site_map.months:
             stories = tuple(story.path for story in month.stories)
             spec = Spec("month", month.path, stories, year=month.year, month=month.month)
