@@ -425,14 +425,20 @@ SECRETS = (
 )
 
 
+@pytest.fixture
+def private_photo(newsroom_path: Path) -> Path:
+    """private_camera_photo() on the desktop, beside the newsroom."""
+    path = newsroom_path.parent / "IMG_4712.jpg"
+    path.write_bytes(private_camera_photo())
+    return path
+
+
 def test_photos_the_kept_copy_loses_gps_serials_owner_and_maker_notes_but_not_its_pixels(
-    invoke: Invoke, newsroom_path: Path
+    invoke: Invoke, newsroom_path: Path, private_photo: Path
 ) -> None:
     from PIL import Image as Pillow
 
-    original = private_camera_photo()
-    source = newsroom_path.parent / "IMG_4712.jpg"
-    source.write_bytes(original)
+    source, original = private_photo, private_photo.read_bytes()
     result = invoke("photo", "set", STORY, str(source), "--alt", "Nämnden", "--no-input")
     assert result.exit_code == 0, result.stderr
     assert (
@@ -453,11 +459,9 @@ def test_photos_the_kept_copy_loses_gps_serials_owner_and_maker_notes_but_not_it
 
 
 def test_photos_keep_metadata_copies_the_photo_as_it_came(
-    invoke: Invoke, newsroom_path: Path
+    invoke: Invoke, newsroom_path: Path, private_photo: Path
 ) -> None:
-    original = private_camera_photo()
-    source = newsroom_path.parent / "IMG_4712.jpg"
-    source.write_bytes(original)
+    source, original = private_photo, private_photo.read_bytes()
     result = invoke(
         "new", "Med metadata", "--date", "2022-05-02", "--image", str(source), "--alt", "A",
         "--keep-metadata", "--no-input",
