@@ -2,8 +2,9 @@
 the GPS position, the camera's and lens's serial numbers, the owner's and artist's name, the
 maker's notes, the EXIF thumbnail (it can show what a crop took away), XMP and IPTC.
 
-Only the metadata segments are rewritten (JPEG APP segments, PNG chunks, WebP chunks); the
-compressed pixels are copied byte for byte, so the photo is not re-encoded and looks exactly
+Only the metadata is rewritten (JPEG APP segments, PNG chunks, WebP chunks; an AVIF's Exif
+and XMP items in place, padded to their own length, so no offset moves); the compressed
+pixels are copied byte for byte, so the photo is not re-encoded and looks exactly
 as it did. The orientation, the colour profile (ICC), the time and the camera's make and
 model are kept. Pure: bytes in, bytes out.
 """
@@ -57,9 +58,9 @@ class Cleaned:
 
 
 def without_private_metadata(data: bytes, format: str) -> Cleaned:
-    """data (a JPEG, PNG or WebP, as Pillow named its format) with the private metadata taken
-    out and its pixels untouched; other formats are returned as they are. UnreadableMetadata
-    when the file's structure cannot be followed."""
+    """data (a JPEG, PNG, WebP or AVIF, as Pillow named its format) with the private metadata
+    taken out and its pixels untouched; other formats are returned as they are.
+    UnreadableMetadata when the file's structure cannot be followed."""
     removed: set[str] = set()
     try:
         if format == "JPEG":
@@ -68,6 +69,8 @@ def without_private_metadata(data: bytes, format: str) -> Cleaned:
             cleaned = _png(data, removed)
         elif format == "WEBP":
             cleaned = _webp(data, removed)
+        elif format == "AVIF":
+            cleaned = _avif(data, removed)
         else:
             return Cleaned(data, ())
     except (IndexError, struct.error, ValueError) as exc:
@@ -264,3 +267,136 @@ def _webp(data: bytes, removed: set[str]) -> bytes:
         rebuilt.append(_webp_chunk(kind, body))
     rest = b"WEBP" + b"".join(rebuilt)
     return b"RIFF" + struct.pack("<I", len(rest)) + rest
+
+
+# -- AVIF: items of the ISO base media file format (ISO/IEC 14496-12 8.11, 23008-12) ---------
+
+# An XMP packet that says nothing, for an XMP item emptied in place (XMP part 1, 7.3: the
+# packet may be padded with white space to keep its length).
+_EMPTY_XMP = (
+    b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"/>',
+    b'<?xpacket end="w"?>',
+)
+
+
+def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, where its contents start, where it ends) for each box from start to end."""
+    pos = start
+    while pos + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        header = 8
+        if size == 1:
+            (size,) = struct.unpack(">Q", data[pos + 8 : pos + 16])
+            header = 16
+        elif size == 0:
+            size = end - pos
+        if size < header or pos + size > end:
+            raise ValueError(f"a box at byte {pos} runs past its end")
+        yield kind, pos + header, pos + size
+        pos += size
+
+
+def _number(data: bytes, pos: int, size: int) -> int:
+    return int.from_bytes(data[pos : pos + size], "big")
+
+
+def _item_kinds(data: bytes, start: int, end: int) -> dict[int, tuple[bytes, bytes]]:
+    """Each item's (type, content type) from an 'iinf' box's contents."""
+    pos = start + 4 + (2 if data[start] == 0 else 4)
+    kinds = {}
+    for kind, body, box_end in _boxes(data, pos, end):
+        version = data[body]
+        if kind != b"infe" or version < 2:
+            continue
+        size = 2 if version == 2 else 4
+        item = _number(data, body + 4, size)
+        at = body + 4 + size + 2  # after the item's protection index
+        item_type = data[at : at + 4]
+        at = data.index(b"\x00", at + 4, box_end) + 1  # after its name
+        content = data[at : data.index(b"\x00", at, box_end)] if item_type == b"mime" else b""
+        kinds[item] = (item_type, content)
+    return kinds
+
+
+def _item_places(data: bytes, start: int, end: int) -> dict[int, list[tuple[int, int]]]:
+    """Each item's extents (offset in the file, length) from an 'iloc' box's contents; an
+    item kept elsewhere than in the file's bytes (an 'idat') is left out."""
+    version = data[start]
+    pos = start + 4
+    offset_size, length_size = data[pos] >> 4, data[pos] & 15
+    base_size, index_size = data[pos + 1] >> 4, (data[pos + 1] & 15) if version else 0
+    pos += 2
+    wide = 4 if version == 2 else 2
+    count = _number(data, pos, wide)
+    pos += wide
+    places = {}
+    for _item in range(count):
+        item = _number(data, pos, wide)
+        pos += wide
+        method = 0
+        if version in (1, 2):
+            method = _number(data, pos, 2) & 15
+            pos += 2
+        pos += 2  # data reference index
+        base = _number(data, pos, base_size)
+        pos += base_size
+        extents = []
+        for _extent in range(_number(data, pos, 2)):
+            at = pos + 2 + index_size
+            offset = _number(data, at, offset_size)
+            length = _number(data, at + offset_size, length_size)
+            extents.append((base + offset, length))
+            pos += index_size + offset_size + length_size
+        pos += 2
+        if pos > end:
+            raise ValueError("the item locations run past their box")
+        if method == 0:
+            places[item] = extents
+    return places
+
+
+def _avif(data: bytes, removed: set[str]) -> bytes:
+    meta = next(((s, e) for kind, s, e in _boxes(data, 0, len(data)) if kind == b"meta"), None)
+    if meta is None:
+        return data
+    kinds: dict[int, tuple[bytes, bytes]] = {}
+    places: dict[int, list[tuple[int, int]]] = {}
+    for kind, start, end in _boxes(data, meta[0] + 4, meta[1]):
+        if kind == b"iinf":
+            kinds = _item_kinds(data, start, end)
+        elif kind == b"iloc":
+            places = _item_places(data, start, end)
+    out = bytearray(data)
+    for item, (item_type, content) in kinds.items():
+        is_xmp = item_type == b"mime" and content == b"application/rdf+xml"
+        if item_type != b"Exif" and not is_xmp:
+            continue
+        if item not in places:
+            raise ValueError("an Exif or XMP item kept outside the file's bytes")
+        extents = places[item]
+        payload = b"".join(data[offset : offset + length] for offset, length in extents)
+        if is_xmp:
+            removed.add(XMP)
+            padding = len(payload) - len(_EMPTY_XMP[0]) - len(_EMPTY_XMP[1])
+            if padding < 0:
+                raise ValueError("an XMP item too short to empty in place")
+            new = _EMPTY_XMP[0] + b" " * padding + _EMPTY_XMP[1]
+        else:
+            skip = 4 + _number(payload, 0, 4)  # the offset to the TIFF header (HEIF A.2.1)
+            tiff = payload[skip:]
+            exif = _exif(tiff, removed)
+            if exif is tiff:
+                continue
+            new = payload[:skip] + (exif if exif is not None else _EMPTY_TIFF)
+            if len(new) > len(payload):
+                raise ValueError("the Exif item grew when taken apart")
+            new += bytes(len(payload) - len(new))
+        at = 0
+        for offset, length in extents:
+            out[offset : offset + length] = new[at : at + length]
+            at += length
+    return bytes(out)
+
+
+# A TIFF header with one empty IFD: EXIF that says nothing.
+_EMPTY_TIFF = b"MM\x00*\x00\x00\x00\x08" + bytes(6)

@@ -20,7 +20,7 @@ from tests.support.photos import SERIAL as SERIAL_NUMBER
 from tests.support.photos import camera_photo, swapped_profile
 
 
-@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP"])
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP", "AVIF"])
 def test_gps_and_serial_go_and_pixels_orientation_and_profile_stay(kind: str) -> None:
     original = camera_photo(120, 80, orientation=6, profile=swapped_profile(), format=kind)
     cleaned = without_private_metadata(original, kind)
@@ -32,6 +32,14 @@ def test_gps_and_serial_go_and_pixels_orientation_and_profile_stay(kind: str) ->
         assert 0x8825 not in exif and exif[0x0112] == 6
         assert after.info["icc_profile"] == before.info["icc_profile"]
         assert after.tobytes() == before.tobytes()
+
+
+def test_an_avif_is_rewritten_in_place_so_no_offset_moves() -> None:
+    original = camera_photo(120, 80, orientation=6, format="AVIF")
+    cleaned = without_private_metadata(original, "AVIF").data
+    assert len(cleaned) == len(original)
+    assert b"GPSLatitude" in original and b"GPSLatitude" not in cleaned
+    assert cleaned[: original.index(b"mdat")] == original[: original.index(b"mdat")]
 
 
 def test_a_photo_without_private_metadata_is_left_byte_for_byte() -> None:
