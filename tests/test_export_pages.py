@@ -112,14 +112,3 @@ def test_the_footer_names_each_feed_once_in_a_named_group(tmp_path: Path) -> Non
         '<a href="../../feed.json" type="application/feed+json">JSON Feed</a>'
     ) in footer
     assert "Kommunen" not in footer  # the site's title is said in the header, not per feed
-
-
-def test_old_addresses_are_only_those_that_moved() -> None:
-    from newscli.export.urls import FORMER_SECTIONS, former_address, sections
-
-    swedish = sections("sv")
-    assert former_address("amnen/ekonomi/page/2/", swedish) == "topics/ekonomi/page/2/"
-    assert former_address("arkiv/", swedish) == "archive/"
-    assert former_address("2022/05/amnen/", swedish) is None
-    assert former_address("topics/ekonomi/", sections("en")) is None
-    assert sections("en") == FORMER_SECTIONS

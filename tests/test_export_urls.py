@@ -142,3 +142,14 @@ def test_the_nu_html_checker_passes_the_pages_with_such_photos(site: Path) -> No
         timeout=180,
     )
     assert json.loads(run.stderr or run.stdout)["messages"] == []
+
+
+def test_old_addresses_are_only_those_that_moved() -> None:
+    from newscli.export.urls import FORMER_SECTIONS, former_address, sections
+
+    swedish = sections("sv")
+    assert former_address("amnen/ekonomi/page/2/", swedish) == "topics/ekonomi/page/2/"
+    assert former_address("arkiv/", swedish) == "archive/"
+    assert former_address("2022/05/amnen/", swedish) is None
+    assert former_address("topics/ekonomi/", sections("en")) is None
+    assert sections("en") == FORMER_SECTIONS

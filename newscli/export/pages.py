@@ -1,6 +1,6 @@
 """The static site's map: which pages there are, where they go and which stories each lists; pure.
 
-Paths here are site-relative folder paths ("2021/11/<slug>/", "topics/ekonomi/", "" for the
+Paths here are site-relative folder paths ("2021/11/<slug>/", "amnen/ekonomi/", "" for the
 front page); each page is written as index.html in its folder. link() turns them into the
 page-relative URLs that work from file:// and from any sub-path.
 """
