@@ -770,7 +770,8 @@ def test_pages_whose_inputs_did_not_change_are_not_rendered_again(
     (root / "templates" / "month.html").write_text("{{ month.year }}", encoding="utf-8")
     seen.clear()
     last = export_site(Newsroom(root), out, now=NOW, drafts=True)
-    assert len(seen) == last.pages and read(out, "2021/11/index.html") == "2021"
+    moved = [path for path in seen if path.startswith(("topics/", "archive/"))]  # old addresses
+    assert len(seen) - len(moved) == last.pages and read(out, "2021/11/index.html") == "2021"
 
 
 def test_newsroom_templates_override_the_shipped_ones(tmp_path: Path) -> None:
