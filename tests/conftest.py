@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -55,6 +56,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "fuzz: a Hypothesis fuzz test (NEWSCLI_FUZZ=long raises its examples)"
     )
+    # A suite started in the background (`pytest &`, nohup, some CI runners) inherits SIGINT
+    # ignored, and so would every newscli, editor and shell it starts: the Ctrl-C tests would
+    # wait for an exit that never comes. A handler here is reset to the default at each exec.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from newscli.newsroom import Newsroom
 from tests.conftest import NOW, STORY, STORY_PATH, Invoke
 from tests.support.checkers import readable, without_unstable_search_files
 from tests.support.newsrooms import story, write_article
-from tests.support.site_tools import missing_tool, vnu_jar
+from tests.support.site_tools import nu_html_errors
 
 HOUR = dt.timedelta(hours=1)
 
@@ -142,17 +142,7 @@ def test_the_notice_page_can_be_turned_off_and_is_valid_html(
     quiet = Site(withdrawn_notice=False, base_url="https://example.se/")
     export_site(Newsroom(newsroom_path, quiet), tmp_path / "quiet", now=NOW)
     assert not (tmp_path / "quiet/2022/04/felaktig-uppgift").exists()
-    jar, java = vnu_jar(), shutil.which("java")
-    if jar is None or java is None:
-        missing_tool("the Nu Html Checker (vnu.jar) or java")
-    assert jar is not None and java is not None
-    run = subprocess.run(
-        [java, "-jar", str(jar), "--errors-only", "--format", "json", str(notice)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert json.loads(run.stderr or run.stdout)["messages"] == []
+    assert nu_html_errors([notice]) == []
 
 
 def test_an_export_at_0959_and_1001_differs_by_exactly_the_embargoed_story(

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 from markupsafe import Markup
@@ -75,15 +76,44 @@ def template_environment(newsroom_root: Path) -> jinja2.Environment:
     return environment
 
 
-def _compiled_templates(newsroom_root: Path) -> jinja2.BytecodeCache | None:
-    """Templates compiled once and kept in .newscli/ (Jinja2 checks each against its
-    source): compiling them is most of a small re-publish otherwise."""
+def _compiled_templates(newsroom_root: Path) -> jinja2.BytecodeCache:
+    """Templates compiled once: kept in .newscli/ between runs, and in this process between
+    exports (serve, watch, a script's loop: newscli's own templates compile once whatever
+    the newsroom). Jinja2 checks each against its source: compiling them is most of a small
+    re-publish otherwise."""
     try:
         folder = state_folder(newsroom_root) / "templates"
         folder.mkdir(exist_ok=True)
     except (NewsError, OSError):
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+        return _CompiledHere(None)
+    return _CompiledHere(jinja2.FileSystemBytecodeCache(str(folder)))
+
+
+# The code of every template compiled in this process: its key (name and file) → (checksum
+# of its source, code).
+_compiled: dict[str, tuple[str, CodeType | None]] = {}
+
+
+class _CompiledHere(jinja2.BytecodeCache):
+    """The process's compiled templates first, then the folder's (if any)."""
+
+    def __init__(self, kept: jinja2.BytecodeCache | None) -> None:
+        self.kept = kept
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        checksum, code = _compiled.get(bucket.key, (None, None))
+        if checksum == bucket.checksum:
+            bucket.code = code
+            return
+        if self.kept is not None:
+            self.kept.load_bytecode(bucket)
+            if bucket.code is not None:
+                _compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        _compiled[bucket.key] = (bucket.checksum, bucket.code)
+        if self.kept is not None:
+            self.kept.dump_bytecode(bucket)
 
 
 @jinja2.pass_context

@@ -142,6 +142,26 @@ class Browser:
             raise RuntimeError(str(answer["exceptionDetails"])[:2000])
         return answer.get("result", {}).get("value")
 
+    def dom(self) -> str:
+        """The page's DOM as it is now, serialised (what --dump-dom prints)."""
+        html: str = self.evaluate("document.documentElement.outerHTML")
+        return html
+
+    def screenshot(self, path: Path, width: int, height: int) -> None:
+        """A PNG of the page at that window size."""
+        import base64
+
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            session=self.session,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        shot = self.send("Page.captureScreenshot", session=self.session, format="png")
+        path.write_bytes(base64.b64decode(shot["data"]))
+
     def close(self) -> None:
         with contextlib.suppress(OSError, RuntimeError, TimeoutError):
             self.send("Browser.close")

@@ -1,13 +1,14 @@
 """The tools the site tests take from outside Python: the Nu Html Checker (vnu.jar on java)
-and headless Chromium, which opens the exported site from disk (file://).
-
-No Playwright or Selenium: Chromium's own --dump-dom gives the DOM after load, and
---screenshot a PNG, decoded here with zlib to check that the page is not blank.
+and headless Chromium (driven by tests.support.browser), which opens the exported site from
+disk (file://); what a page shows is read here: its links and heading from the DOM, its
+colours from a screenshot's PNG (decoded with zlib: is the page blank?).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import struct
 import subprocess
 import zlib
@@ -36,30 +37,32 @@ def vnu_jar() -> Path | None:
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
+def nu_html_errors(files: list[Path], *, css: bool = False) -> list[str]:
+    """The Nu Html Checker's errors in files (and their CSS, with css), one "url:line:
+    message" each. One run of the checker for all of them: its start is the cost. The JVM
+    compiles with C1 only (the checker's run is short; C2 would cost seconds of CPU for
+    nothing), and with the thread stack the checker's schema needs."""
+    jar, java = vnu_jar(), shutil.which("java")
+    if jar is None or java is None:
+        missing_tool("the Nu Html Checker (vnu.jar) or java")
+    assert jar is not None and java is not None
+    command = [java, "-Xss4m", "-XX:TieredStopAtLevel=1", "-jar", str(jar), "--errors-only"]
+    if css:
+        command.append("--also-check-css")
+    run = subprocess.run(
+        [*command, "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    return [f"{m.get('url', '')}:{m.get('lastLine', '')}: {m.get('message')}" for m in messages]
+
+
 CHROMIUM = "/usr/bin/chromium"
 # The site's header band (--band in style.css): seen only when the stylesheet loaded.
 BAND = (0x0A, 0x3A, 0x66)
-
-
-def browse(chromium: str, profile: Path, *action: str) -> subprocess.CompletedProcess[str]:
-    profile.mkdir(parents=True, exist_ok=True)
-    command = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        *action,
-    ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=90)
-    assert run.returncode == 0, run.stderr[-2000:]
-    return run
 
 
 class Page(HTMLParser):
@@ -92,10 +95,6 @@ class Page(HTMLParser):
     def handle_data(self, data: str) -> None:
         if any(t == "h1" for t, _ in self.open):
             self.h1 += data
-
-
-def dump(chromium: str, profile: Path, url: str) -> Page:
-    return Page(browse(chromium, profile, "--dump-dom", url).stdout)
 
 
 def png_colours(path: Path, rows: int = 500) -> set[tuple[int, ...]]:
