@@ -151,16 +151,46 @@ def _short(title: str, width: int = 40) -> str:
     return title if len(title) <= width else title[: width - 1].rstrip() + "…"
 
 
-def _ambiguous(ref: str, found: Sequence[Summary]) -> str:
-    listing = ", ".join(f"{a.path} ({a.id[:8]})" for a in found[:SUGGESTIONS])
-    if len(found) > SUGGESTIONS:
-        more = len(found) - SUGGESTIONS
+def _listing(names: Sequence[str]) -> str:
+    """The first SUGGESTIONS names, and how many more there are."""
+    listing = ", ".join(names[:SUGGESTIONS])
+    if len(names) > SUGGESTIONS:
+        more = len(names) - SUGGESTIONS
         listing += " " + ngettext("and {n} more", "and {n} more", more).format(n=number(more))
+    return listing
+
+
+def _ambiguous(ref: str, found: Sequence[Summary]) -> str:
+    listing = _listing([f"{a.path} ({a.id[:8]})" for a in found])
     return ngettext(
         "{ref!r} matches {n} article: {listing}",
         "{ref!r} matches {n} articles: {listing}",
         len(found),
     ).format(ref=ref, n=number(len(found)), listing=listing)
+
+
+class BrokenFile(ArticleError):
+    """A REF that names a file which is not a valid article: says which, why, and how to
+    open it (its path, which `edit` also takes from here)."""
+
+    def __init__(self, problem: ArticleError):
+        where = problem.path if problem.path is not None else ""
+        reason = (
+            _("line {line}: {problem}").format(line=problem.line, problem=problem.message)
+            if problem.line
+            else problem.message
+        )
+        super().__init__(
+            _("{path} is broken ({reason}); edit it by its path: newscli edit {path}").format(
+                path=where, reason=reason
+            ),
+            problem.path,
+            problem.line,
+        )
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class Catalog:
@@ -382,8 +412,10 @@ class Catalog:
 
     def resolve(self, ref: str) -> Answer[Article]:
         """The one article a REF means (a path, a slug, a unique slug prefix or a unique id
-        prefix of at least MIN_ID_PREFIX characters; see ref_matches), and the broken files
-        met while looking for it. A REF that matches nothing suggests the closest stories."""
+        prefix of at least MIN_ID_PREFIX characters; see ref_matches; else a file's name,
+        or the unique beginning of one: a file renamed by hand), and the broken files met
+        while looking for it. A REF that names a broken file is a BrokenFile; one that
+        matches nothing suggests the closest stories."""
         ref = ref.strip()
         if not ref:
             raise RefError(_("empty REF: give a slug, a path or an id prefix"))
@@ -391,13 +423,15 @@ class Catalog:
         path = newsroom.path_from_ref(ref)
         if path is not None:
             return Answer([newsroom.load(path)], 1)
-        if is_valid_slug(ref):
+        stem = ref.removesuffix(".md")
+        named = None
+        if is_valid_slug(stem):
             # The usual case: the file is named after its slug; no index needed.
-            quick = [p for p in newsroom.articles_dir.glob(f"*/*/{ref}.md") if p.is_file()]
+            quick = [p for p in newsroom.articles_dir.glob(f"*/*/{stem}.md") if p.is_file()]
             if len(quick) == 1:
-                article = newsroom.load(quick[0])
-                if article.slug == ref:
-                    return Answer([article], 1)
+                named = self._load_named(quick[0])
+                if named.slug == ref:
+                    return Answer([named], 1)
 
         def every(scan: Scan) -> list[Summary]:
             return list(scan.articles)
@@ -410,7 +444,40 @@ class Catalog:
             return Answer([newsroom.load(newsroom.file_of(found[0]))], 1, broken)
         if found:
             raise RefError(_ambiguous(ref, found))
+        if named is not None:  # a file renamed by hand, its slug inside still the old one
+            return Answer([named], 1, broken)
+        files = self._files_named(stem)
+        if len(files) == 1:
+            return Answer([self._load_named(files[0])], 1, broken)
+        if files:
+            listing = _listing([str(newsroom.relative(f)) for f in files])
+            raise RefError(
+                ngettext(
+                    "{ref!r} begins the name of {n} file: {listing}",
+                    "{ref!r} begins the names of {n} files: {listing}",
+                    len(files),
+                ).format(ref=ref, n=number(len(files)), listing=listing)
+            )
         raise RefError(self._unknown(ref))
+
+    def _load_named(self, path: Path) -> Article:
+        """The article in a file a REF named by its name; BrokenFile when it is broken."""
+        try:
+            return self.newsroom.load(path)
+        except ArticleError as exc:
+            raise BrokenFile(exc) from None
+
+    def _files_named(self, stem: str) -> list[Path]:
+        """The article files whose name (without .md) is stem, or else begins with it as
+        typed or as a slug: broken files and files renamed by hand have no slug to match."""
+        if not stem:
+            return []
+        files = [Path(entry.path) for _where, entry in self.newsroom.tree().files]
+        exact = [f for f in files if f.stem == stem]
+        if exact:
+            return exact
+        typed = tuple(dict.fromkeys((stem, ref_slug(stem))))
+        return [f for f in files if f.stem.startswith(typed)]
 
     def _unknown(self, ref: str) -> str:
         """What to say of a REF that names no story: the closest slugs and titles."""
@@ -470,6 +537,9 @@ class Catalog:
             if path is None:
                 try:
                     article = self.resolve(ref).one
+                except BrokenFile as exc:  # selected, like a broken file named by its path
+                    paths[self.newsroom.root / str(exc.path)] = None
+                    continue
                 except RefError as exc:
                     unknown.append((ref, exc))
                     continue

@@ -90,9 +90,11 @@ def checked_timezone(text: str) -> str:
     return name
 
 
-def refuse_existing(folder: Path) -> None:
+def refuse_existing(folder: Path, *, force: bool = False) -> None:
     """A UsageError when folder cannot become a new newsroom: it is a file, or it already
-    has a newscli.toml (never overwritten)."""
+    has a newscli.toml (never overwritten); unless force, also when it holds anything but
+    hidden files and an articles/ folder (a newsroom from before init), or is inside
+    another newsroom (as `hugo new site` refuses without --force)."""
     if folder.exists() and not folder.is_dir():
         raise UsageError(_("{folder} is not a folder").format(folder=folder))
     if (folder / CONFIG_NAME).exists():
@@ -101,6 +103,33 @@ def refuse_existing(folder: Path) -> None:
                 config=CONFIG_NAME
             ),
             folder / CONFIG_NAME,
+        )
+    if force:
+        return
+    outer = next((f for f in folder.absolute().parents if (f / CONFIG_NAME).is_file()), None)
+    if outer is not None:
+        raise UsageError(
+            _(
+                "{folder} is inside the newsroom {newsroom}; a newsroom in a newsroom is "
+                "a mistake its commands cannot tell apart: choose a folder outside it, or "
+                "give --force to make it there anyway"
+            ).format(folder=folder, newsroom=outer)
+        )
+    try:
+        names = sorted(entry.name for entry in folder.iterdir())
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(_("cannot read: {reason}").format(reason=exc.strerror or exc)) from None
+    other = [name for name in names if not name.startswith(".") and name != ARTICLES]
+    if other:
+        shown = ", ".join(other[:5]) + (", …" if len(other) > 5 else "")
+        raise UsageError(
+            _(
+                "{folder} is not empty (it holds {names}); a new newsroom goes in an empty "
+                "or new folder: name one (newscli init nyheter), or give --force to make it "
+                "here anyway"
+            ).format(folder=folder, names=shown)
         )
 
 
@@ -114,7 +143,7 @@ def config_text(founding: Founding) -> str:
     url = founding.base_url
     author = founding.author
     lines = [
-        "# The newsroom's settings, written by newscli init (see its docs/commands.md).",
+        "# The newsroom's settings, written by newscli init: newscli help settings says more.",
         "[site]",
         f"title = {_toml(founding.title)}",
         "# The site's address: absolute links in feeds and the sitemap.",
@@ -133,12 +162,12 @@ def config_text(founding: Founding) -> str:
 
 
 # The accessibility statement's section, commented out, in the newsroom's language: a
-# Swedish public body's site must have one (docs/checks.md); staff fill it in and remove the
+# Swedish public body's site must have one (newscli help accessibility); staff fill it in and remove the
 # '# ' of its lines.
 STATEMENT_TEMPLATE = {
     "sv": """\
 # Tillgänglighetsredogörelsen (lag (2018:1937) om tillgänglighet till digital offentlig
-# service). Fyll i och ta bort '# ' framför raderna; se docs/checks.md.
+# service). Fyll i och ta bort '# ' framför raderna; mer i newscli help accessibility.
 # [accessibility]
 # organisation = "Piteå kommun"
 # compliance = "partial"            # full (inga kända brister) | partial | none
@@ -160,7 +189,8 @@ STATEMENT_TEMPLATE = {
 """,
     "en": """\
 # The accessibility statement (the Swedish law (2018:1937) on accessibility of digital
-# public services). Fill it in and remove the '# ' before its lines; see docs/checks.md.
+# public services). Fill it in and remove the '# ' before its lines; more in
+# newscli help accessibility.
 # [accessibility]
 # organisation = "Piteå kommun"
 # compliance = "partial"            # full (no known issues) | partial | none
@@ -200,10 +230,11 @@ def _gitignore(folder: Path) -> bytes | None:
     return (text + "\n".join(missing) + "\n").encode("utf-8")
 
 
-def found_newsroom(folder: Path, founding: Founding) -> Founded:
+def found_newsroom(folder: Path, founding: Founding, *, force: bool = False) -> Founded:
     """Make folder a newsroom: articles/, .gitignore, then newscli.toml, written last and
-    never over another one, so that a newsroom interrupted half-made can be made again."""
-    refuse_existing(folder)
+    never over another one, so that a newsroom interrupted half-made can be made again
+    (force: also in a folder refuse_existing would refuse otherwise)."""
+    refuse_existing(folder, force=force)
     text = config_text(founding)
     try:  # never write settings newscli would then refuse to read
         site_from(tomllib.loads(text), folder / CONFIG_NAME)
@@ -230,7 +261,7 @@ def found_newsroom(folder: Path, founding: Founding) -> Founded:
     try:
         write_atomic(folder / CONFIG_NAME, text.encode("utf-8"), exclusive=True)
     except FileExistsError:  # made meanwhile by someone else
-        refuse_existing(folder)
+        refuse_existing(folder, force=True)
         raise
     created.append(CONFIG_NAME)
     return Founded(folder, tuple(created))

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 import tomli_w
 
 from newscli.i18n import _
+from newscli.invisible import located
 
 if TYPE_CHECKING:
     from tomlkit.items import Array
 
 DELIMITER = "+++"
 BOM = "\ufeff"
-_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _HEADER = re.compile(r"^\[")
 
 
@@ -75,9 +76,10 @@ def parse(text: str) -> tuple[dict[str, Any], str, Split]:
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_LINE.search(str(exc))
         line = parts.toml_first_line + int(found.group(1)) - 1 if found else 1
+        invisible = located(parts.toml, int(found.group(1)), int(found.group(2))) if found else None
         message = _TOML_LINE.sub("", str(exc)).strip()
         raise FrontMatterError(
-            _("broken TOML front matter: {problem}").format(problem=message), line
+            invisible or _("broken TOML front matter: {problem}").format(problem=message), line
         ) from None
     except RecursionError:
         # tomllib recurses once per nested array or inline table.

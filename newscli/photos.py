@@ -70,7 +70,7 @@ def open_photo(data: bytes, name: str | PurePosixPath | Path) -> PillowImage:
     image, not one of PHOTO_FORMATS, too many pixels, or broken."""
     from PIL import Image, UnidentifiedImageError
 
-    kinds = "JPEG, PNG, WebP or AVIF"
+    kinds = _("JPEG, PNG, WebP or AVIF")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -212,7 +212,7 @@ def statement_of(site: Site, root: Path) -> Statement | None:
     missing = [key for key in needed if key not in table or table[key] in ("", [])]
     if missing:
         raise ConfigError(
-            _("[accessibility] is incomplete: {keys} missing (see docs/checks.md)").format(
+            _("[accessibility] is incomplete: {keys} missing (newscli help accessibility)").format(
                 keys=", ".join(missing)
             ),
             path,
@@ -293,5 +293,5 @@ CONFIG_PATH = PurePosixPath(CONFIG_NAME)
 # Translated where it is shown (export.site), as it is made at import time.
 MISSING_WARNING = N_(
     "no [accessibility] in newscli.toml: the site has no accessibility statement, which a "
-    "Swedish public body's site must link from every page (see docs/checks.md)"
+    "Swedish public body's site must link from every page (newscli help accessibility)"
 )

@@ -62,6 +62,13 @@ def pytest_configure(config: pytest.Config) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """-n auto: one worker more than there are cores. A third of the suite's time is spent
+    waiting on other processes (Chromium, the Nu Html Checker, shells, servers), and a
+    worker that waits leaves its core idle: on two cores, 143 s with two, 122 s with three."""
+    return (os.cpu_count() or 1) + 1
+
+
 @pytest.fixture(autouse=True)
 def pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Same terminal, colour, clock, editor and language (English, unless a test passes a

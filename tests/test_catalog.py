@@ -14,7 +14,7 @@ from newscli.catalog import Catalog, ref_matches
 from newscli.errors import RefError
 from newscli.newsroom import Newsroom
 from newscli.query import Filters
-from tests.conftest import STORY, Invoke, newscli_process
+from tests.conftest import STORY, STORY_PATH, Invoke, newscli_process
 
 BROKEN = "articles/2021/11/trasig.md"
 
@@ -197,3 +197,20 @@ def test_public_puts_a_broken_file_s_last_good_version_in_its_place_with_its_top
     assert [s.id for s in public.stories()] == [s.id for s in before.stories()]
     assert public.topics.get("Kvalitetsutveckling") is not None  # only the kept story has it
     assert public.topics.sorted() == before.topics.sorted()
+
+
+@pytest.mark.parametrize("use_index", [True, False], ids=["index", "files"])
+def test_a_ref_finds_a_renamed_file_by_its_name_and_names_a_broken_one(
+    newsroom: Newsroom, use_index: bool
+) -> None:
+    from newscli.catalog import BrokenFile
+
+    (newsroom.root / STORY_PATH).rename(newsroom.root / "articles/2021/11/nytt-namn.md")
+    (newsroom.root / BROKEN).write_text("no front matter")
+    with Catalog(newsroom, use_index=use_index) as catalog:
+        assert catalog.resolve("nytt-namn.md").one.slug == STORY
+        assert catalog.resolve("nytt").one.slug == STORY
+        with pytest.raises(BrokenFile) as raised:
+            catalog.resolve("trasi")
+    assert str(raised.value).startswith(f"{BROKEN} is broken (line 1: ")
+    assert str(raised.value.path) == BROKEN

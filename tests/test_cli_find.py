@@ -318,3 +318,8 @@ def test_metavars_read_as_words(invoke: Invoke) -> None:
         assert words in listed
     assert "REF" in invoke("show", "--help").stdout
     assert "-a, --article REF" in invoke("publish", "--help").stdout
+
+
+def test_help_completes_its_guides_and_the_commands(invoke: Invoke) -> None:
+    assert complete("bash", "newscli help ch").stdout.split() == ["checks", "check"]
+    assert complete("bash", "newscli help se").stdout.split() == ["settings", "serve"]

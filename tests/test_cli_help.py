@@ -151,7 +151,7 @@ def test_every_help_text_has_swedish() -> None:
 def test_a_swedish_help_has_no_english_help_texts(invoke: Invoke) -> None:
     english = invoke("list", "--help", variables={"LANG": "C"}).stdout
     swedish = invoke("list", "--help", variables={"LANG": "sv_SE.UTF-8"}).stdout
-    for text in ("List articles, newest first", "At most this many stories.", "Output format."):
+    for text in ("List stories, newest first", "At most this many stories.", "Output format."):
         assert text in english and text not in swedish
     assert "Show this message and exit." in english
     assert "Visa den här hjälpen och avsluta." in swedish
@@ -163,3 +163,30 @@ def test_typers_own_options_speak_swedish_too(invoke: Invoke) -> None:
     assert "Visa versionen och avsluta." in shown
     assert "Installera komplettering för det aktuella skalet." in shown
     assert "current shell" not in shown and "Show this message" not in shown
+
+
+# -- newscli help GUIDE -------------------------------------------------------------------
+
+
+def test_no_message_or_help_points_to_a_docs_file_an_installed_newscli_lacks() -> None:
+    from pathlib import Path
+
+    template = Path(cli.__file__).parents[1] / "locale" / "newscli.pot"
+    msgids = re.findall(r'^msgid "(.*(?:\n".*")*)', template.read_text("utf-8"), re.M)
+    assert [m for m in msgids if "docs/" in m] == []
+
+
+def test_help_lists_its_guides_and_each_is_made_from_the_code(invoke: Invoke) -> None:
+    from newscli.checks import RULES
+
+    listed = invoke("help")
+    assert listed.exit_code == 0
+    assert all(f"  {guide} " in listed.stdout for guide in ("checks", "dates", "settings"))
+    checks = invoke("help", "checks").stdout
+    assert all(rule.name in checks for rule in RULES)
+    assert "[checks.off]" in checks
+    swedish = invoke("help", "accessibility", variables={"LANG": "sv_SE.UTF-8"}).stdout
+    assert "# [accessibility]" in swedish and "Tillgänglighetsredogörelsen" in swedish
+    assert "tag add [OPTIONS] TOPIC..." in invoke("help", "tag", "add").stdout
+    unknown = invoke("help", "nope")
+    assert unknown.exit_code == 2 and "checks, accessibility, dates, settings" in unknown.stderr

@@ -183,3 +183,49 @@ def test_init_writes_a_commented_statement_template_in_the_newsrooms_language(
         "mailto:kommun@example.se",
         "tel:+46911696000",
     ]
+
+
+# -- where a newsroom may be made ---------------------------------------------------------
+
+
+def test_init_refuses_a_folder_that_is_not_empty_unless_forced(tmp_path: Path) -> None:
+    (tmp_path / "rapport.docx").write_text("x")
+    (tmp_path / ".git").mkdir()
+    refused = init(tmp_path, "--no-input", "--no-git")
+    assert refused.exit_code == 2
+    assert "is not empty (it holds rapport.docx)" in refused.stderr
+    assert "--force" in refused.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".git", "rapport.docx"]
+    swedish = init(tmp_path, "--no-input", "--no-git", variables={"LANG": "sv_SE.UTF-8"})
+    assert "är inte tom (där finns rapport.docx)" in swedish.stderr
+    forced = init(tmp_path, "--no-input", "--no-git", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert (tmp_path / "newscli.toml").is_file()
+
+
+def test_init_refuses_a_folder_inside_another_newsroom_s_articles(tmp_path: Path) -> None:
+    assert init(tmp_path, "--no-input", "--no-git").exit_code == 0
+    inner = tmp_path / "articles" / "2026"
+    refused = init(tmp_path, str(inner), "--no-input", "--no-git")
+    assert refused.exit_code == 2
+    assert f"is inside the newsroom {tmp_path}" in refused.stderr
+    assert not inner.exists()
+    swedish = init(tmp_path, str(inner), "--no-input", variables={"LANG": "sv_SE.UTF-8"})
+    assert f"ligger i nyhetsrummet {tmp_path}" in swedish.stderr
+    assert init(tmp_path, str(inner), "--no-input", "--no-git", "--force").exit_code == 0
+
+
+def test_init_s_help_shows_its_example_once(tmp_path: Path) -> None:
+    shown = init(tmp_path, "--help").stdout
+    assert shown.count("newscli init nyheter") == 1
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_settings_init_writes_point_to_help_an_installed_newscli_has(
+    tmp_path: Path, language: str
+) -> None:
+    assert init(tmp_path, "--no-input", "--no-git", "--language", language).exit_code == 0
+    text = (tmp_path / "newscli.toml").read_text(encoding="utf-8")
+    assert "docs/" not in text
+    assert "newscli help accessibility" in text
+    assert "newscli help settings" in text

@@ -188,7 +188,7 @@ def test_newsroom_without_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(tmp_path)
     (tmp_path / "newscli.toml").write_text('[site]\ntitle = "Ny"\n')
     result = CliRunner().invoke(cli.app, ["list"])
-    assert result.exit_code == 0 and "No articles yet." in result.stderr
+    assert result.exit_code == 0 and "No stories yet." in result.stderr
     assert Newsroom(tmp_path).scan().articles == []
 
 
@@ -232,7 +232,7 @@ def test_check_passes_on_the_sample_newsroom(invoke: Invoke) -> None:
     ]
     plain = [line for line in lines if "a sentence of" in line or "LIX" in line]
     assert len(photos) == 6 and len(plain) == len(lines) - 6 > 0
-    assert f"All 5 article files are valid ({len(lines)} warnings)." in result.stderr
+    assert f"All 5 story files are valid ({len(lines)} warnings)." in result.stderr
     strict = invoke("check", "--strict")
     assert strict.exit_code == 1 and strict.stdout == result.stdout
     assert "failing with --strict" in strict.stderr
@@ -268,3 +268,71 @@ def test_check_reports_every_problem_with_its_line(invoke: Invoke, newsroom_path
         for line in dup
     )
     assert any("duplicate slug" in line for line in dup)
+
+
+# -- broken and renamed files by REF ----------------------------------------------------
+
+
+def _break(newsroom_path: Path, slug: str = STORY) -> str:
+    """The story's title with a vertical tab pasted from Word: its TOML no longer reads."""
+    path = newsroom_path / f"articles/2021/11/{slug}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('title = "Förbättrad', 'title = "Förbättrad\x0b'), "utf-8")
+    return f"articles/2021/11/{slug}.md"
+
+
+@pytest.mark.parametrize("ref", [STORY, "forbattrad-ekon", f"{STORY}.md"])
+def test_show_of_a_broken_file_by_its_slug_says_it_is_broken_and_how_to_edit_it(
+    invoke: Invoke, newsroom_path: Path, ref: str
+) -> None:
+    path = _break(newsroom_path)
+    result = invoke("show", ref)
+    assert result.exit_code == 1
+    assert f"{path} is broken (line 4: " in result.stderr
+    assert f"edit it by its path: newscli edit {path}" in result.stderr
+    assert "no article matches" not in result.stderr
+
+
+def test_edit_of_a_broken_file_by_a_slug_prefix_opens_it_to_be_fixed(
+    invoke: Invoke, newsroom_path: Path, tmp_path: Path
+) -> None:
+    path = _break(newsroom_path)
+    editor = write_editor(tmp_path, "p.write_text(p.read_text().replace('\\x0b', ' '))")
+    result = invoke("edit", "forbattrad-ekon", variables={"EDITOR": editor})
+    assert result.exit_code == 0, result.stderr
+    assert "\x0b" not in (newsroom_path / path).read_text(encoding="utf-8")
+    assert invoke("show", STORY, "--raw").exit_code == 0
+
+
+@pytest.mark.parametrize("ref", ["nytt-namn", "nytt-namn.md", "nytt-n"])
+def test_a_file_renamed_by_hand_is_found_by_its_name(
+    invoke: Invoke, newsroom_path: Path, ref: str
+) -> None:
+    (newsroom_path / STORY_PATH).rename(newsroom_path / "articles/2021/11/nytt-namn.md")
+    result = invoke("show", ref, "--raw")
+    assert result.exit_code == 0, result.stderr
+    assert f'slug = "{STORY}"' in result.stdout
+
+
+def test_check_fix_cleans_a_title_pasted_from_word_and_keeps_the_rest_byte_for_byte(
+    invoke: Invoke, newsroom_path: Path
+) -> None:
+    path = newsroom_path / _break(newsroom_path)
+    original = path.read_bytes()
+    path.write_bytes(original + b"Kvar\x0b i texten.\n# okand\n")
+    before = path.read_bytes()
+    dry = invoke("check", "--fix", "--dry-run")
+    assert path.read_bytes() == before
+    assert "a vertical tab (from Word?) in the title on line 4, column 20: made a space" in (
+        dry.stdout
+    )
+    assert "1 file would be cleaned of invisible characters (dry run" in dry.stderr
+    result = invoke("check", "--fix")
+    after = path.read_bytes()
+    assert after == before.replace("Förbättrad\x0b".encode(), "Förbättrad ".encode(), 1)
+    assert "1 file cleaned of invisible characters" in result.stderr
+    assert invoke("show", STORY).exit_code == 0
+
+
+def test_check_dry_run_without_fix_is_a_usage_error(invoke: Invoke) -> None:
+    assert invoke("check", "--dry-run").exit_code == 2

@@ -404,3 +404,30 @@ def test_a_one_line_array_with_a_comment_is_written_as_tomlkit_writes_it(
     by_tomlkit = frontmatter._edit_with_tomlkit(parts.toml, old, "topics", new, newline)
     assert edited == parts.head + str(by_tomlkit) + parts.tail + parts.body
     assert frontmatter.parse(edited)[0] == {**meta, "topics": new}
+
+
+# -- invisible characters -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            'id = "x"\ntitle = "Öppet\x0bhus"\n',
+            "a vertical tab (from Word?) in the title, column 15",
+        ),
+        ('teaser = """Ett\x0ctvå"""\n', "a form feed (a page break from Word?) in the teaser"),
+        ('[image]\nalt = "a\x00b"\n', "a NUL character (an empty byte) in the photo's alt text"),
+        (
+            'title = "x"\nokand = 1 # a\x0bb\n',
+            "a vertical tab (from Word?) in a comment, column 14",
+        ),
+        ('title\u200b = "x"\n', "a zero-width space at column 6"),
+    ],
+)
+def test_an_invisible_character_is_named_with_its_field_and_column(toml: str, message: str) -> None:
+    with pytest.raises(frontmatter.FrontMatterError) as raised:
+        frontmatter.parse(f"+++\n{toml}+++\nBody\n")
+    assert raised.value.message.startswith(message), raised.value.message
+    assert "newscli check --fix" in raised.value.message
+    assert "\\x" not in raised.value.message

@@ -73,7 +73,7 @@ def test_the_language_follows_the_locale_variables_in_gettext_order(
 def test_a_swedish_locale_makes_the_whole_run_swedish(invoke: Invoke) -> None:
     result = invoke("tag", "add", "Brandskydd", "--all", "--dry-run", variables=SWEDISH)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.endswith("5 artiklar skulle ändras\n")
+    assert result.stdout.endswith("5 nyheter skulle ändras\n")
     english = invoke("tag", "add", "Brandskydd", "--all", "--dry-run", variables=ENGLISH)
     assert english.stdout.endswith("5 articles would change\n")
 
@@ -87,7 +87,7 @@ def test_clirunner_env_reaches_the_run(invoke: Invoke, newsroom_path: Path) -> N
         obj=dict(PINNED),
     )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "1 artikel ändrad\n"
+    assert result.stdout == "1 nyhet ändrad\n"
 
 
 def test_the_language_is_chosen_anew_for_each_run(invoke: Invoke) -> None:
@@ -160,9 +160,9 @@ def test_one_article_changed_says_so_in_both_languages(invoke: Invoke) -> None:
     english = invoke("tag", "add", "Brandskydd", "--article", STORY)
     assert english.stdout == "1 article changed\n"
     swedish = invoke("tag", "add", "Barn", "--article", STORY, variables=SWEDISH)
-    assert swedish.stdout == "1 artikel ändrad\n"
+    assert swedish.stdout == "1 nyhet ändrad\n"
     again = invoke("tag", "add", "Barn", "--article", STORY, variables=SWEDISH)
-    assert again.stdout == "0 artiklar ändrade, 1 redan taggad\n"
+    assert again.stdout == "0 nyheter ändrade, 1 redan taggad\n"
 
 
 # -- what never changes with the language -------------------------------------------------------
@@ -365,7 +365,7 @@ def test_topics_table_headers_follow_the_locale(invoke: Invoke) -> None:
     wide = {"COLUMNS": "200", "NO_COLOR": "1"}
     swedish = invoke("topics", stdout_isatty=True, variables={**SWEDISH, **wide}).stdout
     english = invoke("topics", stdout_isatty=True, variables={**ENGLISH, **wide}).stdout
-    assert _words(swedish)[:2] == ["Ämne", "Artiklar"]
+    assert _words(swedish)[:2] == ["Ämne", "Nyheter"]
     assert _words(english)[:2] == ["Topic", "Articles"]
 
 
@@ -373,15 +373,15 @@ def test_show_of_a_missing_ref_speaks_swedish(invoke: Invoke) -> None:
     swedish = invoke("show", "no-such-story", variables=SWEDISH)
     english = invoke("show", "no-such-story", variables=ENGLISH)
     assert swedish.exit_code == english.exit_code != 0
-    assert swedish.stderr.startswith("newscli: fel: ingen artikel passar 'no-such-story'")
+    assert swedish.stderr.startswith("newscli: fel: ingen nyhet passar 'no-such-story'")
     assert english.stderr.startswith("newscli: error: no article matches 'no-such-story'")
 
 
 def test_check_counts_in_words_never_with_s_in_brackets(invoke: Invoke) -> None:
     english = invoke("check", variables=ENGLISH).stderr
     swedish = invoke("check", variables=SWEDISH).stderr
-    assert "All 5 article files are valid (" in english and "(s)" not in english
-    assert "Alla 5 artikelfiler är giltiga (" in swedish and "varningar)." in swedish
+    assert "All 5 story files are valid (" in english and "(s)" not in english
+    assert "Alla 5 nyhetsfiler är giltiga (" in swedish and "varningar)." in swedish
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,18 @@ from typing import Annotated, Any, cast
 import typer
 
 from newscli import __version__, i18n
-from newscli.cli import clicktext, feeds, importer, init, lifecycle, photo, site, stories, tag
+from newscli.cli import (
+    clicktext,
+    feeds,
+    guide,
+    importer,
+    init,
+    lifecycle,
+    photo,
+    site,
+    stories,
+    tag,
+)
 from newscli.cli.common import NewsGroup, RootOption, environment, use_root
 from newscli.cli.completion import install as install_completion
 from newscli.cli.typer_inside import Context, exceptions
@@ -112,6 +123,7 @@ app.command()(lifecycle.expire)
 app.command("build")(site.build_all)
 app.command()(site.deploy)
 app.command()(lifecycle.log)
+app.command("help")(guide.help_guide)
 
 
 def main() -> None:

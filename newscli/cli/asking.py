@@ -62,7 +62,10 @@ def ask(
 
 def confirm(env: Environment, question: str, *, default: bool) -> bool:
     """Yes or no (y/yes/j/ja, n/no/nej); empty means default."""
-    shown = f"{question} [{'Y/n' if default else 'y/N'}]: "
+    # Translators: the answers a yes-or-no question shows, the default in capitals; the
+    # letters must be answers confirm takes (y, j, n).
+    choices = _("[Y/n]") if default else _("[y/N]")
+    shown = f"{question} {choices}: "
     while True:
         answer = _line(env, shown).strip().casefold()
         if not answer:

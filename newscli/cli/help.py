@@ -45,7 +45,9 @@ COMMANDS: dict[str, Help] = {
         N_("A command-line newsroom"),
         "newscli list --topic Ekonomi --since 2022-01-01",
     ),
-    "init": Help(N_("Start a newsroom in a folder"), "newscli init nyheter"),
+    "init": Help(
+        N_("Start a newsroom in a folder"), 'newscli init nyheter --title "Aktuellt" --no-input'
+    ),
     "new": Help(
         N_("Write a new story"),
         'newscli new "Nytt äldreboende i Norrfjärden" --topic Äldreomsorg',
@@ -137,6 +139,7 @@ COMMANDS: dict[str, Help] = {
         "newscli import feed https://www.example.se/rss.xml",
     ),
     "import text": Help(N_("Import pages copied from a browser"), "newscli import text sida.txt"),
+    "help": Help(N_("Read a guide, or a command's help"), "newscli help checks"),
     "import wordpress": Help(
         N_("Import a WordPress export"),
         "newscli import wordpress wordpress-export.xml",
@@ -286,9 +289,20 @@ def format_example(ctx: click.Context, formatter: click.HelpFormatter) -> None:
     formatter.write(f"{'':>{formatter.current_indent + 2}}{known.example}\n")
 
 
+# Click's words in a usage line, in the user's language ("Användning: newscli [FLAGGOR]
+# KOMMANDO [ARGUMENT]..."); the words for values (REF, DATE) stay as the help names them.
+USAGE_WORDS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND [ARGS]...": N_("COMMAND [ARGS]...")}
+
+
 def usage_pieces(pieces: list[str]) -> list[str]:
-    """Typer's `{REF}` for a required argument as the usual `REF`."""
-    return [re.sub(r"^\{(.+)\}(\.\.\.)?$", r"\1\2", piece) for piece in pieces]
+    """Typer's `{REF}` for a required argument as the usual `REF`, and Click's words in the
+    user's language."""
+    return [
+        _(USAGE_WORDS[piece])
+        if piece in USAGE_WORDS
+        else re.sub(r"^\{(.+)\}(\.\.\.)?$", r"\1\2", piece)
+        for piece in pieces
+    ]
 
 
 class TranslatedHelp(click.Command):
@@ -305,6 +319,9 @@ class TranslatedHelp(click.Command):
             adopt_param(param)
         return params
 
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return usage_pieces(super().collect_usage_pieces(ctx))
+
 
 class NewsCommand(TranslatedHelp, TyperCommand):
     """A Typer command with newscli's help: an example, plain argument names, and its texts in
@@ -313,9 +330,6 @@ class NewsCommand(TranslatedHelp, TyperCommand):
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_epilog(ctx, formatter)
         format_example(ctx, formatter)
-
-    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
-        return usage_pieces(super().collect_usage_pieces(ctx))
 
 
 def written_help() -> Iterator[tuple[str, str]]:

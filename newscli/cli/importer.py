@@ -269,7 +269,7 @@ def import_feed(
     date_missing: DateMissingOption = DateMissing.skip,
     root: RootOption = None,
 ) -> None:
-    """Import the stories of an RSS, Atom or JSON feed: one article per entry, found again by
+    """Import the stories of an RSS, Atom or JSON feed: one story per entry, found again by
     its guid on every later run."""
 
     def read(env: Environment, newsroom: Newsroom, fetcher: Fetcher) -> Read:
@@ -301,7 +301,7 @@ def import_text(
     date_missing: TextDateMissingOption = DateMissing.draft,
     root: RootOption = None,
 ) -> None:
-    """Import pages copied from a browser: a story page becomes one article, a topic listing
+    """Import pages copied from a browser: a story's page becomes a story, a topic listing
     one draft per teaser; a page without a date becomes a draft dated today."""
 
     def read(env: Environment, newsroom: Newsroom, fetcher: Fetcher) -> Read:

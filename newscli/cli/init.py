@@ -47,14 +47,21 @@ def init(
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never ask; what no option gives is the default.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Make it also in a folder that is not empty, or inside a newsroom."
+        ),
+    ] = False,
 ) -> None:
     """Make a new newsroom: newscli.toml, articles/ and a .gitignore; asks for the settings
-    on a terminal. Example: newscli init nyheter --title "Aktuellt" --no-input"""
+    on a terminal. The folder must be new or empty (hidden files and an articles/ folder
+    may be there) and not inside another newsroom, unless --force."""
     from newscli import founding
 
     env = environment(ctx)
     target = folder if folder.is_absolute() else env.cwd / folder
-    founding.refuse_existing(target)  # before any question
+    founding.refuse_existing(target, force=force)  # before any question
     # Options are checked before anything is asked, and asked again on a terminal only.
     given_title = founding.checked_title(title) if title is not None else None
     given_url = founding.checked_base_url(base_url) if base_url is not None else None
@@ -94,7 +101,7 @@ def init(
     offered = git is None and interactive and founding.git_available()
     if offered and not founding.in_repository(target):
         git = confirm(env, _("Start a git repository there (git init)?"), default=True)
-    made = founding.found_newsroom(target, settings)
+    made = founding.found_newsroom(target, settings, force=force)
     say(
         env,
         _("Made a newsroom in {folder}: {files}").format(

@@ -165,7 +165,7 @@ NullOption = Annotated[
         "--null", "-0", help=N_("With --stdin: REFs end with NUL, as xargs -0 reads them.")
     ),
 ]
-AllOption = Annotated[bool, typer.Option("--all", help=N_("Every article in the newsroom."))]
+AllOption = Annotated[bool, typer.Option("--all", help=N_("Every story in the newsroom."))]
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help=N_("Show what would change; change nothing."))
 ]

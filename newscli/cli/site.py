@@ -444,7 +444,7 @@ def serve(
         bool,
         typer.Option(
             "--watch",
-            help="Rebuild when an article, photo, newscli.toml or template changes, and "
+            help="Rebuild when a story, photo, newscli.toml or template changes, and "
             "reload the open page.",
         ),
     ] = False,

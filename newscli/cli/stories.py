@@ -25,6 +25,7 @@ from newscli.cli.common import (
     warn,
 )
 from newscli.cli.selection import (
+    DryRunOption,
     Format,
     ListFormatOption,
     RefArgument,
@@ -92,7 +93,7 @@ def _read_body(env: Environment, body_file: str | None) -> str:
             raise UsageError(
                 _(
                     "{file}: the body is longer than {size} M characters; "
-                    "an article may be at most that long"
+                    "a story may be at most that long"
                 ).format(file=body_file, size=number(MAX_BODY // 2**20))
             )
         return text
@@ -135,7 +136,7 @@ def new(
     ] = None,
     date: Annotated[
         str | None,
-        typer.Option(help="2021-11-23 14:00, '3 mars 2024', igår, ISO 8601… (default: now)."),
+        typer.Option(help="2021-11-23 14:00, '3 mars 2024', yesterday, ISO 8601… (default: now)."),
     ] = None,
     expires: Annotated[
         str | None,
@@ -175,7 +176,7 @@ def new(
     keep_metadata: KeepMetadataOption = False,
     root: RootOption = None,
 ) -> None:
-    """Create an article and print the path of its new file."""
+    """Create a story and print the path of its new file."""
     from dataclasses import replace
 
     from newscli import when as dates
@@ -204,7 +205,7 @@ def new(
         if not title or not title.strip():
             raise UsageError(
                 _(
-                    'a title is required: newscli new "Rubrik" '
+                    'a title is required: newscli new "Headline" '
                     "(prompts only on a terminal without --no-input)"
                 )
             )
@@ -370,7 +371,7 @@ def list_articles(
     excel: ExcelOption = False,
     root: RootOption = None,
 ) -> None:
-    """List articles, newest first, each with its state (draft, scheduled, published,
+    """List stories, newest first, each with its state (draft, scheduled, published,
     expiring, expired, withdrawn)."""
     from newscli.catalog import Catalog
 
@@ -452,7 +453,7 @@ def _show_listed(
         return
     assert topics is not None
     if not listed.stories:
-        say(env, _("No articles match.") if filtered else _("No articles yet."))
+        say(env, _("No stories match.") if filtered else _("No stories yet."))
         return
     from newscli.render import terminal
 
@@ -485,7 +486,7 @@ def show(
     ] = False,
     root: RootOption = None,
 ) -> None:
-    """Preview one article: the full story, its teaser card, or the raw file."""
+    """Preview one story: in full, its teaser card, or the raw file."""
     from newscli.catalog import Catalog
 
     env = environment(ctx)
@@ -554,7 +555,7 @@ def edit(
     ref: RefArgument,
     root: RootOption = None,
 ) -> None:
-    """Open an article in $EDITOR and save it back only if it is still valid."""
+    """Open a story in $EDITOR and save it back only if it is still valid."""
     from newscli.catalog import Catalog
 
     env = environment(ctx)
@@ -577,18 +578,31 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only on errors.")
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="First clean out invisible characters pasted into front matter (from Word: "
+            "vertical tabs, page breaks, zero-width spaces), saying what changed in each file.",
+        ),
+    ] = False,
+    dry_run: DryRunOption = False,
     root: RootOption = None,
 ) -> None:
-    """Validate every article: its file, its photo, accessibility, plain language and
-    personal identity numbers (docs/checks.md). One line per problem as path:line: message;
-    exit 1 on any error (with --strict, on any warning too)."""
+    """Validate every story: its file, its photo, accessibility, plain language and
+    personal identity numbers (newscli help checks). One line per problem as
+    path:line: message; exit 1 on any error (with --strict, on any warning too)."""
     from newscli.catalog import Catalog
     from newscli.checks import check_stories, load_settings
     from newscli.lifecycle import check_life
     from newscli.statement import statement_findings
 
     env = environment(ctx)
+    if dry_run and not fix:
+        raise UsageError(_("--dry-run goes with --fix: newscli check --fix --dry-run"))
     newsroom = open_newsroom(env, root)
+    if fix:
+        _fix(env, newsroom, dry_run)
     settings = load_settings(newsroom.root)
     findings = newsroom.check()
     with Catalog(newsroom, reread=True) as catalog:  # every file, as newsroom.check() does
@@ -623,7 +637,7 @@ def check(
                     n=number(problems)
                 ),
                 files=ngettext(
-                    "{n} of {total} article file", "{n} of {total} article files", total
+                    "{n} of {total} story file", "{n} of {total} story files", total
                 ).format(n=number(files), total=number(total)),
             )
             + noted,
@@ -631,9 +645,45 @@ def check(
         raise typer.Exit(ExitStatus.FAILURE)
     say(
         env,
-        ngettext("{n} article file is valid", "All {n} article files are valid", total).format(
+        ngettext("{n} story file is valid", "All {n} story files are valid", total).format(
             n=number(total)
         )
         + noted
         + ".",
     )
+
+
+def _fix(env: Environment, newsroom: Newsroom, dry_run: bool) -> None:
+    """check --fix: each file cleaned of invisible characters, one line per file."""
+    from newscli.repair import repair_invisible
+
+    count = 0
+    for repair in repair_invisible(newsroom, dry_run=dry_run):
+        done = "; ".join(change.describe() for change in repair.changes)
+        if repair.problem is not None:
+            warn(env, f"{repair.path}: {repair.problem}")
+            continue
+        count += 1
+        show_line(env, f"{repair.path}: {done}")
+    if dry_run:
+        say(
+            env,
+            ngettext(
+                "{n} file would be cleaned of invisible characters",
+                "{n} files would be cleaned of invisible characters",
+                count,
+            ).format(n=number(count))
+            + " "
+            + _("(dry run: nothing was written)"),
+        )
+    elif count == 0:
+        say(env, _("No invisible characters to clean out."))
+    else:
+        say(
+            env,
+            ngettext(
+                "{n} file cleaned of invisible characters",
+                "{n} files cleaned of invisible characters",
+                count,
+            ).format(n=number(count)),
+        )

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
-    help="Change the topics of many articles at once, safely (--dry-run to preview).",
+    help="Change the topics of many stories at once, safely (--dry-run to preview).",
 )
 
 
@@ -65,7 +65,7 @@ def add(
     selection: Selection,
     root: RootOption = None,
 ) -> None:
-    """Add topics to the selected articles (filters like `list`, --article, --stdin or --all), each as the newsroom spells it."""
+    """Add topics to the selected stories (filters like `list`, --article, --stdin or --all), each as the newsroom spells it."""
     from newscli import tagging
 
     def edit(env: Environment, newsroom: Newsroom, catalog: Catalog) -> ArticleEdit:
@@ -84,7 +84,7 @@ def remove(
     selection: Selection,
     root: RootOption = None,
 ) -> None:
-    """Remove topics from the selected articles (filters like `list`, --article, --stdin or --all)."""
+    """Remove topics from the selected stories (filters like `list`, --article, --stdin or --all)."""
     from newscli import tagging
 
     change_selected(
@@ -177,7 +177,7 @@ def topics(
     excel: ExcelOption = False,
     root: RootOption = None,
 ) -> None:
-    """Every topic with its number of articles; spellings that differ are shown so you can merge them."""
+    """Every topic with its number of stories; spellings that differ are shown so you can merge them."""
     from newscli.catalog import Catalog
 
     env = environment(ctx)
