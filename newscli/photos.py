@@ -167,6 +167,7 @@ class Placed:
     src: str
     path: Path
     created: bool
+    removed: tuple[str, ...] = ()  # the private metadata left out of the copy (photo_privacy)
 
 
 def photo_folder(date: dt.datetime) -> PurePosixPath:
@@ -207,9 +208,16 @@ def _plain_folder(root: Path, folder: PurePosixPath) -> Path:
     return current
 
 
-def place_photo(root: Path, photo: PhotoFile, date: dt.datetime, slug: str) -> Placed:
+def place_photo(
+    root: Path, photo: PhotoFile, date: dt.datetime, slug: str, *, keep_metadata: bool = False
+) -> Placed:
     """Copy photo to images/YYYY/MM/<slug>.<ext> atomically, never over another photo: the
-    first of slug, slug-2, slug-3 … that is free, or that already holds these very bytes."""
+    first of slug, slug-2, slug-3 … that is free, or that already holds these very bytes.
+    The copy leaves out where it was taken, serial numbers and the owner's name (see
+    newscli.photo_privacy) unless keep_metadata: images/ is committed and shared."""
+    removed: tuple[str, ...] = ()
+    if not keep_metadata:
+        photo, removed = _without_private_metadata(photo)
     relative = photo_folder(date)
     folder = _plain_folder(root, relative)
     number = 1
@@ -218,14 +226,31 @@ def place_photo(root: Path, photo: PhotoFile, date: dt.datetime, slug: str) -> P
         target = folder / name
         src = str(relative / name)
         if _holds(target, photo.data):
-            return Placed(src, target, created=False)
+            return Placed(src, target, created=False, removed=removed)
         try:
             if not target.exists() and not target.is_symlink():
                 write_atomic(target, photo.data, exclusive=True)
-                return Placed(src, target, created=True)
+                return Placed(src, target, created=True, removed=removed)
         except FileExistsError:
             pass
         number += 1
+
+
+def _without_private_metadata(photo: PhotoFile) -> tuple[PhotoFile, tuple[str, ...]]:
+    """photo without its private metadata, and what was taken out; PhotoError when its
+    metadata cannot be taken apart (nothing is copied then, rather than the private parts)."""
+    from newscli.photo_privacy import UnreadableMetadata, without_private_metadata
+
+    try:
+        cleaned = without_private_metadata(photo.data, photo.format)
+    except UnreadableMetadata as exc:
+        raise PhotoError(
+            _(
+                "the photo's metadata cannot be taken apart to remove its location and serial "
+                "numbers ({reason}); nothing was copied (--keep-metadata copies it as it is)"
+            ).format(reason=exc)
+        ) from None
+    return dataclasses.replace(photo, data=cleaned.data), cleaned.removed
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -544,13 +569,20 @@ def photo_case(newsroom: Newsroom, story: Summary) -> PhotoCase | None:
 
 def _width(file: Path) -> int | None:
     """The shown width from the file's header (no pixels decoded); None if it is no photo."""
+    size = shown_size_of(file)
+    return None if size is None else size[0]
+
+
+def shown_size_of(file: Path) -> tuple[int, int] | None:
+    """(width, height) as shown, from the file's header (no pixels decoded); None for a file
+    that is no image Pillow reads (an SVG, a broken file)."""
     from PIL import Image
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file) as image:
-                return shown_size(image)[0]
+                return shown_size(image)
     except Exception:  # not an image, or unreadable: the export says so when it copies it
         return None
 
@@ -572,14 +604,19 @@ def set_photo(
     caption: str | None = None,
     credit: str | None = None,
     wait: Callable[[], None] | None = None,
+    keep_metadata: bool = False,
 ) -> PhotoChange:
-    """Give the story in file a photo (copied next to its date) and/or new texts for it,
-    under the newsroom lock; nothing is written when anything fails."""
+    """Give the story in file a photo (copied next to its date, see place_photo) and/or new
+    texts for it, under the newsroom lock; nothing is written when anything fails."""
     from newscli.lock import NewsroomLock
 
     def edit(story: Summary) -> tuple[Image | None, Placed | None]:
         placed = (
-            None if photo is None else place_photo(newsroom.root, photo, story.date, story.slug)
+            None
+            if photo is None
+            else place_photo(
+                newsroom.root, photo, story.date, story.slug, keep_metadata=keep_metadata
+            )
         )
         try:
             src = None if placed is None else placed.src
@@ -604,9 +641,16 @@ def remove_photo(
         return change_photo(newsroom, file, lambda story: (None, None))
 
 
-def place_for_new(newsroom: Newsroom, photo: PhotoFile, date: dt.datetime, slug: str) -> Placed:
+def place_for_new(
+    newsroom: Newsroom,
+    photo: PhotoFile,
+    date: dt.datetime,
+    slug: str,
+    *,
+    keep_metadata: bool = False,
+) -> Placed:
     """Copy the photo of a story `new` is about to write, under the newsroom lock."""
     from newscli.lock import NewsroomLock
 
     with NewsroomLock(newsroom.root):
-        return place_photo(newsroom.root, photo, date, slug)
+        return place_photo(newsroom.root, photo, date, slug, keep_metadata=keep_metadata)

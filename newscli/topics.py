@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Protocol
@@ -23,6 +23,8 @@ from slugify import slugify
 
 from newscli.slugs import MAX_SLUG, SLUG_PATTERN, SWEDISH
 
+# The folder of the topics on the site before it had one in its language, and an English
+# site's now; newscli.export.urls.sections names each language's.
 TOPICS_PATH = "topics/"
 
 
@@ -73,8 +75,9 @@ def slug_like(topic: str, slugs: Callable[[str], Iterable[str]]) -> str | None:
     return min(like, default=None)
 
 
-def topic_path(key: str) -> str:
-    """The folder of a topic's page under the site root: 'topics/<key>/'.
+def topic_path(key: str, section: str = TOPICS_PATH) -> str:
+    """The folder of a topic's page under the site root: 'topics/<key>/' (section: the
+    topics' folder in the site's language, 'amnen/' on a Swedish site).
 
     A key that is not a slug (a topic made only of emoji or punctuation, whose key could hold
     '/' or be '..') gets a folder named from a hash of it, so that no topic can name a path
@@ -86,7 +89,7 @@ def topic_path(key: str) -> str:
         # A folder name has at most 255 bytes; keep topic folders as short as story slugs.
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
         key = f"{key[: MAX_SLUG - 13].rstrip('-')}-{digest}"
-    return f"{TOPICS_PATH}{key}/"
+    return f"{section}{key}/"
 
 
 class Tagged(Protocol):
@@ -120,11 +123,12 @@ class Topic:
     spellings: tuple[str, ...] = ()  # every spelling in use, most used first
     articles: int = 0
     published: int = 0
+    section: str = TOPICS_PATH  # the topics' folder on the site (Topics.in_section)
 
     @property
     def path(self) -> str:
-        """The folder of the topic's page on the site, 'topics/<key>/'."""
-        return topic_path(self.key)
+        """The folder of the topic's page on the site, 'topics/<key>/' ('amnen/<key>/' …)."""
+        return topic_path(self.key, self.section)
 
 
 def _named(key: str, counts: Counter[str], articles: int, published: int) -> Topic:
@@ -137,9 +141,16 @@ def _named(key: str, counts: Counter[str], articles: int, published: int) -> Top
 class Topics:
     """Every topic the newsroom's articles use, each with its one name."""
 
-    def __init__(self, topics: Iterable[Topic] = ()):
+    def __init__(self, topics: Iterable[Topic] = (), section: str = TOPICS_PATH):
         self._by_key = {topic.key: topic for topic in topics}
         self._by_name: dict[str, Topic] = {}  # a site asks for the same few names 30 000 times
+        self._section = section
+
+    def in_section(self, section: str) -> Topics:
+        """These topics with their pages under section (the site's folder for topics)."""
+        if section == self._section:
+            return self
+        return Topics((replace(t, section=section) for t in self), section)
 
     @classmethod
     def of(cls, articles: Iterable[Tagged]) -> Topics:
@@ -193,7 +204,7 @@ class Topics:
         found = self.get(name)
         if found is None:
             cleaned = clean_topic(name)
-            found = Topic(topic_key(cleaned), cleaned, (cleaned,))
+            found = Topic(topic_key(cleaned), cleaned, (cleaned,), section=self._section)
         self._by_name[name] = found
         return found
 

@@ -33,8 +33,9 @@ def test_export_html_command_writes_public_and_summarises(
     assert len([line for line in lines if "warning" in line and "image" in line]) == 4
     assert lines[-1].startswith("Exported 5 stories, 5 topics, 19 pages to public/ in ")
     assert lines[-1].endswith(
-        " s (48 files written, 0 unchanged)"
-    )  # robots, 404, feed.json, statement, the search index's record of changed stories
+        " s (60 files written, 0 unchanged)"
+    )  # robots, 404, feed.json, statement, the search index's record of changed stories;
+    # 7 old section addresses and 5 topic feeds there
     assert result.stdout == ""
     again = invoke(
         "export", "html", "--output", "elsewhere", "--base-url", "https://nyheter.example.se/"

@@ -27,12 +27,12 @@ def test_a_topic_feed_holds_that_topic_s_stories_and_goes_to_its_folder(
 ) -> None:
     result = invoke("export", "rss", "--topic", "anhörigstöd ")
     assert result.exit_code == 0, result.output
-    assert summary(result.stderr) == "Exported 2 stories to public/topics/anhorigstod/rss.xml\n"
-    text = (newsroom_path / "public" / "topics" / "anhorigstod" / "rss.xml").read_text()
+    assert summary(result.stderr) == "Exported 2 stories to public/amnen/anhorigstod/rss.xml\n"
+    text = (newsroom_path / "public" / "amnen" / "anhorigstod" / "rss.xml").read_text()
     parsed = read_feed(text)
     assert parsed.feed.title == "Ämnen: Anhörigstöd – Piteå kommun – Aktuellt"
-    assert parsed.feed.link == f"{BASE}topics/anhorigstod/"
-    assert f'<atom:link href="{BASE}topics/anhorigstod/rss.xml" rel="self"' in text
+    assert parsed.feed.link == f"{BASE}amnen/anhorigstod/"
+    assert f'<atom:link href="{BASE}amnen/anhorigstod/rss.xml" rel="self"' in text
     assert [e.id for e in parsed.entries] == [SAMPLE_IDS[3], SAMPLE_IDS[4]]
 
 
@@ -42,7 +42,7 @@ def test_a_topic_feed_takes_the_topic_a_word_names_as_list_does(
     listed = invoke("list", "--topic", "vald", "--format", "paths")
     result = invoke("export", "rss", "--topic", "vald")
     assert result.exit_code == 0, result.output
-    feed = newsroom_path / "public" / "topics" / "vald-i-nara-relationer" / "rss.xml"
+    feed = newsroom_path / "public" / "amnen" / "vald-i-nara-relationer" / "rss.xml"
     parsed = read_feed(feed.read_text(encoding="utf-8"))
     assert parsed.feed.title == "Ämnen: Våld i nära relationer – Piteå kommun – Aktuellt"
     assert len(parsed.entries) == len(listed.stdout.splitlines()) == 1
@@ -337,7 +337,7 @@ def test_a_feed_written_with_o_names_its_own_file_as_its_address(
     invoke: Invoke, newsroom_path: Path, topic: str | None
 ) -> None:
     chosen = ("--topic", topic) if topic else ()
-    home = f"{BASE}topics/anhorigstod/" if topic else BASE
+    home = f"{BASE}amnen/anhorigstod/" if topic else BASE
     assert invoke("export", "rss", *chosen, "-o", "ut/flode.xml").exit_code == 0
     rss = parse((newsroom_path / "ut/flode.xml").read_text(encoding="utf-8"))
     assert rss.feed.link == home

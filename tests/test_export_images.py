@@ -86,7 +86,7 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_every_photo_is_a_picture_with_sizes_that_all_exist(site: tuple[Path, Path]) -> None:
     _, out = site
-    for page in [out / "index.html", out / "topics/foto/index.html", out / "2022/05/index.html"]:
+    for page in [out / "index.html", out / "amnen/foto/index.html", out / "2022/05/index.html"]:
         found = images(page)
         imgs = [attrs for tag, attrs in found if tag == "img"]
         assert len(imgs) == 3, page
@@ -135,7 +135,7 @@ def test_every_feed_points_at_a_published_photo_with_its_length_and_type(
     site: tuple[Path, Path],
 ) -> None:
     _, out = site
-    for feed in ("rss.xml", "atom.xml", "topics/foto/rss.xml"):
+    for feed in ("rss.xml", "atom.xml", "amnen/foto/rss.xml"):
         entries = feedparser.parse((out / feed).read_bytes()).entries
         with_photo = [entry for entry in entries if entry.get("enclosures")]
         assert len(with_photo) == 3, feed
@@ -205,3 +205,34 @@ def test_a_photo_in_a_body_is_published_without_the_cameras_metadata(tmp_path: P
     # One that cannot be read is not published at all, and the warning says why.
     assert not (out / "images" / "trasig.jpg").exists()
     assert [w for w in report.warnings if "trasig.jpg" in w and "cannot be published" in w]
+
+
+def test_images_in_a_storys_text_have_the_width_and_height_of_what_is_published(
+    tmp_path: Path,
+) -> None:
+    root = newsroom(tmp_path / "newsroom", photos=0)
+    (root / "images/karta.jpg").write_bytes(camera_photo(2400, 1200, orientation=6))
+    diagram = Image.new("RGB", (300, 200))
+    diagram.save(root / "images/diagram.png")
+    add_article(
+        root,
+        "med-bilder",
+        'title = "Med bilder"\ndate = 2022-05-09T10:00:00+02:00\nstatus = "published"',
+        "Text.\n\n![En karta](images/karta.jpg)\n\n![Ett diagram](images/diagram.png)\n\n"
+        "![Saknas](images/saknas.png)\n",
+    )
+    out = tmp_path / "public"
+    export_site(Newsroom(root), out, now=NOW)
+    page = Images()
+    page.feed((out / "2022/05/med-bilder/index.html").read_text(encoding="utf-8"))
+    sizes = {
+        attrs["alt"]: (attrs.get("width"), attrs.get("height"))
+        for tag, attrs in page.found
+        if tag == "img"
+    }
+    # The photo is published as its biggest derived size, turned as the camera was held.
+    with Image.open(out / "images/karta.jpg") as published:
+        assert sizes["En karta"] == (str(published.width), str(published.height))
+        assert published.height > published.width  # turned, as the camera was held
+    assert sizes["Ett diagram"] == ("300", "200")
+    assert sizes["Saknas"] == (None, None)  # a missing file gets no made-up size

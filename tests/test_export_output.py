@@ -307,7 +307,7 @@ def test_a_feed_into_public_never_writes_through_a_symlinked_folder(
     outside = tmp_path / "outside"
     outside.mkdir()
     (newsroom_path / "public").mkdir()
-    (newsroom_path / "public" / "topics").symlink_to(outside, target_is_directory=True)
+    (newsroom_path / "public" / "amnen").symlink_to(outside, target_is_directory=True)
     result = invoke("export", "rss", "--topic", "Ekonomi")
     assert result.exit_code == 1
     assert "is a symbolic link inside the output folder" in result.stderr
@@ -382,7 +382,7 @@ RETRACTED_FILE = f"articles/2026/06/{RETRACTED}.md"
 RETRACTED_PAGE = f"2026/06/{RETRACTED}/index.html"
 # The newest story, in a month and a topic of its own: their pages must go with it.
 # In a month of its own (the generated stories end in 2025): its archive page goes with it.
-RETRACTED_TRACES = (RETRACTED_PAGE, "2026/06/index.html", "topics/indragen/index.html")
+RETRACTED_TRACES = (RETRACTED_PAGE, "2026/06/index.html", "amnen/indragen/index.html")
 USER_FILE = "CNAME"
 
 
@@ -586,7 +586,7 @@ def test_two_failed_exports_in_a_row_leave_neither_retracted_story_public(
     second.unlink()
     reference = export_once_more(root, public, tmp_path)
     assert not (public / "2026/06/en-till").exists()
-    assert not (public / "topics/indragen-igen").exists()
+    assert not (public / "amnen/indragen-igen").exists()
     assert_clean_after_retraction(root, public, reference)
 
 

@@ -199,7 +199,7 @@ def test_every_page_has_a_labelled_search_field_and_the_page_says_what_needs_jav
     assert '<label class="visually-hidden" for="sok-rubrik">Sök bland nyheterna</label>' in front
     assert 'action="search/index.html" method="get"' in front
     page = read(tmp_path / "public", "search/index.html")
-    assert "<noscript>" in page and 'href="../archive/index.html"' in page
+    assert "<noscript>" in page and 'href="../arkiv/index.html"' in page
     assert "Sökningen behöver JavaScript" in page
 
 

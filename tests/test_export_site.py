@@ -86,7 +86,7 @@ from tests.support.site_tools import (
     png_colours,
 )
 
-TOPIC_PAGE = "topics/familjefragor/index.html"
+TOPIC_PAGE = "amnen/familjefragor/index.html"
 
 
 def html_files(folder: Path) -> list[Path]:
@@ -122,13 +122,13 @@ def test_sample_site_has_every_page_feed_and_photo(
         "index.html",
         STORY_PAGE,
         TOPIC_PAGE,
-        "topics/index.html",
-        "archive/index.html",
+        "amnen/index.html",
+        "arkiv/index.html",
         "tillganglighet/index.html",  # the accessibility statement of [accessibility]
         "2021/11/index.html",
         "rss.xml",
         "atom.xml",
-        "topics/familjefragor/rss.xml",
+        "amnen/familjefragor/rss.xml",
         "sitemap.xml",
         "static/style.css",
         MANIFEST,
@@ -154,7 +154,7 @@ def test_story_page_reads_like_the_seed_story(sites: dict[str, tuple[Path, SiteR
         'forbattrad-ekonomisk-prognos-for-socialtjansten">Piteå kommun, Piteå</a>'
     ) in page
     assert (
-        '<a href="../../../topics/ekonomi/index.html" data-pagefind-filter="topic">Ekonomi</a>'
+        '<a href="../../../amnen/ekonomi/index.html" data-pagefind-filter="topic">Ekonomi</a>'
         in page
     )
     assert (
@@ -176,7 +176,7 @@ def test_topic_archive_and_month_pages_list_and_link_in_order(
     sites: dict[str, tuple[Path, SiteReport]],
 ) -> None:
     out, _ = sites["sample"]
-    topics = read(out, "topics/index.html")
+    topics = read(out, "amnen/index.html")
     order = [
         name
         for name in (
@@ -191,10 +191,10 @@ def test_topic_archive_and_month_pages_list_and_link_in_order(
         topics.index(f">{name}</a>") for name in order
     )
     assert (
-        '<a href="../topics/familjefragor/index.html">Familjefrågor</a> '
+        '<a href="../amnen/familjefragor/index.html">Familjefrågor</a> '
         '<span class="count">(4 nyheter)</span>' in topics
     )
-    archive = read(out, "archive/index.html")
+    archive = read(out, "arkiv/index.html")
     assert (
         '<a href="../2022/03/index.html">mars 2022</a> <span class="count">(2 nyheter)</span>'
         in archive
@@ -205,7 +205,7 @@ def test_topic_archive_and_month_pages_list_and_link_in_order(
     assert f'<a href="../../2021/11/{STORY}/index.html">' in month
     topic = read(out, TOPIC_PAGE)
     assert (
-        '<link rel="alternate" type="application/rss+xml" title="Ämnen: Familjefrågor – Piteå kommun – Aktuellt (RSS)" href="../../topics/familjefragor/rss.xml">'
+        '<link rel="alternate" type="application/rss+xml" title="Ämnen: Familjefrågor – Piteå kommun – Aktuellt (RSS)" href="../../amnen/familjefragor/rss.xml">'
         in topic
     )
 
@@ -246,7 +246,7 @@ def test_drafts_and_future_stories_only_in_previews_and_marked(
     future = read(preview, "2026/11/framtiden/index.html")
     assert '<strong class="flag">Inte publicerad än</strong>' in future
     assert '<strong class="flag">Utkast</strong>' in read(preview, "index.html")
-    for feed in ("rss.xml", "atom.xml", "topics/familjefragor/rss.xml"):
+    for feed in ("rss.xml", "atom.xml", "amnen/familjefragor/rss.xml"):
         text = read(preview, feed)
         assert "ett-utkast" not in text and "/framtiden/" not in text, feed
     # A preview announces nothing: no sitemap, and every page, public or not, is noindex.
@@ -471,7 +471,7 @@ def test_hostile_values_come_out_as_text(sites: dict[str, tuple[Path, SiteReport
     assert "<script>alert(5)</script>" in body and "<img src=x onerror=alert(6)>" in body
     assert "[Klicka här](javascript:alert(7))" in body
     topics, _ = sites["hostile"]
-    assert (topics / "topics/javascript-alert-10/index.html").is_file()
+    assert (topics / "amnen/javascript-alert-10/index.html").is_file()
 
 
 def config(**site: object) -> str:
@@ -735,8 +735,8 @@ def test_pages_whose_inputs_did_not_change_are_not_rendered_again(
         "",
         "2022/01/",
         "2022/01/socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation/",
-        "topics/anhorigstod/",
-        "topics/familjefragor/",
+        "amnen/anhorigstod/",
+        "amnen/familjefragor/",
     ]
     assert "startat" in read(out, "index.html")
 
@@ -759,7 +759,8 @@ def test_pages_whose_inputs_did_not_change_are_not_rendered_again(
     (root / "templates" / "month.html").write_text("{{ month.year }}", encoding="utf-8")
     seen.clear()
     last = export_site(Newsroom(root), out, now=NOW, drafts=True)
-    assert len(seen) == last.pages and read(out, "2021/11/index.html") == "2021"
+    moved = [path for path in seen if path.startswith(("topics/", "archive/"))]  # old addresses
+    assert len(seen) - len(moved) == last.pages and read(out, "2021/11/index.html") == "2021"
 
 
 def test_newsroom_templates_override_the_shipped_ones(tmp_path: Path) -> None:
@@ -831,18 +832,18 @@ def test_a_site_that_cannot_be_written_keeps_the_old_site_and_the_next_run_compl
     before = {p: p.read_bytes() for p in public.rglob("*") if p.is_file()}
     invoke("tag", "add", "Nytt", "--all")
     with monkeypatch.context() as patch:
-        inject(patch, "replace", errno.ENOSPC, "topics/")
+        inject(patch, "replace", errno.ENOSPC, "amnen/")
         result = invoke("export", "html")
     assert result.exit_code == 1
-    assert "No space left on device" in result.stderr and "topics/" in result.stderr
+    assert "No space left on device" in result.stderr and "amnen/" in result.stderr
     for path, data in before.items():  # every file is the old one or a whole new one
         assert path.exists()
-        if "topics/" in str(path.relative_to(public)):
+        if "amnen/" in str(path.relative_to(public)):
             assert path.read_bytes() == data
     assert leftovers(public) == []
     again = invoke("export", "html")
     assert again.exit_code == 0, again.stderr
-    assert "Nytt" in (public / "topics" / "nytt" / "index.html").read_text()
+    assert "Nytt" in (public / "amnen" / "nytt" / "index.html").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -1072,12 +1073,12 @@ def test_a_broken_file_keeps_its_live_story_everywhere_on_the_site_as_it_last_wa
     )
     assert (public / KEPT_PAGE).read_bytes() == page  # exactly as the last export wrote it
     assert (public / KEPT_PHOTO).is_file()  # and what it shows
-    for listing in ("index.html", "2022/03/index.html", "topics/kvalitetsutveckling/index.html"):
+    for listing in ("index.html", "2022/03/index.html", "amnen/kvalitetsutveckling/index.html"):
         assert links_to(public, listing, KEPT_PAGE), listing
-    assert "(1 nyhet)" in (public / "topics/index.html").read_text(encoding="utf-8")
+    assert "(1 nyhet)" in (public / "amnen/index.html").read_text(encoding="utf-8")
     url = f"{BASE}2022/03/{KEPT}/"
     assert f"<loc>{url}</loc>" in (public / "sitemap.xml").read_text(encoding="utf-8")
-    for feed in ("rss.xml", "atom.xml", "topics/kvalitetsutveckling/rss.xml"):
+    for feed in ("rss.xml", "atom.xml", "amnen/kvalitetsutveckling/rss.xml"):
         parsed = feedparser.parse((public / feed).read_bytes())
         assert url in [entry.link for entry in parsed.entries], feed
 

@@ -190,3 +190,14 @@ def test_the_w3c_feed_validator_passes_the_feeds_with_such_photos(site: Path) ->
 def test_the_nu_html_checker_passes_the_pages_with_such_photos(site: Path) -> None:
     pages = [site / f"2026/11/{slug}/index.html" for slug in ("massa-0", "massa-1", "fjarrbild")]
     assert nu_html_errors(pages) == []
+
+
+def test_old_addresses_are_only_those_that_moved() -> None:
+    from newscli.export.urls import FORMER_SECTIONS, former_address, sections
+
+    swedish = sections("sv")
+    assert former_address("amnen/ekonomi/page/2/", swedish) == "topics/ekonomi/page/2/"
+    assert former_address("arkiv/", swedish) == "archive/"
+    assert former_address("2022/05/amnen/", swedish) is None
+    assert former_address("topics/ekonomi/", sections("en")) is None
+    assert sections("en") == FORMER_SECTIONS

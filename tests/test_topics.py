@@ -44,10 +44,10 @@ def test_every_output_names_a_topic_by_its_most_used_spelling(
     assert all("familjefrågor" not in [t.term for t in e.tags] for e in feed.entries)
     assert invoke("export", "html").exit_code == 0
     site_feed = feedparser.parse(
-        (newsroom_path / "public/topics/familjefragor/rss.xml").read_text(encoding="utf-8")
+        (newsroom_path / "public/amnen/familjefragor/rss.xml").read_text(encoding="utf-8")
     )
     assert site_feed.feed.title == feed.feed.title
-    page = (newsroom_path / "public/topics/familjefragor/index.html").read_text(encoding="utf-8")
+    page = (newsroom_path / "public/amnen/familjefragor/index.html").read_text(encoding="utf-8")
     assert "<h1>Ämnen: Familjefrågor</h1>" in page
     newest = (newsroom_path / "public/2022/05/a-forst/index.html").read_text(encoding="utf-8")
     assert ">Familjefrågor</a>" in newest and ">familjefrågor<" not in newest

@@ -8,7 +8,13 @@ import typer
 
 from newscli.cli.common import RootOption, environment, open_newsroom, report_broken, say
 from newscli.cli.selection import RefArgument
-from newscli.cli.story_photo import ask_alt, photo_note, read_photo_argument, warn_about
+from newscli.cli.story_photo import (
+    KeepMetadataOption,
+    ask_alt,
+    photo_note,
+    read_photo_argument,
+    warn_about,
+)
 from newscli.errors import UsageError
 from newscli.i18n import _
 
@@ -64,6 +70,7 @@ def set_photo(
     caption: CaptionOption = None,
     credit: CreditOption = None,
     no_input: NoInputOption = False,
+    keep_metadata: KeepMetadataOption = False,
     root: RootOption = None,
 ) -> None:
     """Give a story a photo, or new texts for its photo: the file is checked, copied to
@@ -94,6 +101,7 @@ def set_photo(
         caption=caption,
         credit=credit,
         wait=lambda: say(env, _("waiting for another newscli run to finish…")),
+        keep_metadata=keep_metadata,
     )
     _said(env, change)
     if change.before == change.after:

@@ -33,7 +33,13 @@ from newscli.cli.selection import (
     choose_topics,
     selecting,
 )
-from newscli.cli.story_photo import ask_alt, photo_note, read_photo_argument, warn_about
+from newscli.cli.story_photo import (
+    KeepMetadataOption,
+    ask_alt,
+    photo_note,
+    read_photo_argument,
+    warn_about,
+)
 from newscli.errors import ArticleError, ExitStatus, UsageError
 from newscli.i18n import N_, _, ngettext, number
 from newscli.personal import refuse_new
@@ -167,6 +173,7 @@ def new(
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt; fail if the title is missing.")
     ] = False,
+    keep_metadata: KeepMetadataOption = False,
     root: RootOption = None,
 ) -> None:
     """Create a story and print the path of its new file."""
@@ -232,7 +239,9 @@ def new(
         draft = replace(draft, expires=ends, review_by=review)
         placed = None
         if photo is not None:
-            placed = place_for_new(newsroom, photo, draft.date, draft.slug)
+            placed = place_for_new(
+                newsroom, photo, draft.date, draft.slug, keep_metadata=keep_metadata
+            )
             draft = replace(
                 draft, image=image_for(None, placed.src, caption=caption, credit=credit)
             )

@@ -4,7 +4,9 @@ line names, the alt text (given, or asked for on a terminal), and what is said a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from newscli.cli.common import warn
 from newscli.errors import UsageError
@@ -67,7 +69,24 @@ def warn_about(env: Environment, newsroom: Newsroom, story: Summary, image: Imag
 
 
 def photo_note(placed: Placed) -> str:
-    """Where the photo went, for stderr."""
+    """Where the photo went, and what private metadata the copy left out, for stderr."""
+    from newscli.photo_privacy import removed_words
+
     if placed.created:
-        return _("Photo copied to {src}").format(src=placed.src)
-    return _("Photo already in the newsroom as {src}; used as it is").format(src=placed.src)
+        note = _("Photo copied to {src}").format(src=placed.src)
+    else:
+        note = _("Photo already in the newsroom as {src}; used as it is").format(src=placed.src)
+    if placed.removed:
+        note += " " + _("(without its {removed}; --keep-metadata keeps them)").format(
+            removed=removed_words(placed.removed)
+        )
+    return note
+
+
+KeepMetadataOption = Annotated[
+    bool,
+    typer.Option(
+        "--keep-metadata",
+        help="Copy the photo as it came, with its location (GPS), serial numbers and owner's name.",
+    ),
+]

@@ -59,6 +59,7 @@ class SiteAssets:
         self.shown_photos: dict[str, Photo | str] = {}  # src: the photo, or why not
         self.svgs: dict[str, Path | None] = {}  # src: its sanitised copy (see newscli.svg)
         self.cleaned: set[str] = set()  # the SVGs published without something they held
+        self.known_sizes: dict[Path, tuple[int, int] | None] = {}  # published file: its size
         # Story files published with a photo without alt text (check's error): exit 1.
         self.faults: list[str] = []
 
@@ -184,6 +185,24 @@ class SiteAssets:
     def why_not(self, src: str) -> str:
         """Why asset(src) gave nothing, as the end of a warning."""
         return self.refused[src] if src in self.refused else not_in_newsroom()
+
+    def sizes(self, found: Found, root: str) -> dict[str, tuple[int, int]]:
+        """The size of each image the story's text shows, as published (a photo's biggest
+        derived size), by its link from a page whose way to the root is root."""
+        from newscli.export.pages import link
+        from newscli.photos import shown_size_of
+
+        sizes = {}
+        for path in found.assets:
+            published = self.assets.get(path)
+            if published is None:
+                continue
+            if published not in self.known_sizes:
+                self.known_sizes[published] = shown_size_of(published)
+            size = self.known_sizes[published]
+            if size is not None:
+                sizes[link(path, root)] = size
+        return sizes
 
     def linked(self, path: str, found: Found) -> None:
         """A file a story links to: noted for copying, or as missing. The link is a URL

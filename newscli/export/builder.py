@@ -21,11 +21,10 @@ from newscli.config import Site
 from newscli.errors import ArticleError
 from newscli.export import feeds, search, urls
 from newscli.export.assets import ASSET_SUFFIXES, Found, SiteAssets
+from newscli.export.images import with_sizes
 from newscli.export.output import ExportReport, OutputFolder, PageLookup
 from newscli.export.pages import (
-    ARCHIVE_PATH,
     STATIC_PATH,
-    TOPICS_PATH,
     Listing,
     Month,
     SiteMap,
@@ -104,6 +103,7 @@ class Feed:
     kind: str
     path: str
     title: str
+    name: str = ""  # the format's name, for the footer; "" for a topic's feed (not listed)
 
     @property
     def mime(self) -> str:
@@ -288,13 +288,16 @@ class SiteBuilder:
         if not self.feeds:
             return []
         return [
-            Feed(kind, feeds.feed_path(kind), f"{feeds.feed_title(self.site)} ({name})")
+            Feed(kind, feeds.feed_path(kind), f"{feeds.feed_title(self.site)} ({name})", name)
             for kind, name in SITE_FEEDS
         ]
 
-    def page(self, template: str, path: str, key: str, **context: Any) -> None:
-        """Render one page into path/index.html, unless it was rendered from the same key."""
-        self.report.pages += 1
+    def page(
+        self, template: str, path: str, key: str, *, counted: bool = True, **context: Any
+    ) -> None:
+        """Render one page into path/index.html, unless it was rendered from the same key
+        (counted: a page of the site, not one that only sends readers on)."""
+        self.report.pages += counted
         rel = f"{path}index.html"
         if self.out.unchanged_page(rel, digest(template, key)) is None:
             self.out.write_page(rel, self.render(template, path, **context), digest(template, key))
@@ -323,6 +326,7 @@ class SiteBuilder:
             preview=self.preview,
             statement=STATEMENT_PATH if self.statement is not None else None,
             search=self.search,
+            sections=urls.sections(self.site.language),
             absolute=lambda target: absolute_url(self.site.base_url, target),
             **context,
         )
@@ -382,6 +386,8 @@ class SiteBuilder:
         else:
             lead = self.markdown(story, article.lead_markdown, root, found).strip()
         body = self.markdown(story, article.story, root, found)
+        sizes = self.files.sizes(found, root)  # width and height on the images of the text
+        lead, body = with_sizes(lead, sizes), with_sizes(body, sizes)
         og_image = None
         shown = story.image.largest.path if story.image and story.image.largest else None
         shown = shown or (story.image.src if story.image else None)
@@ -498,9 +504,12 @@ class SiteBuilder:
                 self.note_listing(listing, topic.key)
                 yield listing.path, partial(self.topic, topic, listing)
         topics = [(t.name, t.path, len(t.stories)) for t in site_map.topics]
+        folders = site_map.sections
         yield (
-            TOPICS_PATH,
-            partial(self.page, "topics.html", TOPICS_PATH, digest(topics), topics=site_map.topics),
+            folders.topics,
+            partial(
+                self.page, "topics.html", folders.topics, digest(topics), topics=site_map.topics
+            ),
         )
         if self.statement is not None:
             page = partial(
@@ -516,9 +525,16 @@ class SiteBuilder:
             yield self.search, page
         months = [(m.path, len(m.stories)) for m in site_map.months]
         yield (
-            ARCHIVE_PATH,
-            partial(self.page, "archive.html", ARCHIVE_PATH, digest(months), years=site_map.years),
+            folders.archive,
+            partial(
+                self.page, "archive.html", folders.archive, digest(months), years=site_map.years
+            ),
         )
+        for former, path in site_map.former_addresses():  # old addresses send readers on
+            page = partial(
+                self.page, "moved.html", former, digest(path), target=path, counted=False
+            )
+            yield former, page
         for month in site_map.months:
             stories = tuple(story.path for story in month.stories)
             spec = Spec("month", month.path, stories, year=month.year, month=month.month)
@@ -545,6 +561,7 @@ class SiteBuilder:
         if self.feeds:
             files += [feeds.feed_path(kind) for kind, _ in SITE_FEEDS]
             files += [feeds.feed_path("rss", page.topic) for page in site_map.topics]
+            files += self.former_feeds(files)
         if self.feeds and not self.preview:
             files.append(SITEMAP)
         return [*files, ROBOTS]
@@ -573,6 +590,14 @@ class SiteBuilder:
         spec = feeds.feed_spec(self.site, kind, topic=topic)
         text = feeds.render_feed(chosen, self.site, spec, self.files.feed_photo, topics)
         self.out.write(path, text.encode("utf-8"))
+        for former in self.former_feeds([path]):
+            self.out.write(former, text.encode("utf-8"))
+
+    def former_feeds(self, paths: Iterable[str]) -> list[str]:
+        """The old addresses of these feeds, where a copy keeps subscribers (a feed reader
+        follows no page that sends it on): a topic's feed on a site whose sections moved."""
+        folders = urls.sections(self.site.language)
+        return [old for old in (urls.former_address(p, folders) for p in paths) if old]
 
     def write_sitemap(self, site_map: SiteMap) -> None:
         """sitemap.xml: every public page, with the last change of what it shows."""
@@ -583,8 +608,8 @@ class SiteBuilder:
             entries.append((path, max(public, default=None)))
 
         add("", site_map.stories)
-        add(TOPICS_PATH, site_map.stories)
-        add(ARCHIVE_PATH, site_map.stories)
+        add(site_map.sections.topics, site_map.stories)
+        add(site_map.sections.archive, site_map.stories)
         for topic in site_map.topics:
             add(topic.path, topic.stories)
         for month in site_map.months:

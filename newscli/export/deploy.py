@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from newscli.config import STATE
 from newscli.errors import NewsError
+from newscli.export import urls
 from newscli.export.output import MANIFEST
 from newscli.export.urls import is_article_page
 from newscli.files import remove_leftovers, write_atomic
@@ -80,6 +81,12 @@ class Plan:
         return sorted(self.added + self.changed, key=_order)
 
 
+# The folders a topic's feed is in: the topics' folder of each site language, and the old one.
+FEED_FOLDERS = frozenset(
+    folders.topics.rstrip("/") for folders in (*urls.SECTIONS.values(), urls.FORMER_SECTIONS)
+)
+
+
 def phase(rel: str) -> int:
     """0 for photos, styles, scripts and the search index; 1 for story pages; 2 for
     listings, feeds and the sitemap (they link to the pages); 3 for newscli's record."""
@@ -90,7 +97,7 @@ def phase(rel: str) -> int:
     path = PurePosixPath(rel)
     if path.suffix == ".html" or path.name in ("sitemap.xml", "robots.txt"):
         return 2
-    if path.suffix in (".xml", ".json") and (len(path.parts) == 1 or path.parts[0] == "topics"):
+    if path.suffix in (".xml", ".json") and (len(path.parts) == 1 or path.parts[0] in FEED_FOLDERS):
         return 2
     return 0
 

@@ -10,7 +10,7 @@ from newscli.article import Summary
 from newscli.catalog import Catalog
 from newscli.checks import clean_versions, holding_numbers
 from newscli.errors import ArticleError, NewsError
-from newscli.export import feeds
+from newscli.export import feeds, urls
 from newscli.export.images import FeedPhoto, Photo, SitePhotos, feed_photo
 from newscli.export.output import ExportReport, file_in_output, guard_output, write_if_changed
 from newscli.export.site_state import in_place_of_held, last_published_in
@@ -73,7 +73,10 @@ def export_feed(
         wanted = replace(public_now, topics=(chosen_topic.name,) if chosen_topic else ())
         public = catalog.public(now, wanted, limit)
         ids = catalog.ids(public_now)
-    topics = public.topics
+    # A topic's feed lives beside its page, under the topics' folder in the site's language.
+    section = urls.sections(site.language).topics
+    topics = public.topics.in_section(section)
+    chosen_topic = topics.topic(chosen_topic.name) if chosen_topic else None
     # A broken file's story stays in as it last was, if that was public (even in a preview).
     every_kept = publishable(public.last_good, now)
     feeds.check_unique_ids([*ids, *((s.id, str(s.path)) for s in every_kept)])

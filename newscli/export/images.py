@@ -8,8 +8,10 @@ number and time. What is published are the derived files, which carry none of th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path, PurePosixPath
 
 from newscli.derive import Derived, PhotoCache, cannot_read, derive_all, not_made
@@ -163,3 +165,26 @@ def feed_photo(photo: Photo | str | None) -> FeedPhoto | None:
     if largest is None:
         return FeedPhoto(photo.src)
     return FeedPhoto(largest.path, largest.media_type, largest.size)
+
+
+_IMAGE_TAG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+_SIZED = re.compile(r"\s(?:width|height)=")
+
+
+def with_sizes(html: str, sizes: Mapping[str, tuple[int, int]]) -> str:
+    """html with width and height on each <img> whose src (as the page links it) sizes
+    knows, so that the page keeps the photo's place while it loads; an image that already
+    has a size (raw HTML) keeps its own."""
+    if not sizes or "<img" not in html:
+        return html
+
+    def sized(found: re.Match[str]) -> str:
+        tag = found.group()
+        src = _SRC.search(tag)
+        size = sizes.get(unescape(src.group(1))) if src else None
+        if size is None or _SIZED.search(tag):
+            return tag
+        return f'<img width="{size[0]}" height="{size[1]}"{tag[4:]}'
+
+    return _IMAGE_TAG.sub(sized, html)

@@ -1,6 +1,6 @@
 """The static site's map: which pages there are, where they go and which stories each lists; pure.
 
-Paths here are site-relative folder paths ("2021/11/<slug>/", "topics/ekonomi/", "" for the
+Paths here are site-relative folder paths ("2021/11/<slug>/", "amnen/ekonomi/", "" for the
 front page); each page is written as index.html in its folder. link() turns them into the
 page-relative URLs that work from file:// and from any sub-path.
 """
@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from newscli.article import Summary
 from newscli.export.images import Photo
+from newscli.export.urls import SECTIONS, Sections, former_address, sections
 from newscli.labels import moment
 from newscli.markdown import is_relative_url
 from newscli.topics import Topic, Topics, topic_key
@@ -114,14 +115,21 @@ class SiteMap:
     stories: tuple[Story, ...]
     topics: tuple[TopicPage, ...]
     years: tuple[Year, ...]
+    sections: Sections = SECTIONS["en"]  # the topics' and the archive's folders
 
     @property
     def months(self) -> tuple[Month, ...]:
         return tuple(month for year in self.years for month in year.months)
 
+    def former_addresses(self) -> tuple[tuple[str, str], ...]:
+        """(old folder, page folder) for each section page whose address is now in the site's
+        language: the old one still answers, sending the reader on (a site already out)."""
+        pages = [self.sections.topics, self.sections.archive]
+        pages += [listing.path for topic in self.topics for listing in topic.listings]
+        moved = ((former_address(path, self.sections), path) for path in pages)
+        return tuple((old, path) for old, path in moved if old is not None)
 
-TOPICS_PATH = "topics/"
-ARCHIVE_PATH = "archive/"
+
 STATIC_PATH = "static/"
 
 
@@ -194,8 +202,11 @@ def build_site_map(
     tz: dt.tzinfo = dt.UTC,
 ) -> SiteMap:
     """Group stories (newest first) into the front page, topic pages and the archive;
-    topics names each topic (the newsroom's names, see newscli.topics). A story is in the
-    archive month of its date in tz, the month its page shows."""
+    topics names each topic (the newsroom's names, see newscli.topics), its page under the
+    topics' folder in language. A story is in the archive month of its date in tz, the
+    month its page shows."""
+    folders = sections(language)
+    topics = topics.in_section(folders.topics)
     by_topic: dict[str, list[Story]] = defaultdict(list)
     for story in stories:
         for key in dict.fromkeys(story.article.topic_keys):
@@ -219,4 +230,5 @@ def build_site_map(
         stories=tuple(stories),
         topics=tuple(pages),
         years=tuple(Year(year, tuple(months)) for year, months in years.items()),
+        sections=folders,
     )

@@ -13,7 +13,7 @@ from newscli.article import Article, Summary
 from newscli.catalog import Catalog
 from newscli.checks import holding_numbers
 from newscli.errors import ArticleError
-from newscli.export import search
+from newscli.export import search, urls
 from newscli.export.assets import missing_alt
 from newscli.export.builder import SiteBuilder
 from newscli.export.pages import Listing, Month, TopicPage
@@ -127,7 +127,7 @@ def republish(builder: SiteBuilder, state: SiteState, now: dt.datetime) -> bool:
         return False  # the whole build holds it back and keeps its page as it was
 
     try:
-        topics = state.topics()
+        topics = state.topics().in_section(urls.sections(newsroom.site.language).topics)
         counts = json.loads(meta["counts"])
         warnings = state.warnings()
         state.start()

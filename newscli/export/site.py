@@ -160,7 +160,7 @@ def build(
         public = catalog.public(now)
         stamps = catalog.stamps()
     report.broken = public.broken
-    topics = public.topics
+    topics = public.topics.in_section(urls.sections(newsroom.site.language).topics)
     report.unknown = public.unknown
     # Before anything is written: one id twice would be one guid twice in the feeds.
     feeds.check_unique_ids((s.id, str(s.path)) for s in public.stories())

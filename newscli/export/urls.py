@@ -5,12 +5,14 @@ A URL may hold only ASCII letters, digits and `-._~:/?#[]@!$&'()*+,;=`, and '%' 
 start an escape: everything else (a space, 'å', a '#' in a file's name) is written as its
 UTF-8 bytes percent-encoded ('mässa.jpg' → 'm%C3%A4ssa.jpg'), a host in its IDNA form.
 
-(A topic's address is part of the Topic: newscli.topics.)
+The site's sections have addresses in its language (sections()); a topic's address is
+part of the Topic (newscli.topics), under the topics section.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from newscli.article import Summary
@@ -23,6 +25,39 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # What each part may hold as it is (RFC 3986 3.3–3.5); '%' keeps the escapes already there.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The folders of the site's sections: the topics (each topic's page under it) and the
+    archive."""
+
+    topics: str
+    archive: str
+
+
+# Each site language's words for its sections; an unknown language gets English ones.
+SECTIONS = {
+    "sv": Sections(topics="amnen/", archive="arkiv/"),
+    "en": Sections(topics="topics/", archive="archive/"),
+}
+# Where every site had them before they were in its language: these addresses keep
+# answering, with a page that sends the reader on (pages.former_addresses).
+FORMER_SECTIONS = Sections(topics="topics/", archive="archive/")
+
+
+def sections(language: str) -> Sections:
+    """The section folders of a site in language ('amnen/', 'arkiv/' for 'sv')."""
+    return SECTIONS.get(language, SECTIONS["en"])
+
+
+def former_address(path: str, now: Sections) -> str | None:
+    """Where the page or feed at site path was before the sections were named in the site's
+    language ('topics/x/' for 'amnen/x/'); None when its address has not changed."""
+    for new, old in ((now.topics, FORMER_SECTIONS.topics), (now.archive, FORMER_SECTIONS.archive)):
+        if new != old and path.startswith(new):
+            return old + path[len(new) :]
+    return None
 
 
 def article_path(article: Summary) -> str:
