@@ -794,7 +794,7 @@ def search_figures(root: Path, repeat: int) -> tuple[list[Figure], list[str]]:
     pages = sum(1 for _ in site.rglob("index.html"))
     stock = root / "pagefind-stock"
     floor_argv = [str(search.pagefind_binary()), "--site", "public", "--output-path", str(stock)]
-    seconds, rss, pss = measure(floor_argv, root, repeat, lambda: shutil.rmtree(stock, True))
+    seconds, rss, pss, cpu = measure(floor_argv, root, repeat, lambda: shutil.rmtree(stock, True))
     shutil.rmtree(stock, ignore_errors=True)
     results = [
         Figure(
@@ -806,12 +806,13 @@ def search_figures(root: Path, repeat: int) -> tuple[list[Figure], list[str]]:
             None,
             is_floor=True,
             tool="floor",
+            cpu=cpu,
         )
     ]
     language = re.search(r'<html lang="([^"]+)"', (site / "index.html").read_text("utf-8"))
     assert language is not None
     argv = [sys.executable, "-c", INDEX_WHOLE, str(site), language[1]]
-    seconds, rss, pss = measure(argv, root, repeat, lambda: (site / search.STAMP).unlink())
+    seconds, rss, pss, cpu = measure(argv, root, repeat, lambda: (site / search.STAMP).unlink())
     stories = len(json.loads((site / search.STAMP).read_bytes())["pages"])
     results.append(
         Figure(
@@ -821,6 +822,7 @@ def search_figures(root: Path, repeat: int) -> tuple[list[Figure], list[str]]:
             pss,
             "pagefind",
             None,
+            cpu=cpu,
         )
     )
     # Its files were written behind the site state's back (Pagefind names its filter files
@@ -840,7 +842,7 @@ def search_figures(root: Path, repeat: int) -> tuple[list[Figure], list[str]]:
             if not searched:  # a whole build first (the configuration changed), unmeasured
                 config.write_text(original.replace("[site]\n", "[site]\nsearch = false\n", 1))
                 subprocess.run(newscli("export", "html"), cwd=root, check=True, capture_output=True)
-            seconds, rss, pss = measure(newscli("export", "html"), root, repeat, retitle)
+            seconds, rss, pss, cpu = measure(newscli("export", "html"), root, repeat, retitle)
             results.append(
                 Figure(
                     f"export html, one title changed, search {'on' if searched else 'off'}",
@@ -849,6 +851,7 @@ def search_figures(root: Path, repeat: int) -> tuple[list[Figure], list[str]]:
                     pss,
                     "parse",
                     0.3,
+                    cpu=cpu,
                 )
             )
     finally:
@@ -1278,8 +1281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only_search:
         ensure_newsroom(root, args.n, args.seed, args.body_words)
         parse = [sys.executable, "-c", PARSE_FLOOR, str(root / "articles")]
-        seconds, rss, pss = measure(parse, root, args.repeat)
-        results = [Figure("parse floor", seconds, rss, pss, "parse", None, is_floor=True)]
+        seconds, rss, pss, cpu = measure(parse, root, args.repeat)
+        results = [Figure("parse floor", seconds, rss, pss, "parse", None, is_floor=True, cpu=cpu)]
         more, notes = search_figures(root, args.repeat)
         table, _ = report([*results, *more], args.n, notes, args.body_words)
         print(table)

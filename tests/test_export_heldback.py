@@ -19,12 +19,12 @@ PAGE = "2022/05/mote/index.html"
 # Every output that lists the story: the front page, its topic and month pages, the feeds.
 LISTINGS = (
     "index.html",
-    "topics/moten/index.html",
+    "amnen/moten/index.html",
     "2022/05/index.html",
     "rss.xml",
     "atom.xml",
     "feed.json",
-    "topics/moten/rss.xml",
+    "amnen/moten/rss.xml",
 )
 NUMBER = "640823–3234"  # with the en dash Word's autocorrect makes
 
@@ -52,7 +52,7 @@ def assert_listed_as(public: Path, title: str, teaser: str, *, not_as: str) -> N
         assert title in text and teaser in text, rel
         assert not_as not in text, rel
     assert "2022/05/mote/</loc>" in read(public, "sitemap.xml")
-    assert "Möten" in read(public, "topics/index.html")
+    assert "Möten" in read(public, "amnen/index.html")
 
 
 def write_clean(root: Path) -> Path:
