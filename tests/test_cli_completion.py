@@ -139,7 +139,7 @@ def accepted(shell: Terminal, typed: str, args: Path) -> list[str] | None:
     shell.type(f"newscli {typed}\t\r")
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
-        pause(shell, 0.1)
+        pause(shell, 0.02)
         if args.exists() and args.read_bytes().endswith(b"\0"):
             return args.read_bytes().decode("utf-8").split("\0")[:-1]
     shell.type("\x03")  # an open quote waits for more: give the line up
