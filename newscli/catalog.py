@@ -163,8 +163,8 @@ def _listing(names: Sequence[str]) -> str:
 def _ambiguous(ref: str, found: Sequence[Summary]) -> str:
     listing = _listing([f"{a.path} ({a.id[:8]})" for a in found])
     return ngettext(
-        "{ref!r} matches {n} article: {listing}",
-        "{ref!r} matches {n} articles: {listing}",
+        "{ref!r} matches {n} story: {listing}",
+        "{ref!r} matches {n} stories: {listing}",
         len(found),
     ).format(ref=ref, n=number(len(found)), listing=listing)
 
@@ -487,7 +487,7 @@ class Catalog:
         texts = [text for slug, title in names for text in (slug, title)]
         chosen = list(dict.fromkeys(position // 2 for position in closest(ref, texts, n=10)))
         shown = [f"{names[i][0]} ({_short(names[i][1])})" for i in chosen[:SUGGESTIONS]]
-        message = _("no article matches {ref!r} (give a slug, a path or an id prefix)").format(
+        message = _("no story matches {ref!r} (give a slug, a path or an id prefix)").format(
             ref=ref
         )
         if _HEX.fullmatch(ref) and len(ref) < MIN_ID_PREFIX:
@@ -522,7 +522,7 @@ class Catalog:
         if refs is None and not everything and not filters.active:
             raise UsageError(
                 _(
-                    "say which articles: filters like --topic or --search, --article REF, "
+                    "say which stories: filters like --topic or --search, --article REF, "
                     "--stdin or --all"
                 )
             )
@@ -551,7 +551,7 @@ class Catalog:
             raise RefError(_("{problem}; nothing was changed").format(problem=unknown[0][1]))
         if unknown:
             names = ", ".join(repr(ref) for ref, _problem in unknown[:10])
-            raise RefError(_("no article matches {refs}; nothing was changed").format(refs=names))
+            raise RefError(_("no story matches {refs}; nothing was changed").format(refs=names))
         return Answer(list(paths), len(paths))
 
     # -- new articles ---------------------------------------------------------------------

@@ -143,7 +143,7 @@ def edit_file(
                     continue
                 kept = rescue(newsroom, path.name, data, now())
                 raise NewsError(
-                    _("not saved: the article is not valid; your text is kept in {kept}").format(
+                    _("not saved: the story is not valid; your text is kept in {kept}").format(
                         kept=kept
                     ),
                     rel,

@@ -62,7 +62,7 @@ def history(root: Path, path: Path | None, tz: dt.tzinfo, limit: int | None = No
         raise NewsError(
             _(
                 "{folder} is not in a git repository: newscli log shows the history git keeps "
-                "(git init, then commit the articles)"
+                "(git init, then commit the stories)"
             ).format(folder=root)
         )
     if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:

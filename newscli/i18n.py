@@ -79,7 +79,7 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for count, in the user's language; format the count in
-    with `number()`: ngettext("{n} article", "{n} articles", n).format(n=number(n))."""
+    with `number()`: ngettext("{n} story", "{n} stories", n).format(n=number(n))."""
     return _catalog.ngettext(singular, plural, count)
 
 

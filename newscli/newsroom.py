@@ -270,7 +270,7 @@ class Newsroom:
         pipe or device (which could block for ever), never more than MAX_ARTICLE_BYTES."""
         rel = self.relative(path)
         self.refuse_links_out(path)
-        too_large = _("is larger than {mb} MB, the most an article may be; not read")
+        too_large = _("is larger than {mb} MB, the most a story file may be; not read")
         try:
             return read_plain_file(
                 path, MAX_ARTICLE_BYTES, too_large.format(mb=MAX_ARTICLE_BYTES // 2**20)
@@ -435,7 +435,7 @@ class Newsroom:
                 parse_article(text, self.site, self.relative(target))
             except ArticleError as exc:
                 raise UsageError(
-                    _("the new article would not be valid: {problem}").format(problem=exc.message)
+                    _("the new story would not be valid: {problem}").format(problem=exc.message)
                 ) from None
             try:
                 folder.mkdir(parents=True, exist_ok=True)

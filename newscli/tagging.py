@@ -348,11 +348,11 @@ def require_topics(names: Sequence[str], topics: Topics, done_as: str | None = N
         close = topics.suggest(name)
         if close:
             raise NewsError(
-                _("no article has the topic {topic}; did you mean {suggestions}?").format(
+                _("no story has the topic {topic}; did you mean {suggestions}?").format(
                     topic=repr(name), suggestions=" {} ".format(_("or")).join(close)
                 )
             )
-        raise NewsError(_("no article has the topic {topic}").format(topic=repr(name)))
+        raise NewsError(_("no story has the topic {topic}").format(topic=repr(name)))
 
 
 def choose(

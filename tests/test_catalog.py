@@ -162,7 +162,7 @@ def test_index_and_files_find_the_same_stories_for_a_ref(
             for slug in slugs:
                 assert slug in str(raised.value), ref
             if not slugs:
-                assert "no article matches" in str(raised.value)
+                assert "no story matches" in str(raised.value)
 
 
 def test_ref_matches_prefers_the_exact_slug() -> None:

@@ -50,7 +50,7 @@ def test_version_and_module_entry_point() -> None:
 
 
 def test_debug_shows_the_traceback(invoke: Invoke) -> None:
-    with pytest.raises(Exception, match="no article matches"):
+    with pytest.raises(Exception, match="no story matches"):
         invoke("--debug", "show", "nope")
 
 
@@ -163,7 +163,7 @@ def test_errors_and_the_version_go_to_the_runs_own_streams(invoke: Invoke) -> No
     err, out = io.StringIO(), io.StringIO()
     failed = invoke("show", "nope", stderr=err, stdout=out)
     assert failed.exit_code == 1 and failed.stderr == ""
-    assert err.getvalue().startswith("newscli: error: no article matches 'nope'")
+    assert err.getvalue().startswith("newscli: error: no story matches 'nope'")
     assert invoke("--version", stdout=out).stdout == ""
     assert out.getvalue() == f"newscli {__version__}\n"
 

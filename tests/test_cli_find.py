@@ -42,7 +42,7 @@ def test_a_unique_slug_beginning_or_id_prefix_names_the_story(invoke: Invoke, re
 def test_an_ambiguous_beginning_names_the_stories_it_could_mean(invoke: Invoke) -> None:
     result = invoke("show", "social")
     assert result.exit_code == 1 and result.stdout == ""
-    assert "'social' matches 2 articles" in result.stderr
+    assert "'social' matches 2 stories" in result.stderr
     assert all(path in result.stderr for path in SOCIAL)
 
 
@@ -51,7 +51,7 @@ def test_an_ambiguous_ref_names_at_most_five_stories(invoke: Invoke) -> None:
         assert invoke("new", f"Nyhet nummer {n}", "--no-input").exit_code == 0
     result = invoke("show", "nyhet")
     assert result.exit_code == 1
-    assert "matches 7 articles" in result.stderr and "and 2 more" in result.stderr
+    assert "matches 7 stories" in result.stderr and "and 2 more" in result.stderr
     assert result.stderr.count("articles/") == 5
 
 
@@ -81,7 +81,7 @@ def test_an_id_prefix_needs_four_characters(invoke: Invoke) -> None:
 def test_a_selection_takes_the_same_refs(invoke: Invoke) -> None:
     result = invoke("unpublish", "forbattrad", "-a", "Pitea-kommun", "--reason", "x", "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert "2 articles would change" in result.stdout
+    assert "2 stories would change" in result.stdout
     unknown = invoke("publish", "-a", "forbatrad", "--dry-run")
     assert unknown.exit_code == 1
     assert f"did you mean {STORY}" in unknown.stderr and "nothing was changed" in unknown.stderr
@@ -117,7 +117,7 @@ def test_a_topic_the_newsroom_has_means_only_itself(invoke: Invoke) -> None:
     assert len(paths(invoke, "--topic", "ekonomi")) == 2  # not Ekonomistyrning's story
     assert len(paths(invoke, "--topic", "ekon")) == 3  # both topics
     tagged = invoke("tag", "add", "Budget", "--topic", "Ekonomi", "--dry-run")
-    assert "2 articles would change" in tagged.stdout
+    assert "2 stories would change" in tagged.stdout
 
 
 @pytest.mark.parametrize("form", ["table", "json", "paths"])
@@ -144,7 +144,7 @@ def test_a_selection_by_a_topic_no_story_has_says_so_and_changes_nothing(invoke:
         result = invoke(*args, "--dry-run")
         assert result.exit_code == 0
         assert "no topic 'Familjefrgor'" in result.stderr and "Familjefrågor" in result.stderr
-        assert result.stdout.startswith("0 articles would change")
+        assert result.stdout.startswith("0 stories would change")
 
 
 # -- dates ------------------------------------------------------------------------------------

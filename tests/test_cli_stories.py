@@ -207,7 +207,7 @@ def test_show_teaser_and_raw(invoke: Invoke, newsroom_path: Path) -> None:
 def test_show_of_an_unknown_article_is_an_error_and_prints_nothing(invoke: Invoke) -> None:
     missing = invoke("show", "forbattrat")
     assert missing.exit_code == 1
-    assert missing.stderr.startswith("newscli: error: no article matches 'forbattrat'")
+    assert missing.stderr.startswith("newscli: error: no story matches 'forbattrat'")
     assert missing.stdout == ""
 
 
@@ -290,7 +290,7 @@ def test_show_of_a_broken_file_by_its_slug_says_it_is_broken_and_how_to_edit_it(
     assert result.exit_code == 1
     assert f"{path} is broken (line 4: " in result.stderr
     assert f"edit it by its path: newscli edit {path}" in result.stderr
-    assert "no article matches" not in result.stderr
+    assert "no story matches" not in result.stderr
 
 
 def test_edit_of_a_broken_file_by_a_slug_prefix_opens_it_to_be_fixed(

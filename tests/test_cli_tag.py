@@ -23,7 +23,7 @@ def topics_of(newsroom_path: Path) -> dict[str, tuple[str, ...]]:
 def test_rename_across_the_newsroom(invoke: Invoke, newsroom_path: Path) -> None:
     result = invoke("tag", "rename", "familjefrågor ", "Familj och barn")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"{FAMILY} articles changed\n"
+    assert result.stdout == f"{FAMILY} stories changed\n"
     topics = topics_of(newsroom_path)
     assert sum("Familj och barn" in t for t in topics.values()) == FAMILY
     assert not any("Familjefrågor" in t for t in topics.values())
@@ -38,7 +38,7 @@ def test_rename_twice_changes_nothing_the_second_time(invoke: Invoke, newsroom_p
     stamps = {p: p.stat().st_mtime_ns for p in newsroom_path.rglob("*.md")}
     again = invoke("tag", "rename", "Familjefrågor", "Familj och barn")
     assert again.exit_code == 0
-    assert again.stdout == "0 articles changed\n"
+    assert again.stdout == "0 stories changed\n"
     assert {p: p.stat().st_mtime_ns for p in newsroom_path.rglob("*.md")} == stamps
 
 
@@ -53,7 +53,7 @@ def test_unknown_topic_suggests_near_matches(invoke: Invoke) -> None:
     assert result.exit_code == 1
     assert (
         result.stderr
-        == "newscli: error: no article has the topic 'Familjefrgor'; did you mean Familjefrågor?\n"
+        == "newscli: error: no story has the topic 'Familjefrgor'; did you mean Familjefrågor?\n"
     )
     removed = invoke("tag", "remove", "Ekonom", "--all")
     assert removed.exit_code == 1 and "did you mean Ekonomi?" in removed.stderr
@@ -62,7 +62,7 @@ def test_unknown_topic_suggests_near_matches(invoke: Invoke) -> None:
 def test_merge_into_one(invoke: Invoke, newsroom_path: Path) -> None:
     result = invoke("tag", "merge", "Anhörigstöd", "Ekonomi", "--into", "Stöd och ekonomi")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "3 articles changed\n"
+    assert result.stdout == "3 stories changed\n"
     topics = topics_of(newsroom_path)
     assert topics[STORY_PATH] == ("Stöd och ekonomi",)
 
@@ -71,22 +71,22 @@ def test_add_by_search_and_the_summary(invoke: Invoke, newsroom_path: Path) -> N
     result = invoke("tag", "add", "Brandskydd", "Ekonomi", "--search", "budget")
     assert result.exit_code == 0, result.stderr
     # the story and the closing-accounts story mention "budget"; both gain Brandskydd
-    assert result.stdout == "2 articles changed\n"
+    assert result.stdout == "2 stories changed\n"
     again = invoke("tag", "add", "Brandskydd", "--search", "budget")
-    assert again.stdout == "0 articles changed, 2 already tagged\n"
+    assert again.stdout == "0 stories changed, 2 already tagged\n"
 
 
 def test_add_from_stdin_paths_piped_from_list(invoke: Invoke, newsroom_path: Path) -> None:
     paths = invoke("list", "--topic", "Ekonomi", "--format", "paths").stdout
     result = invoke("tag", "add", "Budget", "--stdin", input=f"# from list\n\n{paths}")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "2 articles changed\n"
+    assert result.stdout == "2 stories changed\n"
     assert sum("Budget" in t for t in topics_of(newsroom_path).values()) == 2
 
 
 def test_add_by_article_refs_and_filters_narrow(invoke: Invoke, newsroom_path: Path) -> None:
     result = invoke("tag", "add", "Utvalda", "-a", STORY, "-a", "5d1c3f4e", "--topic", "Ekonomi")
-    assert result.stdout == "1 article changed\n"
+    assert result.stdout == "1 story changed\n"
     assert "Utvalda" in topics_of(newsroom_path)[STORY_PATH]
 
 
@@ -94,7 +94,7 @@ def test_no_selection_is_a_usage_error(invoke: Invoke, newsroom_path: Path) -> N
     before = {p: p.read_bytes() for p in newsroom_path.rglob("*.md")}
     result = invoke("tag", "add", "Brandskydd")
     assert result.exit_code == 2
-    assert "say which articles" in result.stderr
+    assert "say which stories" in result.stderr
     assert invoke("tag", "add", "X", "--stdin", input="\n# nothing\n").exit_code == 2
     assert invoke("tag", "add", "X", "--all", "-a", STORY).exit_code == 2
     assert {p: p.read_bytes() for p in newsroom_path.rglob("*.md")} == before
@@ -112,7 +112,7 @@ def test_dry_run_shows_changes_and_writes_nothing(invoke: Invoke, newsroom_path:
     result = invoke("tag", "rename", "Ekonomi", "Budget", "--dry-run")
     assert result.exit_code == 0
     assert f"{STORY_PATH}: Ekonomi, Anhörigstöd → Budget, Anhörigstöd" in result.stdout.splitlines()
-    assert result.stdout.splitlines()[-1] == "2 articles would change"
+    assert result.stdout.splitlines()[-1] == "2 stories would change"
     report = json.loads(
         invoke("tag", "remove", "Ekonomi", "--all", "--dry-run", "--format", "json").stdout
     )
@@ -126,7 +126,7 @@ def test_dry_run_shows_changes_and_writes_nothing(invoke: Invoke, newsroom_path:
 
 def test_json_report_for_scripts(invoke: Invoke) -> None:
     report = json.loads(invoke("tag", "add", "Ekonomi", "--all", "--format", "json").stdout)
-    assert report["summary"] == "3 articles changed, 2 already tagged"
+    assert report["summary"] == "3 stories changed, 2 already tagged"
     change = next(c for c in report["changed"] if c["path"].endswith("kvalitetsmassa.md"))
     assert change["before"] == ["Familjefrågor", "Kvalitetsutveckling"]
     assert change["after"] == ["Familjefrågor", "Kvalitetsutveckling", "Ekonomi"]
@@ -137,13 +137,13 @@ def test_broken_files_are_skipped_untouched_and_exit_1(invoke: Invoke, newsroom_
     broken.write_bytes(b'+++\ntitle = "Trasig\ntopics = ["Ekonomi"]\n+++\n')
     result = invoke("tag", "rename", "Ekonomi", "Budget")
     assert result.exit_code == 1
-    assert result.stdout == "2 articles changed, 1 skipped (broken)\n"
+    assert result.stdout == "2 stories changed, 1 skipped (broken)\n"
     assert "articles/2022/03/trasig.md:2" in result.stderr
     assert broken.read_bytes() == b'+++\ntitle = "Trasig\ntopics = ["Ekonomi"]\n+++\n'
     piped = invoke(
         "tag", "add", "X", "--stdin", input="articles/2022/03/trasig.md\n" + STORY + "\n"
     )
-    assert piped.exit_code == 1 and piped.stdout == "1 article changed, 1 skipped (broken)\n"
+    assert piped.exit_code == 1 and piped.stdout == "1 story changed, 1 skipped (broken)\n"
 
 
 def test_topics_lists_counts_and_spellings(invoke: Invoke, newsroom_path: Path) -> None:
@@ -190,7 +190,7 @@ def test_paths_with_a_newline_go_through_the_pipeline_with_null(
     assert paths[-1] == "" and "articles/2022/01/rad\nbrytning.md" in paths
     tagged = invoke("tag", "add", "Budget", "--stdin", "--null", input=listed.stdout)
     assert tagged.exit_code == 0, tagged.stderr
-    assert tagged.stdout.startswith("3 articles changed")
+    assert tagged.stdout.startswith("3 stories changed")
     assert "Budget" in Newsroom(newsroom_path).load(odd).topics
     # Without --null the same names break into pieces that name nothing: refused, unchanged.
     lines = invoke("list", "--topic", "Ekonomi", "--format", "paths").stdout

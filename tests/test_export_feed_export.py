@@ -66,7 +66,7 @@ def test_a_topic_word_that_names_several_topics_is_an_error_naming_them(
 def test_unknown_topic_is_an_error(invoke: Invoke, newsroom_path: Path) -> None:
     result = invoke("export", "rss", "--topic", "Ekonomii")
     assert result.exit_code == 1
-    assert "no article has the topic 'Ekonomii'; did you mean Ekonomi?" in result.stderr
+    assert "no story has the topic 'Ekonomii'; did you mean Ekonomi?" in result.stderr
     assert not (newsroom_path / "public").exists()
 
 
@@ -199,8 +199,7 @@ def test_a_broken_file_keeps_its_live_story_in_the_feed_as_it_last_was(
     assert kept["title"] == KEPT_TITLE
     lines = result.stderr.splitlines()
     assert lines[-1] == (
-        "Exported 5 stories to stdout "
-        "(published with 1 broken article kept at its last good version)"
+        "Exported 5 stories to stdout (published with 1 broken story kept at its last good version)"
     )
     assert any(KEPT_FILE in line and "last good version" in line for line in lines[:-1])
 

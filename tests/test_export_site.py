@@ -1066,7 +1066,7 @@ def test_a_broken_file_keeps_its_live_story_everywhere_on_the_site_as_it_last_wa
     assert result.exit_code == 1, result.stderr
     summary = result.stderr.splitlines()[-1]
     assert summary.startswith("Exported 5 stories")
-    assert summary.endswith("(published with 1 broken article kept at its last good version)")
+    assert summary.endswith("(published with 1 broken story kept at its last good version)")
     assert any(
         KEPT_FILE in line and "last good version" in line
         for line in result.stderr.splitlines()[:-1]

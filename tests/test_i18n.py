@@ -75,7 +75,7 @@ def test_a_swedish_locale_makes_the_whole_run_swedish(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.endswith("5 nyheter skulle ändras\n")
     english = invoke("tag", "add", "Brandskydd", "--all", "--dry-run", variables=ENGLISH)
-    assert english.stdout.endswith("5 articles would change\n")
+    assert english.stdout.endswith("5 stories would change\n")
 
 
 def test_clirunner_env_reaches_the_run(invoke: Invoke, newsroom_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_clirunner_env_reaches_the_run(invoke: Invoke, newsroom_path: Path) -> N
 def test_the_language_is_chosen_anew_for_each_run(invoke: Invoke) -> None:
     invoke("tag", "add", "X", "--all", "--dry-run", variables=SWEDISH)
     result = invoke("tag", "add", "X", "--all", "--dry-run", variables={"LANG": "C"})
-    assert result.stdout.endswith("5 articles would change\n")
+    assert result.stdout.endswith("5 stories would change\n")
 
 
 def test_a_missing_catalog_means_english_not_a_crash(
@@ -101,7 +101,7 @@ def test_a_missing_catalog_means_english_not_a_crash(
 ) -> None:
     monkeypatch.setattr(i18n, "LOCALE", tmp_path)
     result = invoke("tag", "add", "X", "--all", "--dry-run", variables=SWEDISH)
-    assert result.exit_code == 0 and result.stdout.endswith("5 articles would change\n")
+    assert result.exit_code == 0 and result.stdout.endswith("5 stories would change\n")
     assert i18n.language() == "en"
 
 
@@ -138,9 +138,9 @@ def test_numbers_match_babels_cldr_data(value: float, language: str, cldr: str) 
 
 
 def test_plurals_in_english() -> None:
-    one = ngettext("{n} article changed", "{n} articles changed", 1).format(n=number(1))
-    two = ngettext("{n} article changed", "{n} articles changed", 2).format(n=number(2))
-    assert (one, two) == ("1 article changed", "2 articles changed")
+    one = ngettext("{n} story changed", "{n} stories changed", 1).format(n=number(1))
+    two = ngettext("{n} story changed", "{n} stories changed", 2).format(n=number(2))
+    assert (one, two) == ("1 story changed", "2 stories changed")
 
 
 def test_plurals_in_swedish(swedish: None) -> None:
@@ -158,7 +158,7 @@ def test_plurals_in_swedish(swedish: None) -> None:
 
 def test_one_article_changed_says_so_in_both_languages(invoke: Invoke) -> None:
     english = invoke("tag", "add", "Brandskydd", "--article", STORY)
-    assert english.stdout == "1 article changed\n"
+    assert english.stdout == "1 story changed\n"
     swedish = invoke("tag", "add", "Barn", "--article", STORY, variables=SWEDISH)
     assert swedish.stdout == "1 nyhet ändrad\n"
     again = invoke("tag", "add", "Barn", "--article", STORY, variables=SWEDISH)
@@ -194,7 +194,7 @@ def test_machine_formats_are_the_same_in_every_language(
 
 def test_the_json_summary_of_a_bulk_change_stays_english(invoke: Invoke) -> None:
     result = invoke("tag", "add", "X", "--all", "--dry-run", "-f", "json", variables=SWEDISH)
-    assert json.loads(result.stdout)["summary"] == "5 articles would change"
+    assert json.loads(result.stdout)["summary"] == "5 stories would change"
 
 
 @pytest.mark.parametrize(
@@ -366,7 +366,7 @@ def test_topics_table_headers_follow_the_locale(invoke: Invoke) -> None:
     swedish = invoke("topics", stdout_isatty=True, variables={**SWEDISH, **wide}).stdout
     english = invoke("topics", stdout_isatty=True, variables={**ENGLISH, **wide}).stdout
     assert _words(swedish)[:2] == ["Ämne", "Nyheter"]
-    assert _words(english)[:2] == ["Topic", "Articles"]
+    assert _words(english)[:2] == ["Topic", "Stories"]
 
 
 def test_show_of_a_missing_ref_speaks_swedish(invoke: Invoke) -> None:
@@ -374,7 +374,7 @@ def test_show_of_a_missing_ref_speaks_swedish(invoke: Invoke) -> None:
     english = invoke("show", "no-such-story", variables=ENGLISH)
     assert swedish.exit_code == english.exit_code != 0
     assert swedish.stderr.startswith("newscli: fel: ingen nyhet passar 'no-such-story'")
-    assert english.stderr.startswith("newscli: error: no article matches 'no-such-story'")
+    assert english.stderr.startswith("newscli: error: no story matches 'no-such-story'")
 
 
 def test_check_counts_in_words_never_with_s_in_brackets(invoke: Invoke) -> None:

@@ -43,6 +43,14 @@ def test_the_help_says_story_never_article(swedish_catalog: Catalog) -> None:
     assert [text for text, _where in written_help() if words.search(text)] == []
 
 
+def test_every_english_message_says_story_never_article(swedish_catalog: Catalog) -> None:
+    """The same rule for every message newscli prints: "3 stories changed", "no story
+    matches 'x'" (articles/ and --article are names, and stay)."""
+    words = re.compile(r"(?<![-/\w])articles?\b(?!/)")
+    english = {english for english, _text in _translations(swedish_catalog)}
+    assert sorted(text for text in english if words.search(text)) == []
+
+
 @pytest.mark.parametrize(
     "english", ["[Y/n]", "[y/N]", " or AVIF", "Skriva brödtexten", "redan som önskat"]
 )

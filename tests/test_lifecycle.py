@@ -185,10 +185,10 @@ def test_unpublish_changes_only_the_fields_it_sets_and_keeps_the_file(
     path = newsroom_path / STORY_PATH
     before = path.read_bytes()
     dry = invoke("unpublish", STORY, "--reason", "Fel siffror", "--dry-run")
-    assert dry.exit_code == 0 and "1 article would change" in dry.stdout
+    assert dry.exit_code == 0 and "1 story would change" in dry.stdout
     assert path.read_bytes() == before
     done = invoke("unpublish", STORY, "--reason", "Fel siffror")
-    assert done.exit_code == 0 and "1 article changed" in done.stdout
+    assert done.exit_code == 0 and "1 story changed" in done.stdout
     after = path.read_bytes().decode("utf-8")
     added = [line for line in after.splitlines() if line not in before.decode().splitlines()]
     assert added == [
@@ -206,7 +206,7 @@ def test_unpublish_changes_only_the_fields_it_sets_and_keeps_the_file(
 def test_publish_and_expire_select_as_tag_does(invoke: Invoke, life: dict[str, Path]) -> None:
     assert invoke("publish").exit_code == 2  # no selection is never "everything"
     published = invoke("publish", "ett-utkast", "--at", "2026-12-01 10:00")
-    assert published.exit_code == 0 and "1 article changed" in published.stdout
+    assert published.exit_code == 0 and "1 story changed" in published.stdout
     text = life["draft"].read_text(encoding="utf-8")
     assert 'status = "published"' in text and "date = 2026-12-01 10:00:00+01:00" in text
     expired = invoke("expire", "--topic", "Familjefrågor", "--at", "2026-12-24", "--format", "json")

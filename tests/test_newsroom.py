@@ -90,7 +90,7 @@ def test_unknown_ref_suggests_and_ambiguous_ref_lists(newsroom: Newsroom) -> Non
         / "articles/2022/01/socialtjansten-erbjuder-stod-till-anhoriga-genom-ny-organisation.md"
     )
     path.write_text(path.read_text().replace('id = "e4f0', 'id = "0b6f'), encoding="utf-8")
-    with pytest.raises(RefError, match="matches 2 articles") as exc:
+    with pytest.raises(RefError, match="matches 2 stories") as exc:
         Catalog(newsroom).resolve("0b6f")
     assert STORY_PATH in str(exc.value)
 
@@ -420,7 +420,7 @@ def test_every_date_option_takes_a_date_or_gives_a_usage_error(since: str, until
             result = run(root, *args)
             assert result.exit_code in (0, 2)
             if result.exit_code == 2:  # an empty --since is no filter: then tag has none
-                assert "date" in result.stderr or "say which articles" in result.stderr
+                assert "date" in result.stderr or "say which stories" in result.stderr
         created = run(root, "new", "Daterad", "--date", since, "--no-input")
         if created.exit_code == 0:
             assert run(root, "check").exit_code == 0
@@ -490,7 +490,7 @@ def test_a_file_name_that_is_not_utf8_is_one_warning_and_everything_else_works(
         assert "its name is not valid UTF-8" in result.stdout + result.stderr, args
     assert invoke("list", "--format", "paths").stdout.count("\n") == 5
     tagged = invoke("tag", "add", "Ekonomi", "--all")
-    assert "unexpected" not in tagged.stderr and "3 articles changed" in tagged.stdout
+    assert "unexpected" not in tagged.stderr and "3 stories changed" in tagged.stdout
     exported = invoke("export", "html")  # the site is built; exit 1 says a file was not read
     assert exported.exit_code == 1 and "unexpected" not in exported.stderr
     assert (
@@ -548,7 +548,7 @@ def test_an_article_bigger_than_the_limit_is_refused_by_name_and_the_rest_is_lis
     result = invoke("list", "--format", "paths")
     assert result.stdout.count("\n") == 5
     assert (
-        "articles/2022/01/jatte.md: is larger than 8 MB, the most an article may be"
+        "articles/2022/01/jatte.md: is larger than 8 MB, the most a story file may be"
         in result.stderr
     )
     shown = invoke("show", "articles/2022/01/jatte.md")

@@ -205,7 +205,7 @@ def test_photo_set_takes_every_kind_of_ref_and_names_an_unknown_one(
     # The same photo three times: one file.
     assert [p.name for p in (newsroom_path / "images/2021/11").iterdir()] == [f"{STORY}.jpg"]
     unknown = invoke("photo", "set", "finns-inte", str(photo), "--alt", "A")
-    assert unknown.exit_code == 1 and "no article matches" in unknown.stderr
+    assert unknown.exit_code == 1 and "no story matches" in unknown.stderr
 
 
 def test_a_new_photo_does_not_inherit_the_old_ones_alt_text(

@@ -247,7 +247,7 @@ def test_a_symlink_inside_articles_is_read_and_tagging_writes_its_target(
     # The link and its file are one article seen twice: check says so, tag writes the file.
     assert "duplicate id" in invoke("check").stdout
     result = invoke("tag", "add", "Länkad", "--all")
-    assert result.stdout == "5 articles changed, 1 already tagged\n"
+    assert result.stdout == "5 stories changed, 1 already tagged\n"
     assert link.is_symlink()
     assert "Länkad" in (newsroom_path / "articles/2021/11/verklig.md").read_text()
     assert invoke("tag", "add", "Igen", "--article", STORY_PATH).exit_code == 0
@@ -361,13 +361,13 @@ def test_a_bulk_tag_run_names_the_file_it_could_not_write_and_finishes_the_rest(
     assert "No space left on device" in report["skipped"][0]["error"]
     assert f"{STORY_PATH}: could not write: No space left on device" in result.stderr
     assert len(report["changed"]) == len(before) - 1
-    assert report["summary"] == "4 articles changed, 1 not written"
+    assert report["summary"] == "4 stories changed, 1 not written"
     after = snapshot(newsroom_path)
     assert after[STORY_PATH] == before[STORY_PATH]
     assert all(b"Diskfull" in after[p] for p in after if p != STORY_PATH)
     assert leftovers(newsroom_path) == []
     text = invoke("tag", "add", "Igen", "--all")
-    assert text.exit_code == 1 and text.stdout == "4 articles changed, 1 not written\n"
+    assert text.exit_code == 1 and text.stdout == "4 stories changed, 1 not written\n"
 
 
 def test_a_read_only_article_is_refused_by_name_and_the_run_goes_on(
@@ -379,7 +379,7 @@ def test_a_read_only_article_is_refused_by_name_and_the_run_goes_on(
     result = invoke("tag", "add", "Skrivskydd", "--all")
     assert result.exit_code == 1
     assert f"skipped {STORY_PATH}: the file is read-only; it is unchanged" in result.stderr
-    assert result.stdout == "4 articles changed, 1 not written\n"
+    assert result.stdout == "4 stories changed, 1 not written\n"
     assert story.read_bytes() == before and stat.S_IMODE(story.stat().st_mode) == 0o444
     assert "Skrivskydd" in (newsroom_path / OTHER_PATH).read_text()
 
@@ -414,7 +414,7 @@ def test_a_folder_made_read_only_on_disk_is_refused_and_the_run_goes_on(
     finally:
         folder.chmod(0o755)
     assert result.exit_code == 1 and "Permission denied" in result.stderr
-    assert result.stdout == "4 articles changed, 1 not written\n"
+    assert result.stdout == "4 stories changed, 1 not written\n"
     assert leftovers(newsroom_path) == []
 
 
@@ -489,7 +489,7 @@ def test_a_tag_run_killed_at_any_point_leaves_every_article_whole(
 
     rerun = finish("tag", "add", "Avbruten", "--all", root=root)
     assert rerun.returncode == 0, rerun.stderr
-    assert rerun.stdout.startswith(f"{len(before) - done} article")
+    assert rerun.stdout.startswith(f"{len(before) - done} stor")  # story or stories
     assert rerun.stdout.endswith(f"{done} already tagged\n") or done == 0
     assert all("Avbruten" in newsroom.load(p).topics for p in before)
 

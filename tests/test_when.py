@@ -229,7 +229,7 @@ def test_publish_at_a_time_that_happens_twice_publishes_at_the_first(
 ) -> None:
     published = invoke("publish", "ett-utkast", "--at", "2027-10-31 02:30")
     assert published.exit_code == 0, published.stdout + published.stderr
-    assert "1 article changed" in published.stdout
+    assert "1 story changed" in published.stdout
     assert "date = 2027-10-31 02:30:00+02:00" in draft.read_text(encoding="utf-8")
     expired = invoke("expire", "ett-utkast", "--at", "2027-10-31 02:30")
     assert expired.exit_code == 0, expired.stdout + expired.stderr

@@ -41,9 +41,9 @@ def summary(report: tagging.Report, unchanged_as: Unchanged) -> str:
     """`2,980 articles changed, 20 already tagged, 3 skipped (broken), 1 not written`."""
     changed = len(report.changed)
     if report.dry_run:
-        counted = ngettext("{n} article would change", "{n} articles would change", changed)
+        counted = ngettext("{n} story would change", "{n} stories would change", changed)
     else:
-        counted = ngettext("{n} article changed", "{n} articles changed", changed)
+        counted = ngettext("{n} story changed", "{n} stories changed", changed)
     parts = [counted.format(n=number(changed))]
     if report.unchanged:
         parts.append(unchanged_as(len(report.unchanged)))

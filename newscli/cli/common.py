@@ -200,16 +200,16 @@ def report_export(env: Environment, report: ExportReport, held: bool = False) ->
     if kept:
         notes.append(
             ngettext(
-                "published with {n} broken article kept at its last good version",
-                "published with {n} broken articles kept at their last good versions",
+                "published with {n} broken story kept at its last good version",
+                "published with {n} broken stories kept at their last good versions",
                 kept,
             ).format(n=number(kept))
         )
     if left_out:
         notes.append(
-            ngettext(
-                "{n} broken article left out", "{n} broken articles left out", left_out
-            ).format(n=number(left_out))
+            ngettext("{n} broken story left out", "{n} broken stories left out", left_out).format(
+                n=number(left_out)
+            )
         )
     if held:
         notes.append(_("no story page removed"))

@@ -171,11 +171,11 @@ def _topic(catalog: Catalog, typed: str | None) -> Topic | None:
         close = topics.suggest(typed)
         if close:
             raise NewsError(
-                _("no article has the topic {topic}; did you mean {suggestions}?").format(
+                _("no story has the topic {topic}; did you mean {suggestions}?").format(
                     topic=repr(typed), suggestions=", ".join(close)
                 )
             )
-        raise NewsError(_("no article has the topic {topic}").format(topic=repr(typed)))
+        raise NewsError(_("no story has the topic {topic}").format(topic=repr(typed)))
     if len(chosen) > 1:
         raise NewsError(
             _("the topic {topic} could be any of {topics}; a feed is of one of them").format(

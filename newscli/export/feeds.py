@@ -243,7 +243,7 @@ def check_unique_ids(articles: Iterable[tuple[str, str]]) -> None:
             )
         raise NewsError(
             _(
-                "two article files have the same id: {clashes}; give the copy an id of its own "
+                "two story files have the same id: {clashes}; give the copy an id of its own "
                 "(a new UUID) and export again; nothing was written"
             ).format(clashes=shown)
         )

@@ -356,7 +356,7 @@ def print_topics(counts: Sequence[Topic], site: Site, out: Console) -> None:
     """Topics with their counts; other spellings in use are shown so staff can merge them."""
     table = Table(show_edge=False, pad_edge=False)
     table.add_column(_("Topic"), style="cyan")
-    table.add_column(_("Articles"), justify="right")
+    table.add_column(_("Stories"), justify="right")
     table.add_column(_("Published"), justify="right")
     table.add_column(_("Other spellings"), style="yellow")
     for topic in counts:
