@@ -208,6 +208,14 @@ def test_list_items_outside_a_list_and_code_in_code_leave_no_backslash() -> None
     assert around == "<p>ord</p>\n<p>x</p>\n"
 
 
+def test_words_after_a_nested_list_in_an_item_are_a_paragraph_not_code() -> None:
+    # Found by the fuzz test below: "```1\." — the words joined the code's closing fence.
+    rendered = render_markdown(html_to_markdown("<ul><li><ul><li><pre>ord</li></ul>1. x"))
+    assert "<p>1. x</p>" in rendered and "```" not in rendered
+    tight = render_markdown(html_to_markdown("<ul><li>a<ul><li>b</li></ul></li></ul>"))
+    assert tight.startswith("<ul>\n<li>a\n<ul>")  # an item's first words stay its line
+
+
 HTML_PARTS = st.sampled_from(
     [
         "<p>", "</p>", "<br>", "<br><br>", "<ul><li>", "</li></ul>", "<ol><li>", "</li>",

@@ -346,6 +346,31 @@ def _lines_hold_words_only(soup: Any) -> None:
             line.append(NavigableString(words))
 
 
+def _words_beside_blocks_in_items(soup: Any) -> None:
+    """In a list item that holds a block (a list, code, a paragraph), the words after a
+    block each in a paragraph of their own: written straight after a nested list or a code
+    fence, they would join its last line ("```1." inside the code). The words before the
+    first block stay the item's first line."""
+    from bs4.element import Tag
+
+    for item in soup.find_all("li"):
+        children = list(item.children)
+        if not any(isinstance(c, Tag) and c.name in _BLOCKS for c in children):
+            continue
+        run: list[Any] = []
+        after_block = False
+        for child in [*children, None]:
+            if child is None or (isinstance(child, Tag) and child.name in _BLOCKS):
+                if after_block and any(str(part).strip() for part in run):
+                    paragraph = soup.new_tag("p")
+                    run[0].insert_before(paragraph)
+                    for part in run:
+                        paragraph.append(part.extract())
+                run, after_block = [], True
+            else:
+                run.append(child)
+
+
 def _convert(html: str, base_url: str) -> str:
     from bs4 import BeautifulSoup
 
@@ -373,6 +398,7 @@ def _convert(html: str, base_url: str) -> str:
     _items_in_lists(soup)
     _tables_in_tables(soup)
     _lines_hold_words_only(soup)
+    _words_beside_blocks_in_items(soup)
     _emphasis_around_words_only(soup)
     _line_breaks(soup)
     _lists_apart(soup)
